@@ -1,0 +1,164 @@
+/* model.h: the data model shared by the pipeline stages (internal).
+ *
+ * Ownership: a cc_cluster owns its articles, claims, groups and findings, and
+ * each of those owns its strings (NUL-terminated heap copies, NULL = absent).
+ * Stages communicate only through these structs: ingest fills articles,
+ * extract appends claims, align fills groups, judge sets verdicts and
+ * appends findings; store and report only read. */
+#ifndef CC_MODEL_H
+#define CC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "claimcheck.h"
+
+/* A calendar day as days since 1970-01-01; CC_NO_DAY when unknown. */
+#define CC_NO_DAY INT32_MIN
+#define CC_NONE ((size_t)-1)
+
+typedef enum cc_pub_from {
+    CC_PUB_NONE = 0,
+    CC_PUB_METADATA, /* front matter, NDJSON field or header date line */
+    CC_PUB_TEXT,     /* a dateline inside the body */
+    CC_PUB_CLUSTER   /* inferred from the other articles */
+} cc_pub_from;
+
+typedef enum cc_class {
+    CC_CLASS_COUNT = 0,
+    CC_CLASS_AMOUNT,
+    CC_CLASS_PERCENT,
+    CC_CLASS_MONEY,
+    CC_CLASS_ORDINAL,
+    CC_CLASS_DURATION,
+    CC_CLASS_DATE,
+    CC_CLASS_TIME,
+    CC_CLASS_SET,
+    CC_CLASS_NAME,
+    CC_CLASS_SKIP, /* recognised but not a claim (scores, model names...) */
+    CC_CLASS_MAX
+} cc_class;
+
+typedef enum cc_qualifier {
+    CC_Q_EXACT = 0,
+    CC_Q_APPROX,
+    CC_Q_MORE_THAN,
+    CC_Q_AT_LEAST,
+    CC_Q_LESS_THAN,
+    CC_Q_AT_MOST,
+    CC_Q_RANGE,
+    CC_Q_VAGUE,
+    CC_Q_MAX
+} cc_qualifier;
+
+typedef enum cc_verdict {
+    CC_V_NONE = 0,
+    CC_V_AGREE,
+    CC_V_CONFLICT,
+    CC_V_DISCREPANCY,
+    CC_V_UPDATED,
+    CC_V_SINGLE,
+    CC_V_MAX
+} cc_verdict;
+
+typedef enum cc_category {
+    CC_F_CONFLICT = 0,
+    CC_F_DISCREPANCY,
+    CC_F_UPDATED,
+    CC_F_NAME_VARIANT,
+    CC_F_AGREE,
+    CC_F_SINGLE,
+    CC_F_MAX
+} cc_category;
+
+typedef enum cc_severity { CC_SEV_HIGH = 0, CC_SEV_MEDIUM, CC_SEV_LOW, CC_SEV_MAX } cc_severity;
+
+typedef struct cc_article {
+    char *id;     /* unique in the cluster: file stem or NDJSON id */
+    char *path;   /* where it came from, for messages */
+    char *title;  /* front matter / NDJSON / first short line; may be NULL */
+    char *outlet; /* may be NULL */
+    char *url;    /* may be NULL */
+    char *body;   /* valid UTF-8, LF line ends, no NUL; body_len bytes */
+    size_t body_len;
+    int32_t published; /* CC_NO_DAY when unknown */
+    cc_pub_from published_from;
+    size_t n_claims; /* claims of this article, set by extract */
+} cc_article;
+
+/* A claim: one numeric or temporal statement at body[start:end). */
+typedef struct cc_claim {
+    char *id;        /* "<article id>@<start>": stable across runs */
+    size_t article;  /* index into cluster articles */
+    size_t start, end;
+    size_t sent_start, sent_end; /* the sentence that carries it */
+    cc_class cls;
+    size_t kind;     /* index into rules kinds; the generic kind if none */
+    char *key;       /* alignment key: "<kind>/<subject>[@place]" */
+    char *unit;      /* counted noun lemma, time unit or currency; may be NULL */
+    bool has_value;  /* value as stated (NULL for "hundreds of", "all") */
+    double value;
+    bool has_lo, has_hi; /* interval it means; absent side = unbounded */
+    double lo, hi;
+    double scale;    /* multiply lo/hi by this to compare (durations) */
+    cc_qualifier qual;
+    bool scope_all;  /* "all hostages": a scope claim without a number */
+    char *timex;     /* TIMEX3 value for temporal classes; may be NULL */
+    int32_t day;     /* resolved calendar day for dates; CC_NO_DAY */
+    char *event;     /* dated event lemma ("arrive"); may be NULL */
+    char *place;     /* canonical place from the sentence; may be NULL */
+    char *attribution; /* who says it; may be NULL */
+    size_t group;    /* index into groups, set by align; CC_NONE before */
+} cc_claim;
+
+typedef struct cc_group {
+    char *id;     /* stable: derived from key */
+    char *key;
+    size_t kind;
+    size_t *claims; /* indices into cluster claims, in claim order */
+    size_t n_claims;
+    size_t *articles; /* distinct article indices, ascending */
+    size_t n_articles;
+    cc_verdict verdict;
+} cc_group;
+
+typedef struct cc_finding {
+    char *id;       /* stable: derived from category and group key */
+    size_t group;   /* index into groups; CC_NONE for none */
+    cc_category category;
+    cc_severity severity;
+    size_t *claims; /* claims the finding rests on */
+    size_t n_claims;
+    char *message;  /* one sentence for an editor */
+} cc_finding;
+
+/* Growable arrays owned by the cluster. */
+#define CC_VEC(T) struct { T *v; size_t n, cap; }
+
+struct cc_cluster {
+    const cc_rules *rules;
+    cc_diag_fn diag;
+    void *diag_ud;
+    CC_VEC(cc_article) articles;
+    CC_VEC(cc_claim) claims;
+    CC_VEC(cc_group) groups;
+    CC_VEC(cc_finding) findings;
+    struct cc_names *names; /* spelling index built by extract, read by align */
+    bool had_input_error;
+};
+
+const char *cc_class_name(cc_class c);
+const char *cc_qualifier_name(cc_qualifier q);
+const char *cc_verdict_name(cc_verdict v);
+const char *cc_category_name(cc_category c);
+const char *cc_severity_name(cc_severity s);
+const char *cc_pub_from_name(cc_pub_from p);
+/* The kind's name and editor label ("killed", "Death toll"). */
+const char *cc_kind_name(const cc_rules *rules, size_t kind);
+const char *cc_kind_label(const cc_rules *rules, size_t kind);
+
+/* Formats a day as YYYY-MM-DD into buf (>= 11 bytes); "" for CC_NO_DAY. */
+char *cc_day_format(int32_t day, char *buf);
+
+#endif

@@ -1,0 +1,884 @@
+/* rules.c: loads claims/ rule files, expands list and pattern references
+ * into one master regex and JIT-compiles it. The engine reads meanings
+ * only from slot names and section keys; all words live in the files. */
+#include "rules.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define MAX_EXPAND_DEPTH 16
+
+struct pattern_def {
+    char *name, *regex, *where;
+};
+
+typedef struct loader {
+    cc_rules *r;
+    cc_diag_fn diag;
+    void *ud;
+    const char *file;
+    int line;
+    int errors;
+    char sec_type[16];
+    size_t sec; /* index of the current section object in its vector */
+    CC_VEC(struct pattern_def) patterns;
+    char **last_value; /* for continuation lines */
+} loader;
+
+/* Reports "file:line: message" and counts an error. */
+#define LOAD_ERR(ld, ...)                                                        \
+    do {                                                                         \
+        char m_[512];                                                            \
+        snprintf(m_, sizeof m_, __VA_ARGS__);                                    \
+        cc_diagf((ld)->diag, (ld)->ud, "%s:%d: %s", (ld)->file, (ld)->line, m_); \
+        (ld)->errors++;                                                          \
+    } while (0)
+
+/* Class names as written in rule files, including the token classes. */
+static int parse_class(const char *s, cc_rule_kind *rk)
+{
+    *rk = CC_RULE_CLAIM;
+    if (strcmp(s, "word") == 0)
+        *rk = CC_RULE_WORD;
+    if (strcmp(s, "boundary") == 0)
+        *rk = CC_RULE_BOUNDARY;
+    if (*rk != CC_RULE_CLAIM)
+        return CC_CLASS_SKIP;
+    for (int c = 0; c < CC_CLASS_MAX; c++)
+        if (strcmp(s, cc_class_name((cc_class)c)) == 0)
+            return c;
+    return -1;
+}
+
+/* Qualifier type names as in the NDJSON schema. */
+static int parse_qualifier(const char *s)
+{
+    for (int q = 0; q < CC_Q_MAX; q++)
+        if (strcmp(s, cc_qualifier_name((cc_qualifier)q)) == 0)
+            return q;
+    return -1;
+}
+
+/* yes/no flags. */
+static int parse_bool(const char *s)
+{
+    return strcmp(s, "yes") == 0 ? 1 : strcmp(s, "no") == 0 ? 0 : -1;
+}
+
+/* Folds s[0:n) into out: ASCII lower-case, ’ to ', whitespace runs to one
+ * space, trimmed. Returns the folded length. */
+size_t cc_fold(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0;
+    bool space = false;
+    for (size_t i = 0; i < n && o + 1 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = o > 0;
+            continue;
+        }
+        if (space && o + 2 < cap)
+            out[o++] = ' ';
+        space = false;
+        if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] == 0x99) {
+            out[o++] = '\'';
+            i += 2;
+            continue;
+        }
+        out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    out[o] = '\0';
+    return o;
+}
+
+/* Bucket index for the first word of a folded phrase. */
+static size_t bucket_of(const cc_rules *r, const char *w, size_t n)
+{
+    return (size_t)(cc_fnv(CC_FNV_INIT, w, n) % r->index_size);
+}
+
+/* The bucket for a folded word (never NULL once rules are loaded). */
+const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, size_t n)
+{
+    return &r->index[bucket_of(r, word, n)];
+}
+
+/* Finds a kind by name. */
+size_t cc_rules_kind(const cc_rules *r, const char *name)
+{
+    for (size_t i = 0; r && i < r->kinds.n; i++)
+        if (strcmp(r->kinds.v[i].name, name) == 0)
+            return i;
+    return CC_NONE;
+}
+
+/* Finds a list by name. */
+size_t cc_rules_list(const cc_rules *r, const char *name)
+{
+    for (size_t i = 0; r && i < r->lists.n; i++)
+        if (strcmp(r->lists.v[i].name, name) == 0)
+            return i;
+    return CC_NONE;
+}
+
+/* Looks s up in list; returns the entry's value or NULL. */
+const char *cc_rules_lookup(const cc_rules *r, size_t list, const char *s, size_t n)
+{
+    char key[256];
+    size_t kn = cc_fold(s, n, key, sizeof key);
+    if (!r || list == CC_NONE || kn == 0)
+        return NULL;
+    const char *sp = memchr(key, ' ', kn);
+    size_t first = sp ? (size_t)(sp - key) : kn;
+    const cc_phrase_bucket *b = cc_rules_bucket(r, key, first);
+    for (size_t i = 0; i < b->n; i++) {
+        const cc_entry *e = &r->entries.v[b->entries[i]];
+        if (e->list == list && strcmp(e->phrase, key) == 0)
+            return e->value;
+    }
+    return NULL;
+}
+
+/* The generic kind declared for cls. */
+size_t cc_rules_generic_kind(const cc_rules *r, cc_class cls)
+{
+    for (size_t i = 0; r && i < r->kinds.n; i++)
+        if (r->kinds.v[i].generic && (r->kinds.v[i].classes & (1u << cls)))
+            return i;
+    return CC_NONE;
+}
+
+/* Kind name, "generic" without rules or for an unknown index. */
+const char *cc_kind_name(const cc_rules *r, size_t kind)
+{
+    return r && kind < r->kinds.n ? r->kinds.v[kind].name : "generic";
+}
+
+/* Kind label for editors. */
+const char *cc_kind_label(const cc_rules *r, size_t kind)
+{
+    return r && kind < r->kinds.n ? r->kinds.v[kind].label : "Other number";
+}
+
+/* "file:line" of the current position; caller frees. */
+static char *where(const loader *ld) { return cc_strfmt("%s:%d", ld->file, ld->line); }
+
+/* Creates a list named name; returns its index or CC_NONE. */
+static size_t new_list(loader *ld, const char *name)
+{
+    if (cc_rules_list(ld->r, name) != CC_NONE) {
+        LOAD_ERR(ld, "list '%s' is defined twice", name);
+        return CC_NONE;
+    }
+    cc_list l = {cc_strdup(name), NULL, 0};
+    if (!l.name || !CC_VEC_PUSH(ld->r->lists, l)) {
+        free(l.name);
+        LOAD_ERR(ld, "out of memory");
+        return CC_NONE;
+    }
+    return ld->r->lists.n - 1;
+}
+
+/* Adds "phrase" or "phrase = value" to list li. */
+static void add_entry(loader *ld, size_t li, const char *text)
+{
+    const char *eq = strchr(text, '=');
+    size_t pn = eq ? (size_t)(eq - text) : strlen(text);
+    char phrase[256];
+    cc_entry e = {NULL, NULL, li};
+    if (cc_fold(text, pn, phrase, sizeof phrase) == 0) {
+        LOAD_ERR(ld, "empty phrase");
+        return;
+    }
+    const char *val = eq ? eq + 1 : "";
+    while (*val == ' ' || *val == '\t')
+        val++;
+    e.phrase = cc_strdup(phrase);
+    e.value = cc_strdup(val);
+    cc_list *l = &ld->r->lists.v[li];
+    size_t *ne = realloc(l->entries, (l->n + 1) * sizeof *ne);
+    if (!e.phrase || !e.value || !ne || !CC_VEC_PUSH(ld->r->entries, e)) {
+        if (ne)
+            l->entries = ne;
+        free(e.phrase);
+        free(e.value);
+        LOAD_ERR(ld, "out of memory");
+        return;
+    }
+    l->entries = ne;
+    l->entries[l->n++] = ld->r->entries.n - 1;
+}
+
+/* Resolves a kind's word-list field: "@list" or "a, b = x, c". */
+static size_t kind_list(loader *ld, const char *kind, const char *field, const char *val)
+{
+    if (val[0] == '@') {
+        size_t li = cc_rules_list(ld->r, val + 1);
+        if (li == CC_NONE)
+            LOAD_ERR(ld, "unknown list '%s' (lists must be defined before use)", val + 1);
+        return li;
+    }
+    char name[200];
+    snprintf(name, sizeof name, "%s.%s", kind, field);
+    size_t li = new_list(ld, name);
+    char *copy = cc_strdup(val);
+    for (char *tok = copy ? strtok(copy, ",") : NULL; tok; tok = strtok(NULL, ","))
+        if (li != CC_NONE)
+            add_entry(ld, li, tok);
+    free(copy);
+    return li;
+}
+
+/* Parses a comma list of class names into a bit set. */
+static unsigned parse_classes(loader *ld, const char *val)
+{
+    unsigned bits = 0;
+    char *copy = cc_strdup(val);
+    for (char *t = copy ? strtok(copy, ", ") : NULL; t; t = strtok(NULL, ", ")) {
+        cc_rule_kind rk;
+        int c = parse_class(t, &rk);
+        if (c < 0 || rk != CC_RULE_CLAIM)
+            LOAD_ERR(ld, "unknown class '%s'", t);
+        else
+            bits |= 1u << c;
+    }
+    free(copy);
+    return bits;
+}
+
+/* Applies one key = value line to the current [kind]. */
+static void kind_key(loader *ld, const char *key, const char *val)
+{
+    cc_kind *k = &ld->r->kinds.v[ld->sec];
+    int b = parse_bool(val);
+    if (strcmp(key, "label") == 0) {
+        free(k->label);
+        k->label = cc_strdup(val);
+    } else if (strcmp(key, "classes") == 0) {
+        k->classes = parse_classes(ld, val);
+    } else if (strcmp(key, "triggers") == 0) {
+        k->triggers = kind_list(ld, k->name, key, val);
+    } else if (strcmp(key, "units") == 0) {
+        k->units = kind_list(ld, k->name, key, val);
+    } else if (strcmp(key, "events") == 0) {
+        k->events = kind_list(ld, k->name, key, val);
+    } else if (strcmp(key, "max_severity") == 0) {
+        int s = strcmp(val, "high") == 0 ? 0 : strcmp(val, "medium") == 0 ? 1 : 2;
+        k->max_severity = (cc_severity)s;
+    } else if (b >= 0 && strcmp(key, "generic") == 0) {
+        k->generic = b;
+    } else if (b >= 0 && strcmp(key, "running") == 0) {
+        k->running = b;
+    } else if (strcmp(key, "subject") == 0 && (!strcmp(val, "kind") || !strcmp(val, "noun"))) {
+        k->fixed_subject = strcmp(val, "kind") == 0;
+    } else {
+        LOAD_ERR(ld, "kind: bad key or value '%s = %s'", key, val);
+    }
+}
+
+/* Applies one key = value line to the current [rule]. */
+static void rule_key(loader *ld, const char *key, const char *val)
+{
+    cc_rule *ru = &ld->r->rules.v[ld->sec];
+    if (strcmp(key, "class") == 0) {
+        int c = parse_class(val, &ru->kind);
+        if (c < 0)
+            LOAD_ERR(ld, "unknown class '%s'", val);
+        ru->cls = c < 0 ? CC_CLASS_SKIP : (cc_class)c;
+    } else if (strcmp(key, "pattern") == 0) {
+        free(ru->pattern);
+        ru->pattern = cc_strdup(val);
+        ld->last_value = &ru->pattern;
+    } else if (strcmp(key, "priority") == 0) {
+        ru->priority = atoi(val);
+    } else if (strcmp(key, "kind") == 0) {
+        free(ru->kind_name);
+        ru->kind_name = cc_strdup(val);
+    } else if (strcmp(key, "needs_kind") == 0 && parse_bool(val) >= 0) {
+        ru->needs_kind = parse_bool(val);
+    } else {
+        LOAD_ERR(ld, "rule: bad key or value '%s = %s'", key, val);
+    }
+}
+
+/* Reads a factor ("0.9") or "none" for a qualifier bound. */
+static void qual_bound(loader *ld, const char *val, bool *has, double *f)
+{
+    char *end;
+    *has = strcmp(val, "none") != 0;
+    *f = *has ? strtod(val, &end) : 0;
+    if (*has && (end == val || *end))
+        LOAD_ERR(ld, "qualifier bound must be a number or 'none', not '%s'", val);
+}
+
+/* Applies one key = value line to the current [qualifier]. */
+static void qual_key(loader *ld, const char *key, const char *val)
+{
+    cc_qual_sem *q = &ld->r->quals.v[ld->sec];
+    if (strcmp(key, "type") == 0) {
+        int t = parse_qualifier(val);
+        if (t < 0)
+            LOAD_ERR(ld, "unknown qualifier type '%s'", val);
+        q->type = t < 0 ? CC_Q_EXACT : (cc_qualifier)t;
+    } else if (strcmp(key, "lo") == 0) {
+        qual_bound(ld, val, &q->has_lo, &q->lo);
+    } else if (strcmp(key, "hi") == 0) {
+        qual_bound(ld, val, &q->has_hi, &q->hi);
+    } else {
+        LOAD_ERR(ld, "qualifier: bad key '%s'", key);
+    }
+}
+
+/* Applies one key = value line to the current [pattern]. */
+static void pattern_key(loader *ld, const char *key, const char *val)
+{
+    if (strcmp(key, "regex") != 0) {
+        LOAD_ERR(ld, "pattern: bad key '%s'", key);
+        return;
+    }
+    free(ld->patterns.v[ld->sec].regex);
+    ld->patterns.v[ld->sec].regex = cc_strdup(val);
+    ld->last_value = &ld->patterns.v[ld->sec].regex;
+}
+
+/* Opens a section "[type name]". */
+static void open_section(loader *ld, const char *type, const char *name)
+{
+    char *w = where(ld);
+    bool ok = true;
+    snprintf(ld->sec_type, sizeof ld->sec_type, "%s", type);
+    if (strcmp(type, "list") == 0) {
+        ld->sec = new_list(ld, name);
+        free(w);
+        return;
+    } else if (strcmp(type, "rule") == 0) {
+        cc_rule ru = {cc_strdup(name), NULL, w, CC_RULE_CLAIM, CC_CLASS_SKIP, 50, false, NULL,
+                      CC_NONE};
+        ok = CC_VEC_PUSH(ld->r->rules, ru);
+        ld->sec = ld->r->rules.n - 1;
+    } else if (strcmp(type, "kind") == 0) {
+        cc_kind k = {cc_strdup(name), cc_strdup(name), w, 0, false, false, false,
+                     CC_SEV_HIGH, CC_NONE, CC_NONE, CC_NONE};
+        ok = CC_VEC_PUSH(ld->r->kinds, k);
+        ld->sec = ld->r->kinds.n - 1;
+    } else if (strcmp(type, "qualifier") == 0) {
+        cc_qual_sem q = {cc_strdup(name), w, CC_Q_EXACT, true, true, 1, 1};
+        ok = CC_VEC_PUSH(ld->r->quals, q);
+        ld->sec = ld->r->quals.n - 1;
+    } else if (strcmp(type, "pattern") == 0) {
+        struct pattern_def p = {cc_strdup(name), NULL, w};
+        ok = CC_VEC_PUSH(ld->patterns, p);
+        ld->sec = ld->patterns.n - 1;
+    } else {
+        LOAD_ERR(ld, "unknown section type '%s' (list, pattern, rule, qualifier, kind)", type);
+        ld->sec_type[0] = '\0';
+        free(w);
+        return;
+    }
+    if (!ok) {
+        free(w);
+        LOAD_ERR(ld, "out of memory");
+        ld->sec_type[0] = '\0';
+    }
+}
+
+/* Parses "[type name]". */
+static void section_line(loader *ld, char *line)
+{
+    char *close = strchr(line, ']');
+    char *sp = strchr(line, ' ');
+    ld->last_value = NULL;
+    if (!close || !sp || sp > close || close[1] != '\0') {
+        LOAD_ERR(ld, "malformed section header (want [type name])");
+        ld->sec_type[0] = '\0';
+        return;
+    }
+    *sp = *close = '\0';
+    char *name = sp + 1;
+    while (*name == ' ')
+        name++;
+    open_section(ld, line + 1, name);
+}
+
+/* Parses "key = value" inside a non-list section. */
+static void key_line(loader *ld, char *line)
+{
+    char *eq = strchr(line, '=');
+    ld->last_value = NULL;
+    if (!eq) {
+        LOAD_ERR(ld, "expected 'key = value'");
+        return;
+    }
+    char *ke = eq;
+    while (ke > line && (ke[-1] == ' ' || ke[-1] == '\t'))
+        ke--;
+    *ke = '\0';
+    char *val = eq + 1;
+    while (*val == ' ' || *val == '\t')
+        val++;
+    if (!strcmp(ld->sec_type, "kind"))
+        kind_key(ld, line, val);
+    else if (!strcmp(ld->sec_type, "rule"))
+        rule_key(ld, line, val);
+    else if (!strcmp(ld->sec_type, "qualifier"))
+        qual_key(ld, line, val);
+    else
+        pattern_key(ld, line, val);
+}
+
+/* Appends a continuation line (leading whitespace) to the last value. */
+static void continue_line(loader *ld, const char *text)
+{
+    char *joined = cc_strfmt("%s%s", *ld->last_value, text);
+    if (!joined) {
+        LOAD_ERR(ld, "out of memory");
+        return;
+    }
+    free(*ld->last_value);
+    *ld->last_value = joined;
+}
+
+/* Strips trailing whitespace and CR in place. */
+static void rstrip(char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = '\0';
+}
+
+/* Dispatches one line of a rule file. */
+static void parse_line(loader *ld, char *line)
+{
+    rstrip(line);
+    char *s = line;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (*s == '\0' || *s == '#')
+        return;
+    if (s != line && ld->last_value) {
+        continue_line(ld, s);
+    } else if (*s == '[') {
+        section_line(ld, s);
+    } else if (ld->sec_type[0] == '\0') {
+        LOAD_ERR(ld, "text outside a section");
+    } else if (strcmp(ld->sec_type, "list") == 0) {
+        if (ld->sec != CC_NONE)
+            add_entry(ld, ld->sec, s);
+    } else {
+        key_line(ld, s);
+    }
+}
+
+/* Parses one rule file. */
+static void load_file(loader *ld, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    ld->file = path;
+    ld->line = 0;
+    ld->sec_type[0] = '\0';
+    ld->last_value = NULL;
+    if (!f) {
+        LOAD_ERR(ld, "cannot open");
+        return;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) >= 0) {
+        ld->line++;
+        parse_line(ld, line);
+    }
+    free(line);
+    fclose(f);
+}
+
+/* qsort comparator for file names. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists dir's *.rules files in name order; caller frees the array and its
+ * strings. Returns the count, or -1 if dir cannot be read. */
+static int rule_files(const char *dir, char ***out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    char **v = NULL;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 7 || strcmp(e->d_name + len - 6, ".rules") != 0 || e->d_name[0] == '.')
+            continue;
+        char **nv = realloc(v, (size_t)(n + 1) * sizeof *v);
+        if (!nv)
+            break;
+        v = nv;
+        v[n++] = cc_strfmt("%s/%s", dir, e->d_name);
+    }
+    closedir(d);
+    qsort(v, (size_t)n, sizeof *v, cmp_str);
+    *out = v;
+    return n;
+}
+
+/* Finds a [pattern] by name. */
+static const struct pattern_def *find_pattern(const loader *ld, const char *name, size_t n)
+{
+    for (size_t i = 0; i < ld->patterns.n; i++)
+        if (strlen(ld->patterns.v[i].name) == n && !strncmp(ld->patterns.v[i].name, name, n))
+            return &ld->patterns.v[i];
+    return NULL;
+}
+
+/* Compares entries for alternation order: longest phrase first. */
+static int cmp_entry_len(const void *a, const void *b, void *ctx)
+{
+    const cc_rules *r = ctx;
+    size_t la = strlen(r->entries.v[*(const size_t *)a].phrase);
+    size_t lb = strlen(r->entries.v[*(const size_t *)b].phrase);
+    return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* Appends a phrase as a regex: spaces match any whitespace, apostrophes
+ * either form, metacharacters are escaped. */
+static void emit_phrase(cc_buf *b, const char *p)
+{
+    for (; *p; p++) {
+        if (*p == ' ')
+            cc_buf_puts(b, "\\s+");
+        else if (*p == '\'')
+            cc_buf_puts(b, "['\xe2\x80\x99]");
+        else {
+            if (strchr("\\.^$|?*+()[]{}#", *p))
+                cc_buf_putc(b, '\\');
+            cc_buf_putc(b, *p);
+        }
+    }
+}
+
+/* Appends list li as a non-capturing alternation, longest phrase first. */
+static void emit_list(cc_buf *b, const cc_rules *r, size_t li)
+{
+    const cc_list *l = &r->lists.v[li];
+    size_t *order = malloc((l->n ? l->n : 1) * sizeof *order);
+    if (!order) {
+        b->oom = true;
+        return;
+    }
+    memcpy(order, l->entries, l->n * sizeof *order);
+    qsort_r(order, l->n, sizeof *order, cmp_entry_len, (void *)r);
+    cc_buf_puts(b, "(?:");
+    for (size_t i = 0; i < l->n; i++) {
+        if (i)
+            cc_buf_putc(b, '|');
+        emit_phrase(b, r->entries.v[order[i]].phrase);
+    }
+    cc_buf_putc(b, ')');
+    free(order);
+}
+
+/* Expands {list} and {pattern} references in src into b. */
+static void expand(loader *ld, cc_buf *b, const char *src, int depth)
+{
+    if (depth > MAX_EXPAND_DEPTH) {
+        LOAD_ERR(ld, "pattern references nest too deeply (a cycle?)");
+        return;
+    }
+    for (const char *p = src; *p; p++) {
+        size_t n = 0;
+        if (*p == '\\' && p[1]) {
+            cc_buf_add(b, p++, 2);
+            continue;
+        }
+        if (*p == '{')
+            while (p[1 + n] == '_' || (p[1 + n] >= 'a' && p[1 + n] <= 'z') ||
+                   (n && p[1 + n] >= '0' && p[1 + n] <= '9'))
+                n++;
+        if (n == 0 || p[1 + n] != '}') {
+            cc_buf_putc(b, *p);
+            continue;
+        }
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
+        const struct pattern_def *pd = find_pattern(ld, name, n);
+        size_t li = cc_rules_list(ld->r, name);
+        if (pd) {
+            cc_buf_puts(b, "(?:");
+            expand(ld, b, pd->regex ? pd->regex : "", depth + 1);
+            cc_buf_putc(b, ')');
+        } else if (li != CC_NONE) {
+            emit_list(b, ld->r, li);
+        } else {
+            LOAD_ERR(ld, "unknown list or pattern {%s}", name);
+        }
+        p += n + 1;
+    }
+}
+
+/* Slot names as written in patterns, in cc_slot order. */
+static const char *const slot_names[CC_SLOT_MAX] = {
+    "num",  "num2",    "qual", "vague", "unit",  "tunit",  "ord",
+    "cur",  "month",   "day",  "year",  "weekday", "rel",  "shift",
+    "punit", "scope",  "hour", "minute", "ampm",  "set"};
+
+/* Maps a capture name to its slot, -1 if unknown. */
+static int slot_of(const char *name)
+{
+    for (int s = 0; s < CC_SLOT_MAX; s++)
+        if (strcmp(slot_names[s], name) == 0)
+            return s;
+    return -1;
+}
+
+#define RX_OPTIONS (PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES)
+
+/* Compiles one expanded rule alone to report errors at its file:line and
+ * reject capture names the engine does not know. */
+static void check_rule(loader *ld, const cc_rule *ru, const char *rx)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED, RX_OPTIONS, &err, &off,
+                                  NULL);
+    if (!c) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(err, msg, sizeof msg);
+        cc_diagf(ld->diag, ld->ud, "%s: rule %s: pattern error at offset %zu: %s", ru->where,
+                 ru->name, (size_t)off, (char *)msg);
+        ld->errors++;
+        return;
+    }
+    uint32_t count, size;
+    PCRE2_SPTR table;
+    pcre2_pattern_info(c, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(c, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info(c, PCRE2_INFO_NAMETABLE, &table);
+    for (uint32_t i = 0; i < count; i++, table += size)
+        if (slot_of((const char *)table + 2) < 0) {
+            cc_diagf(ld->diag, ld->ud, "%s: rule %s: unknown slot (?<%s>)", ru->where, ru->name,
+                     (const char *)table + 2);
+            ld->errors++;
+        }
+    pcre2_code_free(c);
+}
+
+/* Records which capture numbers carry each slot in the master regex. */
+static bool map_slots(cc_rules *r)
+{
+    uint32_t count, size;
+    PCRE2_SPTR table;
+    pcre2_pattern_info(r->master, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(r->master, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info(r->master, PCRE2_INFO_NAMETABLE, &table);
+    for (uint32_t i = 0; i < count; i++, table += size) {
+        int s = slot_of((const char *)table + 2);
+        uint32_t *v = realloc(r->slot_groups[s], (r->n_slot_groups[s] + 1) * sizeof *v);
+        if (!v)
+            return false;
+        r->slot_groups[s] = v;
+        v[r->n_slot_groups[s]++] = (uint32_t)(table[0] << 8 | table[1]);
+    }
+    return true;
+}
+
+/* Stable order by priority, then load order. */
+static int cmp_rule(const void *a, const void *b)
+{
+    const cc_rule *x = a, *y = b;
+    if (x->priority != y->priority)
+        return x->priority < y->priority ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Builds, compiles and JIT-compiles the master alternation. Each branch
+ * starts with (*MARK:i) so a match names its rule. */
+static void build_master(loader *ld)
+{
+    cc_rules *r = ld->r;
+    cc_buf b = {0};
+    for (size_t i = 0; i < r->rules.n; i++)
+        r->rules.v[i].priority = r->rules.v[i].priority * 100000 + (int)i;
+    qsort(r->rules.v, r->rules.n, sizeof *r->rules.v, cmp_rule);
+    for (size_t i = 0; i < r->rules.n; i++) {
+        cc_rule *ru = &r->rules.v[i];
+        ru->priority /= 100000;
+        cc_buf one = {0};
+        ld->file = ru->where;
+        ld->line = 0;
+        if (!ru->pattern) {
+            cc_diagf(ld->diag, ld->ud, "%s: rule %s has no pattern", ru->where, ru->name);
+            ld->errors++;
+            continue;
+        }
+        expand(ld, &one, ru->pattern, 0);
+        if (one.p)
+            check_rule(ld, ru, one.p);
+        cc_buf_printf(&b, "%s(*MARK:%zu)(?:%s)", i ? "|" : "", i, one.p ? one.p : "");
+        cc_buf_free(&one);
+    }
+    if (ld->errors || b.oom) {
+        cc_buf_free(&b);
+        return;
+    }
+    int err;
+    PCRE2_SIZE off;
+    r->master = pcre2_compile((PCRE2_SPTR)b.p, b.len, RX_OPTIONS, &err, &off, NULL);
+    cc_buf_free(&b);
+    if (!r->master || pcre2_jit_compile(r->master, PCRE2_JIT_COMPLETE) != 0 || !map_slots(r)) {
+        cc_diagf(ld->diag, ld->ud, "claims: cannot compile the combined rules");
+        ld->errors++;
+    }
+}
+
+/* Indexes every entry under the hash of its first word. */
+static bool build_index(cc_rules *r)
+{
+    r->index_size = r->entries.n * 2 + 1;
+    r->index = calloc(r->index_size, sizeof *r->index);
+    if (!r->index)
+        return false;
+    for (size_t i = 0; i < r->entries.n; i++) {
+        const char *p = r->entries.v[i].phrase;
+        size_t first = strcspn(p, " ");
+        cc_phrase_bucket *bk = &r->index[bucket_of(r, p, first)];
+        if (!cc_vec_grow((void **)&bk->entries, &bk->cap, bk->n, sizeof *bk->entries))
+            return false;
+        bk->entries[bk->n++] = i;
+    }
+    return true;
+}
+
+/* Checks cross-references that only make sense after all files are read. */
+static void validate(loader *ld)
+{
+    for (size_t i = 0; i < ld->r->kinds.n; i++) {
+        const cc_kind *k = &ld->r->kinds.v[i];
+        if (k->classes == 0) {
+            cc_diagf(ld->diag, ld->ud, "%s: kind %s: 'classes' is required", k->where, k->name);
+            ld->errors++;
+        }
+    }
+    for (size_t i = 0; i < ld->r->rules.n; i++) {
+        cc_rule *ru = &ld->r->rules.v[i];
+        ru->forced_kind = ru->kind_name ? cc_rules_kind(ld->r, ru->kind_name) : CC_NONE;
+        if (ru->kind_name && ru->forced_kind == CC_NONE) {
+            cc_diagf(ld->diag, ld->ud, "%s: rule %s: unknown kind '%s'", ru->where, ru->name,
+                     ru->kind_name);
+            ld->errors++;
+        }
+    }
+    if (ld->r->rules.n == 0) {
+        cc_diagf(ld->diag, ld->ud, "claims: no [rule] sections found");
+        ld->errors++;
+    }
+}
+
+/* Frees the loader's pattern definitions. */
+static void loader_clear(loader *ld)
+{
+    for (size_t i = 0; i < ld->patterns.n; i++) {
+        free(ld->patterns.v[i].name);
+        free(ld->patterns.v[i].regex);
+        free(ld->patterns.v[i].where);
+    }
+    free(ld->patterns.v);
+}
+
+/* Loads all *.rules files in dir; NULL with diagnostics on error. */
+cc_rules *cc_rules_load(const char *dir, cc_diag_fn diag, void *ud)
+{
+    loader ld = {0};
+    char **files = NULL;
+    ld.diag = diag;
+    ld.ud = ud;
+    ld.r = calloc(1, sizeof *ld.r);
+    int n = ld.r ? rule_files(dir, &files) : 0;
+    if (!ld.r)
+        return NULL;
+    if (n < 0)
+        cc_diagf(diag, ud, "%s: cannot read rules directory", dir);
+    for (int i = 0; i < n; i++)
+        load_file(&ld, files[i]);
+    if (n >= 0 && ld.errors == 0)
+        validate(&ld);
+    if (n >= 0 && ld.errors == 0)
+        build_master(&ld);
+    if (n >= 0 && ld.errors == 0 && !build_index(ld.r))
+        ld.errors++;
+    for (int i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+    loader_clear(&ld);
+    if (n < 0 || ld.errors) {
+        cc_rules_free(ld.r);
+        return NULL;
+    }
+    return ld.r;
+}
+
+/* Frees rules; accepts NULL and partly loaded rules. */
+void cc_rules_free(cc_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->entries.n; i++) {
+        free(r->entries.v[i].phrase);
+        free(r->entries.v[i].value);
+    }
+    for (size_t i = 0; i < r->lists.n; i++) {
+        free(r->lists.v[i].name);
+        free(r->lists.v[i].entries);
+    }
+    for (size_t i = 0; i < r->rules.n; i++) {
+        free(r->rules.v[i].name);
+        free(r->rules.v[i].pattern);
+        free(r->rules.v[i].where);
+        free(r->rules.v[i].kind_name);
+    }
+    for (size_t i = 0; i < r->quals.n; i++) {
+        free(r->quals.v[i].name);
+        free(r->quals.v[i].where);
+    }
+    for (size_t i = 0; i < r->kinds.n; i++) {
+        free(r->kinds.v[i].name);
+        free(r->kinds.v[i].label);
+        free(r->kinds.v[i].where);
+    }
+    for (size_t i = 0; r->index && i < r->index_size; i++)
+        free(r->index[i].entries);
+    for (int s = 0; s < CC_SLOT_MAX; s++)
+        free(r->slot_groups[s]);
+    free(r->index);
+    pcre2_code_free(r->master);
+    free(r->entries.v);
+    free(r->lists.v);
+    free(r->rules.v);
+    free(r->quals.v);
+    free(r->kinds.v);
+    free(r);
+}
+
+/* Lists kinds, rules and lists for `claimcheck rules check`. */
+void cc_rules_describe(const cc_rules *r, FILE *out)
+{
+    fprintf(out, "%zu kinds, %zu rules, %zu lists, %zu qualifiers, %zu words\n", r->kinds.n,
+            r->rules.n, r->lists.n, r->quals.n, r->entries.n);
+    for (size_t i = 0; i < r->kinds.n; i++) {
+        const cc_kind *k = &r->kinds.v[i];
+        fprintf(out, "kind %-14s %-26s%s%s  (%s)\n", k->name, k->label,
+                k->generic ? " generic" : "", k->running ? " running-total" : "", k->where);
+    }
+    for (size_t i = 0; i < r->rules.n; i++)
+        fprintf(out, "rule %-22s %-9s priority %d  (%s)\n", r->rules.v[i].name,
+                r->rules.v[i].kind == CC_RULE_WORD       ? "word"
+                : r->rules.v[i].kind == CC_RULE_BOUNDARY ? "boundary"
+                                                         : cc_class_name(r->rules.v[i].cls),
+                r->rules.v[i].priority, r->rules.v[i].where);
+}

@@ -1,0 +1,118 @@
+/* rules.h: the claims/ rule files loaded into memory (internal).
+ *
+ * Files hold sections: [list NAME] word lists with optional values,
+ * [pattern NAME] reusable regex fragments, [rule NAME] extraction rules,
+ * [qualifier NAME] interval semantics and [kind NAME] claim kinds.
+ * claims/README.md documents the syntax. */
+#ifndef CC_RULES_H
+#define CC_RULES_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+
+#include "model.h"
+
+/* Named capture groups a rule pattern may use; the engine gives each a
+ * fixed meaning (claims/README.md). */
+typedef enum cc_slot {
+    CC_SLOT_NUM = 0,
+    CC_SLOT_NUM2,
+    CC_SLOT_QUAL,
+    CC_SLOT_VAGUE,
+    CC_SLOT_UNIT,
+    CC_SLOT_TUNIT,
+    CC_SLOT_ORD,
+    CC_SLOT_CUR,
+    CC_SLOT_MONTH,
+    CC_SLOT_DAY,
+    CC_SLOT_YEAR,
+    CC_SLOT_WEEKDAY,
+    CC_SLOT_REL,
+    CC_SLOT_SHIFT,
+    CC_SLOT_PUNIT,
+    CC_SLOT_SCOPE,
+    CC_SLOT_HOUR,
+    CC_SLOT_MINUTE,
+    CC_SLOT_AMPM,
+    CC_SLOT_SET,
+    CC_SLOT_MAX
+} cc_slot;
+
+/* Token classes produced by rules that are not claims. */
+typedef enum cc_rule_kind { CC_RULE_CLAIM = 0, CC_RULE_WORD, CC_RULE_BOUNDARY } cc_rule_kind;
+
+typedef struct cc_entry {
+    char *phrase; /* lower-case words separated by single spaces */
+    char *value;  /* "" when the entry has none */
+    size_t list;  /* owning list */
+} cc_entry;
+
+typedef struct cc_list {
+    char *name;
+    size_t *entries; /* indices into rules->entries */
+    size_t n;
+} cc_list;
+
+typedef struct cc_rule {
+    char *name, *pattern, *where;
+    cc_rule_kind kind;
+    cc_class cls;
+    int priority;
+    bool needs_kind; /* drop the claim unless a specific kind is found */
+    char *kind_name; /* kind = NAME: claims of this rule take that kind */
+    size_t forced_kind;
+} cc_rule;
+
+typedef struct cc_qual_sem {
+    char *name, *where;
+    cc_qualifier type;
+    bool has_lo, has_hi;
+    double lo, hi; /* factors applied to the stated value */
+} cc_qual_sem;
+
+typedef struct cc_kind {
+    char *name, *label, *where;
+    unsigned classes;   /* bit per cc_class it applies to */
+    bool generic;       /* fallback kind for its classes */
+    bool running;       /* a running total: later and larger is an update */
+    bool fixed_subject; /* subject is the kind itself, not the counted noun */
+    cc_severity max_severity;
+    size_t triggers, units, events; /* list indices; CC_NONE if absent */
+} cc_kind;
+
+/* A phrase index bucket: entries whose first word hashes here. */
+typedef struct cc_phrase_bucket {
+    size_t *entries;
+    size_t n, cap;
+} cc_phrase_bucket;
+
+struct cc_rules {
+    CC_VEC(cc_entry) entries;
+    CC_VEC(cc_list) lists;
+    CC_VEC(cc_rule) rules;
+    CC_VEC(cc_qual_sem) quals;
+    CC_VEC(cc_kind) kinds;
+    cc_phrase_bucket *index; /* first word -> entries, index_size buckets */
+    size_t index_size;
+    pcre2_code *master;       /* all rules, one alternation, JIT-compiled */
+    uint32_t *slot_groups[CC_SLOT_MAX]; /* capture numbers per slot */
+    size_t n_slot_groups[CC_SLOT_MAX];
+};
+
+/* Finds a kind by name; CC_NONE if absent. */
+size_t cc_rules_kind(const cc_rules *r, const char *name);
+/* Finds a list by name; CC_NONE if absent. */
+size_t cc_rules_list(const cc_rules *r, const char *name);
+/* Returns the value of the entry of list whose phrase equals the (case-
+ * insensitive, whitespace-collapsed) text s[0:n); NULL if not listed. */
+const char *cc_rules_lookup(const cc_rules *r, size_t list, const char *s, size_t n);
+/* Index of the generic kind for a class; CC_NONE when none is declared. */
+size_t cc_rules_generic_kind(const cc_rules *r, cc_class cls);
+/* Folds text to the index form used by phrases (ASCII lower, curly
+ * apostrophe to '); writes at most cap-1 bytes to out and NUL-terminates. */
+size_t cc_fold(const char *s, size_t n, char *out, size_t cap);
+/* The bucket for a folded word. */
+const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, size_t n);
+
+#endif

@@ -1,0 +1,192 @@
+/* util.c: buffers, vectors, strings, hashing, diagnostics. */
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Ensures room for n more bytes plus a NUL; sets oom on failure. */
+static bool buf_reserve(cc_buf *b, size_t n)
+{
+    if (b->oom)
+        return false;
+    if (b->len + n + 1 <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = true;
+        return false;
+    }
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+/* Appends n bytes of s. */
+void cc_buf_add(cc_buf *b, const char *s, size_t n)
+{
+    if (!buf_reserve(b, n))
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+/* Appends a NUL-terminated string. */
+void cc_buf_puts(cc_buf *b, const char *s) { cc_buf_add(b, s, strlen(s)); }
+
+/* Appends one byte. */
+void cc_buf_putc(cc_buf *b, char c) { cc_buf_add(b, &c, 1); }
+
+/* Appends printf-formatted text. */
+void cc_buf_printf(cc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !buf_reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+/* Hands the contents to the caller (caller frees) and resets b. */
+char *cc_buf_take(cc_buf *b)
+{
+    char *p = b->oom ? NULL : b->p;
+    if (!p && !b->oom)
+        p = cc_strdup("");
+    if (b->oom)
+        free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+    b->oom = false;
+    return p;
+}
+
+/* Frees the buffer's storage; b may be reused afterwards. */
+void cc_buf_free(cc_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->len = b->cap = 0;
+    b->oom = false;
+}
+
+/* Doubles *v's capacity when n elements fill it. */
+bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 16;
+    void *p = realloc(*v, nc * elem);
+    if (!p)
+        return false;
+    *v = p;
+    *cap = nc;
+    return true;
+}
+
+/* Copies s; caller frees. */
+char *cc_strdup(const char *s) { return s ? cc_strndup(s, strlen(s)) : NULL; }
+
+/* Copies the first n bytes of s; caller frees. */
+char *cc_strndup(const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *p = malloc(n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* Formats into a new string; caller frees. */
+char *cc_strfmt(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = malloc((size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* FNV-1a: cheap, stable across platforms, good enough for ids and buckets. */
+uint64_t cc_fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+/* Formats a diagnostic and hands it to fn. */
+void cc_diagf(cc_diag_fn fn, void *ud, const char *fmt, ...)
+{
+    if (!fn)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fn(ud, msg);
+}
+
+/* Reads path (or stdin for "-") into a new NUL-terminated buffer. */
+cc_error cc_read_file(const char *path, char **out, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return CC_ERROR_IO;
+    cc_buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        cc_buf_add(&b, chunk, n);
+    bool bad = ferror(f) != 0;
+    if (f != stdin)
+        fclose(f);
+    if (bad || b.oom) {
+        cc_buf_free(&b);
+        return bad ? CC_ERROR_IO : CC_ERROR_MEMORY;
+    }
+    *len = b.len;
+    *out = cc_buf_take(&b);
+    return *out ? CC_OK : CC_ERROR_MEMORY;
+}
+
+/* Compares two byte ranges ignoring ASCII case, like strcasecmp. */
+int cc_strcasecmp_n(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t n = an < bn ? an : bn;
+    for (size_t i = 0; i < n; i++) {
+        int ca = (unsigned char)a[i], cb = (unsigned char)b[i];
+        if (ca >= 'A' && ca <= 'Z')
+            ca += 32;
+        if (cb >= 'A' && cb <= 'Z')
+            cb += 32;
+        if (ca != cb)
+            return ca - cb;
+    }
+    return an < bn ? -1 : an > bn ? 1 : 0;
+}

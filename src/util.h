@@ -1,0 +1,55 @@
+/* util.h: small shared helpers (internal): growable byte buffers, vectors,
+ * string copies, hashing and diagnostics. */
+#ifndef CC_UTIL_H
+#define CC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "claimcheck.h"
+
+/* A growable NUL-terminated byte buffer. Zero-initialise; free with
+ * cc_buf_free. On allocation failure the buffer sets oom and stops growing. */
+typedef struct cc_buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} cc_buf;
+
+void cc_buf_add(cc_buf *b, const char *s, size_t n);
+void cc_buf_puts(cc_buf *b, const char *s);
+void cc_buf_putc(cc_buf *b, char c);
+void cc_buf_printf(cc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Returns the contents and resets b; caller frees. NULL on oom. */
+char *cc_buf_take(cc_buf *b);
+void cc_buf_free(cc_buf *b);
+
+/* Grows a CC_VEC so one more element fits; false on allocation failure. */
+bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem);
+#define CC_VEC_PUSH(vec, item)                                                   \
+    (cc_vec_grow((void **)&(vec).v, &(vec).cap, (vec).n, sizeof *(vec).v)       \
+         ? ((vec).v[(vec).n++] = (item), true)                                   \
+         : false)
+
+/* Heap copies; NULL in gives NULL out. Caller frees. */
+char *cc_strdup(const char *s);
+char *cc_strndup(const char *s, size_t n);
+/* printf into a new string; caller frees. */
+char *cc_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* 64-bit FNV-1a over n bytes, continuing from h (start with CC_FNV_INIT). */
+#define CC_FNV_INIT 0xcbf29ce484222325ull
+uint64_t cc_fnv(uint64_t h, const void *p, size_t n);
+
+/* Sends a printf-formatted diagnostic to fn (no-op when fn is NULL). */
+void cc_diagf(cc_diag_fn fn, void *ud, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Reads a whole file; caller frees *out. Returns CC_ERROR_IO on failure. */
+cc_error cc_read_file(const char *path, char **out, size_t *len);
+
+/* ASCII case folding for comparisons on rule words. */
+int cc_strcasecmp_n(const char *a, size_t an, const char *b, size_t bn);
+
+#endif

@@ -1,0 +1,13 @@
+/* sample.h: a small hand-built judged cluster for unit tests of the
+ * writers (store, report) that must not depend on extraction quality. */
+#ifndef CC_TEST_SAMPLE_H
+#define CC_TEST_SAMPLE_H
+
+#include "model.h"
+
+/* Returns a cluster with 3 articles, 6 claims, 3 groups and 4 findings,
+ * including formula-like and non-ASCII text. rules is NULL in it (kind
+ * lookups fall back to the generic kind). Free with cc_cluster_free. */
+cc_cluster *cc_test_sample_cluster(void);
+
+#endif
