@@ -3,7 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align.h"
+#include "extract.h"
+#include "ingest.h"
+#include "judge.h"
 #include "model.h"
+#include "names.h"
+#include "output.h"
+#include "report.h"
+#include "store.h"
 #include "util.h"
 
 /* Creates an empty cluster; caller frees with cc_cluster_free. */
@@ -61,6 +69,7 @@ void cc_cluster_free(cc_cluster *cl)
     free(cl->claims.v);
     free(cl->groups.v);
     free(cl->findings.v);
+    cc_names_free(cl->names);
     free(cl);
 }
 
@@ -126,4 +135,122 @@ const char *cc_strerror(cc_error err)
                                     "workbook error",
                                     "no usable article"};
     return NAME_OF(t, err);
+}
+
+/* Makes id unique in the cluster by appending ~2, ~3...; takes ownership of
+ * *id and may replace it. */
+static bool unique_id(cc_cluster *cl, char **id)
+{
+    for (int n = 2;; n++) {
+        bool clash = false;
+        for (size_t i = 0; i < cl->articles.n && !clash; i++)
+            clash = strcmp(cl->articles.v[i].id, *id) == 0;
+        if (!clash)
+            return true;
+        char *alt = cc_strfmt("%.*s~%d", (int)strcspn(*id, "~"), *id, n);
+        if (!alt)
+            return false;
+        free(*id);
+        *id = alt;
+    }
+}
+
+/* Ingest sink: keeps the article (ownership moves to the cluster). */
+static cc_error keep_article(void *ud, cc_article *a)
+{
+    cc_cluster *cl = ud;
+    if (!unique_id(cl, &a->id) || !CC_VEC_PUSH(cl->articles, *a)) {
+        cc_article_clear(a);
+        return CC_ERROR_MEMORY;
+    }
+    return CC_OK;
+}
+
+/* Adds everything at path (see claimcheck.h). */
+cc_error cc_cluster_add_path(cc_cluster *cl, const char *path)
+{
+    cc_error err = cc_ingest_path(path, keep_article, cl, cl->diag, cl->diag_ud);
+    if (err == CC_ERROR_INPUT)
+        cl->had_input_error = true;
+    return err;
+}
+
+/* Runs extract over every article, then the cluster stages. */
+cc_error cc_cluster_analyze(cc_cluster *cl)
+{
+    if (cl->articles.n == 0)
+        return CC_ERROR_EMPTY;
+    cc_extractor *ex = cc_extractor_new(cl->rules);
+    cl->names = cc_names_new();
+    if (!ex || !cl->names) {
+        cc_extractor_free(ex);
+        return CC_ERROR_MEMORY;
+    }
+    cc_error err = CC_OK;
+    for (size_t i = 0; err == CC_OK && i < cl->articles.n; i++)
+        err = cc_extract_article(ex, cl, i);
+    cc_extractor_free(ex);
+    if (err == CC_OK)
+        err = cc_align(cl);
+    if (err == CC_OK)
+        err = cc_judge(cl);
+    return err;
+}
+
+/* Stores the judged cluster in SQLite (stage 6). */
+cc_error cc_cluster_store(const cc_cluster *cl, const char *db_path)
+{
+    return cc_store_write(cl, db_path);
+}
+
+/* Writes the editors' workbook (stage 7). */
+cc_error cc_cluster_report(const cc_cluster *cl, const char *xlsx_path)
+{
+    return cc_report_write(cl, xlsx_path);
+}
+
+typedef struct stream_ctx {
+    cc_cluster *cl;
+    cc_extractor *ex;
+    FILE *out;
+} stream_ctx;
+
+/* Ingest sink for streaming: extract, print, forget. */
+static cc_error stream_article(void *ud, cc_article *a)
+{
+    stream_ctx *sc = ud;
+    cc_cluster *cl = sc->cl;
+    if (!CC_VEC_PUSH(cl->articles, *a)) {
+        cc_article_clear(a);
+        return CC_ERROR_MEMORY;
+    }
+    cc_error err = cc_extract_article(sc->ex, cl, 0);
+    cc_json_article(cl, 0, sc->out);
+    for (size_t i = 0; i < cl->claims.n; i++)
+        cc_json_claim(cl, i, sc->out);
+    for (size_t i = 0; i < cl->claims.n; i++)
+        claim_clear(&cl->claims.v[i]);
+    cl->claims.n = 0;
+    cc_article_clear(&cl->articles.v[0]);
+    cl->articles.n = 0;
+    if (err == CC_OK && ferror(sc->out))
+        err = CC_ERROR_IO;
+    return err;
+}
+
+/* Streams paths through ingest and extract (see claimcheck.h). */
+cc_error cc_extract_stream(const cc_rules *rules, const char *const *paths, size_t n_paths,
+                           FILE *out, cc_diag_fn diag, void *ud)
+{
+    stream_ctx sc = {cc_cluster_new(rules, diag, ud), cc_extractor_new(rules), out};
+    cc_error err = sc.cl && sc.ex ? CC_OK : CC_ERROR_MEMORY;
+    bool bad_input = false;
+    for (size_t i = 0; err == CC_OK && i < n_paths; i++) {
+        err = cc_ingest_path(paths[i], stream_article, &sc, diag, ud);
+        bad_input |= err == CC_ERROR_INPUT;
+        err = err == CC_ERROR_INPUT ? CC_OK : err;
+    }
+    cc_extractor_free(sc.ex);
+    cc_cluster_free(sc.cl);
+    return err == CC_OK && bad_input ? CC_ERROR_INPUT : err;
 }

@@ -84,8 +84,22 @@ typedef struct cc_article {
     size_t body_len;
     int32_t published; /* CC_NO_DAY when unknown */
     cc_pub_from published_from;
-    size_t n_claims; /* claims of this article, set by extract */
+    size_t first_claim, n_claims; /* its claims in cluster order (extract) */
 } cc_article;
+
+/* What a date expression says before it is put on a calendar; resolved
+ * against the article's publication day (timex.h). Zero/-1 = not said. */
+typedef struct cc_when {
+    int year, month, mday;
+    int weekday;   /* 0 = Monday .. 6; -1 none */
+    int rel_days;  /* yesterday = -1 ...; valid when has_rel */
+    bool has_rel;
+    int shift;     /* -1 last, 0 this, 1 next; CC_NO_SHIFT none */
+    char punit;    /* 'W', 'M', 'Y' for "last week"; 0 none */
+    int tense;     /* -1 past, 1 future, 0 unknown */
+    int hour, minute; /* -1 none */
+} cc_when;
+#define CC_NO_SHIFT 99
 
 /* A claim: one numeric or temporal statement at body[start:end). */
 typedef struct cc_claim {
@@ -106,6 +120,7 @@ typedef struct cc_claim {
     bool scope_all;  /* "all hostages": a scope claim without a number */
     char *timex;     /* TIMEX3 value for temporal classes; may be NULL */
     int32_t day;     /* resolved calendar day for dates; CC_NO_DAY */
+    cc_when when;    /* date classes: what the text said */
     char *event;     /* dated event lemma ("arrive"); may be NULL */
     char *place;     /* canonical place from the sentence; may be NULL */
     char *attribution; /* who says it; may be NULL */

@@ -270,8 +270,15 @@ static void kind_key(loader *ld, const char *key, const char *val)
     } else if (strcmp(key, "max_severity") == 0) {
         int s = strcmp(val, "high") == 0 ? 0 : strcmp(val, "medium") == 0 ? 1 : 2;
         k->max_severity = (cc_severity)s;
+    } else if (strcmp(key, "window") == 0 && atoi(val) > 0) {
+        k->window = atoi(val);
+    } else if (strcmp(key, "default_subject") == 0) {
+        free(k->default_subject);
+        k->default_subject = cc_strdup(val);
     } else if (b >= 0 && strcmp(key, "generic") == 0) {
         k->generic = b;
+    } else if (b >= 0 && strcmp(key, "by_place") == 0) {
+        k->by_place = b;
     } else if (b >= 0 && strcmp(key, "running") == 0) {
         k->running = b;
     } else if (strcmp(key, "subject") == 0 && (!strcmp(val, "kind") || !strcmp(val, "noun"))) {
@@ -362,8 +369,8 @@ static void open_section(loader *ld, const char *type, const char *name)
         ok = CC_VEC_PUSH(ld->r->rules, ru);
         ld->sec = ld->r->rules.n - 1;
     } else if (strcmp(type, "kind") == 0) {
-        cc_kind k = {cc_strdup(name), cc_strdup(name), w, 0, false, false, false,
-                     CC_SEV_HIGH, CC_NONE, CC_NONE, CC_NONE};
+        cc_kind k = {cc_strdup(name), cc_strdup(name), w, 0, false, false, false, false,
+                     CC_SEV_HIGH, 10, NULL, CC_NONE, CC_NONE, CC_NONE};
         ok = CC_VEC_PUSH(ld->r->kinds, k);
         ld->sec = ld->r->kinds.n - 1;
     } else if (strcmp(type, "qualifier") == 0) {
@@ -537,13 +544,15 @@ static const struct pattern_def *find_pattern(const loader *ld, const char *name
     return NULL;
 }
 
-/* Compares entries for alternation order: longest phrase first. */
-static int cmp_entry_len(const void *a, const void *b, void *ctx)
+/* Orders entry pointers for alternation: longest phrase first, then load
+ * order. */
+static int cmp_entry_len(const void *a, const void *b)
 {
-    const cc_rules *r = ctx;
-    size_t la = strlen(r->entries.v[*(const size_t *)a].phrase);
-    size_t lb = strlen(r->entries.v[*(const size_t *)b].phrase);
-    return la < lb ? 1 : la > lb ? -1 : 0;
+    const cc_entry *x = *(const cc_entry *const *)a, *y = *(const cc_entry *const *)b;
+    size_t la = strlen(x->phrase), lb = strlen(y->phrase);
+    if (la != lb)
+        return la < lb ? 1 : -1;
+    return (x > y) - (x < y);
 }
 
 /* Appends a phrase as a regex: spaces match any whitespace, apostrophes
@@ -567,18 +576,19 @@ static void emit_phrase(cc_buf *b, const char *p)
 static void emit_list(cc_buf *b, const cc_rules *r, size_t li)
 {
     const cc_list *l = &r->lists.v[li];
-    size_t *order = malloc((l->n ? l->n : 1) * sizeof *order);
+    const cc_entry **order = malloc((l->n ? l->n : 1) * sizeof *order);
     if (!order) {
         b->oom = true;
         return;
     }
-    memcpy(order, l->entries, l->n * sizeof *order);
-    qsort_r(order, l->n, sizeof *order, cmp_entry_len, (void *)r);
+    for (size_t i = 0; i < l->n; i++)
+        order[i] = &r->entries.v[l->entries[i]];
+    qsort(order, l->n, sizeof *order, cmp_entry_len);
     cc_buf_puts(b, "(?:");
     for (size_t i = 0; i < l->n; i++) {
         if (i)
             cc_buf_putc(b, '|');
-        emit_phrase(b, r->entries.v[order[i]].phrase);
+        emit_phrase(b, order[i]->phrase);
     }
     cc_buf_putc(b, ')');
     free(order);
@@ -850,6 +860,7 @@ void cc_rules_free(cc_rules *r)
         free(r->kinds.v[i].name);
         free(r->kinds.v[i].label);
         free(r->kinds.v[i].where);
+        free(r->kinds.v[i].default_subject);
     }
     for (size_t i = 0; r->index && i < r->index_size; i++)
         free(r->index[i].entries);

@@ -77,7 +77,10 @@ typedef struct cc_kind {
     bool generic;       /* fallback kind for its classes */
     bool running;       /* a running total: later and larger is an update */
     bool fixed_subject; /* subject is the kind itself, not the counted noun */
+    bool by_place;      /* only claims at the same place are comparable */
     cc_severity max_severity;
+    int window;            /* words either side searched for triggers */
+    char *default_subject; /* subject when no counted noun is found */
     size_t triggers, units, events; /* list indices; CC_NONE if absent */
 } cc_kind;
 

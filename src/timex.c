@@ -2,8 +2,11 @@
 #include "timex.h"
 
 #include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "model.h"
+#include "util.h"
 
 /* Days in month m of year y. */
 static int month_days(int y, int m)
@@ -97,4 +100,114 @@ char *cc_day_format(int32_t day, char *buf)
     }
     *p = '\0';
     return buf;
+}
+
+/* Picks the year for a month (and day) stated without one: past tense
+ * looks back, future forward, otherwise the nearest. */
+static int infer_year(const cc_when *w, int32_t dct)
+{
+    int y, m, d;
+    cc_day_to_ymd(dct, &y, &m, &d);
+    int mday = w->mday ? w->mday : 15;
+    int32_t cand = cc_day_from_ymd(y, w->month, mday > 28 ? 28 : mday);
+    int32_t ref = w->mday ? dct : cc_day_from_ymd(y, m, 15);
+    if (w->tense >= 0 && w->tense != 0 && cand < ref)
+        return y + 1;
+    if (w->tense < 0 && cand > ref)
+        return y - 1;
+    if (w->tense == 0 && cand - ref > 183)
+        return y - 1;
+    if (w->tense == 0 && ref - cand > 183)
+        return y + 1;
+    return y;
+}
+
+/* Calendar date with explicit or inferred year. */
+static char *resolve_calendar(const cc_when *w, int32_t dct, int32_t *day)
+{
+    int y = w->year;
+    if (!y && w->shift != CC_NO_SHIFT && dct != CC_NO_DAY) {
+        int m, d;
+        cc_day_to_ymd(dct, &y, &m, &d);
+        y += w->shift;
+    }
+    if (!y && dct != CC_NO_DAY)
+        y = infer_year(w, dct);
+    if (!w->month)
+        return cc_strfmt("%04d", y);
+    if (!w->mday)
+        return y ? cc_strfmt("%04d-%02d", y, w->month) : cc_strfmt("XXXX-%02d", w->month);
+    *day = y ? cc_day_from_ymd(y, w->month, w->mday) : CC_NO_DAY;
+    if (y && *day == CC_NO_DAY)
+        return NULL;
+    return y ? cc_strfmt("%04d-%02d-%02d", y, w->month, w->mday)
+             : cc_strfmt("XXXX-%02d-%02d", w->month, w->mday);
+}
+
+/* Weekday by shift and tense: last/past = most recent (today counts only
+ * without "last"), next/future = the coming one, this = this ISO week. */
+static int32_t weekday_day(const cc_when *w, int32_t dct)
+{
+    int today = cc_day_weekday(dct);
+    int back = (today - w->weekday + 7) % 7, fwd = (w->weekday - today + 7) % 7;
+    if (w->shift == 0)
+        return dct - today + w->weekday;
+    if (w->shift == -1)
+        return dct - (back ? back : 7);
+    if (w->shift == 1 || (w->shift == CC_NO_SHIFT && w->tense > 0))
+        return dct + fwd;
+    return dct - back;
+}
+
+/* Formats a resolved day; caller frees. */
+static char *day_timex(int32_t d)
+{
+    char buf[11];
+    return cc_strdup(cc_day_format(d, buf));
+}
+
+/* "last week" / "next month" / "this year". */
+static char *resolve_period(const cc_when *w, int32_t dct)
+{
+    int s = w->shift == CC_NO_SHIFT ? 0 : w->shift;
+    if (dct == CC_NO_DAY)
+        return cc_strdup(w->punit == 'W' ? "XXXX-WXX" : w->punit == 'M' ? "XXXX-XX" : "XXXX");
+    int y, m, d;
+    if (w->punit == 'W') {
+        int wy, wk;
+        cc_day_isoweek(dct + 7 * s, &wy, &wk);
+        return cc_strfmt("%04d-W%02d", wy, wk);
+    }
+    cc_day_to_ymd(dct, &y, &m, &d);
+    if (w->punit == 'Y')
+        return cc_strfmt("%04d", y + s);
+    int mm = (y * 12 + (m - 1)) + s;
+    return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
+}
+
+/* Resolves any date or time expression (see timex.h). */
+char *cc_when_resolve(const cc_when *w, int32_t dct, int32_t *day)
+{
+    *day = CC_NO_DAY;
+    int32_t d = CC_NO_DAY;
+    if (w->has_rel)
+        d = dct == CC_NO_DAY ? CC_NO_DAY : dct + w->rel_days;
+    else if (w->weekday >= 0)
+        d = dct == CC_NO_DAY ? CC_NO_DAY : weekday_day(w, dct);
+    else if (w->punit)
+        return resolve_period(w, dct);
+    else if (w->month || w->year)
+        return resolve_calendar(w, dct, day);
+    if (d != CC_NO_DAY)
+        *day = d;
+    char *date = d != CC_NO_DAY ? day_timex(d)
+                 : w->has_rel && w->rel_days == 0 ? cc_strdup("PRESENT_REF")
+                 : w->weekday >= 0 ? cc_strfmt("XXXX-WXX-%d", w->weekday + 1)
+                                   : cc_strdup("XXXX-XX-XX");
+    if (w->hour < 0 || !date)
+        return date;
+    char *t = cc_strfmt("%sT%02d:%02d", strcmp(date, "PRESENT_REF") ? date : "XXXX-XX-XX",
+                        w->hour, w->minute < 0 ? 0 : w->minute);
+    free(date);
+    return t;
 }

@@ -17,4 +17,10 @@ int32_t cc_day_parse_iso(const char *s);
 /* ISO 8601 week number and its year for day. */
 void cc_day_isoweek(int32_t day, int *year, int *week);
 
+struct cc_when;
+/* Resolves a date or time expression against the publication day dct
+ * (CC_NO_DAY if unknown) into a TIMEX3 value; sets *day for day-precise
+ * dates (else CC_NO_DAY). Returns a new string; caller frees. */
+char *cc_when_resolve(const struct cc_when *w, int32_t dct, int32_t *day);
+
 #endif

@@ -1,0 +1,959 @@
+/* extract.c: stage 2. One pass of the master regex over an article yields
+ * claim candidates, words and sentence ends; a second pass over those
+ * tokens (never the text) finds each claim's counted noun, kind, place,
+ * tense and source using the word lists in claims/. */
+#include "extract.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "rules.h"
+#include "timex.h"
+#include "util.h"
+
+#define MATCH_LIMIT 2000000u
+#define DEPTH_LIMIT 100000u
+#define NOUN_LOOKAHEAD 3
+#define TENSE_WINDOW 8
+#define EVENT_WINDOW 5  /* words before a date; after it counts 3 farther */
+#define PLACE_WINDOW 12
+#define SOURCE_WINDOW 15
+#define SOURCE_MAX_WORDS 6
+#define NO_POS ((size_t)-1)
+
+typedef struct span {
+    size_t s, e; /* s == NO_POS: slot not matched */
+} span;
+
+typedef struct tok {
+    size_t start, end;
+    size_t sent;
+    size_t cand; /* candidate index, or NO_POS for a word */
+} tok;
+
+typedef struct cand {
+    size_t rule, start, end, tok;
+    span slot[CC_SLOT_MAX];
+} cand;
+
+typedef struct sent {
+    size_t start, end;
+    size_t first, last; /* token range [first, last) */
+} sent;
+
+/* Role bits per list, so one bucket probe answers "is this a trigger". */
+enum { ROLE_UNIT = 1, ROLE_TRIGGER = 2, ROLE_EVENT = 4 };
+
+/* Lists the engine reads by name (claims/README.md). */
+enum {
+    L_NOUN, L_SUBJECT, L_LEMMA, L_PLURAL, L_STOP, L_PLACE, L_FUTURE, L_PAST,
+    L_PAST_SUFFIX, L_ATTRIB, L_SOURCE, L_PRONOUN, L_ABBREV, L_NAME_PREFIX,
+    L_NAME_SUFFIX, L_NOT_NAME, L_NUMBER_WORD, L_NUMBER_ARTICLE, L_SCALE,
+    L_SCALE_ABBR, L_ORDINAL, L_QUALIFIER, L_VAGUE, L_CUR_SYMBOL, L_CUR_WORD,
+    L_MONTH, L_WEEKDAY, L_REL_DAY, L_SHIFT, L_PERIOD, L_TIME_UNIT, L_SET, L_AMPM,
+    L_COUNT
+};
+static const char *const list_names[L_COUNT] = {
+    "noun", "subject", "lemma", "plural_suffix", "stopword", "place", "future_cue",
+    "past_cue", "past_suffix", "attribution_cue", "source_word", "pronoun",
+    "abbreviation", "name_prefix", "name_suffix", "not_name", "number_word",
+    "number_article", "scale", "scale_abbr", "ordinal_word", "qualifier", "vague",
+    "currency_symbol", "currency_word", "month", "weekday", "rel_day", "shift",
+    "period_unit", "time_unit", "set_word", "ampm"};
+
+struct cc_extractor {
+    const cc_rules *r;
+    size_t list[L_COUNT];
+    unsigned char *role;  /* per list: ROLE_* bits */
+    size_t *owner;        /* per list: kind owning it, or CC_NONE */
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
+    /* per-article scratch, reused */
+    const char *body;
+    size_t len;
+    CC_VEC(tok) toks;
+    CC_VEC(cand) cands;
+    CC_VEC(sent) sents;
+};
+
+/* Marks each kind's lists with their role and owner. */
+static void index_kinds(cc_extractor *ex)
+{
+    const cc_rules *r = ex->r;
+    for (size_t i = 0; i < r->lists.n; i++)
+        ex->owner[i] = CC_NONE;
+    for (size_t k = 0; k < r->kinds.n; k++) {
+        const cc_kind *kd = &r->kinds.v[k];
+        size_t ls[3] = {kd->units, kd->triggers, kd->events};
+        unsigned char roles[3] = {ROLE_UNIT, ROLE_TRIGGER, ROLE_EVENT};
+        for (int j = 0; j < 3; j++)
+            if (ls[j] != CC_NONE) {
+                ex->role[ls[j]] |= roles[j];
+                ex->owner[ls[j]] = k;
+            }
+    }
+    if (ex->list[L_NOUN] != CC_NONE)
+        ex->role[ex->list[L_NOUN]] |= ROLE_UNIT;
+}
+
+/* Creates an extractor; caller frees with cc_extractor_free. */
+cc_extractor *cc_extractor_new(const cc_rules *rules)
+{
+    cc_extractor *ex = calloc(1, sizeof *ex);
+    if (!ex)
+        return NULL;
+    ex->r = rules;
+    for (int i = 0; i < L_COUNT; i++)
+        ex->list[i] = cc_rules_list(rules, list_names[i]);
+    ex->role = calloc(rules->lists.n + 1, 1);
+    ex->owner = calloc(rules->lists.n + 1, sizeof *ex->owner);
+    ex->md = pcre2_match_data_create_from_pattern(rules->master, NULL);
+    ex->mctx = pcre2_match_context_create(NULL);
+    ex->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+    if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit)
+        goto mem_error;
+    pcre2_set_match_limit(ex->mctx, MATCH_LIMIT);
+    pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
+    pcre2_jit_stack_assign(ex->mctx, NULL, ex->jit);
+    index_kinds(ex);
+    return ex;
+mem_error:
+    cc_extractor_free(ex);
+    return NULL;
+}
+
+/* Frees an extractor; accepts NULL and half-built ones. */
+void cc_extractor_free(cc_extractor *ex)
+{
+    if (!ex)
+        return;
+    free(ex->role);
+    free(ex->owner);
+    pcre2_match_data_free(ex->md);
+    pcre2_match_context_free(ex->mctx);
+    pcre2_jit_stack_free(ex->jit);
+    free(ex->toks.v);
+    free(ex->cands.v);
+    free(ex->sents.v);
+    free(ex);
+}
+
+/* ---- tokens ------------------------------------------------------------ */
+
+/* Folds token ti into buf; returns the length. */
+static size_t tok_fold(const cc_extractor *ex, size_t ti, char *buf, size_t cap)
+{
+    const tok *t = &ex->toks.v[ti];
+    return cc_fold(ex->body + t->start, t->end - t->start, buf, cap);
+}
+
+/* True when only spaces separate tokens a and a+1 (no punctuation). */
+static bool tok_adjacent(const cc_extractor *ex, size_t a)
+{
+    if (a + 1 >= ex->toks.n || ex->toks.v[a].sent != ex->toks.v[a + 1].sent)
+        return false;
+    for (size_t i = ex->toks.v[a].end; i < ex->toks.v[a + 1].start; i++)
+        if (ex->body[i] != ' ' && ex->body[i] != '\t')
+            return false;
+    return true;
+}
+
+/* Compares the words of phrase with the tokens from ti on; returns the
+ * number of tokens it spans, 0 if it does not match there. */
+static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phrase)
+{
+    size_t n = 0;
+    for (const char *p = phrase; *p; n++) {
+        size_t wl = strcspn(p, " ");
+        char buf[128];
+        if (ti + n >= ex->toks.n || ex->toks.v[ti + n].cand != NO_POS ||
+            (n > 0 && !tok_adjacent(ex, ti + n - 1)))
+            return 0;
+        size_t bl = tok_fold(ex, ti + n, buf, sizeof buf);
+        if (bl != wl || memcmp(buf, p, wl) != 0)
+            return 0;
+        p += wl + (p[wl] == ' ');
+    }
+    return n;
+}
+
+/* Finds the longest entry starting at token ti whose list passes the
+ * filter (a list index, or any list with role bits when list is CC_NONE).
+ * Returns the entry index or CC_NONE; *ntok gets its length in tokens. */
+static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
+                        unsigned classes, size_t *ntok)
+{
+    char first[128];
+    if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS)
+        return CC_NONE;
+    size_t fl = tok_fold(ex, ti, first, sizeof first);
+    const cc_phrase_bucket *b = cc_rules_bucket(ex->r, first, fl);
+    size_t best = CC_NONE, best_n = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const cc_entry *e = &ex->r->entries.v[b->entries[i]];
+        if (list != CC_NONE ? e->list != list : !(ex->role[e->list] & roles))
+            continue;
+        if (classes && (ex->owner[e->list] == CC_NONE ||
+                        !(ex->r->kinds.v[ex->owner[e->list]].classes & classes)))
+            continue;
+        size_t n = phrase_tokens(ex, ti, e->phrase);
+        bool owned_tie = n && n == best_n && ex->owner[e->list] != CC_NONE &&
+                         ex->owner[ex->r->entries.v[best].list] == CC_NONE;
+        if (n > best_n || owned_tie) { /* a kind's word beats a plain list's */
+            best = b->entries[i];
+            best_n = n;
+        }
+    }
+    if (ntok)
+        *ntok = best_n;
+    return best;
+}
+
+/* Value of a list entry matching token ti, or NULL. */
+static const char *tok_value(const cc_extractor *ex, size_t ti, int l)
+{
+    size_t e = phrase_at(ex, ti, ex->list[l], 0, 0, NULL);
+    return e == CC_NONE ? NULL : ex->r->entries.v[e].value;
+}
+
+/* Lemma of a folded word: irregular table, then plural endings. Writes to
+ * out (cap bytes). */
+static void lemma(const cc_extractor *ex, const char *w, char *out, size_t cap)
+{
+    size_t n = strlen(w);
+    const char *irr = cc_rules_lookup(ex->r, ex->list[L_LEMMA], w, n);
+    if (irr) {
+        snprintf(out, cap, "%s", irr);
+        return;
+    }
+    const cc_list *pl = ex->list[L_PLURAL] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[L_PLURAL]];
+    for (size_t i = 0; pl && i < pl->n; i++) {
+        const cc_entry *e = &ex->r->entries.v[pl->entries[i]];
+        size_t sl = strlen(e->phrase);
+        if (n > sl + 2 && strcmp(w + n - sl, e->phrase) == 0) {
+            snprintf(out, cap, "%.*s%s", (int)(n - sl), w, e->value);
+            return;
+        }
+    }
+    snprintf(out, cap, "%s", w);
+}
+
+/* ---- scanning ---------------------------------------------------------- */
+
+/* Start of the UTF-8 character after position i. */
+static size_t next_char(const char *s, size_t len, size_t i)
+{
+    i++;
+    while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i++;
+    return i;
+}
+
+/* A period after an abbreviation or initial, or before a lower-case word,
+ * does not end the sentence. */
+static bool is_boundary(const cc_extractor *ex, size_t ms, size_t me)
+{
+    if (ex->body[ms] == '\n')
+        return true;
+    size_t i = me;
+    while (i < ex->len && ex->body[i] == ' ')
+        i++;
+    if (i < ex->len && ex->body[i] >= 'a' && ex->body[i] <= 'z')
+        return false;
+    if (ex->body[ms] != '.' || ex->toks.n == 0 || ex->toks.v[ex->toks.n - 1].end != ms)
+        return true;
+    size_t last = ex->toks.n - 1;
+    const tok *t = &ex->toks.v[last];
+    if (t->cand != NO_POS)
+        return true;
+    return t->end - t->start > 1 && !tok_value(ex, last, L_ABBREV);
+}
+
+/* Closes the current sentence at end. */
+static bool close_sentence(cc_extractor *ex, size_t *sent_start, size_t end)
+{
+    sent s = {*sent_start, end, 0, 0};
+    while (s.start < end && (ex->body[s.start] == ' ' || ex->body[s.start] == '\n'))
+        s.start++;
+    *sent_start = end;
+    if (s.start >= end)
+        return true;
+    return CC_VEC_PUSH(ex->sents, s);
+}
+
+/* Records a claim candidate with its slot spans. */
+static bool add_cand(cc_extractor *ex, size_t rule, const PCRE2_SIZE *ov)
+{
+    cand c = {rule, ov[0], ov[1], ex->toks.n, {{0, 0}}};
+    for (int s = 0; s < CC_SLOT_MAX; s++) {
+        c.slot[s].s = NO_POS;
+        for (size_t g = 0; g < ex->r->n_slot_groups[s]; g++) {
+            uint32_t n = ex->r->slot_groups[s][g];
+            if (ov[2 * n] != PCRE2_UNSET) {
+                c.slot[s] = (span){ov[2 * n], ov[2 * n + 1]};
+                break;
+            }
+        }
+    }
+    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n};
+    return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
+}
+
+/* Handles one master-regex match. */
+static bool on_match(cc_extractor *ex, size_t rule, const PCRE2_SIZE *ov, size_t *sent_start)
+{
+    const cc_rule *ru = &ex->r->rules.v[rule];
+    if (ru->kind == CC_RULE_WORD) {
+        tok t = {ov[0], ov[1], ex->sents.n, NO_POS};
+        return CC_VEC_PUSH(ex->toks, t);
+    }
+    if (ru->kind == CC_RULE_BOUNDARY)
+        return !is_boundary(ex, ov[0], ov[1]) || close_sentence(ex, sent_start, ov[1]);
+    return ru->cls == CC_CLASS_SKIP || add_cand(ex, rule, ov);
+}
+
+/* Runs the master regex over the body once. */
+static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a)
+{
+    size_t off = 0, sent_start = 0;
+    bool warned = false;
+    ex->toks.n = ex->cands.n = ex->sents.n = 0;
+    while (off < ex->len) {
+        int rc = pcre2_match(ex->r->master, (PCRE2_SPTR)ex->body, ex->len, off,
+                             PCRE2_NO_UTF_CHECK, ex->md, ex->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            break;
+        if (rc < 0) { /* match or depth limit: skip a character, say so once */
+            if (!warned)
+                cc_diagf(cl->diag, cl->diag_ud, "%s: pattern limit hit at byte %zu; skipped",
+                         a->path, off);
+            warned = true;
+            off = next_char(ex->body, ex->len, off);
+            continue;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ex->md);
+        size_t rule = strtoul((const char *)pcre2_get_mark(ex->md), NULL, 10);
+        if (!on_match(ex, rule, ov, &sent_start))
+            return CC_ERROR_MEMORY;
+        off = ov[1] > off ? ov[1] : next_char(ex->body, ex->len, off);
+    }
+    if (!close_sentence(ex, &sent_start, ex->len))
+        return CC_ERROR_MEMORY;
+    for (size_t i = 0, s = 0; s < ex->sents.n; s++) {
+        ex->sents.v[s].first = i;
+        while (i < ex->toks.n && ex->toks.v[i].sent == s)
+            i++;
+        ex->sents.v[s].last = i;
+    }
+    return CC_OK;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+/* The slot's text looked up in list l; NULL when absent or unlisted. */
+static const char *slot_lookup(const cc_extractor *ex, const cand *c, cc_slot s, int l)
+{
+    if (c->slot[s].s == NO_POS || ex->list[l] == CC_NONE)
+        return NULL;
+    return cc_rules_lookup(ex->r, ex->list[l], ex->body + c->slot[s].s,
+                           c->slot[s].e - c->slot[s].s);
+}
+
+/* The slot's leading integer, or dflt when the slot is absent. */
+static int slot_int(const cc_extractor *ex, const cand *c, cc_slot s, int dflt)
+{
+    return c->slot[s].s == NO_POS ? dflt : atoi(ex->body + c->slot[s].s);
+}
+
+/* Reads a digit run with thousands separators into *v; returns bytes used. */
+static size_t read_digits(const char *s, size_t n, double *v)
+{
+    char buf[64];
+    size_t i = 0, o = 0;
+    while (i < n && o + 1 < sizeof buf) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= '0' && c <= '9') || c == '.') {
+            buf[o++] = (char)c;
+            i++;
+        } else if (c == ',' || c == ' ' || c >= 0x80) { /* separators, thin/nbsp */
+            size_t j = i + 1;
+            while (j < n && ((unsigned char)s[j] & 0xC0) == 0x80)
+                j++;
+            if (j >= n || s[j] < '0' || s[j] > '9')
+                break;
+            i = j;
+        } else {
+            break;
+        }
+    }
+    buf[o] = '\0';
+    *v = strtod(buf, NULL);
+    return i;
+}
+
+typedef struct words {
+    const char *p[16];
+    size_t n[16];
+    size_t count;
+} words;
+
+/* Looks up words [i, i+k) joined by spaces in list l. */
+static const char *words_lookup(const cc_extractor *ex, const words *w, size_t i, size_t k,
+                                int l)
+{
+    char buf[128];
+    size_t o = 0;
+    for (size_t j = i; j < i + k && o + w->n[j] + 2 < sizeof buf; j++) {
+        if (j > i)
+            buf[o++] = ' ';
+        memcpy(buf + o, w->p[j], w->n[j]);
+        o += w->n[j];
+    }
+    return ex->list[l] == CC_NONE ? NULL : cc_rules_lookup(ex->r, ex->list[l], buf, o);
+}
+
+/* Applies one number word or scale to the running total. Returns how many
+ * words it used (0 if none matched). */
+static size_t number_word(const cc_extractor *ex, const words *w, size_t i, double *total,
+                          double *cur)
+{
+    for (size_t k = w->count - i < 4 ? w->count - i : 4; k >= 1; k--) {
+        const char *v = words_lookup(ex, w, i, k, L_NUMBER_ARTICLE);
+        if (v) {
+            *cur += atof(v);
+            return k;
+        }
+    }
+    const char *v = words_lookup(ex, w, i, 1, L_NUMBER_WORD);
+    if (v) {
+        *cur += atof(v);
+        return 1;
+    }
+    if (!(v = words_lookup(ex, w, i, 1, L_SCALE)) && !(v = words_lookup(ex, w, i, 1, L_SCALE_ABBR)))
+        return 0;
+    double s = atof(v), base = *cur ? *cur : 1;
+    if (s == 100) {
+        *cur = base * s;
+    } else {
+        *total += base * s;
+        *cur = 0;
+    }
+    return 1;
+}
+
+/* Parses digits, number words and scales ("1.5 million", "forty-two",
+ * "half a million") in s[0:n). */
+static bool parse_number(const cc_extractor *ex, const char *s, size_t n, double *out)
+{
+    double total = 0, cur = 0;
+    bool any = false;
+    words w = {.count = 0};
+    for (size_t i = 0; i < n;) {
+        if (s[i] >= '0' && s[i] <= '9') {
+            double v;
+            i += read_digits(s + i, n - i, &v);
+            cur += v;
+            any = true;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && s[j] != ' ' && s[j] != '-' && s[j] != '\n' && !(s[j] >= '0' && s[j] <= '9'))
+            j++;
+        if (j > i && w.count < 16 && !(j - i == 3 && !memcmp(s + i, "and", 3))) {
+            w.p[w.count] = s + i;
+            w.n[w.count++] = j - i;
+        }
+        i = j > i ? j : i + 1;
+        if (i >= n || (s[i] >= '0' && s[i] <= '9') || w.count == 16) {
+            for (size_t k = 0; k < w.count;) {
+                size_t used = number_word(ex, &w, k, &total, &cur);
+                any |= used > 0;
+                k += used ? used : 1;
+            }
+            w.count = 0;
+        }
+    }
+    *out = total + cur;
+    return any;
+}
+
+/* Parses the number in slot s. */
+static bool slot_number(const cc_extractor *ex, const cand *c, cc_slot s, double *v)
+{
+    return c->slot[s].s != NO_POS &&
+           parse_number(ex, ex->body + c->slot[s].s, c->slot[s].e - c->slot[s].s, v);
+}
+
+/* Finds the [qualifier] semantics named name. */
+static const cc_qual_sem *qual_sem(const cc_rules *r, const char *name)
+{
+    for (size_t i = 0; i < r->quals.n; i++)
+        if (strcmp(r->quals.v[i].name, name) == 0)
+            return &r->quals.v[i];
+    return NULL;
+}
+
+/* Sets value, interval and qualifier from num/num2/qual/vague/scope. */
+static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
+{
+    const char *vague = slot_lookup(ex, c, CC_SLOT_VAGUE, L_VAGUE);
+    double v2;
+    if (c->slot[CC_SLOT_SCOPE].s != NO_POS) {
+        cm->scope_all = true;
+        cm->qual = CC_Q_VAGUE;
+        return true;
+    }
+    if (vague) {
+        cm->qual = CC_Q_VAGUE;
+        cm->has_lo = cm->has_hi = sscanf(vague, "%lf to %lf", &cm->lo, &cm->hi) == 2;
+        return cm->has_lo;
+    }
+    if (!slot_number(ex, c, CC_SLOT_NUM, &cm->value))
+        return false;
+    cm->has_value = true;
+    if (slot_number(ex, c, CC_SLOT_NUM2, &v2)) {
+        cm->qual = CC_Q_RANGE;
+        cm->has_lo = cm->has_hi = true;
+        cm->lo = fmin(cm->value, v2);
+        cm->hi = fmax(cm->value, v2);
+        return v2 != cm->value;
+    }
+    const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
+    const cc_qual_sem *q = qual_sem(ex->r, qn ? qn : "exact");
+    cm->qual = q ? q->type : CC_Q_EXACT;
+    cm->has_lo = !q || q->has_lo;
+    cm->has_hi = !q || q->has_hi;
+    cm->lo = cm->value * (q ? q->lo : 1);
+    cm->hi = cm->value * (q ? q->hi : 1);
+    return true;
+}
+
+/* Formats a number compactly for TIMEX values. */
+static void fmt_num(char *buf, size_t cap, double v)
+{
+    snprintf(buf, cap, "%.10g", v);
+}
+
+/* Duration: value in the stated unit, scale = days per unit, TIMEX P..; */
+static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
+{
+    const char *tu = slot_lookup(ex, c, CC_SLOT_TUNIT, L_TIME_UNIT);
+    char letter[4] = "", n[32] = "X";
+    double days = 1;
+    if (!tu || sscanf(tu, "%3s %lf", letter, &days) != 2)
+        return false;
+    if (c->slot[CC_SLOT_NUM].s == NO_POS && c->slot[CC_SLOT_VAGUE].s == NO_POS) {
+        const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
+        const cc_qual_sem *q = qual_sem(ex->r, qn ? qn : "exact");
+        cm->has_value = cm->has_lo = cm->has_hi = true;
+        cm->value = 1;
+        cm->qual = q ? q->type : CC_Q_EXACT;
+        cm->has_lo = !q || q->has_lo;
+        cm->has_hi = !q || q->has_hi;
+        cm->lo = q ? q->lo : 1;
+        cm->hi = q ? q->hi : 1;
+    } else if (!set_amount(ex, c, cm)) {
+        return false;
+    }
+    cm->scale = days;
+    if (cm->has_value)
+        fmt_num(n, sizeof n, cm->value);
+    bool t = letter[0] == 'T';
+    cm->timex = cc_strfmt("P%s%s%s", t ? "T" : "", n, letter + t);
+    char buf[64];
+    cc_fold(ex->body + c->slot[CC_SLOT_TUNIT].s, c->slot[CC_SLOT_TUNIT].e - c->slot[CC_SLOT_TUNIT].s,
+            buf, sizeof buf);
+    cm->unit = cc_strdup(buf);
+    return cm->timex && cm->unit;
+}
+
+/* Month from a name or digits. */
+static int slot_month(const cc_extractor *ex, const cand *c)
+{
+    const char *m = slot_lookup(ex, c, CC_SLOT_MONTH, L_MONTH);
+    return m ? atoi(m) : slot_int(ex, c, CC_SLOT_MONTH, 0);
+}
+
+/* Fills the cc_when of a date or time from its slots. */
+static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
+{
+    cc_when *w = &cm->when;
+    const char *v;
+    *w = (cc_when){0, 0, 0, -1, 0, false, CC_NO_SHIFT, 0, 0, -1, -1};
+    w->year = slot_int(ex, c, CC_SLOT_YEAR, 0);
+    w->month = slot_month(ex, c);
+    w->mday = slot_int(ex, c, CC_SLOT_DAY, 0);
+    if ((v = slot_lookup(ex, c, CC_SLOT_WEEKDAY, L_WEEKDAY)))
+        w->weekday = atoi(v);
+    if ((v = slot_lookup(ex, c, CC_SLOT_REL, L_REL_DAY)))
+        w->has_rel = true, w->rel_days = atoi(v);
+    if ((v = slot_lookup(ex, c, CC_SLOT_SHIFT, L_SHIFT)))
+        w->shift = atoi(v);
+    if ((v = slot_lookup(ex, c, CC_SLOT_PUNIT, L_PERIOD)))
+        w->punit = v[0];
+    w->hour = slot_int(ex, c, CC_SLOT_HOUR, -1);
+    w->minute = slot_int(ex, c, CC_SLOT_MINUTE, -1);
+    v = slot_lookup(ex, c, CC_SLOT_AMPM, L_AMPM);
+    if (v && w->hour >= 0 && w->hour <= 12)
+        w->hour = (w->hour % 12) + (strcmp(v, "pm") == 0 ? 12 : 0);
+    if ((v = slot_lookup(ex, c, CC_SLOT_SET, L_SET)))
+        return (cm->timex = cc_strdup(v)) != NULL;
+    return w->month <= 12 && w->mday <= 31;
+}
+
+/* Sets the class-specific value of a claim; false drops the candidate. */
+static bool set_value(const cc_extractor *ex, const cand *c, cc_claim *cm)
+{
+    const char *v;
+    cm->scale = 1;
+    switch (cm->cls) {
+    case CC_CLASS_DURATION:
+        return set_duration(ex, c, cm);
+    case CC_CLASS_DATE:
+    case CC_CLASS_TIME:
+    case CC_CLASS_SET:
+        return set_when(ex, c, cm);
+    case CC_CLASS_ORDINAL:
+        v = slot_lookup(ex, c, CC_SLOT_ORD, L_ORDINAL);
+        cm->value = v ? atof(v) : slot_int(ex, c, CC_SLOT_ORD, 0);
+        cm->has_value = cm->has_lo = cm->has_hi = cm->value > 0;
+        cm->lo = cm->hi = cm->value;
+        return cm->has_value;
+    case CC_CLASS_MONEY:
+        if (!(v = slot_lookup(ex, c, CC_SLOT_CUR, L_CUR_SYMBOL)))
+            v = slot_lookup(ex, c, CC_SLOT_CUR, L_CUR_WORD);
+        cm->unit = cc_strdup(v ? v : "?");
+        return set_amount(ex, c, cm);
+    case CC_CLASS_PERCENT:
+        cm->unit = cc_strdup("%");
+        return set_amount(ex, c, cm);
+    default:
+        return set_amount(ex, c, cm);
+    }
+}
+
+/* ---- context ----------------------------------------------------------- */
+
+/* True if token ti starts with an ASCII capital letter. */
+static bool tok_capital(const cc_extractor *ex, size_t ti)
+{
+    char c = ex->body[ex->toks.v[ti].start];
+    return c >= 'A' && c <= 'Z';
+}
+
+/* The counted noun after claim token ti: a listed noun within a few
+ * words, else the next plain lower-case word. Sets *entry for listed ones. */
+static size_t find_unit(const cc_extractor *ex, size_t ti, size_t *entry)
+{
+    size_t n;
+    *entry = CC_NONE;
+    for (size_t j = ti + 1; j <= ti + NOUN_LOOKAHEAD && tok_adjacent(ex, j - 1); j++) {
+        if (ex->toks.v[j].cand != NO_POS)
+            break;
+        if ((*entry = phrase_at(ex, j, CC_NONE, ROLE_UNIT, 0, &n)) != CC_NONE)
+            return j;
+    }
+    size_t j = ti + 1;
+    if (!tok_adjacent(ex, ti) || ex->toks.v[j].cand != NO_POS || tok_capital(ex, j) ||
+        tok_value(ex, j, L_STOP) || ex->toks.v[j].end - ex->toks.v[j].start < 3)
+        return NO_POS;
+    return j;
+}
+
+/* Searches outward from ti within its sentence for the nearest token
+ * where phrase_at(list, roles, classes) matches, up to back words before
+ * and fwd after (a later cue counts as bias words farther). Returns the
+ * entry or CC_NONE; *at gets its token. */
+static size_t nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
+                      unsigned classes, size_t back, size_t fwd, size_t bias, size_t *at)
+{
+    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
+    size_t lim = back > fwd + bias ? back : fwd + bias;
+    for (size_t d = 1; d <= lim; d++) {
+        size_t e, n;
+        if (d <= back && ti >= s->first + d &&
+            (e = phrase_at(ex, ti - d, list, roles, classes, &n)) != CC_NONE) {
+            *at = ti - d;
+            return e;
+        }
+        if (d > bias && d - bias <= fwd && ti + d - bias < s->last &&
+            (e = phrase_at(ex, ti + d - bias, list, roles, classes, &n)) != CC_NONE) {
+            *at = ti + d - bias;
+            return e;
+        }
+    }
+    return CC_NONE;
+}
+
+/* Kind of the counted noun, if one of a kind's units allows the class. */
+static size_t unit_kind(const cc_extractor *ex, size_t unit_entry, cc_class cls)
+{
+    size_t k = unit_entry == CC_NONE ? CC_NONE : ex->owner[ex->r->entries.v[unit_entry].list];
+    return k != CC_NONE && (ex->r->kinds.v[k].classes & (1u << cls)) ? k : CC_NONE;
+}
+
+/* Kind from the counted noun, then a dated event just before the claim,
+ * then the nearest trigger within the kind's window, then the generic
+ * kind of the class. Sets the event for dated events. */
+static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc_claim *cm)
+{
+    const cc_rules *r = ex->r;
+    unsigned cls = 1u << cm->cls;
+    size_t at, k = unit_kind(ex, unit_entry, cm->cls);
+    if (k != CC_NONE)
+        return k;
+    size_t e = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, EVENT_WINDOW, EVENT_WINDOW - 3, 3, &at);
+    if (e != CC_NONE) {
+        cm->event = cc_strdup(r->entries.v[e].value);
+        return ex->owner[r->entries.v[e].list];
+    }
+    e = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, 10, 10, 0, &at);
+    k = e == CC_NONE ? CC_NONE : ex->owner[r->entries.v[e].list];
+    if (k != CC_NONE && (at > ti ? at - ti : ti - at) <= (size_t)r->kinds.v[k].window)
+        return k;
+    return cc_rules_generic_kind(r, cm->cls);
+}
+
+/* Canonical place nearest the claim in its sentence, or NULL. */
+static char *find_place(const cc_extractor *ex, size_t ti)
+{
+    size_t at, e = nearest(ex, ti, ex->list[L_PLACE], 0, 0, PLACE_WINDOW, PLACE_WINDOW, 0, &at);
+    return e == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[e].value);
+}
+
+/* Past (-1), future (1) or unknown (0) from the nearest tense cue; cues
+ * after the date count as three words farther. */
+static int find_tense(const cc_extractor *ex, size_t ti)
+{
+    size_t af = NO_POS, ap = NO_POS;
+    size_t ef = nearest(ex, ti, ex->list[L_FUTURE], 0, 0, 12, 6, 3, &af);
+    size_t ep = nearest(ex, ti, ex->list[L_PAST], 0, 0, 12, 6, 3, &ap);
+    const cc_list *sl = ex->list[L_PAST_SUFFIX] == CC_NONE
+                            ? NULL
+                            : &ex->r->lists.v[ex->list[L_PAST_SUFFIX]];
+    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
+    for (size_t j = ti; sl && j > s->first && j + 12 > ti; j--) {
+        char w[64];
+        size_t n = tok_fold(ex, j - 1, w, sizeof w);
+        for (size_t i = 0; i < sl->n && ex->toks.v[j - 1].cand == NO_POS; i++) {
+            const char *suf = ex->r->entries.v[sl->entries[i]].phrase;
+            size_t k = strlen(suf);
+            if (n > k + 2 && strcmp(w + n - k, suf) == 0 && (ap == NO_POS || j - 1 > ap)) {
+                ap = j - 1;
+                ep = 0;
+            }
+        }
+    }
+    size_t df = ef == CC_NONE ? 99 : af > ti ? af - ti + 3 : ti - af;
+    size_t dp = ep == CC_NONE ? 99 : ap > ti ? ap - ti + 3 : ti - ap;
+    return df == 99 && dp == 99 ? 0 : df <= dp ? 1 : -1;
+}
+
+/* True when token j may be part of a source's name. */
+static bool source_tok(const cc_extractor *ex, size_t j)
+{
+    return ex->toks.v[j].cand == NO_POS && (tok_capital(ex, j) || tok_value(ex, j, L_SOURCE));
+}
+
+/* The name-like run of tokens next to a cue: before it (dir < 0) or after
+ * it. Returns a new string, or NULL for none or a pronoun. */
+static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo, size_t hi)
+{
+    size_t a = from, b = from, n = 0;
+    if (from < lo || from >= hi || !source_tok(ex, from))
+        return NULL;
+    while (n < SOURCE_MAX_WORDS && dir < 0 && a > lo && tok_adjacent(ex, a - 1) &&
+           source_tok(ex, a - 1))
+        a--, n++;
+    while (n < SOURCE_MAX_WORDS && dir > 0 && b + 1 < hi && tok_adjacent(ex, b) &&
+           source_tok(ex, b + 1))
+        b++, n++;
+    while (a < b && (!tok_capital(ex, a) || tok_value(ex, a, L_STOP))) /* "The", "of" */
+        a++;
+    while (b > a && tok_value(ex, b, L_STOP))
+        b--;
+    if (a == b && tok_value(ex, a, L_PRONOUN))
+        return NULL;
+    return cc_strndup(ex->body + ex->toks.v[a].start, ex->toks.v[b].end - ex->toks.v[a].start);
+}
+
+/* Who says it: the source next to the nearest attribution cue in the
+ * sentence ("X said", "according to X", "said X"). */
+static char *find_source(const cc_extractor *ex, size_t ti)
+{
+    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
+    size_t at, n;
+    size_t e = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, SOURCE_WINDOW, SOURCE_WINDOW, 0, &at);
+    if (e == CC_NONE)
+        return NULL;
+    phrase_at(ex, at, ex->list[L_ATTRIB], 0, 0, &n);
+    bool before = strcmp(ex->r->entries.v[e].value, "before") == 0;
+    char *src = before && at > s->first ? source_run(ex, at - 1, -1, s->first, s->last) : NULL;
+    return src ? src : source_run(ex, at + n, 1, s->first, s->last);
+}
+
+/* ---- assembling a claim ----------------------------------------------- */
+
+/* The alignment key: kind, then its subject (the kind itself, the dated
+ * event and place, or the counted noun's subject class). Generic claims
+ * without a noun get a key of their own: nothing to align them by. */
+static char *make_key(const cc_extractor *ex, const cc_claim *cm)
+{
+    const cc_kind *k = &ex->r->kinds.v[cm->kind];
+    if (cm->event)
+        return cc_strfmt("%s/%s@%s", k->name, cm->event, cm->place ? cm->place : "-");
+    if (k->by_place && !cm->place)
+        return cc_strfmt("%s/#%s", k->name, cm->id);
+    if (k->fixed_subject)
+        return k->by_place ? cc_strfmt("%s@%s", k->name, cm->place) : cc_strdup(k->name);
+    const char *subj = cm->unit ? cc_rules_lookup(ex->r, ex->list[L_SUBJECT], cm->unit,
+                                                  strlen(cm->unit))
+                                : NULL;
+    if (!subj && cm->unit && cm->cls != CC_CLASS_DATE)
+        subj = cm->unit;
+    if (!subj && !k->generic)
+        subj = k->default_subject ? k->default_subject : "-";
+    return subj ? cc_strfmt("%s/%s", k->name, subj) : cc_strfmt("%s/#%s", k->name, cm->id);
+}
+
+/* Counted noun, kind, place, source and date for the claim at token ti. */
+static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm)
+{
+    size_t unit_entry = CC_NONE, ut = NO_POS;
+    const cc_rule *ru = &ex->r->rules.v[c->rule];
+    if (cm->cls == CC_CLASS_COUNT || cm->cls == CC_CLASS_AMOUNT || cm->cls == CC_CLASS_ORDINAL)
+        ut = find_unit(ex, c->tok, &unit_entry);
+    if (ut != NO_POS) {
+        char w[128], l[128];
+        tok_fold(ex, ut, w, sizeof w);
+        lemma(ex, w, l, sizeof l);
+        free(cm->unit);
+        cm->unit = cc_strdup(l);
+    }
+    if (ru->needs_kind) /* only the counted noun itself may say what it is */
+        cm->kind = unit_kind(ex, unit_entry, cm->cls);
+    else if (ru->forced_kind != CC_NONE)
+        cm->kind = ru->forced_kind;
+    else
+        cm->kind = find_kind(ex, c->tok, unit_entry, cm);
+    if (cm->kind == CC_NONE)
+        return false;
+    cm->place = find_place(ex, c->tok);
+    cm->attribution = find_source(ex, c->tok);
+    if (cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME)
+        cm->when.tense = find_tense(ex, c->tok);
+    return true;
+}
+
+/* Resolves a date or time claim against the article's publication day. */
+static bool resolve_date(cc_claim *cm, int32_t published)
+{
+    if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME)
+        return true;
+    free(cm->timex);
+    cm->timex = cc_when_resolve(&cm->when, published, &cm->day);
+    return cm->timex != NULL;
+}
+
+/* Frees a claim that was not kept. */
+static void drop_claim(cc_claim *cm)
+{
+    free(cm->id);
+    free(cm->key);
+    free(cm->unit);
+    free(cm->timex);
+    free(cm->event);
+    free(cm->place);
+    free(cm->attribution);
+}
+
+/* Builds the claim for candidate ci and appends it to the cluster. */
+static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t ci)
+{
+    const cand *c = &ex->cands.v[ci];
+    const cc_article *a = &cl->articles.v[ai];
+    const sent *st = &ex->sents.v[ex->toks.v[c->tok].sent];
+    cc_claim cm = {0};
+    cm.article = ai;
+    cm.start = c->start;
+    cm.end = c->end;
+    cm.sent_start = st->start;
+    cm.sent_end = st->end;
+    cm.cls = ex->r->rules.v[c->rule].cls;
+    cm.day = CC_NO_DAY;
+    cm.group = CC_NONE;
+    cm.id = cc_strfmt("%s@%zu", a->id, c->start);
+    bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm) &&
+                resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm)) != NULL;
+    if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
+        drop_claim(&cm);
+        return keep ? CC_ERROR_MEMORY : CC_OK;
+    }
+    return CC_OK;
+}
+
+/* Length of a name prefix ("al-") at the start of folded w, else 0. */
+static size_t name_prefix(const cc_extractor *ex, const char *w, size_t n)
+{
+    const cc_list *l = ex->list[L_NAME_PREFIX] == CC_NONE
+                           ? NULL
+                           : &ex->r->lists.v[ex->list[L_NAME_PREFIX]];
+    for (size_t i = 0; l && i < l->n; i++) {
+        const char *p = ex->r->entries.v[l->entries[i]].phrase;
+        size_t pl = strlen(p);
+        if (n > pl && strncmp(w, p, pl) == 0)
+            return pl;
+    }
+    return 0;
+}
+
+/* Adds a capitalised word token to the cluster's name index. */
+static bool collect_name(const cc_extractor *ex, cc_cluster *cl, size_t ai, size_t ti)
+{
+    char w[128];
+    const tok *t = &ex->toks.v[ti];
+    size_t n = tok_fold(ex, ti, w, sizeof w);
+    size_t p = name_prefix(ex, w, n);
+    char c0 = ex->body[t->start + p];
+    if (c0 < 'A' || c0 > 'Z')
+        return true;
+    if (n >= 2 && w[n - 2] == '\'' && w[n - 1] == 's')
+        n -= 2;
+    if (n - p < 4 || cc_rules_lookup(ex->r, ex->list[L_NOT_NAME], w + p, n - p))
+        return true;
+    for (size_t i = t->start + p + 1; i < t->end; i++) /* "QatarA": glued words, not a name */
+        if (ex->body[i] >= 'A' && ex->body[i] <= 'Z' && ex->body[i - 1] >= 'a' && ex->body[i - 1] <= 'z')
+            return true;
+    bool mid = ti > ex->sents.v[t->sent].first;
+    return cc_names_add(cl->names, w + p, n - p, ai, t->start, t->end, mid);
+}
+
+/* Extracts one article (see extract.h). */
+cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
+{
+    cc_article *a = &cl->articles.v[ai];
+    ex->body = a->body;
+    ex->len = a->body_len;
+    cc_error err = scan(ex, cl, a);
+    a->first_claim = cl->claims.n;
+    for (size_t i = 0; err == CC_OK && i < ex->cands.n; i++)
+        err = build_claim(ex, cl, ai, i);
+    for (size_t i = 0; err == CC_OK && cl->names && i < ex->toks.n; i++)
+        if (ex->toks.v[i].cand == NO_POS && !collect_name(ex, cl, ai, i))
+            err = CC_ERROR_MEMORY;
+    a->n_claims = cl->claims.n - a->first_claim;
+    return err;
+}
+
+/* Re-resolves article ai's dates (see extract.h). */
+cc_error cc_extract_redate(cc_cluster *cl, size_t ai)
+{
+    const cc_article *a = &cl->articles.v[ai];
+    for (size_t i = a->first_claim; i < a->first_claim + a->n_claims; i++)
+        if (!resolve_date(&cl->claims.v[i], a->published))
+            return CC_ERROR_MEMORY;
+    return CC_OK;
+}

@@ -1,0 +1,422 @@
+/* judge.c: stage 4. Compares the claims of each group under their
+ * qualifier intervals and writes one finding per noteworthy group, with a
+ * sentence an editor understands without the manual. */
+#include "judge.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "rules.h"
+#include "util.h"
+
+#define GAP_HIGH 0.10   /* relative gap between sides for a high conflict */
+#define GAP_MEDIUM 0.02 /* ... for a medium one */
+#define EPS 1e-9
+
+/* One side of a disagreement: claims whose intervals chain together. */
+typedef struct side {
+    size_t *claims;
+    size_t n;
+    double lo, hi;
+    int32_t first_day, last_day; /* publication days of its sources */
+} side;
+
+typedef struct judge_ctx {
+    cc_cluster *cl;
+    const cc_group *g;
+    size_t gi;
+} judge_ctx;
+
+/* The interval a claim means, in comparable units; unbounded sides are
+ * infinite. */
+static void interval(const cc_claim *c, double *lo, double *hi)
+{
+    if (c->cls == CC_CLASS_DATE || c->cls == CC_CLASS_TIME) { /* a day, or anything */
+        *lo = c->day == CC_NO_DAY ? -INFINITY : c->day;
+        *hi = c->day == CC_NO_DAY ? INFINITY : c->day;
+        return;
+    }
+    *lo = c->has_lo ? c->lo * c->scale : -INFINITY;
+    *hi = c->has_hi ? c->hi * c->scale : INFINITY;
+}
+
+/* Appends `“text”` for claim ci. */
+static void quote_claim(cc_buf *b, const cc_cluster *cl, size_t ci)
+{
+    const cc_claim *c = &cl->claims.v[ci];
+    cc_buf_puts(b, "\xe2\x80\x9c");
+    cc_buf_add(b, cl->claims.v[ci].start + cl->articles.v[c->article].body, c->end - c->start);
+    cc_buf_puts(b, "\xe2\x80\x9d");
+}
+
+/* Appends the distinct sources of claims[0..n) as "A, B and C". */
+static void list_sources(cc_buf *b, const cc_cluster *cl, const size_t *claims, size_t n)
+{
+    size_t shown = 0, total = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t art = cl->claims.v[claims[i]].article;
+        bool dup = false;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = cl->claims.v[claims[j]].article == art;
+        total += !dup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t art = cl->claims.v[claims[i]].article;
+        bool dup = false;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = cl->claims.v[claims[j]].article == art;
+        if (dup)
+            continue;
+        if (shown)
+            cc_buf_puts(b, shown + 1 == total ? " and " : ", ");
+        cc_buf_puts(b, cc_source_name(&cl->articles.v[art]));
+        shown++;
+    }
+}
+
+/* Appends a finding for the current group; message is consumed. */
+static cc_error add_finding(judge_ctx *jc, cc_category cat, cc_severity sev, cc_buf *msg)
+{
+    const cc_rules *r = jc->cl->rules;
+    const cc_kind *k = r && jc->g->kind < r->kinds.n ? &r->kinds.v[jc->g->kind] : NULL;
+    cc_finding f = {0};
+    if (k && sev < k->max_severity)
+        sev = k->max_severity;
+    uint64_t h = cc_fnv(CC_FNV_INIT, cc_category_name(cat), strlen(cc_category_name(cat)));
+    h = cc_fnv(h, jc->g->id, strlen(jc->g->id));
+    f.id = cc_strfmt("f%012llx", (unsigned long long)(h & 0xffffffffffffull));
+    f.group = jc->gi;
+    f.category = cat;
+    f.severity = sev;
+    f.message = cc_buf_take(msg);
+    f.claims = malloc(jc->g->n_claims * sizeof *f.claims);
+    if (!f.id || !f.message || !f.claims || !CC_VEC_PUSH(jc->cl->findings, f)) {
+        free(f.id);
+        free(f.message);
+        free(f.claims);
+        return CC_ERROR_MEMORY;
+    }
+    cc_finding *fp = &jc->cl->findings.v[jc->cl->findings.n - 1];
+    memcpy(fp->claims, jc->g->claims, jc->g->n_claims * sizeof *fp->claims);
+    fp->n_claims = jc->g->n_claims;
+    return CC_OK;
+}
+
+/* Starts a message with the kind's label. */
+static void label(cc_buf *b, const judge_ctx *jc)
+{
+    cc_buf_printf(b, "%s: ", cc_kind_label(jc->cl->rules, jc->g->kind));
+}
+
+/* True when the group's kind is a generic fallback. */
+static bool generic(const judge_ctx *jc)
+{
+    const cc_rules *r = jc->cl->rules;
+    return !r || jc->g->kind >= r->kinds.n || r->kinds.v[jc->g->kind].generic;
+}
+
+/* single: one source only. */
+static cc_error judge_single(judge_ctx *jc)
+{
+    cc_buf b = {0};
+    jc->cl->groups.v[jc->gi].verdict = CC_V_SINGLE;
+    if (generic(jc))
+        return CC_OK;
+    label(&b, jc);
+    cc_buf_puts(&b, "only ");
+    list_sources(&b, jc->cl, jc->g->claims, 1);
+    cc_buf_puts(&b, " reports ");
+    quote_claim(&b, jc->cl, jc->g->claims[0]);
+    cc_buf_puts(&b, "; no other source confirms it.");
+    return add_finding(jc, CC_F_SINGLE, CC_SEV_LOW, &b);
+}
+
+/* agree: every interval shares a point. */
+static cc_error judge_agree(judge_ctx *jc)
+{
+    cc_buf b = {0};
+    jc->cl->groups.v[jc->gi].verdict = CC_V_AGREE;
+    if (generic(jc))
+        return CC_OK;
+    label(&b, jc);
+    cc_buf_printf(&b, "%zu sources agree (", jc->g->n_articles);
+    list_sources(&b, jc->cl, jc->g->claims, jc->g->n_claims);
+    cc_buf_puts(&b, "), e.g. ");
+    quote_claim(&b, jc->cl, jc->g->claims[0]);
+    cc_buf_puts(&b, ".");
+    return add_finding(jc, CC_F_AGREE, CC_SEV_LOW, &b);
+}
+
+/* discrepancy of scope: "all hostages" against a number. */
+static cc_error judge_scope(judge_ctx *jc)
+{
+    cc_buf b = {0};
+    size_t *all = malloc(jc->g->n_claims * sizeof *all), *num = malloc(jc->g->n_claims * sizeof *num);
+    size_t na = 0, nn = 0;
+    if (!all || !num) {
+        free(all);
+        free(num);
+        return CC_ERROR_MEMORY;
+    }
+    for (size_t i = 0; i < jc->g->n_claims; i++) {
+        size_t ci = jc->g->claims[i];
+        if (jc->cl->claims.v[ci].scope_all)
+            all[na++] = ci;
+        else
+            num[nn++] = ci;
+    }
+    jc->cl->groups.v[jc->gi].verdict = CC_V_DISCREPANCY;
+    label(&b, jc);
+    list_sources(&b, jc->cl, num, nn);
+    cc_buf_puts(&b, " give a number (");
+    quote_claim(&b, jc->cl, num[0]);
+    cc_buf_puts(&b, "), while ");
+    list_sources(&b, jc->cl, all, na);
+    cc_buf_puts(&b, " speak of all of them; check which scope is right.");
+    free(all);
+    free(num);
+    return add_finding(jc, CC_F_DISCREPANCY, CC_SEV_MEDIUM, &b);
+}
+
+/* Orders claim indices by interval start (ctx-free: reads a global-free
+ * pair array instead). */
+typedef struct ranked {
+    double lo, hi;
+    size_t ci;
+} ranked;
+
+/* Sorts by lo, then claim index. */
+static int cmp_ranked(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if (a->lo != b->lo)
+        return a->lo < b->lo ? -1 : 1;
+    return (a->ci > b->ci) - (a->ci < b->ci);
+}
+
+/* Splits the group into sides: chains of overlapping intervals. Returns
+ * the number of sides; *out holds them (caller frees with free_sides). */
+static size_t make_sides(const judge_ctx *jc, side **out)
+{
+    size_t n = jc->g->n_claims, ns = 0;
+    ranked *rk = malloc(n * sizeof *rk);
+    side *sd = calloc(n, sizeof *sd);
+    size_t *pool = malloc(n * sizeof *pool);
+    if (!rk || !sd || !pool) {
+        free(rk);
+        free(sd);
+        free(pool);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        rk[i].ci = jc->g->claims[i];
+        interval(&jc->cl->claims.v[rk[i].ci], &rk[i].lo, &rk[i].hi);
+    }
+    qsort(rk, n, sizeof *rk, cmp_ranked);
+    for (size_t i = 0; i < n; i++) {
+        const cc_article *a = &jc->cl->articles.v[jc->cl->claims.v[rk[i].ci].article];
+        if (ns == 0 || rk[i].lo > sd[ns - 1].hi * (1 + EPS) + EPS) {
+            sd[ns] = (side){pool + i, 0, rk[i].lo, rk[i].hi, a->published, a->published};
+            ns++;
+        }
+        side *cur = &sd[ns - 1];
+        cur->claims[cur->n++] = rk[i].ci;
+        cur->hi = fmax(cur->hi, rk[i].hi);
+        cur->first_day = a->published < cur->first_day ? a->published : cur->first_day;
+        cur->last_day = a->published > cur->last_day ? a->published : cur->last_day;
+    }
+    free(rk);
+    *out = sd;
+    return ns;
+}
+
+/* Frees sides made by make_sides. */
+static void free_sides(side *sd)
+{
+    if (sd)
+        free(sd[0].claims);
+    free(sd);
+}
+
+/* A running total that only grew with later reports. */
+static bool is_update(const judge_ctx *jc, const side *sd, size_t ns)
+{
+    const cc_rules *r = jc->cl->rules;
+    if (!r || jc->g->kind >= r->kinds.n || !r->kinds.v[jc->g->kind].running)
+        return false;
+    for (size_t i = 0; i + 1 < ns; i++)
+        if (sd[i].last_day == CC_NO_DAY || sd[i + 1].first_day == CC_NO_DAY ||
+            sd[i].last_day >= sd[i + 1].first_day)
+            return false;
+    return true;
+}
+
+/* Severity from the relative gap between the outermost sides. */
+static cc_severity gap_severity(const side *sd, size_t ns)
+{
+    double lo_side_hi = sd[0].hi, hi_side_lo = sd[ns - 1].lo;
+    double scale = fmax(fabs(hi_side_lo), fabs(lo_side_hi));
+    double gap = scale > 0 ? (hi_side_lo - lo_side_hi) / scale : 0;
+    return gap >= GAP_HIGH ? CC_SEV_HIGH : gap >= GAP_MEDIUM ? CC_SEV_MEDIUM : CC_SEV_LOW;
+}
+
+/* Appends "A says “x”; B and C say “y”" over the sides. */
+static void describe_sides(cc_buf *b, const judge_ctx *jc, const side *sd, size_t ns, bool dates)
+{
+    for (size_t i = 0; i < ns; i++) {
+        const cc_claim *c = &jc->cl->claims.v[sd[i].claims[0]];
+        if (i)
+            cc_buf_puts(b, "; ");
+        list_sources(b, jc->cl, sd[i].claims, sd[i].n);
+        cc_buf_puts(b, " ");
+        quote_claim(b, jc->cl, sd[i].claims[0]);
+        if (dates && c->timex)
+            cc_buf_printf(b, " (%s)", c->timex);
+        if (!dates && sd[i].first_day != CC_NO_DAY && sd[i].n == 1) {
+            char day[11];
+            cc_buf_printf(b, " on %s", cc_day_format(sd[i].first_day, day));
+        }
+    }
+}
+
+/* conflict or updated: some intervals do not overlap. */
+static cc_error judge_apart(judge_ctx *jc, side *sd, size_t ns)
+{
+    cc_buf b = {0};
+    bool update = is_update(jc, sd, ns);
+    bool vague = false;
+    for (size_t i = 0; i < jc->g->n_claims; i++)
+        vague |= jc->cl->claims.v[jc->g->claims[i]].qual == CC_Q_VAGUE;
+    label(&b, jc);
+    if (update) {
+        jc->cl->groups.v[jc->gi].verdict = CC_V_UPDATED;
+        cc_buf_puts(&b, "the figure was updated: ");
+        describe_sides(&b, jc, sd, ns, false);
+        cc_buf_puts(&b, ". Use the latest.");
+        return add_finding(jc, CC_F_UPDATED, CC_SEV_LOW, &b);
+    }
+    bool dates = jc->cl->claims.v[jc->g->claims[0]].cls == CC_CLASS_DATE;
+    jc->cl->groups.v[jc->gi].verdict = vague ? CC_V_DISCREPANCY : CC_V_CONFLICT;
+    describe_sides(&b, jc, sd, ns, dates);
+    cc_buf_puts(&b, vague ? " (a vague and a precise figure that do not match)." : ".");
+    cc_severity sev = vague || dates ? CC_SEV_MEDIUM : gap_severity(sd, ns);
+    return add_finding(jc, vague ? CC_F_DISCREPANCY : CC_F_CONFLICT, sev, &b);
+}
+
+/* name_variant: one name spelt differently across reports. Each claim's
+ * unit holds its folded spelling. */
+static cc_error judge_names(judge_ctx *jc)
+{
+    const cc_group *g = jc->g;
+    size_t *first = malloc(g->n_claims * sizeof *first), *count = calloc(g->n_claims, sizeof *count);
+    size_t nf = 0, best = 0;
+    if (!first || !count) {
+        free(first);
+        free(count);
+        return CC_ERROR_MEMORY;
+    }
+    for (size_t i = 0; i < g->n_claims; i++) { /* claims are one per article and form */
+        const char *u = jc->cl->claims.v[g->claims[i]].unit;
+        size_t j = 0;
+        while (j < nf && strcmp(jc->cl->claims.v[first[j]].unit, u) != 0)
+            j++;
+        if (j == nf)
+            first[nf++] = g->claims[i];
+        count[j]++;
+        best = count[j] > count[best] || (count[j] == count[best] && j < best) ? j : best;
+    }
+    cc_buf b = {0};
+    jc->cl->groups.v[jc->gi].verdict = CC_V_DISCREPANCY;
+    label(&b, jc);
+    for (size_t j = 0; j < nf; j++) {
+        cc_buf_puts(&b, j ? " vs " : "");
+        quote_claim(&b, jc->cl, first[j]);
+        cc_buf_printf(&b, " (%zu source%s)", count[j], count[j] == 1 ? "" : "s");
+    }
+    cc_buf_puts(&b, "; most reports spell it ");
+    quote_claim(&b, jc->cl, first[best]);
+    cc_buf_puts(&b, ".");
+    free(first);
+    free(count);
+    return add_finding(jc, CC_F_NAME_VARIANT, CC_SEV_MEDIUM, &b);
+}
+
+/* Judges one group. */
+static cc_error judge_group(judge_ctx *jc)
+{
+    const cc_claim *c0 = &jc->cl->claims.v[jc->g->claims[0]];
+    bool scope = false, numeric = false;
+    if (c0->cls == CC_CLASS_NAME)
+        return judge_names(jc);
+    if (jc->g->n_articles < 2)
+        return judge_single(jc);
+    for (size_t i = 0; i < jc->g->n_claims; i++) {
+        bool all = jc->cl->claims.v[jc->g->claims[i]].scope_all;
+        scope |= all;
+        numeric |= !all;
+    }
+    if (scope && numeric)
+        return judge_scope(jc);
+    side *sd = NULL;
+    size_t ns = make_sides(jc, &sd);
+    if (ns == 0)
+        return CC_ERROR_MEMORY;
+    cc_error err = ns == 1 ? judge_agree(jc) : judge_apart(jc, sd, ns);
+    free_sides(sd);
+    return err;
+}
+
+/* Most severe first, then category, then group key, then id. */
+static int cmp_finding(const void *x, const void *y, const cc_cluster *cl)
+{
+    const cc_finding *a = x, *b = y;
+    if (a->severity != b->severity)
+        return a->severity < b->severity ? -1 : 1;
+    if (a->category != b->category)
+        return a->category < b->category ? -1 : 1;
+    int c = strcmp(cl->groups.v[a->group].key, cl->groups.v[b->group].key);
+    return c ? c : strcmp(a->id, b->id);
+}
+
+/* Insertion-free sort helper: findings carry their group, so compare
+ * through a small wrapper array. */
+typedef struct fref {
+    cc_finding f;
+    const cc_cluster *cl;
+} fref;
+
+/* qsort adapter for cmp_finding. */
+static int cmp_fref(const void *x, const void *y)
+{
+    const fref *a = x, *b = y;
+    return cmp_finding(&a->f, &b->f, a->cl);
+}
+
+/* Sorts findings into report order. */
+static cc_error sort_findings(cc_cluster *cl)
+{
+    size_t n = cl->findings.n;
+    fref *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return CC_ERROR_MEMORY;
+    for (size_t i = 0; i < n; i++)
+        v[i] = (fref){cl->findings.v[i], cl};
+    qsort(v, n, sizeof *v, cmp_fref);
+    for (size_t i = 0; i < n; i++)
+        cl->findings.v[i] = v[i].f;
+    free(v);
+    return CC_OK;
+}
+
+/* Stage 4 (see judge.h). */
+cc_error cc_judge(cc_cluster *cl)
+{
+    cc_error err = CC_OK;
+    for (size_t i = 0; err == CC_OK && i < cl->groups.n; i++) {
+        judge_ctx jc = {cl, &cl->groups.v[i], i};
+        err = judge_group(&jc);
+    }
+    return err == CC_OK ? sort_findings(cl) : err;
+}

@@ -1,0 +1,34 @@
+/* names.h: the cluster's index of capitalised word forms, filled by
+ * extract and read by align to find one name spelt several ways. */
+#ifndef CC_NAMES_H
+#define CC_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* First occurrence of a form in one article. */
+typedef struct cc_name_seen {
+    size_t article, start, end; /* the whole token, prefix included */
+} cc_name_seen;
+
+typedef struct cc_name_form {
+    char *form;      /* folded, prefix and possessive stripped: "sisi" */
+    bool mid;        /* seen capitalised inside a sentence somewhere */
+    cc_name_seen *seen; /* one per article, in article order */
+    size_t n_seen, cap_seen;
+} cc_name_form;
+
+typedef struct cc_names {
+    cc_name_form *forms; /* open addressing; form == NULL is empty */
+    size_t cap, n;
+} cc_names;
+
+/* Creates an empty index; caller frees with cc_names_free. */
+cc_names *cc_names_new(void);
+void cc_names_free(cc_names *nm);
+/* Records form (n bytes, folded) seen at [start,end) of article. Keeps the
+ * first occurrence per article. False on allocation failure. */
+bool cc_names_add(cc_names *nm, const char *form, size_t n, size_t article, size_t start,
+                  size_t end, bool mid);
+
+#endif

@@ -1,0 +1,239 @@
+/* output.c: NDJSON (docs/ndjson.md), golden text and summary writers. */
+#include "output.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Writes s as a JSON string (or null). Control characters are escaped;
+ * the input is valid UTF-8 (ingest guarantees it) and is copied as is. */
+static void json_str(FILE *out, const char *s, size_t n)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", out);
+        else if (c == '\t')
+            fputs("\\t", out);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+/* "key": string field with a leading comma. */
+static void field_s(FILE *out, const char *key, const char *s)
+{
+    fprintf(out, ",\"%s\":", key);
+    json_str(out, s, s ? strlen(s) : 0);
+}
+
+/* "key": number or null. */
+static void field_n(FILE *out, const char *key, bool has, double v)
+{
+    if (has && isfinite(v))
+        fprintf(out, ",\"%s\":%.15g", key, v);
+    else
+        fprintf(out, ",\"%s\":null", key);
+}
+
+/* A source's display name. */
+const char *cc_source_name(const cc_article *a) { return a->outlet ? a->outlet : a->id; }
+
+/* {"type":"article",...} */
+void cc_json_article(const cc_cluster *cl, size_t ai, FILE *out)
+{
+    const cc_article *a = &cl->articles.v[ai];
+    char day[11];
+    fputs("{\"type\":\"article\"", out);
+    field_s(out, "id", a->id);
+    field_s(out, "title", a->title);
+    field_s(out, "outlet", a->outlet);
+    field_s(out, "url", a->url);
+    field_s(out, "published", a->published == CC_NO_DAY ? NULL : cc_day_format(a->published, day));
+    field_s(out, "published_from", cc_pub_from_name(a->published_from));
+    fprintf(out, ",\"claims\":%zu}\n", a->n_claims);
+}
+
+/* {"type":"claim",...} */
+void cc_json_claim(const cc_cluster *cl, size_t ci, FILE *out)
+{
+    const cc_claim *c = &cl->claims.v[ci];
+    const cc_article *a = &cl->articles.v[c->article];
+    char day[11];
+    fputs("{\"type\":\"claim\"", out);
+    field_s(out, "id", c->id);
+    field_s(out, "article", a->id);
+    fprintf(out, ",\"start\":%zu,\"end\":%zu,\"text\":", c->start, c->end);
+    json_str(out, a->body + c->start, c->end - c->start);
+    field_s(out, "class", cc_class_name(c->cls));
+    field_s(out, "kind", cc_kind_name(cl->rules, c->kind));
+    field_s(out, "key", c->key);
+    field_n(out, "value", c->has_value, c->value);
+    field_n(out, "lo", c->has_lo, c->lo);
+    field_n(out, "hi", c->has_hi, c->hi);
+    field_s(out, "qualifier", cc_qualifier_name(c->qual));
+    field_s(out, "unit", c->unit);
+    field_s(out, "timex", c->timex);
+    field_s(out, "attribution", c->attribution);
+    field_s(out, "scope", c->scope_all ? "all" : NULL);
+    field_s(out, "date", c->day == CC_NO_DAY ? NULL : cc_day_format(c->day, day));
+    field_s(out, "event", c->event);
+    field_s(out, "place", c->place);
+    fputs("}\n", out);
+}
+
+/* Writes a JSON array of ids: claim ids (claims) or article ids. */
+static void id_array(FILE *out, const cc_cluster *cl, const size_t *v, size_t n, bool articles)
+{
+    fputc('[', out);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = articles ? cl->articles.v[v[i]].id : cl->claims.v[v[i]].id;
+        if (i)
+            fputc(',', out);
+        json_str(out, id, strlen(id));
+    }
+    fputc(']', out);
+}
+
+/* {"type":"group",...} */
+static void json_group(const cc_cluster *cl, size_t gi, FILE *out)
+{
+    const cc_group *g = &cl->groups.v[gi];
+    fputs("{\"type\":\"group\"", out);
+    field_s(out, "id", g->id);
+    field_s(out, "kind", cc_kind_name(cl->rules, g->kind));
+    field_s(out, "key", g->key);
+    fputs(",\"claims\":", out);
+    id_array(out, cl, g->claims, g->n_claims, false);
+    fputs(",\"articles\":", out);
+    id_array(out, cl, g->articles, g->n_articles, true);
+    field_s(out, "verdict", cc_verdict_name(g->verdict));
+    fputs("}\n", out);
+}
+
+/* {"type":"finding",...} */
+static void json_finding(const cc_cluster *cl, size_t fi, FILE *out)
+{
+    const cc_finding *f = &cl->findings.v[fi];
+    fputs("{\"type\":\"finding\"", out);
+    field_s(out, "id", f->id);
+    field_s(out, "group", f->group == CC_NONE ? NULL : cl->groups.v[f->group].id);
+    field_s(out, "category", cc_category_name(f->category));
+    field_s(out, "severity", cc_severity_name(f->severity));
+    fputs(",\"claims\":", out);
+    id_array(out, cl, f->claims, f->n_claims, false);
+    field_s(out, "message", f->message);
+    fputs("}\n", out);
+}
+
+/* Writes the NDJSON stream (see claimcheck.h and docs/ndjson.md). */
+cc_error cc_cluster_write_json(const cc_cluster *cl, FILE *out, unsigned flags)
+{
+    for (size_t i = 0; i < cl->articles.n; i++)
+        cc_json_article(cl, i, out);
+    for (size_t i = 0; i < cl->claims.n; i++)
+        cc_json_claim(cl, i, out);
+    for (size_t i = 0; !(flags & CC_JSON_CLAIMS_ONLY) && i < cl->groups.n; i++)
+        json_group(cl, i, out);
+    for (size_t i = 0; !(flags & CC_JSON_CLAIMS_ONLY) && i < cl->findings.n; i++)
+        json_finding(cl, i, out);
+    return ferror(out) ? CC_ERROR_IO : CC_OK;
+}
+
+/* Writes a number for the golden form: integers without a fraction. */
+static void golden_num(FILE *out, bool has, double v)
+{
+    if (!has)
+        fputs("-", out);
+    else
+        fprintf(out, "%.10g", v);
+}
+
+/* One golden line for a claim: everything that judging depends on. */
+static void golden_claim(const cc_cluster *cl, size_t ci, FILE *out)
+{
+    const cc_claim *c = &cl->claims.v[ci];
+    const cc_article *a = &cl->articles.v[c->article];
+    fprintf(out, "claim %s \"%.*s\" %s %s key=%s value=", c->id, (int)(c->end - c->start),
+            a->body + c->start, cc_class_name(c->cls), cc_kind_name(cl->rules, c->kind), c->key);
+    golden_num(out, c->has_value, c->value);
+    fputs(" [", out);
+    golden_num(out, c->has_lo, c->lo);
+    fputc(',', out);
+    golden_num(out, c->has_hi, c->hi);
+    fprintf(out, "] %s%s unit=%s timex=%s place=%s source=%s\n", cc_qualifier_name(c->qual),
+            c->scope_all ? " scope=all" : "", c->unit ? c->unit : "-", c->timex ? c->timex : "-",
+            c->place ? c->place : "-", c->attribution ? c->attribution : "-");
+}
+
+/* Writes the reviewable golden form used by fixtures: one line per
+ * article, claim, group and finding, stable across runs. */
+cc_error cc_cluster_write_golden(const cc_cluster *cl, FILE *out)
+{
+    char day[11];
+    fputs("# claimcheck golden output v1: articles, claims, groups, findings\n", out);
+    for (size_t i = 0; i < cl->articles.n; i++) {
+        const cc_article *a = &cl->articles.v[i];
+        fprintf(out, "article %s published=%s from=%s claims=%zu\n", a->id,
+                a->published == CC_NO_DAY ? "-" : cc_day_format(a->published, day),
+                cc_pub_from_name(a->published_from), a->n_claims);
+    }
+    for (size_t i = 0; i < cl->claims.n; i++)
+        golden_claim(cl, i, out);
+    for (size_t i = 0; i < cl->groups.n; i++) {
+        const cc_group *g = &cl->groups.v[i];
+        fprintf(out, "group %s %s verdict=%s sources=%zu claims=%zu\n", g->id, g->key,
+                cc_verdict_name(g->verdict), g->n_articles, g->n_claims);
+    }
+    for (size_t i = 0; i < cl->findings.n; i++) {
+        const cc_finding *f = &cl->findings.v[i];
+        fprintf(out, "finding %s %s %s: %s\n", f->id, cc_severity_name(f->severity),
+                cc_category_name(f->category), f->message);
+    }
+    return ferror(out) ? CC_ERROR_IO : CC_OK;
+}
+
+/* Counts groups by verdict and findings by severity. */
+static void tally(const cc_cluster *cl, size_t *verdicts, size_t *sev)
+{
+    memset(verdicts, 0, CC_V_MAX * sizeof *verdicts);
+    memset(sev, 0, CC_SEV_MAX * sizeof *sev);
+    for (size_t i = 0; i < cl->groups.n; i++)
+        verdicts[cl->groups.v[i].verdict]++;
+    for (size_t i = 0; i < cl->findings.n; i++)
+        sev[cl->findings.v[i].severity]++;
+}
+
+/* The short human summary printed by `claimcheck check`. */
+void cc_cluster_write_summary(const cc_cluster *cl, FILE *out)
+{
+    size_t v[CC_V_MAX], s[CC_SEV_MAX], shown = 0;
+    tally(cl, v, s);
+    fprintf(out, "%zu articles, %zu claims, %zu groups\n", cl->articles.n, cl->claims.n,
+            cl->groups.n);
+    fprintf(out, "groups: %zu agree, %zu conflict, %zu discrepancy, %zu updated, %zu single-source\n",
+            v[CC_V_AGREE], v[CC_V_CONFLICT], v[CC_V_DISCREPANCY], v[CC_V_UPDATED], v[CC_V_SINGLE]);
+    fprintf(out, "findings: %zu high, %zu medium, %zu low\n", s[CC_SEV_HIGH], s[CC_SEV_MEDIUM],
+            s[CC_SEV_LOW]);
+    if (cl->findings.n)
+        fputs("\ntop findings:\n", out);
+    for (size_t i = 0; i < cl->findings.n && shown < 10; i++) {
+        const cc_finding *f = &cl->findings.v[i];
+        if (f->category == CC_F_SINGLE)
+            continue;
+        fprintf(out, "  [%-6s] %-12s %s\n", cc_severity_name(f->severity),
+                cc_category_name(f->category), f->message);
+        shown++;
+    }
+}

@@ -1,0 +1,16 @@
+/* output.h: text writers over a judged cluster: NDJSON records, the golden
+ * fixture form and the terminal summary (internal). */
+#ifndef CC_OUTPUT_H
+#define CC_OUTPUT_H
+
+#include <stdio.h>
+
+#include "model.h"
+
+/* Writes one NDJSON record for article ai / claim ci. */
+void cc_json_article(const cc_cluster *cl, size_t ai, FILE *out);
+void cc_json_claim(const cc_cluster *cl, size_t ci, FILE *out);
+/* A source's display name: outlet, else article id. */
+const char *cc_source_name(const cc_article *a);
+
+#endif
