@@ -1,0 +1,819 @@
+/* ingest.c: stage 1. Turns cluster directories, article files and NDJSON
+ * streams into cc_article records with sanitized bodies (see ingest.h). */
+#define _POSIX_C_SOURCE 200809L
+
+#include "ingest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "timex.h"
+#include "util.h"
+
+/* Largest accepted article, in raw bytes. */
+#define CC_INGEST_MAX_BYTES ((size_t)64 << 20)
+/* Longest first line that is still taken as a title, in bytes. */
+#define CC_INGEST_TITLE_MAX 150
+
+/* The callbacks of one cc_ingest_path call and whether it rejected input. */
+typedef struct ingest_run {
+    cc_article_sink sink;
+    void *ud;
+    cc_diag_fn diag;
+    void *dud;
+    bool rejected;
+} ingest_run;
+
+/* Where the diagnostics about one article go. */
+typedef struct reporter {
+    const char *path;
+    cc_diag_fn diag;
+    void *dud;
+} reporter;
+
+/* What sanitizing repaired, and the raw offset of the first repair. */
+typedef struct repairs {
+    size_t bad, nul, first;
+} repairs;
+
+/* ---- small text helpers ---- */
+
+/* True for ASCII space and tab. */
+static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* True for ASCII whitespace, line ends included. */
+static bool is_space(char c) { return is_blank(c) || (c >= '\n' && c <= '\r'); }
+
+/* True when s[0..n) holds only ASCII whitespace. */
+static bool all_space(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_space(s[i]))
+            return false;
+    return true;
+}
+
+/* Length of the line starting at s, without its LF. */
+static size_t line_len(const char *s)
+{
+    const char *e = strchr(s, '\n');
+    return e ? (size_t)(e - s) : strlen(s);
+}
+
+/* Start of the line after the one at s (n = its length); may be the NUL. */
+static const char *next_line(const char *s, size_t n) { return s + n + (s[n] == '\n'); }
+
+/* Narrows s[0..*n) by dropping leading and trailing spaces and tabs. */
+static void trim(const char **s, size_t *n)
+{
+    while (*n > 0 && is_blank(**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && is_blank((*s)[*n - 1]))
+        (*n)--;
+}
+
+/* Drops one pair of matching single or double quotes around s[0..*n). */
+static void unquote(const char **s, size_t *n)
+{
+    char q = *n >= 2 ? (*s)[0] : '\0';
+    if ((q == '"' || q == '\'') && (*s)[*n - 1] == q) {
+        (*s)++;
+        *n -= 2;
+    }
+}
+
+/* True when s ends with suffix. */
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Returns path's file name without directory and last extension; caller
+ * frees. NULL on allocation failure. */
+static char *file_stem(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    return cc_strndup(base, n);
+}
+
+/* Sets a's publication date from an ISO date string; false if it does not
+ * parse (a is then unchanged). */
+static bool set_published(cc_article *a, const char *s)
+{
+    int32_t day = cc_day_parse_iso(s);
+    if (day == CC_NO_DAY)
+        return false;
+    a->published = day;
+    a->published_from = CC_PUB_METADATA;
+    return true;
+}
+
+/* Replaces *slot with a copy of s[0..n) (freeing the old value).
+ * *slot owns the copy. */
+static cc_error replace_str(char **slot, const char *s, size_t n)
+{
+    char *copy = cc_strndup(s, n);
+    if (!copy)
+        return CC_ERROR_MEMORY;
+    free(*slot);
+    *slot = copy;
+    return CC_OK;
+}
+
+/* ---- sanitizing ---- */
+
+/* Decodes a UTF-8 lead byte: returns the sequence length (0 if c cannot
+ * start one) and the allowed range of the second byte in *lo..*hi, which
+ * excludes overlongs, surrogates and code points above U+10FFFF. */
+static size_t utf8_lead(unsigned char c, unsigned char *lo, unsigned char *hi)
+{
+    *lo = 0x80;
+    *hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        return 2;
+    if (c >= 0xE0 && c <= 0xEF) {
+        *lo = c == 0xE0 ? 0xA0 : 0x80;
+        *hi = c == 0xED ? 0x9F : 0xBF;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        *lo = c == 0xF0 ? 0x90 : 0x80;
+        *hi = c == 0xF4 ? 0x8F : 0xBF;
+        return 4;
+    }
+    return 0;
+}
+
+/* Measures the non-ASCII sequence at s (n > 0 bytes left). Sets *ok when it
+ * is well formed; an ill-formed one spans its maximal valid prefix (at least
+ * one byte), so each such prefix becomes one U+FFFD as Unicode recommends. */
+static size_t utf8_span(const unsigned char *s, size_t n, bool *ok)
+{
+    unsigned char lo, hi;
+    size_t need = utf8_lead(s[0], &lo, &hi);
+    size_t i = 1;
+    while (i < need && i < n && s[i] >= lo && s[i] <= hi) {
+        lo = 0x80;
+        hi = 0xBF;
+        i++;
+    }
+    *ok = need > 0 && i == need;
+    return i;
+}
+
+/* Appends U+FFFD for a bad sequence or NUL at raw offset at. */
+static void add_replacement(cc_buf *out, repairs *r, bool nul, size_t at)
+{
+    if (r->bad + r->nul == 0)
+        r->first = at;
+    if (nul)
+        r->nul++;
+    else
+        r->bad++;
+    cc_buf_add(out, "\xEF\xBF\xBD", 3);
+}
+
+/* Sanitizes the special byte at s[i] (CR, NUL or non-ASCII; len bytes in
+ * all) into out; returns how many bytes it consumed. */
+static size_t sanitize_special(const unsigned char *s, size_t i, size_t len, cc_buf *out,
+                               repairs *r)
+{
+    if (s[i] == '\r') {
+        cc_buf_putc(out, '\n');
+        return i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
+    }
+    if (s[i] == '\0') {
+        add_replacement(out, r, true, i);
+        return 1;
+    }
+    bool ok;
+    size_t n = utf8_span(s + i, len - i, &ok);
+    if (ok)
+        cc_buf_add(out, (const char *)s + i, n);
+    else
+        add_replacement(out, r, false, i);
+    return n;
+}
+
+/* Appends raw[start..len) to out as valid UTF-8 with LF line ends and no NUL
+ * bytes, counting repairs (at raw offsets) in r. */
+static void sanitize(const char *raw, size_t start, size_t len, cc_buf *out, repairs *r)
+{
+    const unsigned char *s = (const unsigned char *)raw;
+    size_t i = start;
+    while (i < len) {
+        size_t run = i;
+        while (run < len && s[run] != '\0' && s[run] != '\r' && s[run] < 0x80)
+            run++;
+        if (run > i)
+            cc_buf_add(out, raw + i, run - i);
+        i = run;
+        if (i < len)
+            i += sanitize_special(s, i, len, out, r);
+    }
+}
+
+/* Rejects input ingest cannot use at all: oversized or UTF-16 text. */
+static cc_error check_raw(const char *raw, size_t len, const reporter *rep)
+{
+    if (len > CC_INGEST_MAX_BYTES) {
+        cc_diagf(rep->diag, rep->dud, "%s: article is larger than 64 MiB", rep->path);
+        return CC_ERROR_INPUT;
+    }
+    if (len >= 2 &&
+        ((raw[0] == '\xFF' && raw[1] == '\xFE') || (raw[0] == '\xFE' && raw[1] == '\xFF'))) {
+        cc_diagf(rep->diag, rep->dud, "%s: UTF-16 is not supported; convert to UTF-8", rep->path);
+        return CC_ERROR_INPUT;
+    }
+    return CC_OK;
+}
+
+/* Sanitizes raw into *text (caller frees), dropping a UTF-8 BOM and
+ * reporting repairs as one warning. */
+static cc_error sanitize_text(const char *raw, size_t len, char **text, const reporter *rep)
+{
+    size_t start = len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    cc_buf out = {0};
+    repairs r = {0, 0, 0};
+    sanitize(raw, start, len, &out, &r);
+    *text = cc_buf_take(&out);
+    if (!*text)
+        return CC_ERROR_MEMORY;
+    if (r.bad + r.nul > 0)
+        cc_diagf(rep->diag, rep->dud,
+                 "%s: repaired %zu invalid UTF-8 sequence(s) and %zu NUL byte(s) "
+                 "(first at byte %zu)",
+                 rep->path, r.bad, r.nul, r.first);
+    return CC_OK;
+}
+
+/* ---- front matter and header date line ---- */
+
+/* True when the line s[0..n) is a front matter fence: "---" and blanks. */
+static bool is_fence(const char *s, size_t n)
+{
+    if (n < 3 || memcmp(s, "---", 3) != 0)
+        return false;
+    for (size_t i = 3; i < n; i++)
+        if (!is_blank(s[i]))
+            return false;
+    return true;
+}
+
+/* Returns the start of the first fence line at or after s, or NULL. */
+static const char *find_fence(const char *s)
+{
+    while (*s) {
+        size_t n = line_len(s);
+        if (is_fence(s, n))
+            return s;
+        s = next_line(s, n);
+    }
+    return NULL;
+}
+
+/* True when s[0..n) is a plausible key: letters, digits, '_' and '-'. */
+static bool is_key(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '-';
+        if (!ok)
+            return false;
+    }
+    return n > 0;
+}
+
+/* True when key[0..n) equals name, ignoring ASCII case. */
+static bool key_is(const char *key, size_t n, const char *name)
+{
+    return cc_strcasecmp_n(key, n, name, strlen(name)) == 0;
+}
+
+/* Stores one front matter date from line ln; warns if it does not parse. */
+static cc_error fm_date(cc_article *a, const char *v, size_t n, size_t ln, const reporter *rep)
+{
+    char *s = cc_strndup(v, n);
+    if (!s)
+        return CC_ERROR_MEMORY;
+    if (!set_published(a, s))
+        cc_diagf(rep->diag, rep->dud, "%s:%zu: ignored unparsable date '%s'", rep->path, ln, s);
+    free(s);
+    return CC_OK;
+}
+
+/* Stores the value of a known front matter key in a; ignores other keys. */
+static cc_error fm_store(cc_article *a, const char *key, size_t klen, const char *v, size_t n,
+                         size_t ln, const reporter *rep)
+{
+    if (key_is(key, klen, "published") || key_is(key, klen, "date"))
+        return fm_date(a, v, n, ln, rep);
+    if (key_is(key, klen, "title"))
+        return replace_str(&a->title, v, n);
+    if (key_is(key, klen, "outlet"))
+        return replace_str(&a->outlet, v, n);
+    if (key_is(key, klen, "url"))
+        return replace_str(&a->url, v, n);
+    return CC_OK;
+}
+
+/* Parses the front matter line s[0..n) (line number ln) as "key: value";
+ * blank and '#' comment lines are skipped, malformed ones reported. */
+static cc_error fm_line(cc_article *a, const char *s, size_t n, size_t ln, const reporter *rep)
+{
+    trim(&s, &n);
+    if (n == 0 || s[0] == '#')
+        return CC_OK;
+    const char *colon = memchr(s, ':', n);
+    const char *key = s;
+    size_t klen = colon ? (size_t)(colon - s) : 0;
+    trim(&key, &klen);
+    if (!is_key(key, klen)) {
+        cc_diagf(rep->diag, rep->dud, "%s:%zu: ignored front matter line", rep->path, ln);
+        return CC_OK;
+    }
+    const char *v = colon + 1;
+    size_t vlen = n - (size_t)(v - s);
+    trim(&v, &vlen);
+    unquote(&v, &vlen);
+    return vlen > 0 ? fm_store(a, key, klen, v, vlen, ln, rep) : CC_OK;
+}
+
+/* Reads front matter at the start of text into a and sets *off to where the
+ * rest begins (0 without front matter or when it is never closed). */
+static cc_error front_matter(cc_article *a, const char *text, size_t *off, const reporter *rep)
+{
+    *off = 0;
+    size_t n = line_len(text);
+    if (!is_fence(text, n))
+        return CC_OK;
+    const char *first = next_line(text, n);
+    const char *close = find_fence(first);
+    if (!close) {
+        cc_diagf(rep->diag, rep->dud,
+                 "%s: front matter has no closing '---' line; reading the whole file as body",
+                 rep->path);
+        return CC_OK;
+    }
+    size_t ln = 2;
+    for (const char *p = first; p < close; p = next_line(p, n), ln++) {
+        n = line_len(p);
+        cc_error err = fm_line(a, p, n, ln, rep);
+        if (err != CC_OK)
+            return err;
+    }
+    *off = (size_t)(next_line(close, line_len(close)) - text);
+    return CC_OK;
+}
+
+/* True when s starts with the shape YYYY-MM-DD followed by whitespace or
+ * the end of the text. */
+static bool looks_like_ymd(const char *s)
+{
+    static const char shape[] = "dddd-dd-dd";
+    for (size_t i = 0; shape[i]; i++) {
+        bool ok = shape[i] == 'd' ? s[i] >= '0' && s[i] <= '9' : s[i] == shape[i];
+        if (!ok)
+            return false;
+    }
+    return s[10] == '\0' || is_space(s[10]);
+}
+
+/* Recognises a header date line ("date 2024-03-22 ...") at text + *off and
+ * moves *off past it and the whitespace after the date. The date is the
+ * publication date unless front matter already gave one. */
+static void header_date(cc_article *a, const char *text, size_t *off, const reporter *rep)
+{
+    const char *p = text + *off;
+    while (is_space(*p))
+        p++;
+    if (cc_strcasecmp_n(p, 4, "date", 4) != 0 || !is_space(p[4]))
+        return;
+    p += 4;
+    while (is_space(*p))
+        p++;
+    if (!looks_like_ymd(p))
+        return;
+    if (cc_day_parse_iso(p) == CC_NO_DAY)
+        cc_diagf(rep->diag, rep->dud, "%s: ignored invalid header date '%.10s'", rep->path, p);
+    else if (a->published_from == CC_PUB_NONE)
+        set_published(a, p);
+    p += 10;
+    while (is_space(*p))
+        p++;
+    *off = (size_t)(p - text);
+}
+
+/* Sets a->title to the body's first non-blank line, trimmed, when it is at
+ * most CC_INGEST_TITLE_MAX bytes and does not end in '.'. a owns the copy. */
+static cc_error guess_title(cc_article *a)
+{
+    for (const char *p = a->body; *p; p = next_line(p, line_len(p))) {
+        const char *s = p;
+        size_t n = line_len(p);
+        trim(&s, &n);
+        if (n == 0)
+            continue;
+        if (n > CC_INGEST_TITLE_MAX || s[n - 1] == '.')
+            return CC_OK;
+        return replace_str(&a->title, s, n);
+    }
+    return CC_OK;
+}
+
+/* Makes text + off the body of a, reusing text's storage; a takes
+ * ownership of text. */
+static void take_body(cc_article *a, char *text, size_t off)
+{
+    size_t n = strlen(text + off);
+    memmove(text, text + off, n + 1);
+    char *shrunk = realloc(text, n + 1);
+    a->body = shrunk ? shrunk : text;
+    a->body_len = n;
+}
+
+/* Builds one article from raw bytes (raw may be NULL when len is 0); see
+ * ingest.h. On success the caller owns out's strings (free with
+ * cc_article_clear); on failure out is cleared. */
+cc_error cc_ingest_text(const char *id, const char *path, const char *raw, size_t len,
+                        cc_article *out, cc_diag_fn diag, void *dud)
+{
+    reporter rep = {path, diag, dud};
+    char *text = NULL;
+    size_t off = 0;
+    memset(out, 0, sizeof *out);
+    out->published = CC_NO_DAY;
+    if (!raw) {
+        raw = "";
+        len = 0;
+    }
+    cc_error err = check_raw(raw, len, &rep);
+    if (err == CC_OK)
+        err = sanitize_text(raw, len, &text, &rep);
+    if (err != CC_OK)
+        goto fail;
+    out->id = cc_strdup(id);
+    out->path = cc_strdup(path);
+    err = out->id && out->path ? front_matter(out, text, &off, &rep) : CC_ERROR_MEMORY;
+    if (err != CC_OK)
+        goto fail;
+    header_date(out, text, &off, &rep);
+    take_body(out, text, off);
+    text = NULL;
+    if (all_space(out->body, out->body_len)) {
+        cc_diagf(diag, dud, "%s: empty article", path);
+        err = CC_ERROR_INPUT;
+        goto fail;
+    }
+    if (!out->title && (err = guess_title(out)) != CC_OK)
+        goto fail;
+    return CC_OK;
+fail:
+    free(text);
+    cc_article_clear(out);
+    return err;
+}
+
+/* Frees an article's strings and zeroes it. */
+void cc_article_clear(cc_article *a)
+{
+    free(a->id);
+    free(a->path);
+    free(a->title);
+    free(a->outlet);
+    free(a->url);
+    free(a->body);
+    memset(a, 0, sizeof *a);
+}
+
+/* ---- delivering articles ---- */
+
+/* Hands a built article to the sink, which takes ownership of its strings
+ * whatever it returns; with no sink the article is freed. */
+static cc_error deliver(ingest_run *run, cc_article *a)
+{
+    if (!run->sink) {
+        cc_article_clear(a);
+        return CC_OK;
+    }
+    return run->sink(run->ud, a);
+}
+
+/* Folds a per-article result into the run: a rejected article is noted and
+ * ingest goes on; other errors stop it. */
+static cc_error absorb(ingest_run *run, cc_error err)
+{
+    if (err != CC_ERROR_INPUT)
+        return err;
+    run->rejected = true;
+    return CC_OK;
+}
+
+/* ---- text article files ---- */
+
+/* Reads at most CC_INGEST_MAX_BYTES + 1 bytes of path into b (enough to
+ * tell an oversized article). Returns 0 or an errno value. */
+static int read_bounded(const char *path, cc_buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno;
+    char chunk[65536];
+    size_t n;
+    errno = 0;
+    while (b->len <= CC_INGEST_MAX_BYTES && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        cc_buf_add(b, chunk, n);
+    int e = ferror(f) ? (errno ? errno : EIO) : 0;
+    fclose(f);
+    return b->oom ? ENOMEM : e;
+}
+
+/* Ingests one text article file; its id is the file stem. */
+static cc_error ingest_file(ingest_run *run, const char *path)
+{
+    cc_buf raw = {0};
+    int e = read_bounded(path, &raw);
+    if (e != 0) {
+        cc_buf_free(&raw);
+        if (e == ENOMEM)
+            return CC_ERROR_MEMORY;
+        cc_diagf(run->diag, run->dud, "%s: cannot read: %s", path, strerror(e));
+        return absorb(run, CC_ERROR_INPUT);
+    }
+    char *id = file_stem(path);
+    cc_article a;
+    cc_error err =
+        id ? cc_ingest_text(id, path, raw.p, raw.len, &a, run->diag, run->dud) : CC_ERROR_MEMORY;
+    free(id);
+    cc_buf_free(&raw);
+    return err == CC_OK ? deliver(run, &a) : absorb(run, err);
+}
+
+/* ---- directories ---- */
+
+/* A list of heap strings, each owned by the list. */
+typedef CC_VEC(char *) str_list;
+
+/* Frees every string in l and the list itself. */
+static void str_list_free(str_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+}
+
+/* Orders strings by strcmp (byte order, not locale), for qsort. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* True for directory entry names that are articles: "*.txt" or "*.md",
+ * not hidden (like a shell glob). */
+static bool is_article_name(const char *name)
+{
+    return name[0] != '.' && (has_suffix(name, ".txt") || has_suffix(name, ".md"));
+}
+
+/* Adds dir/name to l unless it exists and is not a regular file (a path
+ * that cannot be examined is kept so that reading it reports why). */
+static cc_error list_add(str_list *l, const char *dir, const char *name)
+{
+    const char *sep = has_suffix(dir, "/") ? "" : "/";
+    char *p = cc_strfmt("%s%s%s", dir, sep, name);
+    struct stat st;
+    if (!p)
+        return CC_ERROR_MEMORY;
+    if (stat(p, &st) == 0 && !S_ISREG(st.st_mode)) {
+        free(p);
+        return CC_OK;
+    }
+    if (!CC_VEC_PUSH(*l, p)) {
+        free(p);
+        return CC_ERROR_MEMORY;
+    }
+    return CC_OK;
+}
+
+/* Lists dir's article files into l (paths, sorted; l owns them). */
+static cc_error list_dir(ingest_run *run, const char *dir, str_list *l)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        cc_diagf(run->diag, run->dud, "%s: cannot read: %s", dir, strerror(errno));
+        return CC_ERROR_INPUT;
+    }
+    cc_error err = CC_OK;
+    struct dirent *e;
+    while (err == CC_OK && (e = readdir(d)) != NULL)
+        if (is_article_name(e->d_name))
+            err = list_add(l, dir, e->d_name);
+    closedir(d);
+    if (l->n > 0)
+        qsort(l->v, l->n, sizeof *l->v, cmp_str);
+    return err;
+}
+
+/* Ingests every article file of dir in byte order of name. */
+static cc_error ingest_dir(ingest_run *run, const char *dir)
+{
+    str_list l = {NULL, 0, 0};
+    cc_error err = list_dir(run, dir, &l);
+    if (err == CC_OK && l.n == 0) {
+        cc_diagf(run->diag, run->dud, "%s: no *.txt or *.md articles in directory", dir);
+        err = CC_ERROR_INPUT;
+    }
+    for (size_t i = 0; i < l.n && err == CC_OK; i++)
+        err = ingest_file(run, l.v[i]);
+    str_list_free(&l);
+    return absorb(run, err);
+}
+
+/* ---- NDJSON ---- */
+
+/* Gets the record's id: a non-empty string or an integer, as a new string
+ * in *id (caller frees). Reports and returns CC_ERROR_INPUT otherwise. */
+static cc_error ndjson_id(json_t *obj, char **id, const reporter *rep)
+{
+    json_t *v = json_object_get(obj, "id");
+    if (json_is_integer(v))
+        *id = cc_strfmt("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    else if (json_is_string(v) && json_string_length(v) > 0)
+        *id = cc_strdup(json_string_value(v));
+    else {
+        cc_diagf(rep->diag, rep->dud, "%s: missing, empty or non-string \"id\"", rep->path);
+        return CC_ERROR_INPUT;
+    }
+    return *id ? CC_OK : CC_ERROR_MEMORY;
+}
+
+/* Copies the optional string field key of obj into *slot (replacing it);
+ * null or absent fields are skipped, other types reported. */
+static cc_error ndjson_str(json_t *obj, const char *key, char **slot, const reporter *rep)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
+        return CC_OK;
+    if (!json_is_string(v)) {
+        cc_diagf(rep->diag, rep->dud, "%s: ignored non-string \"%s\"", rep->path, key);
+        return CC_OK;
+    }
+    return replace_str(slot, json_string_value(v), strlen(json_string_value(v)));
+}
+
+/* Applies the record's optional fields to a; they override what the text
+ * itself said (front matter, header date line). */
+static cc_error ndjson_fields(cc_article *a, json_t *obj, const reporter *rep)
+{
+    cc_error err = ndjson_str(obj, "title", &a->title, rep);
+    if (err == CC_OK)
+        err = ndjson_str(obj, "outlet", &a->outlet, rep);
+    if (err == CC_OK)
+        err = ndjson_str(obj, "url", &a->url, rep);
+    json_t *pub = json_object_get(obj, "published");
+    if (err != CC_OK || !pub || json_is_null(pub))
+        return err;
+    if (!json_is_string(pub))
+        cc_diagf(rep->diag, rep->dud, "%s: ignored non-string \"published\"", rep->path);
+    else if (!set_published(a, json_string_value(pub)))
+        cc_diagf(rep->diag, rep->dud, "%s: ignored unparsable \"published\" value '%s'", rep->path,
+                 json_string_value(pub));
+    return CC_OK;
+}
+
+/* Builds and delivers the article of one parsed record (path "file:line"). */
+static cc_error ndjson_record(ingest_run *run, json_t *obj, const char *path)
+{
+    reporter rep = {path, run->diag, run->dud};
+    char *id = NULL;
+    json_t *text = json_object_get(obj, "text");
+    cc_article a;
+    cc_error err = json_is_object(obj) ? CC_OK : CC_ERROR_INPUT;
+    if (err != CC_OK)
+        cc_diagf(run->diag, run->dud, "%s: not a JSON object", path);
+    else if (!json_is_string(text)) {
+        cc_diagf(run->diag, run->dud, "%s: missing or non-string \"text\"", path);
+        err = CC_ERROR_INPUT;
+    }
+    if (err == CC_OK)
+        err = ndjson_id(obj, &id, &rep);
+    if (err == CC_OK)
+        err = cc_ingest_text(id, path, json_string_value(text), json_string_length(text), &a,
+                             run->diag, run->dud);
+    free(id);
+    if (err != CC_OK)
+        return err;
+    err = ndjson_fields(&a, obj, &rep);
+    if (err != CC_OK) {
+        cc_article_clear(&a);
+        return err;
+    }
+    return deliver(run, &a);
+}
+
+/* Parses line ln (n bytes) of the NDJSON stream name and ingests its
+ * record; blank lines are skipped. */
+static cc_error ndjson_line(ingest_run *run, const char *name, size_t ln, const char *line,
+                            size_t n)
+{
+    if (ln == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+        line += 3;
+        n -= 3;
+    }
+    if (all_space(line, n))
+        return CC_OK;
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &jerr);
+    if (!obj && json_error_code(&jerr) == json_error_out_of_memory)
+        return CC_ERROR_MEMORY;
+    if (!obj) {
+        cc_diagf(run->diag, run->dud, "%s:%zu: invalid JSON: %s", name, ln, jerr.text);
+        return absorb(run, CC_ERROR_INPUT);
+    }
+    char *path = cc_strfmt("%s:%zu", name, ln);
+    cc_error err = path ? ndjson_record(run, obj, path) : CC_ERROR_MEMORY;
+    free(path);
+    json_decref(obj);
+    return absorb(run, err);
+}
+
+/* Ingests an NDJSON stream line by line (one line in memory at a time);
+ * name is used in messages. */
+static cc_error ingest_ndjson(ingest_run *run, FILE *f, const char *name)
+{
+    char *line = NULL;
+    size_t cap = 0, ln = 0;
+    ssize_t n;
+    cc_error err = CC_OK;
+    errno = 0;
+    while (err == CC_OK && (n = getline(&line, &cap, f)) >= 0) {
+        err = ndjson_line(run, name, ++ln, line, (size_t)n);
+        errno = 0;
+    }
+    if (err == CC_OK && !feof(f)) {
+        if (errno == ENOMEM)
+            err = CC_ERROR_MEMORY;
+        else {
+            cc_diagf(run->diag, run->dud, "%s: cannot read: %s", name,
+                     strerror(errno ? errno : EIO));
+            err = absorb(run, CC_ERROR_INPUT);
+        }
+    }
+    free(line);
+    return err;
+}
+
+/* Opens and ingests an NDJSON file. */
+static cc_error ingest_ndjson_file(ingest_run *run, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cc_diagf(run->diag, run->dud, "%s: cannot read: %s", path, strerror(errno));
+        return absorb(run, CC_ERROR_INPUT);
+    }
+    cc_error err = ingest_ndjson(run, f, path);
+    fclose(f);
+    return err;
+}
+
+/* ---- entry point ---- */
+
+/* Dispatches path by kind: directory, NDJSON file or text article. */
+static cc_error ingest_any(ingest_run *run, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cc_diagf(run->diag, run->dud, "%s: %s", path, strerror(errno));
+        return absorb(run, CC_ERROR_INPUT);
+    }
+    if (S_ISDIR(st.st_mode))
+        return ingest_dir(run, path);
+    if (has_suffix(path, ".ndjson") || has_suffix(path, ".jsonl"))
+        return ingest_ndjson_file(run, path);
+    return ingest_file(run, path);
+}
+
+/* Reads path into articles handed to sink; see ingest.h. */
+cc_error cc_ingest_path(const char *path, cc_article_sink sink, void *ud, cc_diag_fn diag,
+                        void *dud)
+{
+    ingest_run run = {sink, ud, diag, dud, false};
+    cc_error err =
+        strcmp(path, "-") == 0 ? ingest_ndjson(&run, stdin, "<stdin>") : ingest_any(&run, path);
+    if (err == CC_OK && run.rejected)
+        err = CC_ERROR_INPUT;
+    return err;
+}

@@ -1,0 +1,754 @@
+/* store.c: stage 6. Writes a judged cluster to SQLite (docs/schema.md).
+ *
+ * One call = one connection: open, set WAL/busy timeout/foreign keys, then a
+ * single BEGIN IMMEDIATE transaction that migrates the schema, records the
+ * run and replaces the cluster's analysis. Any error rolls everything back,
+ * so readers and a killed writer only ever see whole runs. Only bound
+ * parameters carry data; the SQL text is all static. */
+#include "store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+enum { BUSY_TIMEOUT_MS = 5000, RETRY_MS = 10 };
+
+/* ---- schema, version 1 ----------------------------------------------- */
+
+static const char sql_v1_meta[] = "CREATE TABLE meta (\n"
+                                  "    key   TEXT PRIMARY KEY NOT NULL,\n"
+                                  "    value TEXT\n"
+                                  ")";
+
+static const char sql_v1_runs[] = "CREATE TABLE runs (\n"
+                                  "    id         INTEGER PRIMARY KEY,\n"
+                                  "    started_at TEXT NOT NULL,\n"
+                                  "    version    TEXT NOT NULL,\n"
+                                  "    inputs     TEXT NOT NULL,\n"
+                                  "    n_articles INTEGER NOT NULL,\n"
+                                  "    n_claims   INTEGER NOT NULL,\n"
+                                  "    n_groups   INTEGER NOT NULL,\n"
+                                  "    n_findings INTEGER NOT NULL\n"
+                                  ")";
+
+static const char sql_v1_articles[] = "CREATE TABLE articles (\n"
+                                      "    id             TEXT PRIMARY KEY NOT NULL,\n"
+                                      "    path           TEXT,\n"
+                                      "    title          TEXT,\n"
+                                      "    outlet         TEXT,\n"
+                                      "    url            TEXT,\n"
+                                      "    published      TEXT,\n"
+                                      "    published_from TEXT,\n"
+                                      "    body           TEXT NOT NULL,\n"
+                                      "    last_run       INTEGER REFERENCES runs(id)\n"
+                                      ")";
+
+static const char sql_v1_groups[] = "CREATE TABLE groups (\n"
+                                    "    id         TEXT PRIMARY KEY NOT NULL,\n"
+                                    "    kind       TEXT,\n"
+                                    "    label      TEXT,\n"
+                                    "    key        TEXT,\n"
+                                    "    verdict    TEXT,\n"
+                                    "    n_articles INTEGER NOT NULL\n"
+                                    ")";
+
+static const char sql_v1_claims[] = "CREATE TABLE claims (\n"
+                                    "    id          TEXT PRIMARY KEY NOT NULL,\n"
+                                    "    article     TEXT NOT NULL REFERENCES articles(id),\n"
+                                    "    start       INTEGER NOT NULL,\n"
+                                    "    end         INTEGER NOT NULL,\n"
+                                    "    text        TEXT NOT NULL,\n"
+                                    "    sentence    TEXT,\n"
+                                    "    class       TEXT NOT NULL,\n"
+                                    "    kind        TEXT,\n"
+                                    "    key         TEXT,\n"
+                                    "    value       REAL,\n"
+                                    "    lo          REAL,\n"
+                                    "    hi          REAL,\n"
+                                    "    scale       REAL,\n"
+                                    "    qualifier   TEXT NOT NULL,\n"
+                                    "    unit        TEXT,\n"
+                                    "    scope       TEXT,\n"
+                                    "    timex       TEXT,\n"
+                                    "    day         TEXT,\n"
+                                    "    event       TEXT,\n"
+                                    "    place       TEXT,\n"
+                                    "    attribution TEXT,\n"
+                                    "    group_id    TEXT REFERENCES groups(id)\n"
+                                    ")";
+
+static const char sql_v1_group_claims[] = "CREATE TABLE group_claims (\n"
+                                          "    group_id TEXT NOT NULL REFERENCES groups(id),\n"
+                                          "    claim_id TEXT NOT NULL REFERENCES claims(id),\n"
+                                          "    position INTEGER NOT NULL,\n"
+                                          "    PRIMARY KEY (group_id, claim_id)\n"
+                                          ") WITHOUT ROWID";
+
+static const char sql_v1_findings[] = "CREATE TABLE findings (\n"
+                                      "    id       TEXT PRIMARY KEY NOT NULL,\n"
+                                      "    group_id TEXT REFERENCES groups(id),\n"
+                                      "    category TEXT NOT NULL,\n"
+                                      "    severity TEXT NOT NULL,\n"
+                                      "    message  TEXT\n"
+                                      ")";
+
+static const char sql_v1_finding_claims[] =
+    "CREATE TABLE finding_claims (\n"
+    "    finding_id TEXT NOT NULL REFERENCES findings(id),\n"
+    "    claim_id   TEXT NOT NULL REFERENCES claims(id),\n"
+    "    position   INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (finding_id, claim_id)\n"
+    ") WITHOUT ROWID";
+
+/* Child-side indexes: lookups by claim/article/group, and cheap parent
+ * deletes while foreign keys are enforced. */
+static const char sql_v1_indexes[] =
+    "CREATE INDEX claims_article ON claims(article);\n"
+    "CREATE INDEX claims_group ON claims(group_id);\n"
+    "CREATE INDEX group_claims_claim ON group_claims(claim_id);\n"
+    "CREATE INDEX findings_group ON findings(group_id);\n"
+    "CREATE INDEX finding_claims_claim ON finding_claims(claim_id)";
+
+static const char sql_v1_open_findings[] =
+    "CREATE VIEW open_findings AS\n"
+    "SELECT f.id, f.severity, f.category, g.kind, g.label, f.group_id, g.key,\n"
+    "       g.verdict, f.message\n"
+    "FROM findings AS f LEFT JOIN groups AS g ON g.id = f.group_id\n"
+    "ORDER BY CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1\n"
+    "         WHEN 'low' THEN 2 ELSE 3 END, f.category, f.id";
+
+static const char sql_v1_claims_by_source[] =
+    "CREATE VIEW claims_by_source AS\n"
+    "SELECT a.outlet, a.title, a.published, c.article, c.id AS claim, c.kind,\n"
+    "       c.class, c.text, c.value, c.qualifier, c.unit, c.group_id\n"
+    "FROM claims AS c JOIN articles AS a ON a.id = c.article\n"
+    "ORDER BY a.outlet IS NULL, a.outlet, c.article, c.start";
+
+static const char sql_v1_group_summary[] =
+    "CREATE VIEW group_summary AS\n"
+    "SELECT g.id, g.kind, g.label, g.key, g.verdict,\n"
+    "       (SELECT count(*) FROM group_claims AS gc\n"
+    "        WHERE gc.group_id = g.id) AS n_claims,\n"
+    "       (SELECT count(DISTINCT c.article) FROM group_claims AS gc\n"
+    "        JOIN claims AS c ON c.id = gc.claim_id\n"
+    "        WHERE gc.group_id = g.id) AS n_articles,\n"
+    "       (SELECT count(*) FROM findings AS f\n"
+    "        WHERE f.group_id = g.id) AS n_findings\n"
+    "FROM groups AS g\n"
+    "ORDER BY CASE g.verdict WHEN 'conflict' THEN 0 WHEN 'discrepancy' THEN 1\n"
+    "         WHEN 'updated' THEN 2 WHEN 'agree' THEN 3 WHEN 'single' THEN 4\n"
+    "         ELSE 5 END, g.id";
+
+/* Every migration script ends by setting the version it produces. */
+static const char sql_v1_version[] = "PRAGMA user_version = 1";
+
+/* Migration 0 -> 1: the initial schema, in execution order. */
+static const char *const schema_v1[] = {sql_v1_meta,
+                                        sql_v1_runs,
+                                        sql_v1_articles,
+                                        sql_v1_groups,
+                                        sql_v1_claims,
+                                        sql_v1_group_claims,
+                                        sql_v1_findings,
+                                        sql_v1_finding_claims,
+                                        sql_v1_indexes,
+                                        sql_v1_open_findings,
+                                        sql_v1_claims_by_source,
+                                        sql_v1_group_summary,
+                                        sql_v1_version,
+                                        NULL};
+
+/* Migrations: entry i upgrades user_version i to i + 1. Append only; never
+ * edit a released entry (databases already ran it). */
+static const char *const *const migrations[] = {schema_v1};
+enum { SCHEMA_VERSION = sizeof migrations / sizeof *migrations };
+
+/* ---- statements of a write ------------------------------------------- */
+
+static const char sql_meta[] =
+    "INSERT OR IGNORE INTO meta(key, value) VALUES\n"
+    "    ('application', 'claimcheck'), ('created_version', ?1),\n"
+    "    ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', ?2, 'unixepoch'))";
+
+static const char sql_run[] =
+    "INSERT INTO runs(started_at, version, inputs, n_articles, n_claims, n_groups, n_findings)\n"
+    "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', ?, 'unixepoch'), ?, ?, ?, ?, ?, ?)";
+
+/* The derived rows, children first (foreign keys are enforced). */
+static const char sql_clear[] = "DELETE FROM finding_claims;\n"
+                                "DELETE FROM findings;\n"
+                                "DELETE FROM group_claims;\n"
+                                "DELETE FROM claims;\n"
+                                "DELETE FROM groups";
+
+static const char sql_article[] =
+    "INSERT INTO articles(id, path, title, outlet, url, published, published_from, body,\n"
+    "                     last_run)\n"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)\n"
+    "ON CONFLICT(id) DO UPDATE SET path = excluded.path, title = excluded.title,\n"
+    "    outlet = excluded.outlet, url = excluded.url, published = excluded.published,\n"
+    "    published_from = excluded.published_from, body = excluded.body,\n"
+    "    last_run = excluded.last_run";
+
+static const char sql_stale_articles[] = "DELETE FROM articles WHERE last_run IS NOT ?";
+
+static const char sql_group[] =
+    "INSERT INTO groups(id, kind, label, key, verdict, n_articles) VALUES (?, ?, ?, ?, ?, ?)";
+
+static const char sql_claim[] =
+    "INSERT INTO claims(id, article, start, end, text, sentence, class, kind, key, value,\n"
+    "                   lo, hi, scale, qualifier, unit, scope, timex, day, event, place,\n"
+    "                   attribution, group_id)\n"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+static const char sql_group_claim[] =
+    "INSERT INTO group_claims(group_id, claim_id, position) VALUES (?, ?, ?)";
+
+static const char sql_finding[] =
+    "INSERT INTO findings(id, group_id, category, severity, message) VALUES (?, ?, ?, ?, ?)";
+
+static const char sql_finding_claim[] =
+    "INSERT INTO finding_claims(finding_id, claim_id, position) VALUES (?, ?, ?)";
+
+/* ---- the write context ----------------------------------------------- */
+
+/* One cc_store_write call. Borrows cl, path and inputs; owns db. */
+typedef struct store {
+    sqlite3 *db;
+    const char *path;
+    const cc_cluster *cl;
+    const char *inputs;    /* runs.inputs text */
+    sqlite3_int64 started; /* Unix time the call began */
+    sqlite3_int64 run;     /* runs.id of this run once inserted */
+} store;
+
+/* Reports the connection's last error as "path: message"; returns CC_ERROR_DB. */
+static cc_error fail(const store *s)
+{
+    cc_diagf(s->cl->diag, s->cl->diag_ud, "%s: %s", s->path, sqlite3_errmsg(s->db));
+    return CC_ERROR_DB;
+}
+
+/* Runs static SQL (one or more statements, no parameters). */
+static cc_error exec(const store *s, const char *sql)
+{
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? CC_OK : fail(s);
+}
+
+/* Compiles sql; NULL (reported) on failure. Caller finalizes the result. */
+static sqlite3_stmt *prepare(const store *s, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fail(s); /* st is NULL: nothing to finalize */
+        return NULL;
+    }
+    return st;
+}
+
+/* Finalizes st; keeps err, or reports a finalize failure when err is CC_OK. */
+static cc_error finish(const store *s, sqlite3_stmt *st, cc_error err)
+{
+    int rc = sqlite3_finalize(st);
+    return err == CC_OK && rc != SQLITE_OK ? fail(s) : err;
+}
+
+/* Prepares sql and steps to its first row. On CC_OK the caller reads *st
+ * and hands it to finish; on error *st is NULL. */
+static cc_error first_row(const store *s, const char *sql, sqlite3_stmt **st)
+{
+    *st = prepare(s, sql);
+    if (!*st)
+        return CC_ERROR_DB;
+    if (sqlite3_step(*st) == SQLITE_ROW)
+        return CC_OK;
+    cc_error err = fail(s);
+    sqlite3_finalize(*st); /* its error was just reported */
+    *st = NULL;
+    return err;
+}
+
+/* ---- binding --------------------------------------------------------- */
+
+/* Binds parameters left to right, keeping the first sqlite3 error. */
+typedef struct binder {
+    sqlite3_stmt *st;
+    int last; /* index of the parameter bound last (1-based) */
+    int rc;
+} binder;
+
+/* Binds s, or NULL when s is NULL. s must outlive the statement's next step
+ * (cluster strings and static names do). */
+static void put_text(binder *b, const char *s)
+{
+    int i = ++b->last;
+    if (b->rc == SQLITE_OK)
+        b->rc = s ? sqlite3_bind_text(b->st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(b->st, i);
+}
+
+/* Binds an integer. */
+static void put_int(binder *b, sqlite3_int64 v)
+{
+    int i = ++b->last;
+    if (b->rc == SQLITE_OK)
+        b->rc = sqlite3_bind_int64(b->st, i, v);
+}
+
+/* Binds v when has is true, else NULL. */
+static void put_real(binder *b, bool has, double v)
+{
+    int i = ++b->last;
+    if (b->rc == SQLITE_OK)
+        b->rc = has ? sqlite3_bind_double(b->st, i, v) : sqlite3_bind_null(b->st, i);
+}
+
+/* Binds a day as YYYY-MM-DD (copied), or NULL for CC_NO_DAY. */
+static void put_day(binder *b, int32_t day)
+{
+    char buf[16];
+    int i = ++b->last;
+    if (b->rc != SQLITE_OK)
+        return;
+    if (day == CC_NO_DAY)
+        b->rc = sqlite3_bind_null(b->st, i);
+    else
+        b->rc = sqlite3_bind_text(b->st, i, cc_day_format(day, buf), -1, SQLITE_TRANSIENT);
+}
+
+/* Binds the bytes a->body[start:end) without copying; NULL when a is NULL
+ * or the range does not lie inside the body. */
+static void put_span(binder *b, const cc_article *a, size_t start, size_t end)
+{
+    int i = ++b->last;
+    if (b->rc != SQLITE_OK)
+        return;
+    if (!a || !a->body || start > end || end > a->body_len)
+        b->rc = sqlite3_bind_null(b->st, i);
+    else
+        b->rc = sqlite3_bind_text64(b->st, i, a->body + start, (sqlite3_uint64)(end - start),
+                                    SQLITE_STATIC, SQLITE_UTF8);
+}
+
+/* ---- ids of referenced rows (NULL for CC_NONE or a bad index, which a
+ * NOT NULL column then rejects) ---------------------------------------- */
+
+/* The article at index i, or NULL. */
+static const cc_article *article_at(const cc_cluster *cl, size_t i)
+{
+    return i < cl->articles.n ? &cl->articles.v[i] : NULL;
+}
+
+/* The id of claim i, or NULL. */
+static const char *claim_id(const cc_cluster *cl, size_t i)
+{
+    return i < cl->claims.n ? cl->claims.v[i].id : NULL;
+}
+
+/* The id of group i, or NULL. */
+static const char *group_id(const cc_cluster *cl, size_t i)
+{
+    return i < cl->groups.n ? cl->groups.v[i].id : NULL;
+}
+
+/* ---- row binders ------------------------------------------------------ */
+
+/* Binds the parameters of row i of one statement; returns the first error. */
+typedef int (*bind_fn)(sqlite3_stmt *st, const store *s, size_t i);
+
+/* meta: created_version, created_at (only stick on the first write). */
+static int bind_meta(sqlite3_stmt *st, const store *s, size_t i)
+{
+    binder b = {st, 0, SQLITE_OK};
+    (void)i;
+    put_text(&b, CC_VERSION);
+    put_int(&b, s->started);
+    return b.rc;
+}
+
+/* runs: the run being recorded. */
+static int bind_run(sqlite3_stmt *st, const store *s, size_t i)
+{
+    binder b = {st, 0, SQLITE_OK};
+    (void)i;
+    put_int(&b, s->started);
+    put_text(&b, CC_VERSION);
+    put_text(&b, s->inputs);
+    put_int(&b, (sqlite3_int64)s->cl->articles.n);
+    put_int(&b, (sqlite3_int64)s->cl->claims.n);
+    put_int(&b, (sqlite3_int64)s->cl->groups.n);
+    put_int(&b, (sqlite3_int64)s->cl->findings.n);
+    return b.rc;
+}
+
+/* The id of the current run (for the stale-article delete). */
+static int bind_run_id(sqlite3_stmt *st, const store *s, size_t i)
+{
+    binder b = {st, 0, SQLITE_OK};
+    (void)i;
+    put_int(&b, s->run);
+    return b.rc;
+}
+
+/* articles: article i, stamped with the current run. */
+static int bind_article(sqlite3_stmt *st, const store *s, size_t i)
+{
+    const cc_article *a = &s->cl->articles.v[i];
+    binder b = {st, 0, SQLITE_OK};
+    put_text(&b, a->id);
+    put_text(&b, a->path);
+    put_text(&b, a->title);
+    put_text(&b, a->outlet);
+    put_text(&b, a->url);
+    put_day(&b, a->published);
+    put_text(&b, a->published_from == CC_PUB_NONE ? NULL : cc_pub_from_name(a->published_from));
+    put_span(&b, a, 0, a->body_len);
+    put_int(&b, s->run);
+    return b.rc;
+}
+
+/* groups: group i. */
+static int bind_group(sqlite3_stmt *st, const store *s, size_t i)
+{
+    const cc_group *g = &s->cl->groups.v[i];
+    binder b = {st, 0, SQLITE_OK};
+    put_text(&b, g->id);
+    put_text(&b, cc_kind_name(s->cl->rules, g->kind));
+    put_text(&b, cc_kind_label(s->cl->rules, g->kind));
+    put_text(&b, g->key);
+    put_text(&b, g->verdict == CC_V_NONE ? NULL : cc_verdict_name(g->verdict));
+    put_int(&b, (sqlite3_int64)g->n_articles);
+    return b.rc;
+}
+
+/* claims columns id .. sentence: where the claim is. */
+static void put_claim_where(binder *b, const cc_cluster *cl, const cc_claim *c)
+{
+    const cc_article *a = article_at(cl, c->article);
+    put_text(b, c->id);
+    put_text(b, a ? a->id : NULL);
+    put_int(b, (sqlite3_int64)c->start);
+    put_int(b, (sqlite3_int64)c->end);
+    put_span(b, a, c->start, c->end);
+    if (c->sent_end > c->sent_start)
+        put_span(b, a, c->sent_start, c->sent_end);
+    else
+        put_text(b, NULL);
+}
+
+/* claims columns class .. scope: what the claim states. */
+static void put_claim_what(binder *b, const cc_cluster *cl, const cc_claim *c)
+{
+    put_text(b, cc_class_name(c->cls));
+    put_text(b, cc_kind_name(cl->rules, c->kind));
+    put_text(b, c->key);
+    put_real(b, c->has_value, c->value);
+    put_real(b, c->has_lo, c->lo);
+    put_real(b, c->has_hi, c->hi);
+    put_real(b, c->scale != 0, c->scale);
+    put_text(b, cc_qualifier_name(c->qual));
+    put_text(b, c->unit);
+    put_text(b, c->scope_all ? "all" : NULL);
+}
+
+/* claims columns timex .. group_id: dating, context and alignment. */
+static void put_claim_context(binder *b, const cc_cluster *cl, const cc_claim *c)
+{
+    put_text(b, c->timex);
+    put_day(b, c->day);
+    put_text(b, c->event);
+    put_text(b, c->place);
+    put_text(b, c->attribution);
+    put_text(b, group_id(cl, c->group));
+}
+
+/* claims: claim i. */
+static int bind_claim(sqlite3_stmt *st, const store *s, size_t i)
+{
+    const cc_claim *c = &s->cl->claims.v[i];
+    binder b = {st, 0, SQLITE_OK};
+    put_claim_where(&b, s->cl, c);
+    put_claim_what(&b, s->cl, c);
+    put_claim_context(&b, s->cl, c);
+    return b.rc;
+}
+
+/* findings: finding i. */
+static int bind_finding(sqlite3_stmt *st, const store *s, size_t i)
+{
+    const cc_finding *f = &s->cl->findings.v[i];
+    binder b = {st, 0, SQLITE_OK};
+    put_text(&b, f->id);
+    put_text(&b, group_id(s->cl, f->group));
+    put_text(&b, cc_category_name(f->category));
+    put_text(&b, cc_severity_name(f->severity));
+    put_text(&b, f->message);
+    return b.rc;
+}
+
+/* ---- inserting -------------------------------------------------------- */
+
+/* Steps a bound statement (rc = result of binding) to completion and resets
+ * it for the next row. */
+static cc_error step_row(const store *s, sqlite3_stmt *st, int rc)
+{
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) {
+        cc_error err = fail(s);
+        sqlite3_reset(st); /* repeats the error just reported */
+        return err;
+    }
+    return sqlite3_reset(st) == SQLITE_OK ? CC_OK : fail(s);
+}
+
+/* Prepares sql and runs it once per row 0 .. n-1, bound by bind. */
+static cc_error exec_rows(const store *s, const char *sql, size_t n, bind_fn bind)
+{
+    sqlite3_stmt *st = prepare(s, sql);
+    if (!st)
+        return CC_ERROR_DB;
+    cc_error err = CC_OK;
+    for (size_t i = 0; err == CC_OK && i < n; i++)
+        err = step_row(s, st, bind(st, s, i));
+    return finish(s, st, err);
+}
+
+/* Returns the id of owner i of a link table and its claim indices. */
+typedef const char *(*links_fn)(const cc_cluster *cl, size_t i, const size_t **claims, size_t *n);
+
+/* Group i's claims. */
+static const char *group_links(const cc_cluster *cl, size_t i, const size_t **claims, size_t *n)
+{
+    *claims = cl->groups.v[i].claims;
+    *n = cl->groups.v[i].n_claims;
+    return cl->groups.v[i].id;
+}
+
+/* Finding i's claims. */
+static const char *finding_links(const cc_cluster *cl, size_t i, const size_t **claims, size_t *n)
+{
+    *claims = cl->findings.v[i].claims;
+    *n = cl->findings.v[i].n_claims;
+    return cl->findings.v[i].id;
+}
+
+/* Binds one (owner, claim, position) link row. */
+static int bind_link(sqlite3_stmt *st, const char *owner, const char *claim, size_t pos)
+{
+    binder b = {st, 0, SQLITE_OK};
+    put_text(&b, owner);
+    put_text(&b, claim);
+    put_int(&b, (sqlite3_int64)pos);
+    return b.rc;
+}
+
+/* Inserts a link row for every claim of each of n owners (groups or findings). */
+static cc_error insert_links(const store *s, const char *sql, size_t n, links_fn links)
+{
+    sqlite3_stmt *st = prepare(s, sql);
+    if (!st)
+        return CC_ERROR_DB;
+    cc_error err = CC_OK;
+    for (size_t i = 0; err == CC_OK && i < n; i++) {
+        const size_t *claims;
+        size_t n_claims;
+        const char *owner = links(s->cl, i, &claims, &n_claims);
+        for (size_t j = 0; err == CC_OK && j < n_claims; j++)
+            err = step_row(s, st, bind_link(st, owner, claim_id(s->cl, claims[j]), j));
+    }
+    return finish(s, st, err);
+}
+
+/* ---- the transaction -------------------------------------------------- */
+
+/* Reads PRAGMA user_version into *v. */
+static cc_error user_version(const store *s, int *v)
+{
+    sqlite3_stmt *st;
+    cc_error err = first_row(s, "PRAGMA user_version", &st);
+    if (err != CC_OK)
+        return err;
+    *v = sqlite3_column_int(st, 0);
+    return finish(s, st, CC_OK);
+}
+
+/* Brings the schema to SCHEMA_VERSION; must run inside the transaction so
+ * concurrent writers migrate once and a failure leaves the old schema. */
+static cc_error migrate(const store *s)
+{
+    int v = 0;
+    cc_error err = user_version(s, &v);
+    if (err != CC_OK)
+        return err;
+    if (v < 0 || v > SCHEMA_VERSION) {
+        cc_diagf(s->cl->diag, s->cl->diag_ud,
+                 "%s: schema version %d is not supported (claimcheck %s writes version %d)",
+                 s->path, v, CC_VERSION, (int)SCHEMA_VERSION);
+        return CC_ERROR_DB;
+    }
+    for (; err == CC_OK && v < SCHEMA_VERSION; v++)
+        for (const char *const *sql = migrations[v]; err == CC_OK && *sql; sql++)
+            err = exec(s, *sql);
+    return err;
+}
+
+/* Appends this run to runs and remembers its id. */
+static cc_error write_run(store *s)
+{
+    cc_error err = exec_rows(s, sql_run, 1, bind_run);
+    if (err == CC_OK)
+        s->run = sqlite3_last_insert_rowid(s->db);
+    return err;
+}
+
+/* Replaces the stored analysis with the cluster's. Articles are upserted
+ * and the ones this run did not see dropped; derived rows are rewritten. */
+static cc_error write_analysis(const store *s)
+{
+    const cc_cluster *cl = s->cl;
+    cc_error err = exec(s, sql_clear);
+    if (err == CC_OK)
+        err = exec_rows(s, sql_article, cl->articles.n, bind_article);
+    if (err == CC_OK)
+        err = exec_rows(s, sql_stale_articles, 1, bind_run_id);
+    if (err == CC_OK)
+        err = exec_rows(s, sql_group, cl->groups.n, bind_group);
+    if (err == CC_OK)
+        err = exec_rows(s, sql_claim, cl->claims.n, bind_claim);
+    if (err == CC_OK)
+        err = insert_links(s, sql_group_claim, cl->groups.n, group_links);
+    if (err == CC_OK)
+        err = exec_rows(s, sql_finding, cl->findings.n, bind_finding);
+    if (err == CC_OK)
+        err = insert_links(s, sql_finding_claim, cl->findings.n, finding_links);
+    return err;
+}
+
+/* Undoes the open transaction, if SQLite has not already done so. */
+static void rollback(const store *s)
+{
+    if (!sqlite3_get_autocommit(s->db) &&
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+        fail(s);
+}
+
+/* Migrates and writes everything in one IMMEDIATE transaction (the write
+ * lock is taken up front, so the busy timeout covers waiting for it). */
+static cc_error write_transaction(store *s)
+{
+    cc_error err = exec(s, "BEGIN IMMEDIATE");
+    if (err != CC_OK)
+        return err;
+    err = migrate(s);
+    if (err == CC_OK)
+        err = exec_rows(s, sql_meta, 1, bind_meta);
+    if (err == CC_OK)
+        err = write_run(s);
+    if (err == CC_OK)
+        err = write_analysis(s);
+    if (err == CC_OK)
+        err = exec(s, "COMMIT");
+    if (err != CC_OK)
+        rollback(s);
+    return err;
+}
+
+/* ---- connection ------------------------------------------------------- */
+
+/* Steps st, retrying SQLITE_BUSY for up to the busy timeout. For a journal
+ * mode change racing another connection on a new database SQLite returns
+ * BUSY at once instead of calling the busy handler. */
+static int step_patiently(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    for (int waited = 0; rc == SQLITE_BUSY && waited < BUSY_TIMEOUT_MS; waited += RETRY_MS) {
+        sqlite3_reset(st); /* returns the BUSY we are handling */
+        sqlite3_sleep(RETRY_MS);
+        rc = sqlite3_step(st);
+    }
+    return rc;
+}
+
+/* Switches to WAL (readers never block the writer); warns if the file
+ * system refuses it and carries on in the mode SQLite kept. */
+static cc_error set_wal(const store *s)
+{
+    sqlite3_stmt *st = prepare(s, "PRAGMA journal_mode = WAL");
+    if (!st)
+        return CC_ERROR_DB;
+    if (step_patiently(st) != SQLITE_ROW) {
+        cc_error err = fail(s);
+        sqlite3_finalize(st); /* its error was just reported */
+        return err;
+    }
+    const char *mode = (const char *)sqlite3_column_text(st, 0);
+    if (!mode || strcmp(mode, "wal") != 0)
+        cc_diagf(s->cl->diag, s->cl->diag_ud, "%s: warning: journal mode is %s, not wal", s->path,
+                 mode ? mode : "unknown");
+    return finish(s, st, CC_OK);
+}
+
+/* Opens (creating if missing) s->path and configures the connection. */
+static cc_error open_db(store *s)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK)
+        return fail(s);
+    if (sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
+        return fail(s);
+    cc_error err = set_wal(s);
+    return err == CC_OK ? exec(s, "PRAGMA foreign_keys = ON") : err;
+}
+
+/* Closes the connection (also a half-opened one); keeps an earlier error. */
+static cc_error close_db(store *s, cc_error err)
+{
+    if (sqlite3_close(s->db) != SQLITE_OK && err == CC_OK)
+        err = fail(s);
+    s->db = NULL;
+    return err;
+}
+
+/* The articles' paths (ids where a path is missing), newline-separated,
+ * skipping a repeat of the previous line (NDJSON). Caller frees; NULL on
+ * allocation failure. */
+static char *run_inputs(const cc_cluster *cl)
+{
+    cc_buf b = {0};
+    const char *prev = NULL;
+    for (size_t i = 0; i < cl->articles.n; i++) {
+        const cc_article *a = &cl->articles.v[i];
+        const char *in = a->path ? a->path : a->id;
+        if (!in || (prev && strcmp(in, prev) == 0))
+            continue;
+        if (b.len > 0)
+            cc_buf_putc(&b, '\n');
+        cc_buf_puts(&b, in);
+        prev = in;
+    }
+    return cc_buf_take(&b);
+}
+
+/* Writes the cluster to the database at path; see store.h. */
+cc_error cc_store_write(const cc_cluster *cl, const char *path)
+{
+    if (!path || !*path) {
+        cc_diagf(cl->diag, cl->diag_ud, "store: no database path given");
+        return CC_ERROR_IO;
+    }
+    char *inputs = run_inputs(cl); /* owned here, freed below */
+    if (!inputs) {
+        cc_diagf(cl->diag, cl->diag_ud, "%s: out of memory", path);
+        return CC_ERROR_MEMORY;
+    }
+    store s = {.path = path, .cl = cl, .inputs = inputs, .started = (sqlite3_int64)time(NULL)};
+    cc_error err = open_db(&s);
+    if (err == CC_OK)
+        err = write_transaction(&s);
+    err = close_db(&s, err);
+    free(inputs);
+    return err;
+}
