@@ -18,7 +18,8 @@
 #define NOUN_LOOKAHEAD 3
 #define TENSE_WINDOW 8
 #define EVENT_WINDOW 5  /* words before a date; after it counts 3 farther */
-#define PLACE_WINDOW 12
+#define PLACE_WINDOW 12     /* for dates: "arrived today at Cairo" */
+#define PLACE_NEAR 4        /* for numbers: "40 killed in Rafah" */
 #define SOURCE_WINDOW 15
 #define SOURCE_MAX_WORDS 6
 #define NO_POS ((size_t)-1)
@@ -252,6 +253,16 @@ static size_t next_char(const char *s, size_t len, size_t i)
     return i;
 }
 
+/* Past the whitespace-free run at i: retrying a pathological run byte by
+ * byte would hit the match limit once per byte. */
+static size_t skip_run(const char *s, size_t len, size_t i)
+{
+    i = next_char(s, len, i);
+    while (i < len && s[i] != ' ' && s[i] != '\n' && s[i] != '\t')
+        i++;
+    return i;
+}
+
 /* A period after an abbreviation or initial, or before a lower-case word,
  * does not end the sentence. */
 static bool is_boundary(const cc_extractor *ex, size_t ms, size_t me)
@@ -326,12 +337,12 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
                              PCRE2_NO_UTF_CHECK, ex->md, ex->mctx);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
-        if (rc < 0) { /* match or depth limit: skip a character, say so once */
+        if (rc < 0) { /* match or depth limit: skip the run, say so once */
             if (!warned)
                 cc_diagf(cl->diag, cl->diag_ud, "%s: pattern limit hit at byte %zu; skipped",
                          a->path, off);
             warned = true;
-            off = next_char(ex->body, ex->len, off);
+            off = skip_run(ex->body, ex->len, off);
             continue;
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ex->md);
@@ -514,8 +525,9 @@ static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
     if (!slot_number(ex, c, CC_SLOT_NUM, &cm->value))
         return false;
     cm->has_value = true;
-    if (slot_number(ex, c, CC_SLOT_NUM2, &v2)) {
+    if (slot_number(ex, c, CC_SLOT_NUM2, &v2)) { /* a range states no single value */
         cm->qual = CC_Q_RANGE;
+        cm->has_value = false;
         cm->has_lo = cm->has_hi = true;
         cm->lo = fmin(cm->value, v2);
         cm->hi = fmax(cm->value, v2);
@@ -717,10 +729,12 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
     return cc_rules_generic_kind(r, cm->cls);
 }
 
-/* Canonical place nearest the claim in its sentence, or NULL. */
-static char *find_place(const cc_extractor *ex, size_t ti)
+/* Canonical place nearest the claim in its sentence, or NULL. Numbers
+ * take only a place right next to them; a date's event may be further. */
+static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
 {
-    size_t at, e = nearest(ex, ti, ex->list[L_PLACE], 0, 0, PLACE_WINDOW, PLACE_WINDOW, 0, &at);
+    size_t w = cls == CC_CLASS_DATE || cls == CC_CLASS_TIME ? PLACE_WINDOW : PLACE_NEAR;
+    size_t at, e = nearest(ex, ti, ex->list[L_PLACE], 0, 0, w, w, 0, &at);
     return e == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[e].value);
 }
 
@@ -841,7 +855,7 @@ static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm)
         cm->kind = find_kind(ex, c->tok, unit_entry, cm);
     if (cm->kind == CC_NONE)
         return false;
-    cm->place = find_place(ex, c->tok);
+    cm->place = find_place(ex, c->tok, cm->cls);
     cm->attribution = find_source(ex, c->tok);
     if (cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME)
         cm->when.tense = find_tense(ex, c->tok);

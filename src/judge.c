@@ -51,8 +51,9 @@ static void quote_claim(cc_buf *b, const cc_cluster *cl, size_t ci)
     cc_buf_puts(b, "\xe2\x80\x9d");
 }
 
-/* Appends the distinct sources of claims[0..n) as "A, B and C". */
-static void list_sources(cc_buf *b, const cc_cluster *cl, const size_t *claims, size_t n)
+/* Appends the distinct sources of claims[0..n) as "A, B and C"; returns
+ * how many there are. */
+static size_t list_sources(cc_buf *b, const cc_cluster *cl, const size_t *claims, size_t n)
 {
     size_t shown = 0, total = 0;
     for (size_t i = 0; i < n; i++) {
@@ -74,6 +75,7 @@ static void list_sources(cc_buf *b, const cc_cluster *cl, const size_t *claims, 
         cc_buf_puts(b, cc_source_name(&cl->articles.v[art]));
         shown++;
     }
+    return total;
 }
 
 /* Appends a finding for the current group; message is consumed. */
@@ -169,12 +171,13 @@ static cc_error judge_scope(judge_ctx *jc)
     }
     jc->cl->groups.v[jc->gi].verdict = CC_V_DISCREPANCY;
     label(&b, jc);
-    list_sources(&b, jc->cl, num, nn);
-    cc_buf_puts(&b, " give a number (");
+    size_t k = list_sources(&b, jc->cl, num, nn);
+    cc_buf_puts(&b, k == 1 ? " gives a number (" : " give a number (");
     quote_claim(&b, jc->cl, num[0]);
     cc_buf_puts(&b, "), while ");
-    list_sources(&b, jc->cl, all, na);
-    cc_buf_puts(&b, " speak of all of them; check which scope is right.");
+    k = list_sources(&b, jc->cl, all, na);
+    cc_buf_puts(&b, k == 1 ? " speaks of all of them" : " speak of all of them");
+    cc_buf_puts(&b, "; check which scope is right.");
     free(all);
     free(num);
     return add_finding(jc, CC_F_DISCREPANCY, CC_SEV_MEDIUM, &b);
@@ -269,8 +272,8 @@ static void describe_sides(cc_buf *b, const judge_ctx *jc, const side *sd, size_
         const cc_claim *c = &jc->cl->claims.v[sd[i].claims[0]];
         if (i)
             cc_buf_puts(b, "; ");
-        list_sources(b, jc->cl, sd[i].claims, sd[i].n);
-        cc_buf_puts(b, " ");
+        size_t k = list_sources(b, jc->cl, sd[i].claims, sd[i].n);
+        cc_buf_puts(b, k == 1 ? " says " : " say ");
         quote_claim(b, jc->cl, sd[i].claims[0]);
         if (dates && c->timex)
             cc_buf_printf(b, " (%s)", c->timex);

@@ -720,8 +720,11 @@ static void build_master(loader *ld)
         cc_rule *ru = &r->rules.v[i];
         ru->priority /= 100000;
         cc_buf one = {0};
-        ld->file = ru->where;
-        ld->line = 0;
+        char file[512];
+        const char *colon = strrchr(ru->where, ':');
+        snprintf(file, sizeof file, "%.*s", (int)(colon - ru->where), ru->where);
+        ld->file = file; /* errors in expansion point at the rule's header */
+        ld->line = atoi(colon + 1);
         if (!ru->pattern) {
             cc_diagf(ld->diag, ld->ud, "%s: rule %s has no pattern", ru->where, ru->name);
             ld->errors++;

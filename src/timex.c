@@ -198,6 +198,8 @@ char *cc_when_resolve(const cc_when *w, int32_t dct, int32_t *day)
         return resolve_period(w, dct);
     else if (w->month || w->year)
         return resolve_calendar(w, dct, day);
+    else if (w->hour >= 0) /* a clock time alone: the day of the report */
+        d = dct;
     if (d != CC_NO_DAY)
         *day = d;
     char *date = d != CC_NO_DAY ? day_timex(d)

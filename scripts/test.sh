@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite: a warnings-as-errors build and an
+# AddressSanitizer/UndefinedBehaviorSanitizer build, each running every
+# test (unit tests, fixtures, CLI, workbook read-back, pathological input).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh --test
+jobs=$(nproc)
+for variant in "build:-DCMAKE_BUILD_TYPE=RelWithDebInfo" \
+               "build-asan:-DCMAKE_BUILD_TYPE=Debug -DCC_SANITIZE=ON"; do
+  dir=${variant%%:*}
+  echo "== $dir"
+  # shellcheck disable=SC2086
+  cmake -S . -B "$dir" ${variant#*:} -DCC_WERROR=ON >/dev/null
+  cmake --build "$dir" -j"$jobs" >/dev/null
+  (cd "$dir" && ctest --output-on-failure -j"$jobs")
+done

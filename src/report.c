@@ -1,0 +1,1284 @@
+/* report.c: stage 7, the editors' Excel workbook (see report.h).
+ *
+ * Sheets, in order: Summary, Findings, Claims, Sources. The workbook is
+ * written in libxlsxwriter's constant_memory mode so that a 100,000-claim
+ * cluster stays in bounded memory: each sheet is written strictly top to
+ * bottom, one row at a time. Everything that needs look-ahead (the finding
+ * order, per-article counts, the number of value columns) is computed first
+ * into small index arrays. In 1.1.4 rich strings, hyperlinks, data
+ * validation, autofilters and frozen panes all work in that mode; merged
+ * cells and tables do not and are not used.
+ *
+ * Safety: every text cell goes through cell_text() (and put_sentence() for
+ * rich strings), which makes the text valid, XML-safe UTF-8 and cuts it to
+ * Excel's 32,767-character cell limit; it is then written with
+ * worksheet_write_string / _rich_string / _url_opt, never as a formula,
+ * whatever it starts with.
+ *
+ * Errors are sticky: the first libxlsxwriter or allocation error is kept in
+ * report.err and every later write becomes a no-op.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "util.h"
+
+#define CELL_MAX 32767u  /* Excel's characters (UTF-16 units) per cell */
+#define ROW_MAX 1048576u /* Excel's rows per sheet, header included */
+#define URL_MAX 2079u    /* Excel's hyperlink length */
+#define SLOTS_MAX 4u     /* competing values shown per finding */
+#define VALUES_MAX 6u    /* distinct claim texts listed per value cell */
+#define TOP_MAX 10u      /* findings listed on the Summary */
+#define TEMP_TRIES 100u  /* temp names tried before giving up */
+#define COLS_MAX 24u     /* columns of the widest sheet (Findings: 19) */
+#define LINE_PT 15.0     /* row height per wrapped line, in points */
+#define LINES_MAX 27u    /* 27 lines of 15 pt: Excel's 409 pt row limit */
+/* The limit for a rich string's text: libxlsxwriter counts its XML tags too
+ * (about 260 characters for 3 fragments). */
+#define RICH_MAX (CELL_MAX - 512u)
+#define CREATED ((time_t)1704067200) /* 2024-01-01T00:00:00Z: identical bytes */
+#define STATUS_OPEN "Open"
+#define ELLIPSIS "\xE2\x80\xA6"
+#define REPLACEMENT "\xEF\xBF\xBD"
+
+/* A finding's sort key: severity, category, id, then position. */
+typedef struct fkey {
+    unsigned sev, cat;
+    const char *id; /* borrowed from the cluster */
+    size_t idx;
+} fkey;
+
+/* A table column: header text, width in characters, and whether it holds
+ * numbers (centred, like its header). */
+typedef struct column {
+    const char *head;
+    double width;
+    bool num;
+} column;
+
+/* A byte range of an article body (not NUL-terminated). */
+typedef struct piece {
+    const char *s;
+    size_t n;
+} piece;
+
+/* A claim's sentence and the claim inside it, as byte offsets into its
+ * article body, clamped so that ss <= cs <= ce <= se <= body_len. */
+typedef struct span {
+    size_t ss, cs, ce, se;
+} span;
+
+/* One report run. Owns everything below except cl and what wb owns; freed by
+ * report_free, the single cleanup path. */
+typedef struct report {
+    const cc_cluster *cl;                                 /* borrowed */
+    lxw_workbook *wb;                                     /* owned until workbook_close */
+    lxw_worksheet *summary, *findings, *claims, *sources; /* owned by wb */
+    lxw_format *title, *section, *head, *head_num, *cell, *num, *wrap, *mark, *link;
+    lxw_format *sev[CC_SEV_MAX]; /* formats: owned by wb */
+    double width[COLS_MAX];      /* column widths of the sheet being written */
+    size_t lines;                /* wrapped lines of the tallest cell in the row */
+    fkey *order;                 /* findings, most severe first; owned */
+    size_t *art_claims;          /* claims per article; owned */
+    size_t *art_findings;        /* findings citing each article; owned */
+    size_t *seen;                /* per-article stamps for distinct counts; owned */
+    size_t stamp;                /* last stamp handed out */
+    size_t slots;                /* Value/Source/Sentence column groups (1..4) */
+    char *tmp;                   /* temp output file; owned */
+    char *dir;                   /* output directory, libxlsxwriter's tmpdir; owned */
+    cc_buf text;                 /* cleaned text of the cell being written; owned */
+    cc_buf join;                 /* text being composed for a cell; owned */
+    cc_buf frag[3];              /* sentence before / claim / after; owned */
+    lxw_error err;               /* first error; sticky */
+} report;
+
+/* The Claims and Sources sheets' columns, in order. */
+static const column claim_cols[] = {{"Claim id", 14, false},
+                                    {"Article", 10, false},
+                                    {"Class", 8, false},
+                                    {"Kind", 12, false},
+                                    {"Key", 18, false},
+                                    {"Value", 8, true},
+                                    {"Lo", 8, true},
+                                    {"Hi", 8, true},
+                                    {"Qualifier", 10, false},
+                                    {"Unit", 10, false},
+                                    {"Date/TIMEX", 11, false},
+                                    {"Attribution", 14, false},
+                                    {"Group verdict", 12, false},
+                                    {"Text", 14, false},
+                                    {"Sentence", 50, false}};
+
+static const column source_cols[] = {{"Article id", 14, false}, {"Outlet", 16, false},
+                                     {"Title", 36, false},      {"URL", 40, false},
+                                     {"Published", 11, false},  {"Date from", 10, false},
+                                     {"Claims", 8, true},       {"Findings", 9, true}};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* Records the first error; later ones are dropped. */
+static void check(report *r, lxw_error e)
+{
+    if (r->err == LXW_NO_ERROR)
+        r->err = e;
+}
+
+/* Empties b, keeping its storage. */
+static void buf_reset(cc_buf *b)
+{
+    b->len = 0;
+    b->oom = false;
+    if (b->p)
+        b->p[0] = '\0';
+}
+
+/* Cuts b to its first len bytes. */
+static void buf_cut(cc_buf *b, size_t len)
+{
+    b->len = len;
+    if (b->p)
+        b->p[len] = '\0';
+}
+
+/* v limited to [lo, hi]. */
+static size_t clamp(size_t v, size_t lo, size_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* The smaller of a and b. */
+static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+
+/* Claim idx of the cluster, or NULL when idx or its article is out of range. */
+static const cc_claim *claim_at(const cc_cluster *cl, size_t idx)
+{
+    if (idx >= cl->claims.n)
+        return NULL;
+    const cc_claim *c = &cl->claims.v[idx];
+    return c->article < cl->articles.n ? c : NULL;
+}
+
+/* An article's display name: its outlet, or its id when there is none. */
+static const char *article_name(const cc_article *a)
+{
+    if (a->outlet && *a->outlet)
+        return a->outlet;
+    return a->id ? a->id : "";
+}
+
+/* Clamps claim c's offsets to a body of n bytes; an empty or missing
+ * sentence becomes the claim itself. */
+static span claim_span(const cc_claim *c, size_t n)
+{
+    span s;
+    s.se = min_size(c->sent_end, n);
+    s.ss = min_size(c->sent_start, s.se);
+    if (s.ss == s.se) {
+        s.ss = min_size(c->start, n);
+        s.se = clamp(c->end, s.ss, n);
+    }
+    s.cs = clamp(c->start, s.ss, s.se);
+    s.ce = clamp(c->end, s.cs, s.se);
+    return s;
+}
+
+/* Claim c's own text, body[start:end) clamped to its article's body. */
+static piece claim_piece(const cc_cluster *cl, const cc_claim *c)
+{
+    const cc_article *a = &cl->articles.v[c->article];
+    if (!a->body)
+        return (piece){"", 0};
+    size_t s = min_size(c->start, a->body_len);
+    return (piece){a->body + s, clamp(c->end, s, a->body_len) - s};
+}
+
+/* True when p's bytes equal one of seen[0:n). */
+static bool piece_in(const piece *seen, size_t n, piece p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (seen[i].n == p.n && memcmp(seen[i].s, p.s, p.n) == 0)
+            return true;
+    return false;
+}
+
+/* ---- text cleaning ------------------------------------------------------ */
+
+/* Decodes the UTF-8 sequence at s (n > 0 bytes available) into *cp; returns
+ * its length, or 0 when it is invalid (overlong, surrogate, truncated). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t len = s[0] < 0x80   ? 1
+                 : s[0] < 0xC2 ? 0
+                 : s[0] < 0xE0 ? 2
+                 : s[0] < 0xF0 ? 3
+                 : s[0] < 0xF5 ? 4
+                               : 0;
+    if (len == 0 || len > n)
+        return 0;
+    uint32_t c = len == 1 ? s[0] : s[0] & (0x3Fu >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3Fu);
+    }
+    if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+/* True when code point c may appear in XML 1.0 text. */
+static bool xml_char(uint32_t c)
+{
+    if (c < 0x20)
+        return c == '\t' || c == '\n' || c == '\r';
+    return c != 0xFFFE && c != 0xFFFF;
+}
+
+/* True when s (n bytes) starts with Excel's "_xHHHH_" character escape. */
+static bool excel_escape_at(const char *s, size_t n)
+{
+    if (n < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_')
+        return false;
+    for (size_t i = 2; i < 6; i++)
+        if (!strchr("0123456789abcdefABCDEF", s[i]))
+            return false;
+    return true;
+}
+
+/* Appends s[0:n) to b as valid, XML-safe UTF-8: invalid bytes and control
+ * characters become U+FFFD, and a literal "_xHHHH_" gets its underscore
+ * escaped so that Excel shows the article's text and not a decoded escape. */
+static void text_clean(cc_buf *b, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i; /* plain printable ASCII is copied in one go */
+        while (run < n && s[run] >= 0x20 && s[run] < 0x7F && s[run] != '_')
+            run++;
+        cc_buf_add(b, s + i, run - i);
+        if ((i = run) == n)
+            break;
+        uint32_t c = 0;
+        size_t len = utf8_decode((const unsigned char *)s + i, n - i, &c);
+        if (len == 0 || !xml_char(c))
+            cc_buf_puts(b, REPLACEMENT);
+        else if (excel_escape_at(s + i, n - i))
+            cc_buf_puts(b, "_x005F_");
+        else
+            cc_buf_add(b, s + i, len);
+        i += len ? len : 1;
+    }
+}
+
+/* Cell-limit weight of byte c of a UTF-8 string: the UTF-16 units of the
+ * character it starts (0 for continuation bytes), as Excel counts; with xml,
+ * '&', '<' and '>' weigh their XML escapes, because libxlsxwriter checks a
+ * rich string's XML (tags included) against the limit. */
+static size_t unit_weight(unsigned char c, bool xml)
+{
+    if ((c & 0xC0) == 0x80)
+        return 0;
+    if (c >= 0xF0)
+        return 2;
+    if (xml && (c == '&' || c == '<' || c == '>'))
+        return c == '&' ? 5 : 4;
+    return 1;
+}
+
+/* Weight of valid UTF-8 s[0:n) (see unit_weight). */
+static size_t utf8_units(const char *s, size_t n, bool xml)
+{
+    size_t units = 0;
+    for (size_t i = 0; i < n; i++)
+        units += unit_weight((unsigned char)s[i], xml);
+    return units;
+}
+
+/* Byte length of the longest prefix of valid UTF-8 s[0:n) within max. */
+static size_t utf8_head(const char *s, size_t n, size_t max, bool xml)
+{
+    size_t units = 0, i = 0;
+    for (; i < n; i++) {
+        size_t u = unit_weight((unsigned char)s[i], xml);
+        if (units + u > max)
+            break;
+        units += u;
+    }
+    return i;
+}
+
+/* Start of the longest suffix of valid UTF-8 s[0:n) within max. */
+static size_t utf8_tail(const char *s, size_t n, size_t max, bool xml)
+{
+    size_t units = 0, i = n;
+    for (; i > 0; i--) {
+        size_t u = unit_weight((unsigned char)s[i - 1], xml);
+        if (units + u > max)
+            break;
+        units += u;
+    }
+    while (i < n && unit_weight((unsigned char)s[i], xml) == 0)
+        i++; /* drop continuation bytes of a character that did not fit */
+    return i;
+}
+
+/* Cleans s[0:n) into r->text and cuts it to the cell limit. Returns the text
+ * (owned by r->text, valid until the next call) or NULL when it is empty or
+ * memory ran out (then r->err is set). */
+static const char *cell_text(report *r, const char *s, size_t n)
+{
+    buf_reset(&r->text);
+    if (s)
+        text_clean(&r->text, s, n);
+    if (r->text.oom) {
+        check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return NULL;
+    }
+    buf_cut(&r->text, utf8_head(r->text.p, r->text.len, CELL_MAX, false));
+    return r->text.len ? r->text.p : NULL;
+}
+
+/* ---- row heights ----------------------------------------------------------- */
+
+/* True for the formats that wrap text (their rows grow to fit). */
+static bool is_wrapped(const report *r, const lxw_format *fmt)
+{
+    return fmt && (fmt == r->wrap || fmt == r->mark || fmt == r->link);
+}
+
+/* Records that column col of the current row holds units characters in
+ * newlines + 1 paragraphs. LibreOffice does not size rows to wrapped text on
+ * import, so end_row stores an estimate: about 1.2 characters per width unit
+ * (Calibri 11), less 3 per line lost to word wrap once the text wraps. */
+static void note_lines(report *r, lxw_col_t col, size_t units, size_t newlines)
+{
+    double width = col < COLS_MAX && r->width[col] > 0 ? r->width[col] : 8.43;
+    size_t fit = (size_t)(width * 1.2), per_line = fit > 6 ? fit - 3 : 3;
+    size_t lines = units <= fit ? 1 : (units + per_line - 1) / per_line;
+    lines += newlines;
+    r->lines = lines > r->lines ? lines : r->lines;
+}
+
+/* Line breaks in s[0:n). */
+static size_t count_newlines(const char *s, size_t n)
+{
+    size_t newlines = 0;
+    for (size_t i = 0; i < n; i++)
+        newlines += s[i] == '\n';
+    return newlines;
+}
+
+/* note_lines for valid UTF-8 s[0:n). */
+static void note_text(report *r, lxw_col_t col, const char *s, size_t n)
+{
+    note_lines(r, col, utf8_units(s, n, false), count_newlines(s, n));
+}
+
+/* Finishes a row: gives it the height of its tallest wrapped cell. In
+ * constant_memory mode this must happen before the next row is started. */
+static void end_row(report *r, lxw_worksheet *ws, lxw_row_t row)
+{
+    size_t lines = r->lines < LINES_MAX ? r->lines : LINES_MAX;
+    if (lines > 1 && !r->err)
+        check(r, worksheet_set_row(ws, row, LINE_PT * (double)lines, NULL));
+    r->lines = 1;
+}
+
+/* Sets the width of column col and remembers it for note_lines. */
+static void set_width(report *r, lxw_worksheet *ws, lxw_col_t col, double width)
+{
+    if (col < COLS_MAX)
+        r->width[col] = width;
+    check(r, worksheet_set_column(ws, col, col, width, NULL));
+}
+
+/* ---- cell writers -------------------------------------------------------- */
+
+/* Writes s[0:n) as an inert string cell; empty text writes nothing. */
+static void put_text(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
+                     size_t n, lxw_format *fmt)
+{
+    if (r->err)
+        return;
+    const char *t = cell_text(r, s, n);
+    if (!t)
+        return;
+    if (is_wrapped(r, fmt))
+        note_text(r, col, t, r->text.len);
+    check(r, worksheet_write_string(ws, row, col, t, fmt));
+}
+
+/* put_text for a NUL-terminated string; NULL writes nothing. */
+static void put_str(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s,
+                    lxw_format *fmt)
+{
+    if (s)
+        put_text(r, ws, row, col, s, strlen(s), fmt);
+}
+
+/* put_text for a composed buffer; an allocation failure in it is an error. */
+static void put_buf(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const cc_buf *b,
+                    lxw_format *fmt)
+{
+    if (b->oom)
+        check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    else
+        put_text(r, ws, row, col, b->p, b->len, fmt);
+}
+
+/* Writes a number when has is set and v is finite (Excel has no NaN/inf). */
+static void put_num(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, bool has, double v)
+{
+    if (!r->err && has && isfinite(v))
+        check(r, worksheet_write_number(ws, row, col, v, r->num));
+}
+
+/* True when url[0:n) starts with prefix, ignoring ASCII case. */
+static bool has_prefix_ci(const char *url, size_t n, const char *prefix)
+{
+    size_t p = strlen(prefix);
+    return n >= p && cc_strcasecmp_n(url, p, prefix, p) == 0;
+}
+
+/* True for an http:// or https:// URL (any case) that Excel can store as a
+ * link: valid UTF-8 without spaces or control characters, not too long. */
+static bool url_is_web(const char *url)
+{
+    size_t n = strlen(url);
+    size_t skip = has_prefix_ci(url, n, "http://") ? 7 : has_prefix_ci(url, n, "https://") ? 8 : 0;
+    if (skip == 0 || n == skip || n > URL_MAX)
+        return false;
+    for (size_t i = 0, len; i < n; i += len) {
+        uint32_t c = 0;
+        len = utf8_decode((const unsigned char *)url + i, n - i, &c);
+        if (len == 0 || c <= 0x20 || c == 0x7F)
+            return false;
+    }
+    return true;
+}
+
+/* Writes an http(s) URL as a hyperlink and anything else (javascript:,
+ * file:, malformed, or a link libxlsxwriter refuses) as inert text. */
+static void put_url(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *url)
+{
+    if (r->err || !url)
+        return;
+    if (url_is_web(url)) {
+        const char *shown = cell_text(r, url, strlen(url));
+        if (shown &&
+            worksheet_write_url_opt(ws, row, col, url, r->link, shown, NULL) == LXW_NO_ERROR) {
+            note_text(r, col, shown, r->text.len);
+            return;
+        }
+    }
+    put_str(r, ws, row, col, url, r->wrap);
+}
+
+/* Writes "Findings row N", a link to row target (1-based) of the Findings
+ * sheet. It gets a cell of its own: LibreOffice does not wrap link text. */
+static void put_link(report *r, lxw_row_t row, lxw_col_t col, size_t target)
+{
+    char url[64], shown[64];
+    snprintf(url, sizeof url, "internal:'Findings'!A%zu", target);
+    snprintf(shown, sizeof shown, "Findings row %zu", target);
+    if (!r->err)
+        check(r, worksheet_write_url_opt(r->summary, row, col, url, r->link, shown, NULL));
+}
+
+/* ---- sentences with the claim highlighted ------------------------------- */
+
+/* Keeps the last keep units of b behind an ellipsis (r->text is scratch). */
+static void cut_front(report *r, cc_buf *b, size_t keep)
+{
+    size_t from = utf8_tail(b->p, b->len, keep, true);
+    buf_reset(&r->text);
+    cc_buf_puts(&r->text, ELLIPSIS);
+    cc_buf_add(&r->text, b->p + from, b->len - from);
+    cc_buf swap = *b;
+    *b = r->text;
+    r->text = swap;
+}
+
+/* Keeps the first keep units of b followed by an ellipsis. */
+static void cut_back(cc_buf *b, size_t keep)
+{
+    buf_cut(b, utf8_head(b->p, b->len, keep, true));
+    cc_buf_puts(b, ELLIPSIS);
+}
+
+/* Cuts the three fragments (before, claim, after) to fit one rich string
+ * cell (RICH_MAX, weighed as XML): the claim stays, with an even window of
+ * context around it; cut ends get an ellipsis, for which room keeps 2. */
+static void frag_fit(report *r)
+{
+    cc_buf *pre = &r->frag[0], *mid = &r->frag[1], *post = &r->frag[2];
+    size_t pu = utf8_units(pre->p, pre->len, true), qu = utf8_units(post->p, post->len, true);
+    size_t mu = utf8_units(mid->p, mid->len, true);
+    if (pu + mu + qu <= RICH_MAX)
+        return;
+    if (mu > RICH_MAX - 2) {
+        buf_cut(mid, utf8_head(mid->p, mid->len, RICH_MAX - 2, true));
+        mu = RICH_MAX - 2;
+    }
+    size_t room = RICH_MAX - 2 - mu;
+    size_t keep_pre = min_size(pu, room - min_size(qu, room / 2));
+    size_t keep_post = min_size(qu, room - keep_pre);
+    if (keep_pre < pu)
+        cut_front(r, pre, keep_pre);
+    if (keep_post < qu)
+        cut_back(post, keep_post);
+}
+
+/* Cleans the three fragments of sentence sp of body into r->frag and fits
+ * them into one cell; false (and r->err set) when memory ran out. */
+static bool frag_build(report *r, const char *body, span sp)
+{
+    const size_t cut[4] = {sp.ss, sp.cs, sp.ce, sp.se};
+    for (size_t i = 0; i < 3; i++) {
+        buf_reset(&r->frag[i]);
+        text_clean(&r->frag[i], body + cut[i], cut[i + 1] - cut[i]);
+    }
+    frag_fit(r);
+    if (r->frag[0].oom || r->frag[1].oom || r->frag[2].oom || r->text.oom) {
+        check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return false;
+    }
+    return true;
+}
+
+/* Writes the sentence body[ss:se) with the claim body[cs:ce) in bold red as
+ * an inert rich string. libxlsxwriter rejects empty fragments and one-
+ * fragment rich strings, so a lone fragment becomes a plain string cell. */
+static void put_sentence(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+                         const char *body, span sp)
+{
+    if (r->err || !body || !frag_build(r, body, sp))
+        return;
+    lxw_rich_string_tuple t[3];
+    lxw_rich_string_tuple *list[4];
+    size_t n = 0;
+    size_t units = 0, newlines = 0;
+    for (size_t i = 0; i < 3; i++) {
+        units += utf8_units(r->frag[i].p, r->frag[i].len, false);
+        newlines += count_newlines(r->frag[i].p, r->frag[i].len);
+    }
+    note_lines(r, col, units, newlines);
+    for (size_t i = 0; i < 3; i++) {
+        if (r->frag[i].len == 0)
+            continue;
+        t[n] = (lxw_rich_string_tuple){.format = i == 1 ? r->mark : NULL, .string = r->frag[i].p};
+        list[n] = &t[n];
+        n++;
+    }
+    list[n] = NULL;
+    if (n >= 2)
+        check(r, worksheet_write_rich_string(ws, row, col, list, r->wrap));
+    else if (n == 1)
+        check(r,
+              worksheet_write_string(ws, row, col, t[0].string, t[0].format ? r->mark : r->wrap));
+}
+
+/* ---- workbook set-up ----------------------------------------------------- */
+
+/* Styles the formats made by add_formats. Severity fills follow Excel's
+ * Bad / Neutral styles and a light grey for low. */
+static void style_formats(report *r)
+{
+    format_set_bold(r->title);
+    format_set_font_size(r->title, 16);
+    format_set_bold(r->section);
+    format_set_font_size(r->section, 12);
+    lxw_format *heads[] = {r->head, r->head_num};
+    for (size_t i = 0; i < 2; i++) {
+        format_set_bold(heads[i]);
+        format_set_text_wrap(heads[i]);
+        format_set_bg_color(heads[i], 0xDDEBF7);
+        format_set_bottom(heads[i], LXW_BORDER_THIN);
+    }
+    format_set_align(r->head_num, LXW_ALIGN_CENTER);
+    format_set_align(r->num, LXW_ALIGN_CENTER);
+    format_set_text_wrap(r->wrap);
+    format_set_text_wrap(r->mark);
+    format_set_bold(r->mark);
+    format_set_font_color(r->mark, LXW_COLOR_RED);
+    format_set_text_wrap(r->link);
+    format_set_underline(r->link, LXW_UNDERLINE_SINGLE);
+    format_set_font_color(r->link, LXW_COLOR_BLUE);
+    static const lxw_color_t bg[CC_SEV_MAX] = {0xFFC7CE, 0xFFEB9C, 0xE7E6E6};
+    static const lxw_color_t fg[CC_SEV_MAX] = {0x9C0006, 0x9C5700, 0x3A3838};
+    for (size_t i = 0; i < CC_SEV_MAX; i++) {
+        format_set_bg_color(r->sev[i], bg[i]);
+        format_set_font_color(r->sev[i], fg[i]);
+        format_set_bold(r->sev[i]);
+    }
+}
+
+/* Creates every format (all top-aligned) before styling any, so one failed
+ * allocation leaves nothing half-built. */
+static void add_formats(report *r)
+{
+    lxw_format **all[] = {&r->title,
+                          &r->section,
+                          &r->head,
+                          &r->head_num,
+                          &r->cell,
+                          &r->num,
+                          &r->wrap,
+                          &r->mark,
+                          &r->link,
+                          &r->sev[CC_SEV_HIGH],
+                          &r->sev[CC_SEV_MEDIUM],
+                          &r->sev[CC_SEV_LOW]};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
+        *all[i] = workbook_add_format(r->wb);
+        if (!*all[i]) {
+            check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        format_set_align(*all[i], LXW_ALIGN_VERTICAL_TOP);
+    }
+    style_formats(r);
+}
+
+/* Sets the title and a fixed creation time so equal input gives equal bytes
+ * (libxlsxwriter stamps zip members 1980-01-01 itself). */
+static void set_properties(report *r)
+{
+    char title[] = "claimcheck report"; /* the struct wants char *; it copies */
+    lxw_doc_properties props = {.title = title, .created = CREATED};
+    check(r, workbook_set_properties(r->wb, &props));
+}
+
+/* Adds a worksheet; NULL (and r->err set) on failure. */
+static lxw_worksheet *add_sheet(report *r, const char *name)
+{
+    lxw_worksheet *ws = r->err ? NULL : workbook_add_worksheet(r->wb, name);
+    if (!ws)
+        check(r, LXW_ERROR_CREATING_TMPFILE);
+    return ws;
+}
+
+/* Landscape, one page wide, header row repeated, sheet name and page number
+ * in the footer. */
+static void print_setup(report *r, lxw_worksheet *ws, bool repeat_head)
+{
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.5, 0.5);
+    check(r, worksheet_set_footer(ws, "&L&A&RPage &P of &N"));
+    if (repeat_head)
+        check(r, worksheet_repeat_rows(ws, 0, 0));
+}
+
+/* Column widths, header row, frozen header, autofilter over nrows data rows
+ * and print layout for a table sheet. Call before writing any data row. */
+static void table_setup(report *r, lxw_worksheet *ws, const column *cols, size_t ncols,
+                        size_t nrows)
+{
+    for (size_t i = 0; i < ncols; i++) {
+        set_width(r, ws, (lxw_col_t)i, cols[i].width);
+        put_str(r, ws, 0, (lxw_col_t)i, cols[i].head, cols[i].num ? r->head_num : r->head);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+    check(r, worksheet_autofilter(ws, 0, 0, (lxw_row_t)nrows, (lxw_col_t)(ncols - 1)));
+    print_setup(r, ws, true);
+}
+
+/* ---- Findings -------------------------------------------------------------- */
+
+/* Fills slot[] with the first claim of each distinct article f cites, at
+ * most SLOTS_MAX, in citation order; *more counts the articles left out. */
+static size_t finding_slots(report *r, const cc_finding *f, size_t slot[SLOTS_MAX], size_t *more)
+{
+    size_t n = 0, stamp = ++r->stamp;
+    *more = 0;
+    for (size_t i = 0; i < f->n_claims; i++) {
+        const cc_claim *c = claim_at(r->cl, f->claims[i]);
+        if (!c || r->seen[c->article] == stamp)
+            continue;
+        r->seen[c->article] = stamp;
+        if (n < SLOTS_MAX)
+            slot[n++] = f->claims[i];
+        else
+            (*more)++;
+    }
+    return n;
+}
+
+/* The kind label of f's group; NULL when f has no (valid) group. */
+static const char *finding_kind(const cc_cluster *cl, const cc_finding *f)
+{
+    if (f->group >= cl->groups.n)
+        return NULL;
+    return cc_kind_label(cl->rules, cl->groups.v[f->group].kind);
+}
+
+/* The first attribution among f's claims; NULL when none has one. */
+static const char *finding_attribution(const cc_cluster *cl, const cc_finding *f)
+{
+    for (size_t i = 0; i < f->n_claims; i++) {
+        const cc_claim *c = claim_at(cl, f->claims[i]);
+        if (c && c->attribution)
+            return c->attribution;
+    }
+    return NULL;
+}
+
+/* Composes in r->join the distinct non-empty texts of f's claims from
+ * article art, "; " apart: at most VALUES_MAX, then "+N more". */
+static void slot_values(report *r, const cc_finding *f, size_t art)
+{
+    piece seen[VALUES_MAX];
+    size_t n = 0, more = 0;
+    buf_reset(&r->join);
+    for (size_t i = 0; i < f->n_claims; i++) {
+        const cc_claim *c = claim_at(r->cl, f->claims[i]);
+        piece p = c && c->article == art ? claim_piece(r->cl, c) : (piece){"", 0};
+        if (p.n == 0 || piece_in(seen, n, p))
+            continue;
+        if (n == VALUES_MAX) {
+            more++;
+            continue;
+        }
+        if (n)
+            cc_buf_puts(&r->join, "; ");
+        cc_buf_add(&r->join, p.s, p.n);
+        seen[n++] = p;
+    }
+    if (more)
+        cc_buf_printf(&r->join, "; +%zu more", more);
+}
+
+/* Composes in r->join the outlet-or-id of a, then its publication date and
+ * "+N more sources" on lines of their own (the column is narrow). */
+static void source_label(report *r, const cc_article *a, size_t more)
+{
+    char day[16];
+    buf_reset(&r->join);
+    cc_buf_puts(&r->join, article_name(a));
+    if (a->published != CC_NO_DAY)
+        cc_buf_printf(&r->join, "\n%s", cc_day_format(a->published, day));
+    if (more)
+        cc_buf_printf(&r->join, "\n+%zu more source%s", more, more == 1 ? "" : "s");
+}
+
+/* Writes Value, Source and Sentence from column col for the article of claim
+ * idx in f; more counts the articles left out after it. */
+static void slot_put(report *r, lxw_row_t row, lxw_col_t col, const cc_finding *f, size_t idx,
+                     size_t more)
+{
+    const cc_claim *c = &r->cl->claims.v[idx];
+    const cc_article *a = &r->cl->articles.v[c->article];
+    slot_values(r, f, c->article);
+    put_buf(r, r->findings, row, col, &r->join, r->wrap);
+    source_label(r, a, more);
+    put_buf(r, r->findings, row, col + 1, &r->join, r->wrap);
+    put_sentence(r, r->findings, row, col + 2, a->body, claim_span(c, a->body_len));
+}
+
+/* Writes one Findings row: severity, category, message, kind, one
+ * Value/Source/Sentence group per cited article, attribution, status. */
+static void findings_row(report *r, lxw_row_t row, const cc_finding *f)
+{
+    lxw_worksheet *ws = r->findings;
+    unsigned sev = (unsigned)f->severity;
+    put_str(r, ws, row, 0, cc_severity_name(f->severity), sev < CC_SEV_MAX ? r->sev[sev] : r->cell);
+    put_str(r, ws, row, 1, cc_category_name(f->category), r->cell);
+    put_str(r, ws, row, 2, f->message, r->wrap);
+    put_str(r, ws, row, 3, finding_kind(r->cl, f), r->wrap);
+    size_t slot[SLOTS_MAX], more = 0;
+    size_t n = finding_slots(r, f, slot, &more);
+    for (size_t i = 0; i < n; i++)
+        slot_put(r, row, (lxw_col_t)(4 + 3 * i), f, slot[i], i + 1 == n ? more : 0);
+    lxw_col_t a = (lxw_col_t)(4 + 3 * r->slots);
+    put_str(r, ws, row, a, finding_attribution(r->cl, f), r->wrap);
+    put_str(r, ws, row, a + 1, STATUS_OPEN, r->cell);
+    end_row(r, ws, row);
+}
+
+/* Adds the Status drop-down over the n finding rows of column col. */
+static void status_validation(report *r, lxw_col_t col, size_t n)
+{
+    char open[] = STATUS_OPEN, error[] = "Confirmed error", fine[] = "Not an error",
+         more[] = "Needs reporting", title[] = "Status",
+         message[] = "Choose one of: Open, Confirmed error, Not an error, Needs reporting.";
+    char *list[] = {open, error, fine, more, NULL}; /* the struct wants char * */
+    lxw_data_validation dv = {.validate = LXW_VALIDATION_TYPE_LIST, .value_list = list};
+    dv.error_title = title;
+    dv.error_message = message;
+    if (n > 0)
+        check(r, worksheet_data_validation_range(r->findings, 1, col, (lxw_row_t)n, col, &dv));
+}
+
+/* Header, widths and drop-down of the Findings sheet. Only as many
+ * Value/Source/Sentence groups as the widest finding needs (r->slots, at
+ * most 4) are made, so narrow clusters stay readable and printable. */
+static void findings_setup(report *r)
+{
+    column cols[4 + 3 * SLOTS_MAX + 3] = {{"Severity", 8, false},
+                                          {"Category", 12, false},
+                                          {"Finding", 36, false},
+                                          {"Kind", 12, false}};
+    char names[3 * SLOTS_MAX][32];
+    size_t n = 4;
+    for (size_t s = 0; s < r->slots; s++) {
+        static const char *const what[3] = {"Value", "Source", "Sentence"};
+        static const double width[3] = {12, 14, 40};
+        for (size_t k = 0; k < 3; k++, n++) {
+            snprintf(names[3 * s + k], sizeof names[0], "%s %u", what[k], (unsigned)(s + 1));
+            cols[n] = (column){names[3 * s + k], width[k], false};
+        }
+    }
+    cols[n++] = (column){"Attribution", 14, false};
+    cols[n++] = (column){"Status", 14, false};
+    cols[n++] = (column){"Notes", 24, false};
+    table_setup(r, r->findings, cols, n, r->cl->findings.n);
+    status_validation(r, (lxw_col_t)(n - 2), r->cl->findings.n);
+}
+
+/* Writes the Findings sheet, most severe first. */
+static void write_findings(report *r)
+{
+    findings_setup(r);
+    for (size_t i = 0; i < r->cl->findings.n && !r->err; i++)
+        findings_row(r, (lxw_row_t)(i + 1), &r->cl->findings.v[r->order[i].idx]);
+}
+
+/* ---- Claims ---------------------------------------------------------------- */
+
+/* The claim's TIMEX value, else its resolved day (in buf), else NULL. */
+static const char *claim_date(const cc_claim *c, char *buf)
+{
+    if (c->timex)
+        return c->timex;
+    return c->day != CC_NO_DAY ? cc_day_format(c->day, buf) : NULL;
+}
+
+/* Writes one Claims row (columns as in claim_cols). */
+static void claims_row(report *r, lxw_row_t row, const cc_claim *c)
+{
+    const cc_cluster *cl = r->cl;
+    lxw_worksheet *ws = r->claims;
+    const cc_article *a = c->article < cl->articles.n ? &cl->articles.v[c->article] : NULL;
+    char day[16];
+    put_str(r, ws, row, 0, c->id, r->cell);
+    put_str(r, ws, row, 1, a ? a->id : NULL, r->cell);
+    put_str(r, ws, row, 2, cc_class_name(c->cls), r->cell);
+    put_str(r, ws, row, 3, cc_kind_label(cl->rules, c->kind), r->wrap);
+    put_str(r, ws, row, 4, c->key, r->wrap);
+    put_num(r, ws, row, 5, c->has_value, c->value);
+    put_num(r, ws, row, 6, c->has_lo, c->lo);
+    put_num(r, ws, row, 7, c->has_hi, c->hi);
+    put_str(r, ws, row, 8, cc_qualifier_name(c->qual), r->cell);
+    put_str(r, ws, row, 9, c->unit, r->cell);
+    put_str(r, ws, row, 10, claim_date(c, day), r->cell);
+    put_str(r, ws, row, 11, c->attribution, r->wrap);
+    if (c->group < cl->groups.n)
+        put_str(r, ws, row, 12, cc_verdict_name(cl->groups.v[c->group].verdict), r->cell);
+    if (a) {
+        piece text = claim_piece(cl, c);
+        put_text(r, ws, row, 13, text.s, text.n, r->wrap);
+        put_sentence(r, ws, row, 14, a->body, claim_span(c, a->body_len));
+    }
+    end_row(r, ws, row);
+}
+
+/* Writes the Claims sheet in cluster order. */
+static void write_claims(report *r)
+{
+    size_t n = sizeof claim_cols / sizeof *claim_cols;
+    table_setup(r, r->claims, claim_cols, n, r->cl->claims.n);
+    for (size_t i = 0; i < r->cl->claims.n && !r->err; i++)
+        claims_row(r, (lxw_row_t)(i + 1), &r->cl->claims.v[i]);
+}
+
+/* ---- Sources --------------------------------------------------------------- */
+
+/* Writes one Sources row (columns as in source_cols). */
+static void sources_row(report *r, lxw_row_t row, size_t i)
+{
+    const cc_article *a = &r->cl->articles.v[i];
+    lxw_worksheet *ws = r->sources;
+    char day[16];
+    put_str(r, ws, row, 0, a->id, r->cell);
+    put_str(r, ws, row, 1, a->outlet, r->wrap);
+    put_str(r, ws, row, 2, a->title, r->wrap);
+    put_url(r, ws, row, 3, a->url);
+    put_str(r, ws, row, 4, cc_day_format(a->published, day), r->cell);
+    put_str(r, ws, row, 5, cc_pub_from_name(a->published_from), r->cell);
+    put_num(r, ws, row, 6, true, (double)r->art_claims[i]);
+    put_num(r, ws, row, 7, true, (double)r->art_findings[i]);
+    end_row(r, ws, row);
+}
+
+/* Writes the Sources sheet in cluster order. */
+static void write_sources(report *r)
+{
+    size_t n = sizeof source_cols / sizeof *source_cols;
+    table_setup(r, r->sources, source_cols, n, r->cl->articles.n);
+    for (size_t i = 0; i < r->cl->articles.n && !r->err; i++)
+        sources_row(r, (lxw_row_t)(i + 1), i);
+}
+
+/* ---- Summary --------------------------------------------------------------- */
+
+/* Orders strings with strcmp (for qsort). */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Composes in r->join the distinct outlet-or-id names, sorted, ", " apart;
+ * returns how many there are. */
+static size_t source_names(report *r)
+{
+    size_t n = r->cl->articles.n, distinct = 0;
+    const char **names = malloc((n + 1) * sizeof *names); /* freed below */
+    buf_reset(&r->join);
+    if (!names) {
+        check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        names[i] = article_name(&r->cl->articles.v[i]);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && strcmp(names[i], names[i - 1]) == 0)
+            continue;
+        if (distinct++ && r->join.len <= 4 * CELL_MAX)
+            cc_buf_puts(&r->join, ", ");
+        if (r->join.len <= 4 * CELL_MAX)
+            cc_buf_puts(&r->join, names[i]);
+    }
+    free(names);
+    return distinct;
+}
+
+/* Composes in r->join the range of known publication dates; returns how
+ * many articles have none. */
+static size_t date_range(report *r)
+{
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    size_t undated = 0;
+    for (size_t i = 0; i < r->cl->articles.n; i++) {
+        int32_t d = r->cl->articles.v[i].published;
+        undated += d == CC_NO_DAY;
+        lo = d != CC_NO_DAY && d < lo ? d : lo;
+        hi = d != CC_NO_DAY && d > hi ? d : hi;
+    }
+    char a[16], b[16];
+    buf_reset(&r->join);
+    if (lo > hi)
+        cc_buf_puts(&r->join, "unknown");
+    else if (lo == hi)
+        cc_buf_puts(&r->join, cc_day_format(lo, a));
+    else
+        cc_buf_printf(&r->join, "%s to %s", cc_day_format(lo, a), cc_day_format(hi, b));
+    return undated;
+}
+
+/* Writes a label and a count. */
+static void summary_count(report *r, lxw_row_t row, const char *label, size_t n, lxw_format *fmt)
+{
+    put_str(r, r->summary, row, 0, label, fmt);
+    put_num(r, r->summary, row, 1, true, (double)n);
+}
+
+/* Writes the sources, dates and totals from row; returns the next row. */
+static lxw_row_t summary_totals(report *r, lxw_row_t row)
+{
+    lxw_worksheet *ws = r->summary;
+    const cc_cluster *cl = r->cl;
+    summary_count(r, row, "Sources", source_names(r), r->cell);
+    put_buf(r, ws, row, 2, &r->join, r->wrap);
+    end_row(r, ws, row++);
+    size_t undated = date_range(r);
+    put_str(r, ws, row, 0, "Publication dates", r->cell);
+    put_buf(r, ws, row, 1, &r->join, r->cell);
+    if (undated) {
+        buf_reset(&r->join);
+        cc_buf_printf(&r->join, "%zu article%s without a date", undated, undated == 1 ? "" : "s");
+        put_buf(r, ws, row, 2, &r->join, r->cell);
+    }
+    summary_count(r, ++row, "Articles", cl->articles.n, r->cell);
+    summary_count(r, ++row, "Claims", cl->claims.n, r->cell);
+    summary_count(r, ++row, "Groups", cl->groups.n, r->cell);
+    return row + 1;
+}
+
+/* Writes the group counts by verdict from row; returns the next row. */
+static lxw_row_t summary_verdicts(report *r, lxw_row_t row)
+{
+    size_t count[CC_V_MAX] = {0};
+    for (size_t i = 0; i < r->cl->groups.n; i++)
+        if ((unsigned)r->cl->groups.v[i].verdict < CC_V_MAX)
+            count[r->cl->groups.v[i].verdict]++;
+    put_str(r, r->summary, row, 0, "Groups by verdict", r->head);
+    put_str(r, r->summary, row++, 1, "Count", r->head_num);
+    for (int v = CC_V_AGREE; v <= CC_V_SINGLE; v++)
+        summary_count(r, row++, cc_verdict_name((cc_verdict)v), count[v], r->cell);
+    return row;
+}
+
+/* Writes the finding counts by severity from row; returns the next row. */
+static lxw_row_t summary_severities(report *r, lxw_row_t row)
+{
+    size_t count[CC_SEV_MAX] = {0};
+    for (size_t i = 0; i < r->cl->findings.n; i++)
+        if (r->order[i].sev < CC_SEV_MAX)
+            count[r->order[i].sev]++;
+    put_str(r, r->summary, row, 0, "Findings by severity", r->head);
+    put_str(r, r->summary, row++, 1, "Count", r->head_num);
+    for (int s = 0; s < CC_SEV_MAX; s++)
+        summary_count(r, row++, cc_severity_name((cc_severity)s), count[s], r->sev[s]);
+    return row;
+}
+
+/* Writes the TOP_MAX most severe findings from row, each with a link to its
+ * row on the Findings sheet. */
+static void summary_top(report *r, lxw_row_t row)
+{
+    lxw_worksheet *ws = r->summary;
+    put_str(r, ws, row++, 0, "Top findings", r->section);
+    put_str(r, ws, row, 0, "Severity", r->head);
+    put_str(r, ws, row, 1, "Category", r->head);
+    put_str(r, ws, row, 2, "Finding", r->head);
+    put_str(r, ws, row++, 3, "Go to", r->head);
+    size_t n = min_size(r->cl->findings.n, TOP_MAX);
+    if (n == 0)
+        put_str(r, ws, row, 0, "No findings.", r->cell);
+    for (size_t i = 0; i < n; i++, row++) {
+        const cc_finding *f = &r->cl->findings.v[r->order[i].idx];
+        unsigned sev = r->order[i].sev;
+        put_str(r, ws, row, 0, cc_severity_name(f->severity),
+                sev < CC_SEV_MAX ? r->sev[sev] : r->cell);
+        put_str(r, ws, row, 1, cc_category_name(f->category), r->cell);
+        put_str(r, ws, row, 2, f->message, r->wrap);
+        put_link(r, row, 3, i + 2);
+        end_row(r, ws, row);
+    }
+}
+
+/* Writes the Summary sheet top to bottom. */
+static void write_summary(report *r)
+{
+    lxw_worksheet *ws = r->summary;
+    set_width(r, ws, 0, 24);
+    set_width(r, ws, 1, 26);
+    set_width(r, ws, 2, 80);
+    set_width(r, ws, 3, 16);
+    print_setup(r, ws, false);
+    put_str(r, ws, 0, 0, "claimcheck report", r->title);
+    lxw_row_t row = summary_totals(r, 2);
+    row = summary_verdicts(r, row + 1);
+    row = summary_severities(r, row + 1);
+    summary_top(r, row + 1);
+}
+
+/* ---- preparation, output file and entry point ------------------------------ */
+
+/* Orders findings most severe first, then by category, id and position. */
+static int fkey_cmp(const void *pa, const void *pb)
+{
+    const fkey *a = pa, *b = pb;
+    if (a->sev != b->sev)
+        return a->sev < b->sev ? -1 : 1;
+    if (a->cat != b->cat)
+        return a->cat < b->cat ? -1 : 1;
+    int c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
+    if (c)
+        return c;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Counts per article its claims and the findings citing it, and sets
+ * r->slots to the most distinct articles one finding cites (1..SLOTS_MAX). */
+static void count_articles(report *r)
+{
+    const cc_cluster *cl = r->cl;
+    for (size_t i = 0; i < cl->claims.n; i++)
+        if (cl->claims.v[i].article < cl->articles.n)
+            r->art_claims[cl->claims.v[i].article]++;
+    r->slots = 1;
+    for (size_t i = 0; i < cl->findings.n; i++) {
+        const cc_finding *f = &cl->findings.v[i];
+        size_t stamp = ++r->stamp, slot[SLOTS_MAX], more;
+        for (size_t k = 0; k < f->n_claims; k++) {
+            const cc_claim *c = claim_at(cl, f->claims[k]);
+            if (c && r->seen[c->article] != stamp) {
+                r->seen[c->article] = stamp;
+                r->art_findings[c->article]++;
+            }
+        }
+        size_t n = finding_slots(r, f, slot, &more);
+        r->slots = n > r->slots ? n : r->slots;
+    }
+}
+
+/* Sorts the findings and counts per article before any sheet is written. */
+static cc_error report_prepare(report *r, const char *path)
+{
+    const cc_cluster *cl = r->cl;
+    size_t rows = cl->claims.n > cl->findings.n ? cl->claims.n : cl->findings.n;
+    if (rows >= ROW_MAX || cl->articles.n >= ROW_MAX) {
+        cc_diagf(cl->diag, cl->diag_ud, "%s: too many rows for one worksheet (limit %u)", path,
+                 ROW_MAX - 1);
+        return CC_ERROR_XLSX;
+    }
+    r->order = calloc(cl->findings.n + 1, sizeof *r->order);
+    r->art_claims = calloc(cl->articles.n + 1, sizeof *r->art_claims);
+    r->art_findings = calloc(cl->articles.n + 1, sizeof *r->art_findings);
+    r->seen = calloc(cl->articles.n + 1, sizeof *r->seen);
+    if (!r->order || !r->art_claims || !r->art_findings || !r->seen) {
+        cc_diagf(cl->diag, cl->diag_ud, "%s: %s", path, cc_strerror(CC_ERROR_MEMORY));
+        return CC_ERROR_MEMORY;
+    }
+    for (size_t i = 0; i < cl->findings.n; i++) {
+        const cc_finding *f = &cl->findings.v[i];
+        r->order[i] = (fkey){(unsigned)f->severity, (unsigned)f->category, f->id, i};
+    }
+    qsort(r->order, cl->findings.n, sizeof *r->order, fkey_cmp);
+    count_articles(r);
+    return CC_OK;
+}
+
+/* Creates an empty "<path>.tmp<pid>-<n>" next to path; returns its name
+ * (caller frees) or NULL with errno set. O_EXCL makes it ours, and mode 0666
+ * lets the umask decide the final file's permissions, as for a plain write. */
+static char *temp_create(const char *path)
+{
+    for (unsigned i = 0; i < TEMP_TRIES; i++) {
+        char *name = cc_strfmt("%s.tmp%ld-%u", path, (long)getpid(), i);
+        if (!name) {
+            errno = ENOMEM;
+            return NULL;
+        }
+        int fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            close(fd);
+            return name;
+        }
+        int e = errno;
+        free(name);
+        if ((errno = e) != EEXIST)
+            return NULL;
+    }
+    return NULL;
+}
+
+/* The directory part of path ("." when none); caller frees. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return cc_strdup(".");
+    return cc_strndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* Flushes the finished temp file to disk and renames it over path; -1 with
+ * errno set on failure. */
+static int temp_commit(const char *tmp, const char *path)
+{
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc == 0 ? rename(tmp, path) : -1;
+}
+
+/* Adds the formats and sheets and writes every sheet, in order. */
+static void report_build(report *r)
+{
+    set_properties(r);
+    add_formats(r);
+    r->summary = add_sheet(r, "Summary");
+    r->findings = add_sheet(r, "Findings");
+    r->claims = add_sheet(r, "Claims");
+    r->sources = add_sheet(r, "Sources");
+    if (r->err)
+        return;
+    write_summary(r);
+    write_findings(r);
+    write_claims(r);
+    write_sources(r);
+}
+
+/* Writes the whole workbook into a new temp file next to path (r->tmp). */
+static cc_error report_to_temp(report *r, const char *path)
+{
+    const cc_cluster *cl = r->cl;
+    r->tmp = temp_create(path);
+    r->dir = r->tmp ? dir_of(path) : NULL;
+    if (!r->tmp || !r->dir) {
+        cc_diagf(cl->diag, cl->diag_ud, "%s: cannot create a temporary file: %s", path,
+                 strerror(errno));
+        return CC_ERROR_IO;
+    }
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = r->dir};
+    r->wb = workbook_new_opt(r->tmp, &opt);
+    if (!r->wb)
+        check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    else
+        report_build(r);
+    lxw_error closed = r->wb ? workbook_close(r->wb) : LXW_NO_ERROR; /* frees wb */
+    r->wb = NULL;
+    check(r, closed);
+    if (r->err == LXW_NO_ERROR)
+        return CC_OK;
+    cc_diagf(cl->diag, cl->diag_ud, "%s: %s", path, lxw_strerror(r->err));
+    return r->err == LXW_ERROR_MEMORY_MALLOC_FAILED ? CC_ERROR_MEMORY : CC_ERROR_XLSX;
+}
+
+/* Frees everything r owns: the single cleanup path. */
+static void report_free(report *r)
+{
+    if (r->wb)
+        workbook_close(r->wb);
+    free(r->order);
+    free(r->art_claims);
+    free(r->art_findings);
+    free(r->seen);
+    free(r->tmp);
+    free(r->dir);
+    cc_buf_free(&r->text);
+    cc_buf_free(&r->join);
+    for (size_t i = 0; i < 3; i++)
+        cc_buf_free(&r->frag[i]);
+}
+
+/* Writes the workbook to a temp file next to path and renames it into place
+ * only when complete; on failure the temp file is removed and an existing
+ * file at path is left untouched. */
+cc_error cc_report_write(const cc_cluster *cl, const char *path)
+{
+    if (!cl || !path || !*path)
+        return CC_ERROR_IO;
+    report r = {.cl = cl, .lines = 1};
+    cc_error err = report_prepare(&r, path);
+    if (err == CC_OK)
+        err = report_to_temp(&r, path);
+    if (err == CC_OK && temp_commit(r.tmp, path) != 0) {
+        cc_diagf(cl->diag, cl->diag_ud, "%s: %s", path, strerror(errno));
+        err = CC_ERROR_IO;
+    }
+    if (err != CC_OK && r.tmp)
+        unlink(r.tmp);
+    report_free(&r);
+    return err;
+}

@@ -1,0 +1,107 @@
+/* test_extract.c: runs the table of extraction cases in cases/extract.txt
+ * (phrase [+ publication day] -> first claim). Usage: test_extract RULES CASES */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract.h"
+#include "rules.h"
+#include "timex.h"
+#include "util.h"
+
+/* Prints diagnostics. */
+static void diag(void *ud, const char *msg)
+{
+    (void)ud;
+    fprintf(stderr, "%s\n", msg);
+}
+
+/* Appends a number or "-" to b. */
+static void num(cc_buf *b, bool has, double v)
+{
+    if (has)
+        cc_buf_printf(b, "%.10g", v);
+    else
+        cc_buf_puts(b, "-");
+}
+
+/* Describes the first claim of the cluster like the EXPECTED column. */
+static char *describe(const cc_cluster *cl)
+{
+    cc_buf b = {0};
+    if (cl->claims.n == 0)
+        return cc_strdup("none");
+    const cc_claim *c = &cl->claims.v[0];
+    cc_buf_printf(&b, "%s %s ", cc_class_name(c->cls), cc_kind_name(cl->rules, c->kind));
+    num(&b, c->has_value, c->value);
+    cc_buf_puts(&b, " [");
+    num(&b, c->has_lo, c->lo);
+    cc_buf_puts(&b, ",");
+    num(&b, c->has_hi, c->hi);
+    cc_buf_printf(&b, "] %s unit=%s timex=%s", cc_qualifier_name(c->qual), c->unit ? c->unit : "-",
+                  c->timex ? c->timex : "-");
+    return cc_buf_take(&b);
+}
+
+/* Extracts text (published on day, or CC_NO_DAY) and describes it. */
+static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day)
+{
+    cc_cluster *cl = cc_cluster_new(r, diag, NULL);
+    cc_article a = {0};
+    a.id = cc_strdup("case");
+    a.path = cc_strdup("case");
+    a.body = cc_strdup(text);
+    a.body_len = strlen(text);
+    a.published = day;
+    a.published_from = day == CC_NO_DAY ? CC_PUB_NONE : CC_PUB_METADATA;
+    CC_VEC_PUSH(cl->articles, a);
+    char *got = cc_extract_article(ex, cl, 0) == CC_OK ? describe(cl) : cc_strdup("error");
+    cc_cluster_free(cl);
+    return got;
+}
+
+/* Runs every case line; returns the number of failures. */
+static int run_file(const cc_rules *r, FILE *f, int *passed)
+{
+    cc_extractor *ex = cc_extractor_new(r);
+    char *line = NULL;
+    size_t cap = 0;
+    int failed = 0, lineno = 0;
+    while (getline(&line, &cap, f) >= 0) {
+        lineno++;
+        line[strcspn(line, "\n")] = '\0';
+        char *tab = strchr(line, '\t');
+        if (line[0] == '#' || !tab)
+            continue;
+        *tab = '\0';
+        int32_t day = line[0] == '@' ? cc_day_parse_iso(line + 1) : CC_NO_DAY;
+        const char *text = line[0] == '@' ? line + 12 : line;
+        char *got = run_case(r, ex, text, day);
+        if (strcmp(got, tab + 1) != 0) {
+            printf("FAIL line %d: %s\n  want: %s\n  got:  %s\n", lineno, text, tab + 1, got);
+            failed++;
+        } else {
+            (*passed)++;
+        }
+        free(got);
+    }
+    free(line);
+    cc_extractor_free(ex);
+    return failed;
+}
+
+/* Entry point: test_extract RULES_DIR CASES_FILE. */
+int main(int argc, char **argv)
+{
+    if (argc != 3)
+        return fprintf(stderr, "usage: test_extract RULES_DIR CASES\n"), 2;
+    cc_rules *r = cc_rules_load(argv[1], diag, NULL);
+    FILE *f = fopen(argv[2], "r");
+    if (!r || !f)
+        return fprintf(stderr, "cannot load %s or %s\n", argv[1], argv[2]), 2;
+    int passed = 0, failed = run_file(r, f, &passed);
+    fclose(f);
+    cc_rules_free(r);
+    printf("extract: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,244 @@
+/* test_report.c: writes the sample cluster's workbook for check_workbook.py.
+ *
+ * Usage: test_report OUT.xlsx [EDGE.xlsx]
+ *
+ * Writes tests/sample.c's cluster to OUT.xlsx twice and checks the bytes are
+ * identical (the second write also replaces an existing file), checks that a
+ * write into a missing directory fails cleanly with a diagnostic, that a
+ * failed rename leaves no temp file behind (OUT.xlsx.dir is made and
+ * removed for that), and, when
+ * EDGE.xlsx is given, writes a cluster of awkward input there (claims at
+ * sentence edges, bad offsets, control characters, invalid UTF-8, a sentence
+ * over the cell limit, NaN values, a finding citing 5 articles...). Exits 0
+ * when every check passes. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "sample.h"
+#include "util.h"
+
+/* Prints one expectation; returns 1 when it failed, for the caller to sum. */
+static int expect(int ok, const char *what)
+{
+    printf("%s: %s\n", ok ? "ok" : "FAIL", what);
+    return !ok;
+}
+
+/* Collects diagnostics; ud is an int counter. */
+static void diag(void *ud, const char *msg)
+{
+    ++*(int *)ud;
+    fprintf(stderr, "diag: %s\n", msg);
+}
+
+/* Writes cl to path; returns the file's bytes (caller frees) or NULL. */
+static char *write_and_read(const cc_cluster *cl, const char *path, size_t *len)
+{
+    char *data = NULL;
+    if (cc_report_write(cl, path) != CC_OK || cc_read_file(path, &data, len) != CC_OK)
+        return NULL;
+    return data;
+}
+
+/* Writes the sample twice (the second replaces the first) and compares the
+ * bytes; returns the number of failures. */
+static int test_sample(const char *path)
+{
+    cc_cluster *cl = cc_test_sample_cluster();
+    if (expect(cl != NULL, "sample cluster builds"))
+        return 1;
+    size_t n1 = 0, n2 = 0;
+    char *a = write_and_read(cl, path, &n1); /* a, b: owned here */
+    char *b = write_and_read(cl, path, &n2);
+    int failed = expect(a && b, "sample written twice");
+    failed += expect(a && b && n1 == n2 && memcmp(a, b, n1) == 0, "two writes are byte-identical");
+    free(a);
+    free(b);
+    cc_cluster_free(cl);
+    return failed;
+}
+
+/* A missing directory gives CC_ERROR_IO and one diagnostic; bad arguments
+ * give CC_ERROR_IO without crashing. Returns the number of failures. */
+static int test_errors(void)
+{
+    int n_diag = 0;
+    cc_cluster *cl = cc_test_sample_cluster();
+    cl->diag = diag;
+    cl->diag_ud = &n_diag;
+    cc_error err = cc_report_write(cl, "/nonexistent-claimcheck-dir/out.xlsx");
+    int failed = expect(err == CC_ERROR_IO && n_diag == 1, "missing directory: CC_ERROR_IO + diag");
+    failed += expect(cc_report_write(NULL, "x.xlsx") == CC_ERROR_IO, "NULL cluster refused");
+    failed += expect(cc_report_write(cl, NULL) == CC_ERROR_IO, "NULL path refused");
+    cc_cluster_free(cl);
+    return failed;
+}
+
+/* Counts entries of dir whose name starts with prefix. */
+static int count_prefixed(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Writing over a directory fails at the final rename: CC_ERROR_IO, the
+ * directory untouched and no temp file left. Returns the number of failures. */
+static int test_rename_failure(const char *out)
+{
+    char *target = cc_strfmt("%s.dir", out); /* owned here */
+    char *slash = strrchr(target, '/');
+    char *dir = slash ? cc_strndup(target, (size_t)(slash - target)) : cc_strdup(".");
+    const char *base = slash ? slash + 1 : target;
+    char *prefix = cc_strfmt("%s.tmp", base);
+    int n_diag = 0, failed = 0;
+    cc_cluster *cl = cc_test_sample_cluster();
+    cl->diag = diag;
+    cl->diag_ud = &n_diag;
+    if (mkdir(target, 0700) == 0 || errno == EEXIST) {
+        cc_error err = cc_report_write(cl, target);
+        struct stat st;
+        failed += expect(err == CC_ERROR_IO && n_diag == 1, "rename failure: CC_ERROR_IO + diag");
+        failed += expect(stat(target, &st) == 0 && S_ISDIR(st.st_mode), "target left untouched");
+        failed += expect(count_prefixed(dir, prefix) == 0, "no temp file left behind");
+        rmdir(target);
+    } else {
+        failed += expect(0, "cannot make a directory next to OUT");
+    }
+    cc_cluster_free(cl);
+    free(prefix);
+    free(dir);
+    free(target);
+    return failed;
+}
+
+/* Adds an article with body text (copied) and returns its index. */
+static size_t edge_article(cc_cluster *cl, const char *id, const char *outlet, const char *url,
+                           const char *body, size_t len)
+{
+    cc_article a = {0};
+    a.id = cc_strdup(id);
+    a.outlet = cc_strdup(outlet);
+    a.url = cc_strdup(url);
+    a.title = cc_strdup("-title starting with a minus");
+    a.body = cc_strndup(body, len);
+    a.body_len = len;
+    a.published = CC_NO_DAY;
+    CC_VEC_PUSH(cl->articles, a);
+    return cl->articles.n - 1;
+}
+
+/* Adds a claim at body[start:end) of article art with sentence [ss, se). */
+static size_t edge_claim(cc_cluster *cl, size_t art, size_t start, size_t end, size_t ss, size_t se,
+                         double value)
+{
+    cc_claim c = {0};
+    c.id = cc_strfmt("%s@%zu", cl->articles.v[art].id, start);
+    c.article = art;
+    c.start = start;
+    c.end = end;
+    c.sent_start = ss;
+    c.sent_end = se;
+    c.key = cc_strdup("=edge/key");
+    c.has_value = c.has_lo = c.has_hi = true;
+    c.value = value;
+    c.lo = -INFINITY;
+    c.hi = INFINITY;
+    c.day = CC_NO_DAY;
+    c.group = CC_NONE;
+    CC_VEC_PUSH(cl->claims, c);
+    return cl->claims.n - 1;
+}
+
+/* Adds a finding over claims[0:n) (copied) with no group. */
+static void edge_finding(cc_cluster *cl, const char *id, cc_severity sev, const size_t *claims,
+                         size_t n, const char *msg)
+{
+    cc_finding f = {0};
+    f.id = cc_strdup(id);
+    f.group = CC_NONE;
+    f.category = CC_F_CONFLICT;
+    f.severity = sev;
+    f.claims = malloc((n + 1) * sizeof *f.claims);
+    memcpy(f.claims, claims, n * sizeof *f.claims);
+    f.n_claims = n;
+    f.message = cc_strdup(msg);
+    CC_VEC_PUSH(cl->findings, f);
+}
+
+/* Returns a body of n bytes: 'x' filler with "42" in the middle; caller frees. */
+static char *long_body(size_t n)
+{
+    char *s = malloc(n + 1);
+    memset(s, 'x', n);
+    memcpy(s + n / 2, "42", 2);
+    s[n] = '\0';
+    return s;
+}
+
+/* Adds the awkward claims and findings to the sample cluster. */
+static void edge_fill(cc_cluster *cl)
+{
+    static const char odd[] = "12 at start\x01\x1b and _x0041_ \xff\xfe bad \xf0\x9f\x93\xb0 end 7";
+    size_t a = edge_article(cl, "odd", "=cmd|'/c calc'!A1", "HTTPS://EXAMPLE.ORG/Upper", odd,
+                            sizeof odd - 1);
+    size_t b = edge_article(cl, "long", "@outlet", "http://bad url", "", 0);
+    char *body = long_body(100000);
+    free(cl->articles.v[b].body);
+    cl->articles.v[b].body = body;
+    cl->articles.v[b].body_len = 100000;
+    size_t k[8];
+    k[0] = edge_claim(cl, a, 0, 2, 0, 2, NAN);             /* claim is the sentence */
+    k[1] = edge_claim(cl, a, 0, 2, 0, sizeof odd - 1, 12); /* at the start */
+    k[2] = edge_claim(cl, a, sizeof odd - 2, sizeof odd - 1, 0, sizeof odd - 1, 7); /* end */
+    k[3] = edge_claim(cl, a, 500, 900, 800, 9000, 1);      /* offsets out of range */
+    k[4] = edge_claim(cl, a, 5, 5, 3, 3, 1);               /* empty claim, sentence */
+    k[5] = edge_claim(cl, b, 50000, 50002, 0, 100000, 42); /* sentence > cell limit */
+    k[6] = edge_claim(cl, b, 0, 100000, 0, 100000, 1);     /* claim > cell limit */
+    k[7] = 999999;                                         /* invalid index */
+    edge_finding(cl, "edge-all", CC_SEV_HIGH, k, 8, "=1+1 cites everything");
+    size_t six[] = {0, 1, 4, k[0], k[5], 0};
+    edge_finding(cl, "edge-six", (cc_severity)7, six, 6, "");
+}
+
+/* Writes the edge cluster to path; returns the number of failures. */
+static int test_edge(const char *path)
+{
+    int n_diag = 0;
+    cc_cluster *cl = cc_test_sample_cluster();
+    cl->diag = diag;
+    cl->diag_ud = &n_diag;
+    edge_fill(cl);
+    int failed = expect(cc_report_write(cl, path) == CC_OK && n_diag == 0, "edge cluster written");
+    cc_cluster_free(cl);
+    return failed;
+}
+
+/* Runs the tests; see the file comment. */
+int main(int argc, char **argv)
+{
+    if (argc < 2 || argc > 3) {
+        fprintf(stderr, "usage: %s OUT.xlsx [EDGE.xlsx]\n", argv[0]);
+        return 2;
+    }
+    int failures = test_sample(argv[1]) + test_errors() + test_rename_failure(argv[1]);
+    if (argc == 3)
+        failures += test_edge(argv[2]);
+    printf("test_report: %s\n", failures ? "FAILED" : "all passed");
+    return failures ? 1 : 0;
+}
