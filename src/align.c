@@ -169,6 +169,8 @@ static bool add_name_claims(cc_cluster *cl, size_t kind, const cc_name_form *f, 
         c.article = s->article;
         c.start = s->start;
         c.end = s->end;
+        c.sent_start = s->sent_start;
+        c.sent_end = s->sent_end;
         c.cls = CC_CLASS_NAME;
         c.kind = kind;
         c.scale = 1;

@@ -941,8 +941,9 @@ static bool collect_name(const cc_extractor *ex, cc_cluster *cl, size_t ai, size
     for (size_t i = t->start + p + 1; i < t->end; i++) /* "QatarA": glued words, not a name */
         if (ex->body[i] >= 'A' && ex->body[i] <= 'Z' && ex->body[i - 1] >= 'a' && ex->body[i - 1] <= 'z')
             return true;
-    bool mid = ti > ex->sents.v[t->sent].first;
-    return cc_names_add(cl->names, w + p, n - p, ai, t->start, t->end, mid);
+    const sent *st = &ex->sents.v[t->sent];
+    cc_name_seen at = {ai, t->start, t->end, st->start, st->end};
+    return cc_names_add(cl->names, w + p, n - p, &at, ti > st->first);
 }
 
 /* Extracts one article (see extract.h). */

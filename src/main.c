@@ -47,6 +47,28 @@ static const char usage_text[] =
     "exit codes: 0 ok, 1 fixture differences, 2 usage, 3 some input rejected,\n"
     "4 invalid rules, 5 output not written, 6 no usable article, 70 internal.\n";
 
+/* Per-command help, shown by `claimcheck COMMAND --help`. */
+static const struct {
+    const char *cmd, *text;
+} command_help[] = {
+    {"check", "usage: claimcheck check PATH... [-o report.xlsx] [--db claims.db] [--json FILE|-]\n"
+              "Fact-checks a story cluster: extracts, dates, aligns and judges the claims\n"
+              "of every article, prints a summary and writes the outputs asked for:\n"
+              "  -o FILE      the editors' workbook (.xlsx)\n"
+              "  --db FILE    SQLite database (created or updated)\n"
+              "  --json FILE  NDJSON records (docs/ndjson.md); - for standard output\n"},
+    {"extract", "usage: claimcheck extract PATH... --json FILE|-\n"
+                "Writes article and claim records only (no alignment), one article at a\n"
+                "time, so memory stays flat for NDJSON streams of any size.\n"},
+    {"test", "usage: claimcheck test [DIR] [--update]\n"
+             "Runs every fixture under DIR (default: fixtures): DIR/NAME/cluster is\n"
+             "analyzed and compared with DIR/NAME/expected.txt; differences are shown\n"
+             "as a unified diff and make the exit code 1. --update rewrites expected.txt.\n"},
+    {"rules", "usage: claimcheck rules check [DIR]\n"
+              "Validates the rule files in DIR (default: the claims/ folder) and lists\n"
+              "the kinds and rules; errors are reported as file:line.\n"},
+};
+
 typedef struct opts {
     const char *cmd, *out_xlsx, *db, *json, *rules_dir;
     const char **paths;
@@ -261,6 +283,15 @@ static int dispatch(opts *o)
     return rc;
 }
 
+/* The help text for cmd (NULL: the general text). */
+static const char *help_for(const char *cmd)
+{
+    for (size_t i = 0; cmd && i < sizeof command_help / sizeof *command_help; i++)
+        if (strcmp(command_help[i].cmd, cmd) == 0)
+            return command_help[i].text;
+    return usage_text;
+}
+
 /* The single exit path: flushes stdout and reports write errors. */
 int main(int argc, char **argv)
 {
@@ -271,7 +302,7 @@ int main(int argc, char **argv)
     else if (!parse_args(&o, argc, argv))
         rc = EXIT_USAGE;
     else if (o.help || !o.cmd)
-        rc = (fputs(usage_text, o.cmd || o.help ? stdout : stderr), o.help ? EXIT_OK : EXIT_USAGE);
+        rc = (fputs(help_for(o.cmd), o.help ? stdout : stderr), o.help ? EXIT_OK : EXIT_USAGE);
     else
         rc = dispatch(&o);
     free(o.paths);

@@ -62,8 +62,7 @@ static bool grow(cc_names *nm)
 }
 
 /* Records an occurrence (see names.h). */
-bool cc_names_add(cc_names *nm, const char *form, size_t n, size_t article, size_t start,
-                  size_t end, bool mid)
+bool cc_names_add(cc_names *nm, const char *form, size_t n, const cc_name_seen *at, bool mid)
 {
     if (!grow(nm))
         return false;
@@ -75,10 +74,10 @@ bool cc_names_add(cc_names *nm, const char *form, size_t n, size_t article, size
         nm->n++;
     }
     f->mid |= mid;
-    if (f->n_seen && f->seen[f->n_seen - 1].article == article)
+    if (f->n_seen && f->seen[f->n_seen - 1].article == at->article)
         return true;
     if (!cc_vec_grow((void **)&f->seen, &f->cap_seen, f->n_seen, sizeof *f->seen))
         return false;
-    f->seen[f->n_seen++] = (cc_name_seen){article, start, end};
+    f->seen[f->n_seen++] = *at;
     return true;
 }

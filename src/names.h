@@ -9,6 +9,7 @@
 /* First occurrence of a form in one article. */
 typedef struct cc_name_seen {
     size_t article, start, end; /* the whole token, prefix included */
+    size_t sent_start, sent_end; /* its sentence */
 } cc_name_seen;
 
 typedef struct cc_name_form {
@@ -26,9 +27,8 @@ typedef struct cc_names {
 /* Creates an empty index; caller frees with cc_names_free. */
 cc_names *cc_names_new(void);
 void cc_names_free(cc_names *nm);
-/* Records form (n bytes, folded) seen at [start,end) of article. Keeps the
- * first occurrence per article. False on allocation failure. */
-bool cc_names_add(cc_names *nm, const char *form, size_t n, size_t article, size_t start,
-                  size_t end, bool mid);
+/* Records form (n bytes, folded) seen at *at. Keeps the first occurrence
+ * per article. False on allocation failure. */
+bool cc_names_add(cc_names *nm, const char *form, size_t n, const cc_name_seen *at, bool mid);
 
 #endif
