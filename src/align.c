@@ -254,7 +254,8 @@ static int cmp_position(const void *x, const void *y)
  * article's claim range. */
 static void reorder_claims(cc_cluster *cl)
 {
-    qsort(cl->claims.v, cl->claims.n, sizeof *cl->claims.v, cmp_position);
+    if (cl->claims.n) /* an article without claims leaves v NULL */
+        qsort(cl->claims.v, cl->claims.n, sizeof *cl->claims.v, cmp_position);
     for (size_t i = 0; i < cl->articles.n; i++)
         cl->articles.v[i].n_claims = 0;
     for (size_t i = cl->claims.n; i-- > 0;) {

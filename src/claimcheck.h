@@ -18,14 +18,14 @@ typedef struct cc_cluster cc_cluster;
 
 typedef enum cc_error {
     CC_OK = 0,
-    CC_ERROR_MEMORY,  /* allocation failed */
-    CC_ERROR_IO,      /* a file could not be read or written */
-    CC_ERROR_INPUT,   /* an input article was rejected (others still processed) */
-    CC_ERROR_RULES,   /* a claims/ rule file is invalid */
-    CC_ERROR_REGEX,   /* a rule pattern failed to compile or match */
-    CC_ERROR_DB,      /* SQLite reported an error */
-    CC_ERROR_XLSX,    /* libxlsxwriter reported an error */
-    CC_ERROR_EMPTY,   /* no usable article */
+    CC_ERROR_MEMORY, /* allocation failed */
+    CC_ERROR_IO,     /* a file could not be read or written */
+    CC_ERROR_INPUT,  /* an input article was rejected (others still processed) */
+    CC_ERROR_RULES,  /* a claims/ rule file is invalid */
+    CC_ERROR_REGEX,  /* a rule pattern failed to compile or match */
+    CC_ERROR_DB,     /* SQLite reported an error */
+    CC_ERROR_XLSX,   /* libxlsxwriter reported an error */
+    CC_ERROR_EMPTY,  /* no usable article */
     CC_ERROR_MAX
 } cc_error;
 
@@ -63,7 +63,7 @@ cc_error cc_cluster_report(const cc_cluster *cl, const char *xlsx_path);
 
 /* Streams paths through ingest+extract only, writing article and claim
  * records as NDJSON one article at a time (memory stays flat). */
-cc_error cc_extract_stream(const cc_rules *rules, const char *const *paths,
-                           size_t n_paths, FILE *out, cc_diag_fn diag, void *ud);
+cc_error cc_extract_stream(const cc_rules *rules, const char *const *paths, size_t n_paths,
+                           FILE *out, cc_diag_fn diag, void *ud);
 
 #endif

@@ -83,30 +83,29 @@ static const char *name_of(const char *const *tab, size_t n, int v)
 /* NDJSON spellings of the enums (docs/ndjson.md). */
 const char *cc_class_name(cc_class c)
 {
-    static const char *const t[] = {"count",    "amount", "percent", "money", "ordinal",
-                                    "duration", "date",   "time",    "set",   "name",
-                                    "skip"};
+    static const char *const t[] = {"count", "amount", "percent", "money", "ordinal", "duration",
+                                    "date",  "time",   "set",     "name",  "skip"};
     return NAME_OF(t, c);
 }
 
 const char *cc_qualifier_name(cc_qualifier q)
 {
-    static const char *const t[] = {"exact",     "approx",   "more_than", "at_least",
-                                    "less_than", "at_most",  "range",     "vague"};
+    static const char *const t[] = {"exact",     "approx",  "more_than", "at_least",
+                                    "less_than", "at_most", "range",     "vague"};
     return NAME_OF(t, q);
 }
 
 const char *cc_verdict_name(cc_verdict v)
 {
-    static const char *const t[] = {"none",    "agree",  "conflict", "discrepancy",
-                                    "updated", "single"};
+    static const char *const t[] = {"none",        "agree",   "conflict",
+                                    "discrepancy", "updated", "single"};
     return NAME_OF(t, v);
 }
 
 const char *cc_category_name(cc_category c)
 {
-    static const char *const t[] = {"conflict", "discrepancy", "updated",
-                                    "name_variant", "agree", "single"};
+    static const char *const t[] = {"conflict",     "discrepancy", "updated",
+                                    "name_variant", "agree",       "single"};
     return NAME_OF(t, c);
 }
 

@@ -18,8 +18,8 @@
 #define NOUN_LOOKAHEAD 3
 #define TENSE_WINDOW 8
 #define EVENT_WINDOW 5  /* words before a date; after it counts 3 farther */
-#define PLACE_WINDOW 12     /* for dates: "arrived today at Cairo" */
-#define PLACE_NEAR 4        /* for numbers: "40 killed in Rafah" */
+#define PLACE_WINDOW 12 /* for dates: "arrived today at Cairo" */
+#define PLACE_NEAR 4    /* for numbers: "40 killed in Rafah" */
 #define SOURCE_WINDOW 15
 #define SOURCE_MAX_WORDS 6
 #define NO_POS ((size_t)-1)
@@ -49,26 +49,57 @@ enum { ROLE_UNIT = 1, ROLE_TRIGGER = 2, ROLE_EVENT = 4 };
 
 /* Lists the engine reads by name (claims/README.md). */
 enum {
-    L_NOUN, L_SUBJECT, L_LEMMA, L_PLURAL, L_STOP, L_PLACE, L_FUTURE, L_PAST,
-    L_PAST_SUFFIX, L_ATTRIB, L_SOURCE, L_PRONOUN, L_ABBREV, L_NAME_PREFIX,
-    L_NAME_SUFFIX, L_NOT_NAME, L_NUMBER_WORD, L_NUMBER_ARTICLE, L_SCALE,
-    L_SCALE_ABBR, L_ORDINAL, L_QUALIFIER, L_VAGUE, L_CUR_SYMBOL, L_CUR_WORD,
-    L_MONTH, L_WEEKDAY, L_REL_DAY, L_SHIFT, L_PERIOD, L_TIME_UNIT, L_SET, L_AMPM,
+    L_NOUN,
+    L_SUBJECT,
+    L_LEMMA,
+    L_PLURAL,
+    L_STOP,
+    L_PLACE,
+    L_FUTURE,
+    L_PAST,
+    L_PAST_SUFFIX,
+    L_ATTRIB,
+    L_SOURCE,
+    L_PRONOUN,
+    L_ABBREV,
+    L_NAME_PREFIX,
+    L_NAME_SUFFIX,
+    L_NOT_NAME,
+    L_NUMBER_WORD,
+    L_NUMBER_ARTICLE,
+    L_SCALE,
+    L_SCALE_ABBR,
+    L_ORDINAL,
+    L_QUALIFIER,
+    L_VAGUE,
+    L_CUR_SYMBOL,
+    L_CUR_WORD,
+    L_MONTH,
+    L_WEEKDAY,
+    L_REL_DAY,
+    L_SHIFT,
+    L_PERIOD,
+    L_TIME_UNIT,
+    L_SET,
+    L_AMPM,
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {
-    "noun", "subject", "lemma", "plural_suffix", "stopword", "place", "future_cue",
-    "past_cue", "past_suffix", "attribution_cue", "source_word", "pronoun",
-    "abbreviation", "name_prefix", "name_suffix", "not_name", "number_word",
-    "number_article", "scale", "scale_abbr", "ordinal_word", "qualifier", "vague",
-    "currency_symbol", "currency_word", "month", "weekday", "rel_day", "shift",
-    "period_unit", "time_unit", "set_word", "ampm"};
+    "noun",          "subject",         "lemma",       "plural_suffix",
+    "stopword",      "place",           "future_cue",  "past_cue",
+    "past_suffix",   "attribution_cue", "source_word", "pronoun",
+    "abbreviation",  "name_prefix",     "name_suffix", "not_name",
+    "number_word",   "number_article",  "scale",       "scale_abbr",
+    "ordinal_word",  "qualifier",       "vague",       "currency_symbol",
+    "currency_word", "month",           "weekday",     "rel_day",
+    "shift",         "period_unit",     "time_unit",   "set_word",
+    "ampm"};
 
 struct cc_extractor {
     const cc_rules *r;
     size_t list[L_COUNT];
-    unsigned char *role;  /* per list: ROLE_* bits */
-    size_t *owner;        /* per list: kind owning it, or CC_NONE */
+    unsigned char *role; /* per list: ROLE_* bits */
+    size_t *owner;       /* per list: kind owning it, or CC_NONE */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -333,8 +364,8 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
     bool warned = false;
     ex->toks.n = ex->cands.n = ex->sents.n = 0;
     while (off < ex->len) {
-        int rc = pcre2_match(ex->r->master, (PCRE2_SPTR)ex->body, ex->len, off,
-                             PCRE2_NO_UTF_CHECK, ex->md, ex->mctx);
+        int rc = pcre2_match(ex->r->master, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK,
+                             ex->md, ex->mctx);
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0) { /* match or depth limit: skip the run, say so once */
@@ -412,8 +443,7 @@ typedef struct words {
 } words;
 
 /* Looks up words [i, i+k) joined by spaces in list l. */
-static const char *words_lookup(const cc_extractor *ex, const words *w, size_t i, size_t k,
-                                int l)
+static const char *words_lookup(const cc_extractor *ex, const words *w, size_t i, size_t k, int l)
 {
     char buf[128];
     size_t o = 0;
@@ -576,8 +606,8 @@ static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
     bool t = letter[0] == 'T';
     cm->timex = cc_strfmt("P%s%s%s", t ? "T" : "", n, letter + t);
     char buf[64];
-    cc_fold(ex->body + c->slot[CC_SLOT_TUNIT].s, c->slot[CC_SLOT_TUNIT].e - c->slot[CC_SLOT_TUNIT].s,
-            buf, sizeof buf);
+    cc_fold(ex->body + c->slot[CC_SLOT_TUNIT].s,
+            c->slot[CC_SLOT_TUNIT].e - c->slot[CC_SLOT_TUNIT].s, buf, sizeof buf);
     cm->unit = cc_strdup(buf);
     return cm->timex && cm->unit;
 }
@@ -745,9 +775,8 @@ static int find_tense(const cc_extractor *ex, size_t ti)
     size_t af = NO_POS, ap = NO_POS;
     size_t ef = nearest(ex, ti, ex->list[L_FUTURE], 0, 0, 12, 6, 3, &af);
     size_t ep = nearest(ex, ti, ex->list[L_PAST], 0, 0, 12, 6, 3, &ap);
-    const cc_list *sl = ex->list[L_PAST_SUFFIX] == CC_NONE
-                            ? NULL
-                            : &ex->r->lists.v[ex->list[L_PAST_SUFFIX]];
+    const cc_list *sl =
+        ex->list[L_PAST_SUFFIX] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[L_PAST_SUFFIX]];
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
     for (size_t j = ti; sl && j > s->first && j + 12 > ti; j--) {
         char w[64];
@@ -813,8 +842,9 @@ static char *find_source(const cc_extractor *ex, size_t ti)
 
 /* The alignment key: kind, then its subject (the kind itself, the dated
  * event and place, or the counted noun's subject class). Generic claims
- * without a noun get a key of their own: nothing to align them by. */
-static char *make_key(const cc_extractor *ex, const cc_claim *cm)
+ * without a counted noun get a key of their own: nothing to align them by
+ * (two dollar amounts are not about the same thing just by currency). */
+static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
 {
     const cc_kind *k = &ex->r->kinds.v[cm->kind];
     if (cm->event)
@@ -823,23 +853,26 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm)
         return cc_strfmt("%s/#%s", k->name, cm->id);
     if (k->fixed_subject)
         return k->by_place ? cc_strfmt("%s@%s", k->name, cm->place) : cc_strdup(k->name);
-    const char *subj = cm->unit ? cc_rules_lookup(ex->r, ex->list[L_SUBJECT], cm->unit,
-                                                  strlen(cm->unit))
-                                : NULL;
-    if (!subj && cm->unit && cm->cls != CC_CLASS_DATE)
+    const char *subj =
+        cm->unit ? cc_rules_lookup(ex->r, ex->list[L_SUBJECT], cm->unit, strlen(cm->unit)) : NULL;
+    if (!subj && has_noun)
         subj = cm->unit;
-    if (!subj && !k->generic)
+    if (k->generic && !has_noun)
+        subj = NULL;
+    else if (!subj)
         subj = k->default_subject ? k->default_subject : "-";
     return subj ? cc_strfmt("%s/%s", k->name, subj) : cc_strfmt("%s/#%s", k->name, cm->id);
 }
 
-/* Counted noun, kind, place, source and date for the claim at token ti. */
-static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm)
+/* Counted noun, kind, place, source and date for the claim at token ti.
+ * Sets *has_noun when a counted noun was found. */
+static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm, bool *has_noun)
 {
     size_t unit_entry = CC_NONE, ut = NO_POS;
     const cc_rule *ru = &ex->r->rules.v[c->rule];
     if (cm->cls == CC_CLASS_COUNT || cm->cls == CC_CLASS_AMOUNT || cm->cls == CC_CLASS_ORDINAL)
         ut = find_unit(ex, c->tok, &unit_entry);
+    *has_noun = ut != NO_POS;
     if (ut != NO_POS) {
         char w[128], l[128];
         tok_fold(ex, ut, w, sizeof w);
@@ -900,8 +933,9 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     cm.day = CC_NO_DAY;
     cm.group = CC_NONE;
     cm.id = cc_strfmt("%s@%zu", a->id, c->start);
-    bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm) &&
-                resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm)) != NULL;
+    bool noun = false;
+    bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm, &noun) &&
+                resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm, noun)) != NULL;
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
         drop_claim(&cm);
         return keep ? CC_ERROR_MEMORY : CC_OK;
@@ -912,9 +946,8 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
 /* Length of a name prefix ("al-") at the start of folded w, else 0. */
 static size_t name_prefix(const cc_extractor *ex, const char *w, size_t n)
 {
-    const cc_list *l = ex->list[L_NAME_PREFIX] == CC_NONE
-                           ? NULL
-                           : &ex->r->lists.v[ex->list[L_NAME_PREFIX]];
+    const cc_list *l =
+        ex->list[L_NAME_PREFIX] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[L_NAME_PREFIX]];
     for (size_t i = 0; l && i < l->n; i++) {
         const char *p = ex->r->entries.v[l->entries[i]].phrase;
         size_t pl = strlen(p);
@@ -939,7 +972,8 @@ static bool collect_name(const cc_extractor *ex, cc_cluster *cl, size_t ai, size
     if (n - p < 4 || cc_rules_lookup(ex->r, ex->list[L_NOT_NAME], w + p, n - p))
         return true;
     for (size_t i = t->start + p + 1; i < t->end; i++) /* "QatarA": glued words, not a name */
-        if (ex->body[i] >= 'A' && ex->body[i] <= 'Z' && ex->body[i - 1] >= 'a' && ex->body[i - 1] <= 'z')
+        if (ex->body[i] >= 'A' && ex->body[i] <= 'Z' && ex->body[i - 1] >= 'a' &&
+            ex->body[i - 1] <= 'z')
             return true;
     const sent *st = &ex->sents.v[t->sent];
     cc_name_seen at = {ai, t->start, t->end, st->start, st->end};

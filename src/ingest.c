@@ -45,10 +45,16 @@ typedef struct repairs {
 /* ---- small text helpers ---- */
 
 /* True for ASCII space and tab. */
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* True for ASCII whitespace, line ends included. */
-static bool is_space(char c) { return is_blank(c) || (c >= '\n' && c <= '\r'); }
+static bool is_space(char c)
+{
+    return is_blank(c) || (c >= '\n' && c <= '\r');
+}
 
 /* True when s[0..n) holds only ASCII whitespace. */
 static bool all_space(const char *s, size_t n)
@@ -67,7 +73,10 @@ static size_t line_len(const char *s)
 }
 
 /* Start of the line after the one at s (n = its length); may be the NUL. */
-static const char *next_line(const char *s, size_t n) { return s + n + (s[n] == '\n'); }
+static const char *next_line(const char *s, size_t n)
+{
+    return s + n + (s[n] == '\n');
+}
 
 /* Narrows s[0..*n) by dropping leading and trailing spaces and tabs. */
 static void trim(const char **s, size_t *n)

@@ -155,7 +155,8 @@ static cc_error judge_agree(judge_ctx *jc)
 static cc_error judge_scope(judge_ctx *jc)
 {
     cc_buf b = {0};
-    size_t *all = malloc(jc->g->n_claims * sizeof *all), *num = malloc(jc->g->n_claims * sizeof *num);
+    size_t *all = malloc(jc->g->n_claims * sizeof *all),
+           *num = malloc(jc->g->n_claims * sizeof *num);
     size_t na = 0, nn = 0;
     if (!all || !num) {
         free(all);
@@ -256,6 +257,32 @@ static bool is_update(const judge_ctx *jc, const side *sd, size_t ns)
     return true;
 }
 
+static cc_severity gap_severity(const side *sd, size_t ns);
+
+/* True when one article stands on two sides: a report does not contradict
+ * itself, so the group most likely mixes different facts. */
+static bool article_on_two_sides(const cc_cluster *cl, const side *sd, size_t ns)
+{
+    for (size_t i = 0; i < ns; i++)
+        for (size_t a = 0; a < sd[i].n; a++)
+            for (size_t j = i + 1; j < ns; j++)
+                for (size_t b = 0; b < sd[j].n; b++)
+                    if (cl->claims.v[sd[i].claims[a]].article ==
+                        cl->claims.v[sd[j].claims[b]].article)
+                        return true;
+    return false;
+}
+
+/* Severity of a conflict: high only for two sides from different reports
+ * that are far apart; three or more figures suggest mixed facts. */
+static cc_severity conflict_severity(const cc_cluster *cl, const side *sd, size_t ns)
+{
+    if (article_on_two_sides(cl, sd, ns))
+        return CC_SEV_LOW;
+    cc_severity s = gap_severity(sd, ns);
+    return ns > 2 && s == CC_SEV_HIGH ? CC_SEV_MEDIUM : s;
+}
+
 /* Severity from the relative gap between the outermost sides. */
 static cc_severity gap_severity(const side *sd, size_t ns)
 {
@@ -304,7 +331,7 @@ static cc_error judge_apart(judge_ctx *jc, side *sd, size_t ns)
     jc->cl->groups.v[jc->gi].verdict = vague ? CC_V_DISCREPANCY : CC_V_CONFLICT;
     describe_sides(&b, jc, sd, ns, dates);
     cc_buf_puts(&b, vague ? " (a vague and a precise figure that do not match)." : ".");
-    cc_severity sev = vague || dates ? CC_SEV_MEDIUM : gap_severity(sd, ns);
+    cc_severity sev = vague || dates ? CC_SEV_MEDIUM : conflict_severity(jc->cl, sd, ns);
     return add_finding(jc, vague ? CC_F_DISCREPANCY : CC_F_CONFLICT, sev, &b);
 }
 
@@ -313,7 +340,8 @@ static cc_error judge_apart(judge_ctx *jc, side *sd, size_t ns)
 static cc_error judge_names(judge_ctx *jc)
 {
     const cc_group *g = jc->g;
-    size_t *first = malloc(g->n_claims * sizeof *first), *count = calloc(g->n_claims, sizeof *count);
+    size_t *first = malloc(g->n_claims * sizeof *first),
+           *count = calloc(g->n_claims, sizeof *count);
     size_t nf = 0, best = 0;
     if (!first || !count) {
         free(first);

@@ -99,10 +99,10 @@ static bool parse_option(opts *o, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
     const char **slot = !strcmp(a, "-o") || !strcmp(a, "--output") ? &o->out_xlsx
-                        : !strcmp(a, "--db")                        ? &o->db
-                        : !strcmp(a, "--json")                      ? &o->json
-                        : !strcmp(a, "--rules")                     ? &o->rules_dir
-                                                                    : NULL;
+                        : !strcmp(a, "--db")                       ? &o->db
+                        : !strcmp(a, "--json")                     ? &o->json
+                        : !strcmp(a, "--rules")                    ? &o->rules_dir
+                                                                   : NULL;
     if (slot)
         return (*slot = take_value(argc, argv, i)) != NULL;
     if (!strcmp(a, "--update"))

@@ -91,44 +91,44 @@ typedef struct cc_article {
  * against the article's publication day (timex.h). Zero/-1 = not said. */
 typedef struct cc_when {
     int year, month, mday;
-    int weekday;   /* 0 = Monday .. 6; -1 none */
-    int rel_days;  /* yesterday = -1 ...; valid when has_rel */
+    int weekday;  /* 0 = Monday .. 6; -1 none */
+    int rel_days; /* yesterday = -1 ...; valid when has_rel */
     bool has_rel;
-    int shift;     /* -1 last, 0 this, 1 next; CC_NO_SHIFT none */
-    char punit;    /* 'W', 'M', 'Y' for "last week"; 0 none */
-    int tense;     /* -1 past, 1 future, 0 unknown */
+    int shift;        /* -1 last, 0 this, 1 next; CC_NO_SHIFT none */
+    char punit;       /* 'W', 'M', 'Y' for "last week"; 0 none */
+    int tense;        /* -1 past, 1 future, 0 unknown */
     int hour, minute; /* -1 none */
 } cc_when;
 #define CC_NO_SHIFT 99
 
 /* A claim: one numeric or temporal statement at body[start:end). */
 typedef struct cc_claim {
-    char *id;        /* "<article id>@<start>": stable across runs */
-    size_t article;  /* index into cluster articles */
+    char *id;       /* "<article id>@<start>": stable across runs */
+    size_t article; /* index into cluster articles */
     size_t start, end;
     size_t sent_start, sent_end; /* the sentence that carries it */
     cc_class cls;
-    size_t kind;     /* index into rules kinds; the generic kind if none */
-    char *key;       /* alignment key: "<kind>/<subject>[@place]" */
-    char *unit;      /* counted noun lemma, time unit or currency; may be NULL */
-    bool has_value;  /* value as stated (NULL for "hundreds of", "all") */
+    size_t kind;    /* index into rules kinds; the generic kind if none */
+    char *key;      /* alignment key: "<kind>/<subject>[@place]" */
+    char *unit;     /* counted noun lemma, time unit or currency; may be NULL */
+    bool has_value; /* value as stated (NULL for "hundreds of", "all") */
     double value;
     bool has_lo, has_hi; /* interval it means; absent side = unbounded */
     double lo, hi;
-    double scale;    /* multiply lo/hi by this to compare (durations) */
+    double scale; /* multiply lo/hi by this to compare (durations) */
     cc_qualifier qual;
-    bool scope_all;  /* "all hostages": a scope claim without a number */
-    char *timex;     /* TIMEX3 value for temporal classes; may be NULL */
-    int32_t day;     /* resolved calendar day for dates; CC_NO_DAY */
-    cc_when when;    /* date classes: what the text said */
-    char *event;     /* dated event lemma ("arrive"); may be NULL */
-    char *place;     /* canonical place from the sentence; may be NULL */
+    bool scope_all;    /* "all hostages": a scope claim without a number */
+    char *timex;       /* TIMEX3 value for temporal classes; may be NULL */
+    int32_t day;       /* resolved calendar day for dates; CC_NO_DAY */
+    cc_when when;      /* date classes: what the text said */
+    char *event;       /* dated event lemma ("arrive"); may be NULL */
+    char *place;       /* canonical place from the sentence; may be NULL */
     char *attribution; /* who says it; may be NULL */
-    size_t group;    /* index into groups, set by align; CC_NONE before */
+    size_t group;      /* index into groups, set by align; CC_NONE before */
 } cc_claim;
 
 typedef struct cc_group {
-    char *id;     /* stable: derived from key */
+    char *id; /* stable: derived from key */
     char *key;
     size_t kind;
     size_t *claims; /* indices into cluster claims, in claim order */
@@ -139,17 +139,21 @@ typedef struct cc_group {
 } cc_group;
 
 typedef struct cc_finding {
-    char *id;       /* stable: derived from category and group key */
-    size_t group;   /* index into groups; CC_NONE for none */
+    char *id;     /* stable: derived from category and group key */
+    size_t group; /* index into groups; CC_NONE for none */
     cc_category category;
     cc_severity severity;
     size_t *claims; /* claims the finding rests on */
     size_t n_claims;
-    char *message;  /* one sentence for an editor */
+    char *message; /* one sentence for an editor */
 } cc_finding;
 
 /* Growable arrays owned by the cluster. */
-#define CC_VEC(T) struct { T *v; size_t n, cap; }
+#define CC_VEC(T)                                                                                  \
+    struct {                                                                                       \
+        T *v;                                                                                      \
+        size_t n, cap;                                                                             \
+    }
 
 struct cc_cluster {
     const cc_rules *rules;

@@ -8,13 +8,13 @@
 
 /* First occurrence of a form in one article. */
 typedef struct cc_name_seen {
-    size_t article, start, end; /* the whole token, prefix included */
+    size_t article, start, end;  /* the whole token, prefix included */
     size_t sent_start, sent_end; /* its sentence */
 } cc_name_seen;
 
 typedef struct cc_name_form {
-    char *form;      /* folded, prefix and possessive stripped: "sisi" */
-    bool mid;        /* seen capitalised inside a sentence somewhere */
+    char *form;         /* folded, prefix and possessive stripped: "sisi" */
+    bool mid;           /* seen capitalised inside a sentence somewhere */
     cc_name_seen *seen; /* one per article, in article order */
     size_t n_seen, cap_seen;
 } cc_name_form;

@@ -48,7 +48,10 @@ static void field_n(FILE *out, const char *key, bool has, double v)
 }
 
 /* A source's display name. */
-const char *cc_source_name(const cc_article *a) { return a->outlet ? a->outlet : a->id; }
+const char *cc_source_name(const cc_article *a)
+{
+    return a->outlet ? a->outlet : a->id;
+}
 
 /* {"type":"article",...} */
 void cc_json_article(const cc_cluster *cl, size_t ai, FILE *out)
@@ -222,7 +225,8 @@ void cc_cluster_write_summary(const cc_cluster *cl, FILE *out)
     tally(cl, v, s);
     fprintf(out, "%zu articles, %zu claims, %zu groups\n", cl->articles.n, cl->claims.n,
             cl->groups.n);
-    fprintf(out, "groups: %zu agree, %zu conflict, %zu discrepancy, %zu updated, %zu single-source\n",
+    fprintf(out,
+            "groups: %zu agree, %zu conflict, %zu discrepancy, %zu updated, %zu single-source\n",
             v[CC_V_AGREE], v[CC_V_CONFLICT], v[CC_V_DISCREPANCY], v[CC_V_UPDATED], v[CC_V_SINGLE]);
     fprintf(out, "findings: %zu high, %zu medium, %zu low\n", s[CC_SEV_HIGH], s[CC_SEV_MEDIUM],
             s[CC_SEV_LOW]);

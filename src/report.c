@@ -155,10 +155,16 @@ static void buf_cut(cc_buf *b, size_t len)
 }
 
 /* v limited to [lo, hi]. */
-static size_t clamp(size_t v, size_t lo, size_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+static size_t clamp(size_t v, size_t lo, size_t hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
 
 /* The smaller of a and b. */
-static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
+static size_t min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
 
 /* Claim idx of the cluster, or NULL when idx or its article is out of range. */
 static const cc_claim *claim_at(const cc_cluster *cl, size_t idx)

@@ -30,12 +30,12 @@ typedef struct loader {
 } loader;
 
 /* Reports "file:line: message" and counts an error. */
-#define LOAD_ERR(ld, ...)                                                        \
-    do {                                                                         \
-        char m_[512];                                                            \
-        snprintf(m_, sizeof m_, __VA_ARGS__);                                    \
-        cc_diagf((ld)->diag, (ld)->ud, "%s:%d: %s", (ld)->file, (ld)->line, m_); \
-        (ld)->errors++;                                                          \
+#define LOAD_ERR(ld, ...)                                                                          \
+    do {                                                                                           \
+        char m_[512];                                                                              \
+        snprintf(m_, sizeof m_, __VA_ARGS__);                                                      \
+        cc_diagf((ld)->diag, (ld)->ud, "%s:%d: %s", (ld)->file, (ld)->line, m_);                   \
+        (ld)->errors++;                                                                            \
     } while (0)
 
 /* Class names as written in rule files, including the token classes. */
@@ -166,7 +166,10 @@ const char *cc_kind_label(const cc_rules *r, size_t kind)
 }
 
 /* "file:line" of the current position; caller frees. */
-static char *where(const loader *ld) { return cc_strfmt("%s:%d", ld->file, ld->line); }
+static char *where(const loader *ld)
+{
+    return cc_strfmt("%s:%d", ld->file, ld->line);
+}
 
 /* Creates a list named name; returns its index or CC_NONE. */
 static size_t new_list(loader *ld, const char *name)
@@ -364,13 +367,13 @@ static void open_section(loader *ld, const char *type, const char *name)
         free(w);
         return;
     } else if (strcmp(type, "rule") == 0) {
-        cc_rule ru = {cc_strdup(name), NULL, w, CC_RULE_CLAIM, CC_CLASS_SKIP, 50, false, NULL,
-                      CC_NONE};
+        cc_rule ru = {cc_strdup(name), NULL, w,      CC_RULE_CLAIM, CC_CLASS_SKIP, 50,
+                      false,           NULL, CC_NONE};
         ok = CC_VEC_PUSH(ld->r->rules, ru);
         ld->sec = ld->r->rules.n - 1;
     } else if (strcmp(type, "kind") == 0) {
-        cc_kind k = {cc_strdup(name), cc_strdup(name), w, 0, false, false, false, false,
-                     CC_SEV_HIGH, 10, NULL, CC_NONE, CC_NONE, CC_NONE};
+        cc_kind k = {cc_strdup(name), cc_strdup(name), w,  0,    false,   false,   false,
+                     false,           CC_SEV_HIGH,     10, NULL, CC_NONE, CC_NONE, CC_NONE};
         ok = CC_VEC_PUSH(ld->r->kinds, k);
         ld->sec = ld->r->kinds.n - 1;
     } else if (strcmp(type, "qualifier") == 0) {
@@ -530,7 +533,8 @@ static int rule_files(const char *dir, char ***out)
         v[n++] = cc_strfmt("%s/%s", dir, e->d_name);
     }
     closedir(d);
-    qsort(v, (size_t)n, sizeof *v, cmp_str);
+    if (n > 0)
+        qsort(v, (size_t)n, sizeof *v, cmp_str);
     *out = v;
     return n;
 }
@@ -634,9 +638,8 @@ static void expand(loader *ld, cc_buf *b, const char *src, int depth)
 
 /* Slot names as written in patterns, in cc_slot order. */
 static const char *const slot_names[CC_SLOT_MAX] = {
-    "num",  "num2",    "qual", "vague", "unit",  "tunit",  "ord",
-    "cur",  "month",   "day",  "year",  "weekday", "rel",  "shift",
-    "punit", "scope",  "hour", "minute", "ampm",  "set"};
+    "num",  "num2",    "qual", "vague", "unit",  "tunit", "ord",  "cur",    "month", "day",
+    "year", "weekday", "rel",  "shift", "punit", "scope", "hour", "minute", "ampm",  "set"};
 
 /* Maps a capture name to its slot, -1 if unknown. */
 static int slot_of(const char *name)
@@ -655,8 +658,8 @@ static void check_rule(loader *ld, const cc_rule *ru, const char *rx)
 {
     int err;
     PCRE2_SIZE off;
-    pcre2_code *c = pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED, RX_OPTIONS, &err, &off,
-                                  NULL);
+    pcre2_code *c =
+        pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED, RX_OPTIONS, &err, &off, NULL);
     if (!c) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);

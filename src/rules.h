@@ -79,8 +79,8 @@ typedef struct cc_kind {
     bool fixed_subject; /* subject is the kind itself, not the counted noun */
     bool by_place;      /* only claims at the same place are comparable */
     cc_severity max_severity;
-    int window;            /* words either side searched for triggers */
-    char *default_subject; /* subject when no counted noun is found */
+    int window;                     /* words either side searched for triggers */
+    char *default_subject;          /* subject when no counted noun is found */
     size_t triggers, units, events; /* list indices; CC_NONE if absent */
 } cc_kind;
 
@@ -98,7 +98,7 @@ struct cc_rules {
     CC_VEC(cc_kind) kinds;
     cc_phrase_bucket *index; /* first word -> entries, index_size buckets */
     size_t index_size;
-    pcre2_code *master;       /* all rules, one alternation, JIT-compiled */
+    pcre2_code *master;                 /* all rules, one alternation, JIT-compiled */
     uint32_t *slot_groups[CC_SLOT_MAX]; /* capture numbers per slot */
     size_t n_slot_groups[CC_SLOT_MAX];
 };

@@ -202,14 +202,14 @@ char *cc_when_resolve(const cc_when *w, int32_t dct, int32_t *day)
         d = dct;
     if (d != CC_NO_DAY)
         *day = d;
-    char *date = d != CC_NO_DAY ? day_timex(d)
+    char *date = d != CC_NO_DAY                   ? day_timex(d)
                  : w->has_rel && w->rel_days == 0 ? cc_strdup("PRESENT_REF")
-                 : w->weekday >= 0 ? cc_strfmt("XXXX-WXX-%d", w->weekday + 1)
-                                   : cc_strdup("XXXX-XX-XX");
+                 : w->weekday >= 0                ? cc_strfmt("XXXX-WXX-%d", w->weekday + 1)
+                                                  : cc_strdup("XXXX-XX-XX");
     if (w->hour < 0 || !date)
         return date;
-    char *t = cc_strfmt("%sT%02d:%02d", strcmp(date, "PRESENT_REF") ? date : "XXXX-XX-XX",
-                        w->hour, w->minute < 0 ? 0 : w->minute);
+    char *t = cc_strfmt("%sT%02d:%02d", strcmp(date, "PRESENT_REF") ? date : "XXXX-XX-XX", w->hour,
+                        w->minute < 0 ? 0 : w->minute);
     free(date);
     return t;
 }

@@ -37,10 +37,16 @@ void cc_buf_add(cc_buf *b, const char *s, size_t n)
 }
 
 /* Appends a NUL-terminated string. */
-void cc_buf_puts(cc_buf *b, const char *s) { cc_buf_add(b, s, strlen(s)); }
+void cc_buf_puts(cc_buf *b, const char *s)
+{
+    cc_buf_add(b, s, strlen(s));
+}
 
 /* Appends one byte. */
-void cc_buf_putc(cc_buf *b, char c) { cc_buf_add(b, &c, 1); }
+void cc_buf_putc(cc_buf *b, char c)
+{
+    cc_buf_add(b, &c, 1);
+}
 
 /* Appends printf-formatted text. */
 void cc_buf_printf(cc_buf *b, const char *fmt, ...)
@@ -95,7 +101,10 @@ bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem)
 }
 
 /* Copies s; caller frees. */
-char *cc_strdup(const char *s) { return s ? cc_strndup(s, strlen(s)) : NULL; }
+char *cc_strdup(const char *s)
+{
+    return s ? cc_strndup(s, strlen(s)) : NULL;
+}
 
 /* Copies the first n bytes of s; caller frees. */
 char *cc_strndup(const char *s, size_t n)

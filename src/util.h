@@ -28,9 +28,9 @@ void cc_buf_free(cc_buf *b);
 
 /* Grows a CC_VEC so one more element fits; false on allocation failure. */
 bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem);
-#define CC_VEC_PUSH(vec, item)                                                   \
-    (cc_vec_grow((void **)&(vec).v, &(vec).cap, (vec).n, sizeof *(vec).v)       \
-         ? ((vec).v[(vec).n++] = (item), true)                                   \
+#define CC_VEC_PUSH(vec, item)                                                                     \
+    (cc_vec_grow((void **)&(vec).v, &(vec).cap, (vec).n, sizeof *(vec).v)                          \
+         ? ((vec).v[(vec).n++] = (item), true)                                                     \
          : false)
 
 /* Heap copies; NULL in gives NULL out. Caller frees. */

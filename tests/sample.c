@@ -25,8 +25,8 @@ static void add_article(cc_cluster *cl, const char *id, const char *outlet, cons
 }
 
 /* Adds a claim over the first occurrence of text in article art's body. */
-static size_t add_claim(cc_cluster *cl, size_t art, const char *text, cc_class cls,
-                        const char *key, double value, cc_qualifier q)
+static size_t add_claim(cc_cluster *cl, size_t art, const char *text, cc_class cls, const char *key,
+                        double value, cc_qualifier q)
 {
     cc_article *a = &cl->articles.v[art];
     const char *at = strstr(a->body, text);
@@ -74,8 +74,8 @@ static size_t add_group(cc_cluster *cl, const char *id, const size_t *claims, si
 }
 
 /* Adds a finding for group g citing its claims. */
-static void add_finding(cc_cluster *cl, const char *id, size_t g, cc_category cat,
-                        cc_severity sev, const char *msg)
+static void add_finding(cc_cluster *cl, const char *id, size_t g, cc_category cat, cc_severity sev,
+                        const char *msg)
 {
     cc_finding f = {0};
     f.id = cc_strdup(id);
@@ -105,8 +105,7 @@ cc_cluster *cc_test_sample_cluster(void)
                 "All hostages must be freed — Caf\xc3\xa9 Ren\xc3\xa9 says.",
                 cc_day_from_ymd(2024, 3, 22));
     add_article(cl, "blog", NULL, NULL, "+1 more: 12 trucks of aid crossed.", CC_NO_DAY);
-    size_t k1 = add_claim(cl, 0, "At least 43", CC_CLASS_COUNT, "killed/people", 43,
-                          CC_Q_AT_LEAST);
+    size_t k1 = add_claim(cl, 0, "At least 43", CC_CLASS_COUNT, "killed/people", 43, CC_Q_AT_LEAST);
     size_t k2 = add_claim(cl, 1, "40", CC_CLASS_COUNT, "killed/people", 40, CC_Q_EXACT);
     size_t h1 = add_claim(cl, 0, "Some 40", CC_CLASS_COUNT, "hostages/hostage", 40, CC_Q_APPROX);
     size_t h2 = add_claim(cl, 1, "All", CC_CLASS_COUNT, "hostages/hostage", 0, CC_Q_VAGUE);

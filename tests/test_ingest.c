@@ -150,7 +150,10 @@ static void built_free(cc_article *a, diags *d)
 }
 
 /* Returns "dir/name" as a new string; caller frees. */
-static char *join(const char *dir, const char *name) { return cc_strfmt("%s/%s", dir, name); }
+static char *join(const char *dir, const char *name)
+{
+    return cc_strfmt("%s/%s", dir, name);
+}
 
 /* Writes len bytes to dir/name; false on failure. */
 static bool write_file(const char *dir, const char *name, const char *data, size_t len)

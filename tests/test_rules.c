@@ -58,20 +58,25 @@ int main(int argc, char **argv)
 {
     expect_error("[frob x]\n", "x.rules:4: unknown section type 'frob'");
     expect_error("[list\n", "x.rules:4: malformed section header");
-    expect_error("[rule r]\nclass = count\npattern = (?<bogus>\\d+)\n", "rule r: unknown slot (?<bogus>)");
+    expect_error("[rule r]\nclass = count\npattern = (?<bogus>\\d+)\n",
+                 "rule r: unknown slot (?<bogus>)");
     expect_error("[rule r]\nclass = count\npattern = (\\d+\n", "x.rules:4: rule r: pattern error");
-    expect_error("[rule r]\nclass = count\npattern = {nolist}\\d\n", "x.rules:4: unknown list or pattern {nolist}");
+    expect_error("[rule r]\nclass = count\npattern = {nolist}\\d\n",
+                 "x.rules:4: unknown list or pattern {nolist}");
     expect_error("[rule r]\nclass = shape\npattern = x\n", "x.rules:5: unknown class 'shape'");
     expect_error("[kind k]\nlabel = K\n", "kind k: 'classes' is required");
     expect_error("[qualifier q]\nlo = lots\n", "x.rules:5: qualifier bound must be a number");
-    expect_error("[kind k]\nclasses = count\ntriggers = @missing\n", "x.rules:6: unknown list 'missing'");
-    expect_error("[rule r]\nclass = count\nkind = nosuch\npattern = \\d\n", "rule r: unknown kind 'nosuch'");
+    expect_error("[kind k]\nclasses = count\ntriggers = @missing\n",
+                 "x.rules:6: unknown list 'missing'");
+    expect_error("[rule r]\nclass = count\nkind = nosuch\npattern = \\d\n",
+                 "rule r: unknown kind 'nosuch'");
     expect_error("[list a]\nx\n[list a]\n", "x.rules:6: list 'a' is defined twice");
     expect_error("[rule r]\nclass = count\nflavour = x\n", "x.rules:6: rule: bad key");
     cc_buf diags = {0};
     cc_rules *r = cc_rules_load(argc > 1 ? argv[1] : "claims", collect, &diags);
     bool ok = r && r->kinds.n > 10 && r->master;
-    printf("%s: shipped claims/ load (%s)\n", ok ? "ok  " : "FAIL", diags.p ? diags.p : "no diagnostics");
+    printf("%s: shipped claims/ load (%s)\n", ok ? "ok  " : "FAIL",
+           diags.p ? diags.p : "no diagnostics");
     ok ? passed++ : failed++;
     cc_rules_free(r);
     cc_buf_free(&diags);
