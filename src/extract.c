@@ -357,17 +357,52 @@ static bool on_match(cc_extractor *ex, size_t rule, const PCRE2_SIZE *ov, size_t
     return ru->cls == CC_CLASS_SKIP || add_cand(ex, rule, ov);
 }
 
-/* Runs the master regex over the body once. */
+/* True when a claim rule may start at i: anything but a plain word, or a
+ * word whose leading letters are a starter word. Plain words (most of the
+ * text) then only meet the small token regex. */
+static bool may_start_claim(const cc_extractor *ex, size_t i)
+{
+    char key[32];
+    size_t n = 0, j = i;
+    for (; j < ex->len && n + 1 < sizeof key; j++, n++) {
+        char c = ex->body[j];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            break;
+        key[n] = (char)(c | 0x20);
+    }
+    if (n == 0 || n + 1 == sizeof key)
+        return true;
+    for (; j < ex->len; j++) { /* "F-16", "A320": words with digits */
+        char c = ex->body[j];
+        if (c >= '0' && c <= '9')
+            return true;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '\''))
+            break;
+    }
+    return cc_rules_lookup(ex->r, ex->r->starters, key, n) != NULL;
+}
+
+/* Scans the body once: at each position the master regex (claims, words,
+ * boundaries) or, where no claim can start, the token regex, both
+ * anchored. */
 static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a)
 {
     size_t off = 0, sent_start = 0;
     bool warned = false;
     ex->toks.n = ex->cands.n = ex->sents.n = 0;
     while (off < ex->len) {
-        int rc = pcre2_match(ex->r->master, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK,
-                             ex->md, ex->mctx);
-        if (rc == PCRE2_ERROR_NOMATCH)
-            break;
+        char c = ex->body[off];
+        if (c == ' ' || c == '\t') {
+            off++;
+            continue;
+        }
+        const pcre2_code *rx = may_start_claim(ex, off) ? ex->r->master : ex->r->tokens;
+        int rc = pcre2_match(rx, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK, ex->md,
+                             ex->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            off = next_char(ex->body, ex->len, off);
+            continue;
+        }
         if (rc < 0) { /* match or depth limit: skip the run, say so once */
             if (!warned)
                 cc_diagf(cl->diag, cl->diag_ud, "%s: pattern limit hit at byte %zu; skipped",

@@ -27,6 +27,8 @@ typedef struct loader {
     size_t sec; /* index of the current section object in its vector */
     CC_VEC(struct pattern_def) patterns;
     char **last_value; /* for continuation lines */
+    bool *list_used;   /* lists a claim rule refers to (starter words) */
+    cc_buf literal;    /* the literal word being read from a pattern */
 } loader;
 
 /* Reports "file:line: message" and counts an error. */
@@ -598,6 +600,24 @@ static void emit_list(cc_buf *b, const cc_rules *r, size_t li)
     free(order);
 }
 
+/* Ends the literal word being read: it may start a claim, so it joins the
+ * starter words (a superset is harmless: it only costs speed). */
+static void flush_literal(loader *ld)
+{
+    if (ld->literal.len && ld->list_used)
+        add_entry(ld, ld->r->starters, ld->literal.p);
+    ld->literal.len = 0;
+}
+
+/* Notes a copied pattern byte for the starter words. */
+static void note_literal(loader *ld, char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        cc_buf_putc(&ld->literal, (char)(c | 0x20));
+    else
+        flush_literal(ld);
+}
+
 /* Expands {list} and {pattern} references in src into b. */
 static void expand(loader *ld, cc_buf *b, const char *src, int depth)
 {
@@ -608,6 +628,7 @@ static void expand(loader *ld, cc_buf *b, const char *src, int depth)
     for (const char *p = src; *p; p++) {
         size_t n = 0;
         if (*p == '\\' && p[1]) {
+            flush_literal(ld);
             cc_buf_add(b, p++, 2);
             continue;
         }
@@ -616,9 +637,11 @@ static void expand(loader *ld, cc_buf *b, const char *src, int depth)
                    (n && p[1 + n] >= '0' && p[1 + n] <= '9'))
                 n++;
         if (n == 0 || p[1 + n] != '}') {
+            note_literal(ld, *p);
             cc_buf_putc(b, *p);
             continue;
         }
+        flush_literal(ld);
         char name[128];
         snprintf(name, sizeof name, "%.*s", (int)n, p + 1);
         const struct pattern_def *pd = find_pattern(ld, name, n);
@@ -628,6 +651,8 @@ static void expand(loader *ld, cc_buf *b, const char *src, int depth)
             expand(ld, b, pd->regex ? pd->regex : "", depth + 1);
             cc_buf_putc(b, ')');
         } else if (li != CC_NONE) {
+            if (ld->list_used)
+                ld->list_used[li] = true;
             emit_list(b, ld->r, li);
         } else {
             LOAD_ERR(ld, "unknown list or pattern {%s}", name);
@@ -710,47 +735,96 @@ static int cmp_rule(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Builds, compiles and JIT-compiles the master alternation. Each branch
- * starts with (*MARK:i) so a match names its rule. */
+/* Compiles and JIT-compiles an anchored alternation; NULL on failure. */
+static pcre2_code *compile_alternation(const cc_buf *b)
+{
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *c = b->p ? pcre2_compile((PCRE2_SPTR)b->p, b->len, RX_OPTIONS | PCRE2_ANCHORED,
+                                         &err, &off, NULL)
+                         : NULL;
+    if (c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0) {
+        pcre2_code_free(c);
+        c = NULL;
+    }
+    return c;
+}
+
+/* Adds the leading letters of every entry of the lists claim rules use to
+ * the starter words. */
+static void add_list_starters(loader *ld)
+{
+    for (size_t li = 0; li < ld->r->lists.n; li++) {
+        const cc_list *l = &ld->r->lists.v[li];
+        for (size_t i = 0; ld->list_used[li] && i < l->n; i++) {
+            const char *p = ld->r->entries.v[l->entries[i]].phrase;
+            for (; (*p >= 'a' && *p <= 'z'); p++)
+                cc_buf_putc(&ld->literal, *p);
+            flush_literal(ld);
+        }
+    }
+}
+
+/* Expands one rule, checks it alone and appends it as a marked branch to
+ * the master (and to tokens for word and boundary rules). */
+static void add_branch(loader *ld, size_t i, cc_buf *master, cc_buf *tokens)
+{
+    cc_rule *ru = &ld->r->rules.v[i];
+    cc_buf one = {0};
+    char file[512];
+    const char *colon = strrchr(ru->where, ':');
+    snprintf(file, sizeof file, "%.*s", (int)(colon - ru->where), ru->where);
+    ld->file = file; /* errors in expansion point at the rule's header */
+    ld->line = atoi(colon + 1);
+    if (!ru->pattern) {
+        LOAD_ERR(ld, "rule %s has no pattern", ru->name);
+        return;
+    }
+    bool *used = ld->list_used;
+    if (ru->kind != CC_RULE_CLAIM)
+        ld->list_used = NULL; /* words and boundaries start no claim */
+    expand(ld, &one, ru->pattern, 0);
+    flush_literal(ld);
+    ld->list_used = used;
+    if (one.p)
+        check_rule(ld, ru, one.p);
+    cc_buf_printf(master, "%s(*MARK:%zu)(?:%s)", master->len ? "|" : "", i, one.p ? one.p : "");
+    if (ru->kind != CC_RULE_CLAIM)
+        cc_buf_printf(tokens, "%s(*MARK:%zu)(?:%s)", tokens->len ? "|" : "", i, one.p ? one.p : "");
+    cc_buf_free(&one);
+    ld->file = NULL;
+}
+
+/* Builds the master alternation (every rule, in priority order, each
+ * branch starting with (*MARK:i) so a match names its rule), the token
+ * alternation, and the starter words that decide which one to try. */
 static void build_master(loader *ld)
 {
     cc_rules *r = ld->r;
-    cc_buf b = {0};
+    cc_buf master = {0}, tokens = {0};
     for (size_t i = 0; i < r->rules.n; i++)
         r->rules.v[i].priority = r->rules.v[i].priority * 100000 + (int)i;
     qsort(r->rules.v, r->rules.n, sizeof *r->rules.v, cmp_rule);
-    for (size_t i = 0; i < r->rules.n; i++) {
-        cc_rule *ru = &r->rules.v[i];
-        ru->priority /= 100000;
-        cc_buf one = {0};
-        char file[512];
-        const char *colon = strrchr(ru->where, ':');
-        snprintf(file, sizeof file, "%.*s", (int)(colon - ru->where), ru->where);
-        ld->file = file; /* errors in expansion point at the rule's header */
-        ld->line = atoi(colon + 1);
-        if (!ru->pattern) {
-            cc_diagf(ld->diag, ld->ud, "%s: rule %s has no pattern", ru->where, ru->name);
+    r->starters = new_list(ld, "(starters)");
+    ld->list_used = calloc(r->lists.n + 1, sizeof *ld->list_used);
+    for (size_t i = 0; ld->list_used && i < r->rules.n; i++) {
+        r->rules.v[i].priority /= 100000;
+        add_branch(ld, i, &master, &tokens);
+    }
+    if (ld->list_used)
+        add_list_starters(ld);
+    free(ld->list_used);
+    ld->list_used = NULL;
+    if (!ld->errors && !master.oom && !tokens.oom) {
+        r->master = compile_alternation(&master);
+        r->tokens = compile_alternation(&tokens);
+        if (!r->master || !r->tokens || !map_slots(r)) {
+            cc_diagf(ld->diag, ld->ud, "claims: cannot compile the combined rules");
             ld->errors++;
-            continue;
         }
-        expand(ld, &one, ru->pattern, 0);
-        if (one.p)
-            check_rule(ld, ru, one.p);
-        cc_buf_printf(&b, "%s(*MARK:%zu)(?:%s)", i ? "|" : "", i, one.p ? one.p : "");
-        cc_buf_free(&one);
     }
-    if (ld->errors || b.oom) {
-        cc_buf_free(&b);
-        return;
-    }
-    int err;
-    PCRE2_SIZE off;
-    r->master = pcre2_compile((PCRE2_SPTR)b.p, b.len, RX_OPTIONS, &err, &off, NULL);
-    cc_buf_free(&b);
-    if (!r->master || pcre2_jit_compile(r->master, PCRE2_JIT_COMPLETE) != 0 || !map_slots(r)) {
-        cc_diagf(ld->diag, ld->ud, "claims: cannot compile the combined rules");
-        ld->errors++;
-    }
+    cc_buf_free(&master);
+    cc_buf_free(&tokens);
 }
 
 /* Indexes every entry under the hash of its first word. */
@@ -799,6 +873,7 @@ static void validate(loader *ld)
 /* Frees the loader's pattern definitions. */
 static void loader_clear(loader *ld)
 {
+    cc_buf_free(&ld->literal);
     for (size_t i = 0; i < ld->patterns.n; i++) {
         free(ld->patterns.v[i].name);
         free(ld->patterns.v[i].regex);
@@ -874,6 +949,7 @@ void cc_rules_free(cc_rules *r)
         free(r->slot_groups[s]);
     free(r->index);
     pcre2_code_free(r->master);
+    pcre2_code_free(r->tokens);
     free(r->entries.v);
     free(r->lists.v);
     free(r->rules.v);

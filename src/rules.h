@@ -98,7 +98,9 @@ struct cc_rules {
     CC_VEC(cc_kind) kinds;
     cc_phrase_bucket *index; /* first word -> entries, index_size buckets */
     size_t index_size;
-    pcre2_code *master;                 /* all rules, one alternation, JIT-compiled */
+    pcre2_code *master;                 /* all rules, one anchored alternation (JIT) */
+    pcre2_code *tokens;                 /* only the word and boundary rules, same marks */
+    size_t starters;                    /* list: words a claim rule may start with */
     uint32_t *slot_groups[CC_SLOT_MAX]; /* capture numbers per slot */
     size_t n_slot_groups[CC_SLOT_MAX];
 };
