@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Benchmarks (figures go to docs/benchmarks.md). Needs ../shared/corpora.
+# usage: bench/run.sh [BUILD_DIR]   (default build; use a Release build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-build}/claimcheck
+corpus=../shared/corpora/ecbplus
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Runs a command 3 times; prints the best wall time and its peak RSS.
+best() {
+  local best_t=999999 best_m=0
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>&1 || true
+    read -r t m <"$tmp/t"
+    if awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t best_m=$m; fi
+  done
+  echo "$best_t $best_m"
+}
+
+python3 bench/make_ndjson.py "$corpus" 1 >"$tmp/ecb.ndjson"
+bytes=$(python3 -c "import json,sys;print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1])))" "$tmp/ecb.ndjson")
+read -r t m < <(best "$bin" extract "$tmp/ecb.ndjson" --json /dev/null)
+echo "extract ECB+ ($bytes bytes of text, $(wc -l <"$tmp/ecb.ndjson") articles): $t s, $(awk "BEGIN{printf \"%.2f\", $bytes/1e6/$t}") MB/s, peak $((m / 1024)) MB"
+
+python3 bench/make_ndjson.py "$corpus" 10 >"$tmp/ecb10.ndjson"
+read -r t m < <(best "$bin" extract "$tmp/ecb10.ndjson" --json /dev/null)
+echo "extract ECB+ x10 ($((bytes * 10)) bytes): $t s, peak $((m / 1024)) MB (flat memory: one article at a time)"
+
+read -r t m < <(best "$bin" check fixtures/blinken-cairo/cluster -o "$tmp/r.xlsx" --db "$tmp/c.db")
+echo "check example cluster (5 articles) with workbook and db: $t s, peak $((m / 1024)) MB"
+
+for n in 1000 10000; do
+  python3 bench/make_ndjson.py "$corpus" 0 "$n" >"$tmp/syn$n.ndjson"
+  read -r t m < <(best "$bin" check "$tmp/syn$n.ndjson" --json "$tmp/syn$n.out")
+  claims=$(grep -c '"type":"claim"' "$tmp/syn$n.out" || true)
+  echo "check synthetic cluster of $n articles ($claims claims), NDJSON out: $t s, peak $((m / 1024)) MB"
+done
+read -r t m < <(best "$bin" check "$tmp/syn10000.ndjson" -o "$tmp/big.xlsx")
+echo "check synthetic cluster of 10000 articles with workbook: $t s, peak $((m / 1024)) MB"
+
+# High-severity findings on the unchanged ECB+ clusters (to be read by hand;
+# issue 5's benchmark turns this into a false-alarm rate).
+high=0 clusters=0
+for d in "$corpus"/*/; do
+  clusters=$((clusters + 1))
+  n=$("$bin" check "$d" 2>/dev/null | grep -c '^\s*\[high' || true)
+  high=$((high + n))
+done
+echo "ECB+: $high high-severity findings in the top-10 lists of $clusters clusters"
