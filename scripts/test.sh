@@ -15,3 +15,12 @@ for variant in "build:-DCMAKE_BUILD_TYPE=RelWithDebInfo" \
   cmake --build "$dir" -j"$jobs" >/dev/null
   (cd "$dir" && ctest --output-on-failure -j"$jobs")
 done
+
+# The libFuzzer target, when clang is here (a short smoke run).
+if command -v clang >/dev/null 2>&1 && CC=clang cmake -S . -B build-fuzz -DCC_FUZZ=ON >/dev/null 2>&1 &&
+   cmake --build build-fuzz -j"$jobs" --target fuzz_check >/dev/null 2>&1; then
+  echo "== build-fuzz"
+  (cd build-fuzz && ctest --output-on-failure -R fuzz_smoke)
+else
+  echo "== build-fuzz skipped: clang with libFuzzer is not installed"
+fi
