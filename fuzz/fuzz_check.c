@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cc_cluster *cl = cc_cluster_new(rules, NULL, NULL);
     for (int i = 0; cl && i < 2; i++) {
         cc_article a = {0};
-        if (cc_ingest_text(i ? "b" : "a", "fuzz", (const char *)data, size, &a, NULL, NULL) != CC_OK)
+        if (cc_ingest_text(i ? "b" : "a", "fuzz", (const char *)data, size, &a, NULL, NULL) !=
+            CC_OK)
             break;
         if (!CC_VEC_PUSH(cl->articles, a))
             cc_article_clear(&a);

@@ -16,6 +16,9 @@ for variant in "build:-DCMAKE_BUILD_TYPE=RelWithDebInfo" \
   (cd "$dir" && ctest --output-on-failure -j"$jobs")
 done
 
+echo "== lint"
+bash scripts/lint.sh
+
 # The libFuzzer target, when clang is here (a short smoke run).
 if command -v clang >/dev/null 2>&1 && CC=clang cmake -S . -B build-fuzz -DCC_FUZZ=ON >/dev/null 2>&1 &&
    cmake --build build-fuzz -j"$jobs" --target fuzz_check >/dev/null 2>&1; then

@@ -356,13 +356,13 @@ static bool group_run(cc_cluster *cl, size_t *idx, size_t lo, size_t hi)
 static cc_error make_groups(cc_cluster *cl)
 {
     size_t n = cl->claims.n;
-    const cc_claim **by_key = malloc((n ? n : 1) * sizeof *by_key);
+    const cc_claim **by_key = malloc((n ? n : 1) * sizeof(const cc_claim *));
     size_t *idx = malloc((n ? n : 1) * sizeof *idx);
     bool ok = by_key && idx;
     for (size_t i = 0; ok && i < n; i++)
         by_key[i] = &cl->claims.v[i];
     if (ok)
-        qsort(by_key, n, sizeof *by_key, cmp_key);
+        qsort(by_key, n, sizeof(const cc_claim *), cmp_key);
     for (size_t i = 0; ok && i < n; i++)
         idx[i] = (size_t)(by_key[i] - cl->claims.v);
     free(by_key);

@@ -78,7 +78,7 @@ static const char *name_of(const char *const *tab, size_t n, int v)
 {
     return v >= 0 && (size_t)v < n ? tab[v] : "?";
 }
-#define NAME_OF(tab, v) name_of(tab, sizeof tab / sizeof *tab, (int)(v))
+#define NAME_OF(tab, v) name_of((tab), sizeof(tab) / sizeof(*(tab)), (int)(v))
 
 /* NDJSON spellings of the enums (docs/ndjson.md). */
 const char *cc_class_name(cc_class c)

@@ -119,7 +119,7 @@ void cc_diff_print(FILE *out, const char *la, const char *a, const char *lb, con
             continue;
         }
         size_t lo = k >= CONTEXT ? k - CONTEXT : 0, hi = k;
-        for (size_t quiet = 0; hi < n && quiet <= 2 * CONTEXT; hi++)
+        for (size_t quiet = 0; hi < n && quiet <= (size_t)2 * CONTEXT; hi++)
             quiet = ops[hi] == ' ' ? quiet + 1 : 0;
         hi = hi < n ? hi - CONTEXT : n;
         size_t back = k - lo;

@@ -144,7 +144,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->owner = calloc(rules->lists.n + 1, sizeof *ex->owner);
     ex->md = pcre2_match_data_create_from_pattern(rules->master, NULL);
     ex->mctx = pcre2_match_context_create(NULL);
-    ex->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+    ex->jit = pcre2_jit_stack_create((size_t)32 * 1024, (size_t)1024 * 1024, NULL);
     if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit)
         goto mem_error;
     pcre2_set_match_limit(ex->mctx, MATCH_LIMIT);
@@ -334,8 +334,8 @@ static bool add_cand(cc_extractor *ex, size_t rule, const PCRE2_SIZE *ov)
         c.slot[s].s = NO_POS;
         for (size_t g = 0; g < ex->r->n_slot_groups[s]; g++) {
             uint32_t n = ex->r->slot_groups[s][g];
-            if (ov[2 * n] != PCRE2_UNSET) {
-                c.slot[s] = (span){ov[2 * n], ov[2 * n + 1]};
+            if (ov[2 * (size_t)n] != PCRE2_UNSET) {
+                c.slot[s] = (span){ov[2 * (size_t)n], ov[2 * (size_t)n + 1]};
                 break;
             }
         }
@@ -442,7 +442,7 @@ static const char *slot_lookup(const cc_extractor *ex, const cand *c, cc_slot s,
 /* The slot's leading integer, or dflt when the slot is absent. */
 static int slot_int(const cc_extractor *ex, const cand *c, cc_slot s, int dflt)
 {
-    return c->slot[s].s == NO_POS ? dflt : atoi(ex->body + c->slot[s].s);
+    return c->slot[s].s == NO_POS ? dflt : cc_to_int(ex->body + c->slot[s].s, NULL);
 }
 
 /* Reads a digit run with thousands separators into *v; returns bytes used. */
@@ -499,18 +499,18 @@ static size_t number_word(const cc_extractor *ex, const words *w, size_t i, doub
     for (size_t k = w->count - i < 4 ? w->count - i : 4; k >= 1; k--) {
         const char *v = words_lookup(ex, w, i, k, L_NUMBER_ARTICLE);
         if (v) {
-            *cur += atof(v);
+            *cur += cc_to_num(v, NULL);
             return k;
         }
     }
     const char *v = words_lookup(ex, w, i, 1, L_NUMBER_WORD);
     if (v) {
-        *cur += atof(v);
+        *cur += cc_to_num(v, NULL);
         return 1;
     }
     if (!(v = words_lookup(ex, w, i, 1, L_SCALE)) && !(v = words_lookup(ex, w, i, 1, L_SCALE_ABBR)))
         return 0;
-    double s = atof(v), base = *cur ? *cur : 1;
+    double s = cc_to_num(v, NULL), base = *cur ? *cur : 1;
     if (s == 100) {
         *cur = base * s;
     } else {
@@ -572,6 +572,18 @@ static const cc_qual_sem *qual_sem(const cc_rules *r, const char *name)
     return NULL;
 }
 
+/* Reads a vague amount's "LO to HI" value. */
+static bool parse_interval(const char *v, double *lo, double *hi)
+{
+    char *end;
+    *lo = strtod(v, &end);
+    if (end == v || strncmp(end, " to ", 4) != 0)
+        return false;
+    v = end + 4;
+    *hi = strtod(v, &end);
+    return end != v;
+}
+
 /* Sets value, interval and qualifier from num/num2/qual/vague/scope. */
 static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
@@ -584,8 +596,7 @@ static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
     }
     if (vague) {
         cm->qual = CC_Q_VAGUE;
-        cm->has_lo = cm->has_hi = sscanf(vague, "%lf to %lf", &cm->lo, &cm->hi) == 2;
-        return cm->has_lo;
+        return cm->has_lo = cm->has_hi = parse_interval(vague, &cm->lo, &cm->hi);
     }
     if (!slot_number(ex, c, CC_SLOT_NUM, &cm->value))
         return false;
@@ -618,9 +629,13 @@ static void fmt_num(char *buf, size_t cap, double v)
 static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
     const char *tu = slot_lookup(ex, c, CC_SLOT_TUNIT, L_TIME_UNIT);
-    char letter[4] = "", n[32] = "X";
-    double days = 1;
-    if (!tu || sscanf(tu, "%3s %lf", letter, &days) != 2)
+    char letter[4] = "", n[32] = "X", *end;
+    size_t ln = tu ? strcspn(tu, " ") : 0;
+    if (ln == 0 || ln >= sizeof letter)
+        return false;
+    memcpy(letter, tu, ln); /* "W 7": TIMEX letter, days per unit */
+    double days = strtod(tu + ln, &end);
+    if (end == tu + ln)
         return false;
     if (c->slot[CC_SLOT_NUM].s == NO_POS && c->slot[CC_SLOT_VAGUE].s == NO_POS) {
         const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
@@ -651,7 +666,7 @@ static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
 static int slot_month(const cc_extractor *ex, const cand *c)
 {
     const char *m = slot_lookup(ex, c, CC_SLOT_MONTH, L_MONTH);
-    return m ? atoi(m) : slot_int(ex, c, CC_SLOT_MONTH, 0);
+    return m ? cc_to_int(m, NULL) : slot_int(ex, c, CC_SLOT_MONTH, 0);
 }
 
 /* Fills the cc_when of a date or time from its slots. */
@@ -664,11 +679,11 @@ static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
     w->month = slot_month(ex, c);
     w->mday = slot_int(ex, c, CC_SLOT_DAY, 0);
     if ((v = slot_lookup(ex, c, CC_SLOT_WEEKDAY, L_WEEKDAY)))
-        w->weekday = atoi(v);
+        w->weekday = cc_to_int(v, NULL);
     if ((v = slot_lookup(ex, c, CC_SLOT_REL, L_REL_DAY)))
-        w->has_rel = true, w->rel_days = atoi(v);
+        w->has_rel = true, w->rel_days = cc_to_int(v, NULL);
     if ((v = slot_lookup(ex, c, CC_SLOT_SHIFT, L_SHIFT)))
-        w->shift = atoi(v);
+        w->shift = cc_to_int(v, NULL);
     if ((v = slot_lookup(ex, c, CC_SLOT_PUNIT, L_PERIOD)))
         w->punit = v[0];
     w->hour = slot_int(ex, c, CC_SLOT_HOUR, -1);
@@ -695,7 +710,7 @@ static bool set_value(const cc_extractor *ex, const cand *c, cc_claim *cm)
         return set_when(ex, c, cm);
     case CC_CLASS_ORDINAL:
         v = slot_lookup(ex, c, CC_SLOT_ORD, L_ORDINAL);
-        cm->value = v ? atof(v) : slot_int(ex, c, CC_SLOT_ORD, 0);
+        cm->value = v ? cc_to_num(v, NULL) : slot_int(ex, c, CC_SLOT_ORD, 0);
         cm->has_value = cm->has_lo = cm->has_hi = cm->value > 0;
         cm->lo = cm->hi = cm->value;
         return cm->has_value;
@@ -863,7 +878,7 @@ static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo,
 static char *find_source(const cc_extractor *ex, size_t ti)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    size_t at, n;
+    size_t at, n = 0;
     size_t e = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, SOURCE_WINDOW, SOURCE_WINDOW, 0, &at);
     if (e == CC_NONE)
         return NULL;

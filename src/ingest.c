@@ -1,7 +1,5 @@
 /* ingest.c: stage 1. Turns cluster directories, article files and NDJSON
  * streams into cc_article records with sanitized bodies (see ingest.h). */
-#define _POSIX_C_SOURCE 200809L
-
 #include "ingest.h"
 
 #include <dirent.h>

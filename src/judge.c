@@ -15,7 +15,8 @@
 #define GAP_MEDIUM 0.02 /* ... for a medium one */
 #define EPS 1e-9
 
-/* One side of a disagreement: claims whose intervals chain together. */
+/* One side of a disagreement: claims whose intervals chain together. Its
+ * claims point into a pool shared by all sides (owned by the side set). */
 typedef struct side {
     size_t *claims;
     size_t n;
@@ -201,13 +202,13 @@ static int cmp_ranked(const void *x, const void *y)
 }
 
 /* Splits the group into sides: chains of overlapping intervals. Returns
- * the number of sides; *out holds them (caller frees with free_sides). */
-static size_t make_sides(const judge_ctx *jc, side **out)
+ * the number of sides; *out and *pool hold them (caller frees both). */
+static size_t make_sides(const judge_ctx *jc, side **out, size_t **pool_out)
 {
-    size_t n = jc->g->n_claims, ns = 0;
-    ranked *rk = malloc(n * sizeof *rk);
-    side *sd = calloc(n, sizeof *sd);
-    size_t *pool = malloc(n * sizeof *pool);
+    size_t n = jc->g->n_claims, ns = 0, cap = n ? n : 1;
+    ranked *rk = malloc(cap * sizeof *rk);
+    side *sd = calloc(cap, sizeof *sd);
+    size_t *pool = malloc(cap * sizeof *pool);
     if (!rk || !sd || !pool) {
         free(rk);
         free(sd);
@@ -233,15 +234,8 @@ static size_t make_sides(const judge_ctx *jc, side **out)
     }
     free(rk);
     *out = sd;
+    *pool_out = pool;
     return ns;
-}
-
-/* Frees sides made by make_sides. */
-static void free_sides(side *sd)
-{
-    if (sd)
-        free(sd[0].claims);
-    free(sd);
 }
 
 /* A running total that only grew with later reports. */
@@ -391,11 +385,11 @@ static cc_error judge_group(judge_ctx *jc)
     if (scope && numeric)
         return judge_scope(jc);
     side *sd = NULL;
-    size_t ns = make_sides(jc, &sd);
-    if (ns == 0)
-        return CC_ERROR_MEMORY;
-    cc_error err = ns == 1 ? judge_agree(jc) : judge_apart(jc, sd, ns);
-    free_sides(sd);
+    size_t *pool = NULL;
+    size_t ns = make_sides(jc, &sd, &pool);
+    cc_error err = ns == 0 ? CC_ERROR_MEMORY : ns == 1 ? judge_agree(jc) : judge_apart(jc, sd, ns);
+    free(sd);
+    free(pool);
     return err;
 }
 

@@ -267,7 +267,8 @@ static int dispatch(opts *o)
         if (o->n_paths < 1 || strcmp(o->paths[0], "check") != 0)
             return fprintf(stderr, "claimcheck: usage: claimcheck rules check [DIR]\n"), EXIT_USAGE;
         o->rules_dir = o->n_paths > 1 ? o->paths[1] : o->rules_dir;
-    } else if (strcmp(o->cmd, "check") && strcmp(o->cmd, "extract") && strcmp(o->cmd, "test")) {
+    } else if (strcmp(o->cmd, "check") != 0 && strcmp(o->cmd, "extract") != 0 &&
+               strcmp(o->cmd, "test") != 0) {
         return fprintf(stderr, "claimcheck: unknown command '%s'\n", o->cmd), EXIT_USAGE;
     }
     if (needs_paths(o))

@@ -18,9 +18,6 @@
  * Errors are sticky: the first libxlsxwriter or allocation error is kept in
  * report.err and every later write becomes a no-op.
  */
-#ifndef _POSIX_C_SOURCE
-#define _POSIX_C_SOURCE 200809L
-#endif
 
 #include "report.h"
 
@@ -964,9 +961,9 @@ static size_t source_names(report *r)
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && strcmp(names[i], names[i - 1]) == 0)
             continue;
-        if (distinct++ && r->join.len <= 4 * CELL_MAX)
+        if (distinct++ && r->join.len <= (size_t)4 * CELL_MAX)
             cc_buf_puts(&r->join, ", ");
-        if (r->join.len <= 4 * CELL_MAX)
+        if (r->join.len <= (size_t)4 * CELL_MAX)
             cc_buf_puts(&r->join, names[i]);
     }
     free(names);

@@ -275,8 +275,8 @@ static void kind_key(loader *ld, const char *key, const char *val)
     } else if (strcmp(key, "max_severity") == 0) {
         int s = strcmp(val, "high") == 0 ? 0 : strcmp(val, "medium") == 0 ? 1 : 2;
         k->max_severity = (cc_severity)s;
-    } else if (strcmp(key, "window") == 0 && atoi(val) > 0) {
-        k->window = atoi(val);
+    } else if (strcmp(key, "window") == 0 && cc_to_int(val, NULL) > 0) {
+        k->window = cc_to_int(val, NULL);
     } else if (strcmp(key, "default_subject") == 0) {
         free(k->default_subject);
         k->default_subject = cc_strdup(val);
@@ -307,7 +307,10 @@ static void rule_key(loader *ld, const char *key, const char *val)
         ru->pattern = cc_strdup(val);
         ld->last_value = &ru->pattern;
     } else if (strcmp(key, "priority") == 0) {
-        ru->priority = atoi(val);
+        bool ok;
+        ru->priority = cc_to_int(val, &ok);
+        if (!ok || ru->priority < 0 || ru->priority > 9999)
+            LOAD_ERR(ld, "priority must be a whole number from 0 to 9999, not '%s'", val);
     } else if (strcmp(key, "kind") == 0) {
         free(ru->kind_name);
         ru->kind_name = cc_strdup(val);
@@ -807,9 +810,10 @@ static void add_branch(loader *ld, size_t i, cc_buf *master, cc_buf *tokens)
     const char *colon = strrchr(ru->where, ':');
     snprintf(file, sizeof file, "%.*s", (int)(colon - ru->where), ru->where);
     ld->file = file; /* errors in expansion point at the rule's header */
-    ld->line = atoi(colon + 1);
+    ld->line = cc_to_int(colon + 1, NULL);
     if (!ru->pattern) {
         LOAD_ERR(ld, "rule %s has no pattern", ru->name);
+        ld->file = NULL;
         return;
     }
     bool *used = ld->list_used;

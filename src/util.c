@@ -199,3 +199,23 @@ int cc_strcasecmp_n(const char *a, size_t an, const char *b, size_t bn)
     }
     return an < bn ? -1 : an > bn ? 1 : 0;
 }
+
+/* Parses a leading decimal number (see util.h). */
+double cc_to_num(const char *s, bool *ok)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (ok)
+        *ok = end != s && *end == '\0';
+    return end == s ? 0 : v;
+}
+
+/* Parses a leading integer (see util.h). */
+int cc_to_int(const char *s, bool *ok)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (ok)
+        *ok = end != s && *end == '\0' && v >= -2147483647L && v <= 2147483647L;
+    return end == s ? 0 : (int)v;
+}

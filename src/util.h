@@ -49,6 +49,11 @@ void cc_diagf(cc_diag_fn fn, void *ud, const char *fmt, ...) __attribute__((form
 /* Reads a whole file; caller frees *out. Returns CC_ERROR_IO on failure. */
 cc_error cc_read_file(const char *path, char **out, size_t *len);
 
+/* Leading number of s via strtod/strtol (0 when s starts with none); sets
+ * *ok (if given) to whether all of s was a number. */
+double cc_to_num(const char *s, bool *ok);
+int cc_to_int(const char *s, bool *ok);
+
 /* ASCII case folding for comparisons on rule words. */
 int cc_strcasecmp_n(const char *a, size_t an, const char *b, size_t bn);
 

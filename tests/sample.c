@@ -21,7 +21,8 @@ static void add_article(cc_cluster *cl, const char *id, const char *outlet, cons
     a.body_len = strlen(body);
     a.published = published;
     a.published_from = published == CC_NO_DAY ? CC_PUB_CLUSTER : CC_PUB_METADATA;
-    CC_VEC_PUSH(cl->articles, a);
+    if (!CC_VEC_PUSH(cl->articles, a))
+        abort(); /* tests stop on out-of-memory */
 }
 
 /* Adds a claim over the first occurrence of text in article art's body. */
@@ -48,7 +49,8 @@ static size_t add_claim(cc_cluster *cl, size_t art, const char *text, cc_class c
     c.attribution = art == 1 ? cc_strdup("Health Ministry") : NULL;
     c.group = CC_NONE;
     a->n_claims++;
-    CC_VEC_PUSH(cl->claims, c);
+    if (!CC_VEC_PUSH(cl->claims, c))
+        abort(); /* tests stop on out-of-memory */
     return cl->claims.n - 1;
 }
 
@@ -69,7 +71,8 @@ static size_t add_group(cc_cluster *cl, const char *id, const size_t *claims, si
             g.articles[g.n_articles++] = art;
     }
     g.verdict = v;
-    CC_VEC_PUSH(cl->groups, g);
+    if (!CC_VEC_PUSH(cl->groups, g))
+        abort(); /* tests stop on out-of-memory */
     return cl->groups.n - 1;
 }
 
@@ -87,7 +90,8 @@ static void add_finding(cc_cluster *cl, const char *id, size_t g, cc_category ca
     memcpy(f.claims, gr->claims, gr->n_claims * sizeof *f.claims);
     f.n_claims = gr->n_claims;
     f.message = cc_strdup(msg);
-    CC_VEC_PUSH(cl->findings, f);
+    if (!CC_VEC_PUSH(cl->findings, f))
+        abort(); /* tests stop on out-of-memory */
 }
 
 /* Builds the sample described in sample.h. */

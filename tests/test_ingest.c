@@ -4,7 +4,6 @@
  * inputs (default tests/data/ingest, i.e. run from the source root); the
  * optional SEEDS_DIR is the example cluster (default ../shared/seeds;
  * skipped when absent). Exits 0 when every check passes. */
-#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdio.h>

@@ -139,7 +139,8 @@ static size_t edge_article(cc_cluster *cl, const char *id, const char *outlet, c
     a.body = cc_strndup(body, len);
     a.body_len = len;
     a.published = CC_NO_DAY;
-    CC_VEC_PUSH(cl->articles, a);
+    if (!CC_VEC_PUSH(cl->articles, a))
+        abort(); /* tests stop on out-of-memory */
     return cl->articles.n - 1;
 }
 
@@ -161,7 +162,8 @@ static size_t edge_claim(cc_cluster *cl, size_t art, size_t start, size_t end, s
     c.hi = INFINITY;
     c.day = CC_NO_DAY;
     c.group = CC_NONE;
-    CC_VEC_PUSH(cl->claims, c);
+    if (!CC_VEC_PUSH(cl->claims, c))
+        abort(); /* tests stop on out-of-memory */
     return cl->claims.n - 1;
 }
 
@@ -178,7 +180,8 @@ static void edge_finding(cc_cluster *cl, const char *id, cc_severity sev, const 
     memcpy(f.claims, claims, n * sizeof *f.claims);
     f.n_claims = n;
     f.message = cc_strdup(msg);
-    CC_VEC_PUSH(cl->findings, f);
+    if (!CC_VEC_PUSH(cl->findings, f))
+        abort(); /* tests stop on out-of-memory */
 }
 
 /* Returns a body of n bytes: 'x' filler with "42" in the middle; caller frees. */

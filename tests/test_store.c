@@ -1,7 +1,6 @@
 /* test_store.c: writes the sample cluster with cc_store_write and checks the
  * database through plain sqlite3 (schema, rows, NULLs, views, rewrites,
  * rollback, errors, WAL, two concurrent writer processes). */
-#define _POSIX_C_SOURCE 200809L
 
 #include <sqlite3.h>
 #include <stdbool.h>
