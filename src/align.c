@@ -180,9 +180,7 @@ static bool add_name_claims(cc_cluster *cl, size_t kind, const cc_name_form *f, 
         c.key = cc_strfmt("%s/%s", cc_kind_name(cl->rules, kind), skel);
         c.unit = cc_strdup(f->form);
         if (!c.id || !c.key || !c.unit || !CC_VEC_PUSH(cl->claims, c)) {
-            free(c.id);
-            free(c.key);
-            free(c.unit);
+            cc_claim_clear(&c);
             return false;
         }
     }

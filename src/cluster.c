@@ -26,8 +26,8 @@ cc_cluster *cc_cluster_new(const cc_rules *rules, cc_diag_fn diag, void *ud)
     return cl;
 }
 
-/* Frees one claim's strings. */
-static void claim_clear(cc_claim *c)
+/* Frees one claim's strings (see model.h). */
+void cc_claim_clear(cc_claim *c)
 {
     free(c->id);
     free(c->key);
@@ -43,17 +43,10 @@ void cc_cluster_free(cc_cluster *cl)
 {
     if (!cl)
         return;
-    for (size_t i = 0; i < cl->articles.n; i++) {
-        cc_article *a = &cl->articles.v[i];
-        free(a->id);
-        free(a->path);
-        free(a->title);
-        free(a->outlet);
-        free(a->url);
-        free(a->body);
-    }
+    for (size_t i = 0; i < cl->articles.n; i++)
+        cc_article_clear(&cl->articles.v[i]);
     for (size_t i = 0; i < cl->claims.n; i++)
-        claim_clear(&cl->claims.v[i]);
+        cc_claim_clear(&cl->claims.v[i]);
     for (size_t i = 0; i < cl->groups.n; i++) {
         free(cl->groups.v[i].id);
         free(cl->groups.v[i].key);
@@ -228,7 +221,7 @@ static cc_error stream_article(void *ud, cc_article *a)
     for (size_t i = 0; i < cl->claims.n; i++)
         cc_json_claim(cl, i, sc->out);
     for (size_t i = 0; i < cl->claims.n; i++)
-        claim_clear(&cl->claims.v[i]);
+        cc_claim_clear(&cl->claims.v[i]);
     cl->claims.n = 0;
     cc_article_clear(&cl->articles.v[0]);
     cl->articles.n = 0;

@@ -955,18 +955,6 @@ static bool resolve_date(cc_claim *cm, int32_t published)
     return cm->timex != NULL;
 }
 
-/* Frees a claim that was not kept. */
-static void drop_claim(cc_claim *cm)
-{
-    free(cm->id);
-    free(cm->key);
-    free(cm->unit);
-    free(cm->timex);
-    free(cm->event);
-    free(cm->place);
-    free(cm->attribution);
-}
-
 /* Builds the claim for candidate ci and appends it to the cluster. */
 static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t ci)
 {
@@ -987,7 +975,7 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm, &noun) &&
                 resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm, noun)) != NULL;
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
-        drop_claim(&cm);
+        cc_claim_clear(&cm);
         return keep ? CC_ERROR_MEMORY : CC_OK;
     }
     return CC_OK;

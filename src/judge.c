@@ -52,29 +52,28 @@ static void quote_claim(cc_buf *b, const cc_cluster *cl, size_t ci)
     cc_buf_puts(b, "\xe2\x80\x9d");
 }
 
+/* True when claims[0..i) already include claim i's article. */
+static bool seen_article(const cc_cluster *cl, const size_t *claims, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (cl->claims.v[claims[j]].article == cl->claims.v[claims[i]].article)
+            return true;
+    return false;
+}
+
 /* Appends the distinct sources of claims[0..n) as "A, B and C"; returns
  * how many there are. */
 static size_t list_sources(cc_buf *b, const cc_cluster *cl, const size_t *claims, size_t n)
 {
-    size_t shown = 0, total = 0;
+    size_t total = 0, shown = 0;
+    for (size_t i = 0; i < n; i++)
+        total += !seen_article(cl, claims, i);
     for (size_t i = 0; i < n; i++) {
-        size_t art = cl->claims.v[claims[i]].article;
-        bool dup = false;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = cl->claims.v[claims[j]].article == art;
-        total += !dup;
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t art = cl->claims.v[claims[i]].article;
-        bool dup = false;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = cl->claims.v[claims[j]].article == art;
-        if (dup)
+        if (seen_article(cl, claims, i))
             continue;
-        if (shown)
-            cc_buf_puts(b, shown + 1 == total ? " and " : ", ");
-        cc_buf_puts(b, cc_source_name(&cl->articles.v[art]));
-        shown++;
+        if (shown++)
+            cc_buf_puts(b, shown == total ? " and " : ", ");
+        cc_buf_puts(b, cc_source_name(&cl->articles.v[cl->claims.v[claims[i]].article]));
     }
     return total;
 }

@@ -177,6 +177,9 @@ const char *cc_pub_from_name(cc_pub_from p);
 const char *cc_kind_name(const cc_rules *rules, size_t kind);
 const char *cc_kind_label(const cc_rules *rules, size_t kind);
 
+/* Frees a claim's strings (the claim itself is not freed). */
+void cc_claim_clear(cc_claim *c);
+
 /* Formats a day as YYYY-MM-DD into buf (>= 11 bytes); "" for CC_NO_DAY. */
 char *cc_day_format(int32_t day, char *buf);
 
