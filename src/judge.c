@@ -106,10 +106,15 @@ static cc_error add_finding(judge_ctx *jc, cc_category cat, cc_severity sev, cc_
     return CC_OK;
 }
 
-/* Starts a message with the kind's label. */
+/* Starts a message with the kind's label, and for a dated event which
+ * event it is ("Event date (visit, israel): "). */
 static void label(cc_buf *b, const judge_ctx *jc)
 {
-    cc_buf_printf(b, "%s: ", cc_kind_label(jc->cl->rules, jc->g->kind));
+    const cc_claim *c = &jc->cl->claims.v[jc->g->claims[0]];
+    cc_buf_puts(b, cc_kind_label(jc->cl->rules, jc->g->kind));
+    if (c->event)
+        cc_buf_printf(b, " (%s%s%s)", c->event, c->place ? ", " : "", c->place ? c->place : "");
+    cc_buf_puts(b, ": ");
 }
 
 /* True when the group's kind is a generic fallback. */
@@ -147,6 +152,9 @@ static cc_error judge_agree(judge_ctx *jc)
     list_sources(&b, jc->cl, jc->g->claims, jc->g->n_claims);
     cc_buf_puts(&b, "), e.g. ");
     quote_claim(&b, jc->cl, jc->g->claims[0]);
+    const cc_claim *c = &jc->cl->claims.v[jc->g->claims[0]];
+    if (c->timex && c->cls == CC_CLASS_DATE) /* the resolved day, not just "Friday" */
+        cc_buf_printf(&b, " (%s)", c->timex);
     cc_buf_puts(&b, ".");
     return add_finding(jc, CC_F_AGREE, CC_SEV_LOW, &b);
 }
