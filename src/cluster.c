@@ -57,7 +57,16 @@ void cc_cluster_free(cc_cluster *cl)
         free(cl->findings.v[i].id);
         free(cl->findings.v[i].claims);
         free(cl->findings.v[i].message);
+        free(cl->findings.v[i].review);
+        free(cl->findings.v[i].review_note);
     }
+    for (size_t i = 0; i < cl->resolved.n; i++) {
+        free(cl->resolved.v[i].id);
+        free(cl->resolved.v[i].category);
+        free(cl->resolved.v[i].severity);
+        free(cl->resolved.v[i].message);
+    }
+    free(cl->resolved.v);
     free(cl->articles.v);
     free(cl->claims.v);
     free(cl->groups.v);

@@ -146,7 +146,16 @@ typedef struct cc_finding {
     size_t *claims; /* claims the finding rests on */
     size_t n_claims;
     char *message; /* one sentence for an editor */
+    /* desk workflow (store): an editor's verdict kept across runs */
+    char *review;      /* "dismissed", "confirmed", ...; NULL = open */
+    char *review_note; /* the editor's note; may be NULL */
+    bool is_new;       /* not in the previous run of the same database */
 } cc_finding;
+
+/* A finding of the previous run that this run no longer produces. */
+typedef struct cc_resolved {
+    char *id, *category, *severity, *message;
+} cc_resolved;
 
 /* Growable arrays owned by the cluster. */
 #define CC_VEC(T)                                                                                  \
@@ -164,6 +173,8 @@ struct cc_cluster {
     CC_VEC(cc_group) groups;
     CC_VEC(cc_finding) findings;
     struct cc_names *names; /* spelling index built by extract, read by align */
+    bool has_history;       /* a previous run exists: is_new/resolved mean something */
+    CC_VEC(cc_resolved) resolved;
     bool had_input_error;
 };
 
