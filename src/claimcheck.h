@@ -50,14 +50,34 @@ void cc_cluster_free(cc_cluster *cl);
  * Returns CC_ERROR_INPUT if anything was rejected; good articles are kept. */
 cc_error cc_cluster_add_path(cc_cluster *cl, const char *path);
 
+/* Adds the articles an earlier run stored in the database at db_path (a
+ * missing database adds nothing). A later cc_cluster_add_path article with
+ * the same id replaces the stored one. */
+cc_error cc_cluster_add_db(cc_cluster *cl, const char *db_path);
+
 /* Extract, date, align and judge. Call once after all articles are added. */
 cc_error cc_cluster_analyze(cc_cluster *cl);
+
+/* After analyze: applies the editors' reviews stored in db_path and marks
+ * what changed since the last run (new and resolved findings). With
+ * CC_HISTORY_LAST_RUN the changes are the ones the last run recorded
+ * (rebuilding its report) instead of a comparison with it. */
+#define CC_HISTORY_LAST_RUN 1u
+cc_error cc_cluster_read_history(cc_cluster *cl, const char *db_path, unsigned flags);
+
+/* Records an editor's verdict on finding id in db_path: status is open,
+ * confirmed, dismissed or needs_reporting; note may be NULL. It sticks
+ * across later runs. CC_ERROR_INPUT for an unknown finding. */
+cc_error cc_review_set(const char *db_path, const char *finding, const char *status,
+                       const char *note, cc_diag_fn diag, void *ud);
 
 /* Writers. flags for write_json: CC_JSON_CLAIMS_ONLY omits groups/findings. */
 #define CC_JSON_CLAIMS_ONLY 1u
 cc_error cc_cluster_write_json(const cc_cluster *cl, FILE *out, unsigned flags);
 cc_error cc_cluster_write_golden(const cc_cluster *cl, FILE *out);
 void cc_cluster_write_summary(const cc_cluster *cl, FILE *out);
+/* One line per finding: id, severity, category, editor status, message. */
+void cc_cluster_write_findings(const cc_cluster *cl, FILE *out);
 cc_error cc_cluster_store(const cc_cluster *cl, const char *db_path);
 cc_error cc_cluster_report(const cc_cluster *cl, const char *xlsx_path);
 

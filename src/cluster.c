@@ -72,6 +72,7 @@ void cc_cluster_free(cc_cluster *cl)
     free(cl->groups.v);
     free(cl->findings.v);
     cc_names_free(cl->names);
+    free(cl->inputs);
     free(cl);
 }
 
@@ -156,10 +157,25 @@ static bool unique_id(cc_cluster *cl, char **id)
     }
 }
 
+/* A stored article with a's id, which a new copy replaces; or NULL. */
+static cc_article *stored_copy(cc_cluster *cl, const cc_article *a)
+{
+    for (size_t i = 0; i < cl->articles.n; i++)
+        if (cl->articles.v[i].from_store && strcmp(cl->articles.v[i].id, a->id) == 0)
+            return &cl->articles.v[i];
+    return NULL;
+}
+
 /* Ingest sink: keeps the article (ownership moves to the cluster). */
 static cc_error keep_article(void *ud, cc_article *a)
 {
     cc_cluster *cl = ud;
+    cc_article *old = stored_copy(cl, a);
+    if (old) { /* the same report again: the new text wins */
+        cc_article_clear(old);
+        *old = *a;
+        return CC_OK;
+    }
     if (!unique_id(cl, &a->id) || !CC_VEC_PUSH(cl->articles, *a)) {
         cc_article_clear(a);
         return CC_ERROR_MEMORY;
@@ -167,9 +183,42 @@ static cc_error keep_article(void *ud, cc_article *a)
     return CC_OK;
 }
 
+/* Appends one input to the run's record of inputs. */
+static void note_input(cc_cluster *cl, const char *what, const char *path)
+{
+    char *all =
+        cc_strfmt("%s%s%s%s", cl->inputs ? cl->inputs : "", cl->inputs ? "\n" : "", what, path);
+    if (all) {
+        free(cl->inputs);
+        cl->inputs = all;
+    }
+}
+
+/* Adds the stored articles of an earlier run (see claimcheck.h). */
+cc_error cc_cluster_add_db(cc_cluster *cl, const char *db_path)
+{
+    note_input(cl, "db:", db_path);
+    return cc_store_load_articles(cl, db_path);
+}
+
+/* Applies reviews and changes from db_path (see claimcheck.h). */
+cc_error cc_cluster_read_history(cc_cluster *cl, const char *db_path, unsigned flags)
+{
+    return cc_store_read_history(cl, db_path, (flags & CC_HISTORY_LAST_RUN) != 0);
+}
+
+/* Records an editor's verdict (see claimcheck.h). */
+cc_error cc_review_set(const char *db_path, const char *finding, const char *status,
+                       const char *note, cc_diag_fn diag, void *ud)
+{
+    cc_cluster quiet = {.diag = diag, .diag_ud = ud}; /* only carries diag */
+    return cc_store_review(&quiet, db_path, finding, status, note);
+}
+
 /* Adds everything at path (see claimcheck.h). */
 cc_error cc_cluster_add_path(cc_cluster *cl, const char *path)
 {
+    note_input(cl, "", path);
     cc_error err = cc_ingest_path(path, keep_article, cl, cl->diag, cl->diag_ud);
     if (err == CC_ERROR_INPUT)
         cl->had_input_error = true;

@@ -35,6 +35,10 @@ static const char usage_text[] =
     "  test [DIR] [--update]\n"
     "                     run the fixture regression tests (default: fixtures)\n"
     "  rules check [DIR]  validate the claims/ rule files and list the kinds\n"
+    "  report --db FILE -o report.xlsx\n"
+    "                     rebuild the workbook from a database alone\n"
+    "  review --db FILE [FINDING STATUS [NOTE]]\n"
+    "                     list findings, or record an editor's verdict\n"
     "\n"
     "PATH: a cluster directory (*.txt, *.md), article files, NDJSON files\n"
     "(*.ndjson, *.jsonl) or - for NDJSON on stdin.\n"
@@ -64,6 +68,14 @@ static const struct {
              "Runs every fixture under DIR (default: fixtures): DIR/NAME/cluster is\n"
              "analyzed and compared with DIR/NAME/expected.txt; differences are shown\n"
              "as a unified diff and make the exit code 1. --update rewrites expected.txt.\n"},
+    {"report", "usage: claimcheck report --db FILE [-o report.xlsx] [--json FILE|-]\n"
+               "Rebuilds the outputs from the database alone: the stored articles are\n"
+               "analyzed again with the current rules, the editors' reviews applied,\n"
+               "and the changes the last run recorded shown.\n"},
+    {"review", "usage: claimcheck review --db FILE [FINDING STATUS [NOTE]]\n"
+               "Without FINDING: lists the stored findings with their status.\n"
+               "With FINDING STATUS: records an editor's verdict, which later runs keep.\n"
+               "STATUS is open, confirmed, dismissed or needs_reporting.\n"},
     {"rules", "usage: claimcheck rules check [DIR]\n"
               "Validates the rule files in DIR (default: the claims/ folder) and lists\n"
               "the kinds and rules; errors are reported as file:line.\n"},
@@ -208,10 +220,14 @@ static int cmd_check(const opts *o, const cc_rules *rules)
     int input_rc = EXIT_OK;
     if (!cl)
         return EXIT_INTERNAL;
-    for (size_t i = 0; i < o->n_paths; i++)
+    cc_error err = o->db ? cc_cluster_add_db(cl, o->db) : CC_OK;
+    for (size_t i = 0; err == CC_OK && i < o->n_paths; i++)
         if (cc_cluster_add_path(cl, o->paths[i]) == CC_ERROR_INPUT)
             input_rc = EXIT_INPUT;
-    cc_error err = cc_cluster_analyze(cl);
+    if (err == CC_OK)
+        err = cc_cluster_analyze(cl);
+    if (err == CC_OK && o->db)
+        err = cc_cluster_read_history(cl, o->db, 0);
     int rc = err == CC_OK ? write_outputs(o, cl) : exit_for(err);
     if (err == CC_OK && !(o->json && !strcmp(o->json, "-")))
         cc_cluster_write_summary(cl, stdout);
@@ -221,6 +237,75 @@ static int cmd_check(const opts *o, const cc_rules *rules)
         printf("\nwrote %s%s%s\n", o->out_xlsx, o->db ? " and " : "", o->db ? o->db : "");
     cc_cluster_free(cl);
     return rc != EXIT_OK ? rc : input_rc;
+}
+
+/* Loads and analyzes the cluster stored in o->db (report, review).
+ * Returns NULL with an exit code in *rc on failure; caller frees. */
+static cc_cluster *stored_cluster(const opts *o, const cc_rules *rules, int *rc)
+{
+    cc_cluster *cl = cc_cluster_new(rules, diag_stderr, NULL);
+    cc_error err = cl ? cc_cluster_add_db(cl, o->db) : CC_ERROR_MEMORY;
+    if (err == CC_OK)
+        err = cc_cluster_analyze(cl);
+    if (err == CC_OK)
+        err = cc_cluster_read_history(cl, o->db, CC_HISTORY_LAST_RUN);
+    if (err == CC_ERROR_EMPTY)
+        fprintf(stderr, "claimcheck: %s holds no articles (run claimcheck check --db first)\n",
+                o->db);
+    *rc = exit_for(err);
+    if (err == CC_OK)
+        return cl;
+    cc_cluster_free(cl);
+    return NULL;
+}
+
+/* claimcheck report: the outputs rebuilt from the database alone. */
+static int cmd_report(const opts *o, const cc_rules *rules)
+{
+    int rc;
+    cc_cluster *cl = stored_cluster(o, rules, &rc);
+    if (!cl)
+        return rc;
+    opts out = *o;
+    out.db = NULL; /* reading only: this is not a new run */
+    rc = write_outputs(&out, cl);
+    if (!(o->json && !strcmp(o->json, "-")))
+        cc_cluster_write_summary(cl, stdout);
+    cc_cluster_free(cl);
+    return rc;
+}
+
+/* True for the statuses an editor can give a finding. */
+static bool valid_status(const char *s)
+{
+    static const char *const ok[] = {"open", "confirmed", "dismissed", "needs_reporting"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        if (strcmp(s, ok[i]) == 0)
+            return true;
+    return false;
+}
+
+/* claimcheck review: list findings, or record a verdict. */
+static int cmd_review(const opts *o, const cc_rules *rules)
+{
+    if (o->n_paths == 0) {
+        int rc;
+        cc_cluster *cl = stored_cluster(o, rules, &rc);
+        if (cl)
+            cc_cluster_write_findings(cl, stdout);
+        cc_cluster_free(cl);
+        return rc;
+    }
+    if (o->n_paths < 2 || o->n_paths > 3 || !valid_status(o->paths[1])) {
+        fprintf(stderr, "claimcheck: usage: claimcheck review --db FILE FINDING "
+                        "open|confirmed|dismissed|needs_reporting [NOTE]\n");
+        return EXIT_USAGE;
+    }
+    cc_error err = cc_review_set(o->db, o->paths[0], o->paths[1],
+                                 o->n_paths > 2 ? o->paths[2] : NULL, diag_stderr, NULL);
+    if (err == CC_OK)
+        printf("%s: %s\n", o->paths[0], o->paths[1]);
+    return err == CC_ERROR_INPUT ? EXIT_USAGE : exit_for(err);
 }
 
 /* claimcheck extract: streaming claims. */
@@ -251,10 +336,19 @@ static int cmd_test(const opts *o, const cc_rules *rules)
     return failed ? EXIT_DIFF : EXIT_OK;
 }
 
-/* Checks the argument count for a command. */
+/* report and review work on a database: --db is required. */
+static bool needs_db(const opts *o)
+{
+    bool need = !strcmp(o->cmd, "report") || !strcmp(o->cmd, "review");
+    if (need && !o->db)
+        fprintf(stderr, "claimcheck %s: --db FILE is required (see --help)\n", o->cmd);
+    return need && !o->db;
+}
+
+/* Checks the argument count for a command (check may re-run a database). */
 static bool needs_paths(const opts *o)
 {
-    bool need = !strcmp(o->cmd, "check") || !strcmp(o->cmd, "extract");
+    bool need = (!strcmp(o->cmd, "check") && !o->db) || !strcmp(o->cmd, "extract");
     if (need && o->n_paths == 0)
         fprintf(stderr, "claimcheck %s: give at least one PATH (see --help)\n", o->cmd);
     return need && o->n_paths == 0;
@@ -268,18 +362,21 @@ static int dispatch(opts *o)
             return fprintf(stderr, "claimcheck: usage: claimcheck rules check [DIR]\n"), EXIT_USAGE;
         o->rules_dir = o->n_paths > 1 ? o->paths[1] : o->rules_dir;
     } else if (strcmp(o->cmd, "check") != 0 && strcmp(o->cmd, "extract") != 0 &&
-               strcmp(o->cmd, "test") != 0) {
+               strcmp(o->cmd, "test") != 0 && strcmp(o->cmd, "report") != 0 &&
+               strcmp(o->cmd, "review") != 0) {
         return fprintf(stderr, "claimcheck: unknown command '%s'\n", o->cmd), EXIT_USAGE;
     }
-    if (needs_paths(o))
+    if (needs_paths(o) || needs_db(o))
         return EXIT_USAGE;
     cc_rules *rules = load_rules(o);
     if (!rules)
         return EXIT_RULES;
-    int rc = !strcmp(o->cmd, "rules")   ? (cc_rules_describe(rules, stdout), EXIT_OK)
-             : !strcmp(o->cmd, "check") ? cmd_check(o, rules)
-             : !strcmp(o->cmd, "test")  ? cmd_test(o, rules)
-                                        : cmd_extract(o, rules);
+    int rc = !strcmp(o->cmd, "rules")    ? (cc_rules_describe(rules, stdout), EXIT_OK)
+             : !strcmp(o->cmd, "check")  ? cmd_check(o, rules)
+             : !strcmp(o->cmd, "test")   ? cmd_test(o, rules)
+             : !strcmp(o->cmd, "report") ? cmd_report(o, rules)
+             : !strcmp(o->cmd, "review") ? cmd_review(o, rules)
+                                         : cmd_extract(o, rules);
     cc_rules_free(rules);
     return rc;
 }

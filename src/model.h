@@ -83,6 +83,7 @@ typedef struct cc_article {
     char *body;   /* valid UTF-8, LF line ends, no NUL; body_len bytes */
     size_t body_len;
     int32_t published; /* CC_NO_DAY when unknown */
+    bool from_store;   /* loaded from a database; a new copy replaces it */
     cc_pub_from published_from;
     size_t first_claim, n_claims; /* its claims in cluster order (extract) */
 } cc_article;
@@ -174,6 +175,7 @@ struct cc_cluster {
     CC_VEC(cc_finding) findings;
     struct cc_names *names; /* spelling index built by extract, read by align */
     bool has_history;       /* a previous run exists: is_new/resolved mean something */
+    char *inputs;           /* paths given to cc_cluster_add_path, newline-separated */
     CC_VEC(cc_resolved) resolved;
     bool had_input_error;
 };

@@ -218,7 +218,38 @@ static void tally(const cc_cluster *cl, size_t *verdicts, size_t *sev)
         sev[cl->findings.v[i].severity]++;
 }
 
-/* The short human summary printed by `claimcheck check`. */
+/* Lists what changed since the last run (new, then resolved findings),
+ * leaving out single-source notes. */
+static void write_changes(const cc_cluster *cl, FILE *out)
+{
+    size_t n_new = 0;
+    for (size_t i = 0; i < cl->findings.n; i++)
+        n_new += cl->findings.v[i].is_new;
+    fprintf(out, "since the last run: %zu new, %zu resolved findings\n", n_new, cl->resolved.n);
+    for (size_t i = 0; i < cl->findings.n; i++) {
+        const cc_finding *f = &cl->findings.v[i];
+        if (f->is_new && f->category != CC_F_SINGLE)
+            fprintf(out, "  new      [%s] %s\n", cc_severity_name(f->severity), f->message);
+    }
+    for (size_t i = 0; i < cl->resolved.n; i++)
+        if (cl->resolved.v[i].category && strcmp(cl->resolved.v[i].category, "single") != 0)
+            fprintf(out, "  resolved [%s] %s\n",
+                    cl->resolved.v[i].severity ? cl->resolved.v[i].severity : "?",
+                    cl->resolved.v[i].message ? cl->resolved.v[i].message : "");
+}
+
+/* One line per finding with its editor status (`claimcheck review`). */
+void cc_cluster_write_findings(const cc_cluster *cl, FILE *out)
+{
+    for (size_t i = 0; i < cl->findings.n; i++) {
+        const cc_finding *f = &cl->findings.v[i];
+        fprintf(out, "%s  %-6s %-12s %-15s %s\n", f->id, cc_severity_name(f->severity),
+                cc_category_name(f->category), f->review ? f->review : "open", f->message);
+    }
+}
+
+/* The short human summary printed by `claimcheck check`. Dismissed
+ * findings stay out of the top list; reviewed ones say so. */
 void cc_cluster_write_summary(const cc_cluster *cl, FILE *out)
 {
     size_t v[CC_V_MAX], s[CC_SEV_MAX], shown = 0;
@@ -230,14 +261,17 @@ void cc_cluster_write_summary(const cc_cluster *cl, FILE *out)
             v[CC_V_AGREE], v[CC_V_CONFLICT], v[CC_V_DISCREPANCY], v[CC_V_UPDATED], v[CC_V_SINGLE]);
     fprintf(out, "findings: %zu high, %zu medium, %zu low\n", s[CC_SEV_HIGH], s[CC_SEV_MEDIUM],
             s[CC_SEV_LOW]);
+    if (cl->has_history)
+        write_changes(cl, out);
     if (cl->findings.n)
         fputs("\ntop findings:\n", out);
     for (size_t i = 0; i < cl->findings.n && shown < 10; i++) {
         const cc_finding *f = &cl->findings.v[i];
-        if (f->category == CC_F_SINGLE)
+        if (f->category == CC_F_SINGLE || (f->review && !strcmp(f->review, "dismissed")))
             continue;
-        fprintf(out, "  [%-6s] %-12s %s\n", cc_severity_name(f->severity),
-                cc_category_name(f->category), f->message);
+        fprintf(out, "  [%-6s] %-12s %s%s%s\n", cc_severity_name(f->severity),
+                cc_category_name(f->category), f->message, f->review ? " — " : "",
+                f->review ? f->review : "");
         shown++;
     }
 }

@@ -7,6 +7,9 @@
  * parameters carry data; the SQL text is all static. */
 #include "store.h"
 
+#include "ingest.h"
+#include "timex.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,9 +164,67 @@ static const char *const schema_v1[] = {sql_v1_meta,
                                         sql_v1_version,
                                         NULL};
 
+/* ---- schema, version 2: the desk's workflow --------------------------- */
+
+/* An editor's verdict on a finding, kept across runs by the finding's
+ * stable id (no foreign key: a finding may vanish and come back). */
+static const char sql_v2_reviews[] =
+    "CREATE TABLE reviews (\n"
+    "    finding_id TEXT PRIMARY KEY,\n"
+    "    status     TEXT NOT NULL CHECK (status IN\n"
+    "                   ('open', 'confirmed', 'dismissed', 'needs_reporting')),\n"
+    "    note       TEXT,\n"
+    "    updated_at TEXT NOT NULL\n"
+    ") WITHOUT ROWID";
+
+/* What each run changed: findings that appeared or went away. */
+static const char sql_v2_changes[] =
+    "CREATE TABLE finding_changes (\n"
+    "    run        INTEGER NOT NULL REFERENCES runs(id),\n"
+    "    finding_id TEXT NOT NULL,\n"
+    "    change     TEXT NOT NULL CHECK (change IN ('new', 'resolved')),\n"
+    "    category   TEXT,\n"
+    "    severity   TEXT,\n"
+    "    message    TEXT,\n"
+    "    PRIMARY KEY (run, finding_id)\n"
+    ") WITHOUT ROWID";
+
+/* Open findings are the ones no editor has closed. */
+static const char sql_v2_open_findings[] =
+    "DROP VIEW open_findings;\n"
+    "CREATE VIEW open_findings AS\n"
+    "SELECT f.id, f.severity, f.category, g.kind, g.label, f.group_id, g.key,\n"
+    "       g.verdict, f.message, coalesce(r.status, 'open') AS status\n"
+    "FROM findings AS f LEFT JOIN groups AS g ON g.id = f.group_id\n"
+    "     LEFT JOIN reviews AS r ON r.finding_id = f.id\n"
+    "WHERE r.status IS NULL OR r.status IN ('open', 'needs_reporting')\n"
+    "ORDER BY CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1\n"
+    "         WHEN 'low' THEN 2 ELSE 3 END, f.category, f.id";
+
+static const char sql_v2_reviewed[] =
+    "CREATE VIEW reviewed_findings AS\n"
+    "SELECT f.id, f.severity, f.category, r.status, r.note, r.updated_at, f.message\n"
+    "FROM findings AS f JOIN reviews AS r ON r.finding_id = f.id\n"
+    "ORDER BY r.updated_at DESC, f.id";
+
+static const char sql_v2_latest_changes[] =
+    "CREATE VIEW latest_changes AS\n"
+    "SELECT change, severity, category, finding_id, message FROM finding_changes\n"
+    "WHERE run = (SELECT max(id) FROM runs)\n"
+    "ORDER BY change, severity, category, finding_id";
+
+/* Migration 1 -> 2. */
+static const char *const schema_v2[] = {sql_v2_reviews,
+                                        sql_v2_changes,
+                                        sql_v2_open_findings,
+                                        sql_v2_reviewed,
+                                        sql_v2_latest_changes,
+                                        "PRAGMA user_version = 2",
+                                        NULL};
+
 /* Migrations: entry i upgrades user_version i to i + 1. Append only; never
  * edit a released entry (databases already ran it). */
-static const char *const *const migrations[] = {schema_v1};
+static const char *const *const migrations[] = {schema_v1, schema_v2};
 enum { SCHEMA_VERSION = sizeof migrations / sizeof *migrations };
 
 /* ---- statements of a write ------------------------------------------- */
@@ -213,6 +274,9 @@ static const char sql_finding[] =
 static const char sql_finding_claim[] =
     "INSERT INTO finding_claims(finding_id, claim_id, position) VALUES (?, ?, ?)";
 
+static const char sql_change[] = "INSERT INTO finding_changes(run, finding_id, change, category,\n"
+                                 "    severity, message) VALUES (?, ?, ?, ?, ?, ?)";
+
 /* ---- the write context ----------------------------------------------- */
 
 /* One cc_store_write call. Borrows cl, path and inputs; owns db. */
@@ -223,6 +287,8 @@ typedef struct store {
     const char *inputs;    /* runs.inputs text */
     sqlite3_int64 started; /* Unix time the call began */
     sqlite3_int64 run;     /* runs.id of this run once inserted */
+    size_t *new_idx;       /* indices of new findings (owned) */
+    size_t n_new;
 } store;
 
 /* Reports the connection's last error as "path: message"; returns CC_ERROR_DB. */
@@ -562,6 +628,39 @@ static cc_error insert_links(const store *s, const char *sql, size_t n, links_fn
     return finish(s, st, err);
 }
 
+/* finding_changes row i: the new findings, then the resolved ones. */
+static int bind_change(sqlite3_stmt *st, const store *s, size_t i)
+{
+    binder b = {st, 0, SQLITE_OK};
+    put_int(&b, s->run);
+    if (i < s->n_new) {
+        const cc_finding *f = &s->cl->findings.v[s->new_idx[i]];
+        put_text(&b, f->id);
+        put_text(&b, "new");
+        put_text(&b, cc_category_name(f->category));
+        put_text(&b, cc_severity_name(f->severity));
+        put_text(&b, f->message);
+    } else {
+        const cc_resolved *r = &s->cl->resolved.v[i - s->n_new];
+        put_text(&b, r->id);
+        put_text(&b, "resolved");
+        put_text(&b, r->category);
+        put_text(&b, r->severity);
+        put_text(&b, r->message);
+    }
+    return b.rc;
+}
+
+/* Lists the new findings' indices in s (freed by cc_store_write). */
+static bool index_new(store *s)
+{
+    s->new_idx = malloc((s->cl->findings.n + 1) * sizeof *s->new_idx);
+    for (size_t f = 0; s->new_idx && f < s->cl->findings.n; f++)
+        if (s->cl->findings.v[f].is_new)
+            s->new_idx[s->n_new++] = f;
+    return s->new_idx != NULL;
+}
+
 /* ---- the transaction -------------------------------------------------- */
 
 /* Reads PRAGMA user_version into *v. */
@@ -624,6 +723,8 @@ static cc_error write_analysis(const store *s)
         err = exec_rows(s, sql_finding, cl->findings.n, bind_finding);
     if (err == CC_OK)
         err = insert_links(s, sql_finding_claim, cl->findings.n, finding_links);
+    if (err == CC_OK && cl->has_history)
+        err = exec_rows(s, sql_change, s->n_new + cl->resolved.n, bind_change);
     return err;
 }
 
@@ -717,6 +818,8 @@ static cc_error close_db(store *s, cc_error err)
  * allocation failure. */
 static char *run_inputs(const cc_cluster *cl)
 {
+    if (cl->inputs) /* what the command line named */
+        return cc_strdup(cl->inputs);
     cc_buf b = {0};
     const char *prev = NULL;
     for (size_t i = 0; i < cl->articles.n; i++) {
@@ -745,10 +848,254 @@ cc_error cc_store_write(const cc_cluster *cl, const char *path)
         return CC_ERROR_MEMORY;
     }
     store s = {.path = path, .cl = cl, .inputs = inputs, .started = (sqlite3_int64)time(NULL)};
-    cc_error err = open_db(&s);
+    cc_error err = index_new(&s) ? open_db(&s) : CC_ERROR_MEMORY;
     if (err == CC_OK)
         err = write_transaction(&s);
     err = close_db(&s, err);
     free(inputs);
+    free(s.new_idx);
     return err;
+}
+
+/* ---- reading a database back (incremental runs, report, review) -------- */
+
+/* Opens path read-only if it exists and holds a claimcheck schema; false
+ * (and no diagnostic) for a missing or empty file. Sets *version. */
+static bool open_existing(store *s, int *version)
+{
+    int v = 0;
+    if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK || user_version(s, &v) != CC_OK ||
+        v < 1) {
+        sqlite3_close(s->db);
+        s->db = NULL;
+        return false;
+    }
+    *version = v;
+    return true;
+}
+
+/* Copies column col as a string (NULL stays NULL); caller frees. */
+static char *column_dup(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? cc_strndup((const char *)t, (size_t)sqlite3_column_bytes(st, col)) : NULL;
+}
+
+/* Builds an article from a row of sql_load_articles. An article the
+ * cluster dated is undated again so the new cluster can date it afresh. */
+static bool article_from_row(sqlite3_stmt *st, cc_article *a)
+{
+    const char *from = (const char *)sqlite3_column_text(st, 6);
+    const char *day = (const char *)sqlite3_column_text(st, 5);
+    *a = (cc_article){0};
+    a->id = column_dup(st, 0);
+    a->path = column_dup(st, 1);
+    a->title = column_dup(st, 2);
+    a->outlet = column_dup(st, 3);
+    a->url = column_dup(st, 4);
+    a->body = column_dup(st, 7);
+    a->body_len = a->body ? strlen(a->body) : 0;
+    a->published = day && from && strcmp(from, "cluster") != 0 ? cc_day_parse_iso(day) : CC_NO_DAY;
+    a->published_from = a->published == CC_NO_DAY       ? CC_PUB_NONE
+                        : from && !strcmp(from, "text") ? CC_PUB_TEXT
+                                                        : CC_PUB_METADATA;
+    a->from_store = true;
+    return a->id && a->body;
+}
+
+/* Adds the articles stored at path to cl (see store.h). */
+cc_error cc_store_load_articles(cc_cluster *cl, const char *path)
+{
+    store s = {.path = path, .cl = cl};
+    int version;
+    if (!open_existing(&s, &version))
+        return CC_OK;
+    sqlite3_stmt *st = prepare(&s, "SELECT id, path, title, outlet, url, published,\n"
+                                   "       published_from, body FROM articles ORDER BY id");
+    cc_error err = st ? CC_OK : CC_ERROR_DB;
+    int rc = SQLITE_ROW;
+    while (err == CC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cc_article a;
+        if (!article_from_row(st, &a) || !CC_VEC_PUSH(cl->articles, a)) {
+            cc_article_clear(&a);
+            err = CC_ERROR_MEMORY;
+        }
+    }
+    if (err == CC_OK && rc != SQLITE_DONE)
+        err = fail(&s);
+    err = finish(&s, st, err);
+    return close_db(&s, err);
+}
+
+/* Orders finding pointers by id. */
+static int cmp_finding_id(const void *a, const void *b)
+{
+    return strcmp((*(cc_finding *const *)a)->id, (*(cc_finding *const *)b)->id);
+}
+
+/* Position of the finding with id in the sorted index, or CC_NONE. */
+static size_t find_id(cc_finding **by_id, size_t n, const char *id)
+{
+    cc_finding key = {.id = (char *)id}, *kp = &key;
+    cc_finding **hit = id && n ? bsearch(&kp, by_id, n, sizeof *by_id, cmp_finding_id) : NULL;
+    return hit ? (size_t)(hit - by_id) : CC_NONE;
+}
+
+/* Applies stored reviews to the matching findings. */
+static cc_error read_reviews(const store *s, cc_finding **by_id, size_t n)
+{
+    sqlite3_stmt *st = prepare(s, "SELECT finding_id, status, note FROM reviews");
+    int rc = SQLITE_ROW;
+    cc_error err = st ? CC_OK : CC_ERROR_DB;
+    while (err == CC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t i = find_id(by_id, n, (const char *)sqlite3_column_text(st, 0));
+        if (i == CC_NONE)
+            continue;
+        cc_finding *f = by_id[i];
+        free(f->review);
+        free(f->review_note);
+        f->review = column_dup(st, 1);
+        f->review_note = column_dup(st, 2);
+    }
+    if (err == CC_OK && rc != SQLITE_DONE)
+        err = fail(s);
+    return finish(s, st, err);
+}
+
+/* Records a finding of an earlier run that is gone now, from a row of
+ * (id, change, category, severity, message). */
+static bool add_resolved(cc_cluster *cl, sqlite3_stmt *st)
+{
+    cc_resolved r = {column_dup(st, 0), column_dup(st, 2), column_dup(st, 3), column_dup(st, 4)};
+    if (r.id && CC_VEC_PUSH(cl->resolved, r))
+        return true;
+    free(r.id);
+    free(r.category);
+    free(r.severity);
+    free(r.message);
+    return false;
+}
+
+/* Compares this run's findings with the stored ones (a check run) or
+ * reads the changes the last run recorded (a report run). */
+static cc_error read_changes(const store *s, cc_cluster *cl, cc_finding **by_id, size_t n,
+                             bool last_run)
+{
+    const char *sql = last_run ? "SELECT finding_id, change, category, severity, message\n"
+                                 "FROM finding_changes WHERE run = (SELECT max(id) FROM runs)\n"
+                                 "ORDER BY finding_id"
+                               : "SELECT id, 'old', category, severity, message FROM findings\n"
+                                 "ORDER BY id";
+    bool *seen = calloc(n + 1, sizeof *seen);
+    sqlite3_stmt *st = seen ? prepare(s, sql) : NULL;
+    cc_error err = st ? CC_OK : CC_ERROR_DB;
+    int rc = SQLITE_ROW;
+    while (err == CC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *change = (const char *)sqlite3_column_text(st, 1);
+        size_t i = find_id(by_id, n, (const char *)sqlite3_column_text(st, 0));
+        if (i != CC_NONE)
+            seen[i] = true;
+        if (i != CC_NONE && change && !strcmp(change, "new"))
+            by_id[i]->is_new = true;
+        if ((i == CC_NONE && !last_run) || (change && !strcmp(change, "resolved")))
+            err = add_resolved(cl, st) ? CC_OK : CC_ERROR_MEMORY;
+    }
+    if (err == CC_OK && rc != SQLITE_DONE)
+        err = fail(s);
+    for (size_t i = 0; err == CC_OK && !last_run && i < n; i++)
+        by_id[i]->is_new = !seen[i];
+    free(seen);
+    return finish(s, st, err);
+}
+
+/* Number of recorded runs, or -1 on error. */
+static int count_runs(const store *s)
+{
+    sqlite3_stmt *st;
+    if (first_row(s, "SELECT count(*) FROM runs", &st) != CC_OK)
+        return -1;
+    int n = sqlite3_column_int(st, 0);
+    return finish(s, st, CC_OK) == CC_OK ? n : -1;
+}
+
+/* Reads reviews and changes from an earlier run (see store.h). */
+cc_error cc_store_read_history(cc_cluster *cl, const char *path, bool last_run)
+{
+    store s = {.path = path, .cl = cl};
+    int version; /* schema 1 has no reviews or recorded changes yet */
+    if (!open_existing(&s, &version))
+        return CC_OK;
+    size_t n = cl->findings.n;
+    cc_finding **by_id = malloc((n + 1) * sizeof *by_id);
+    int runs = by_id ? count_runs(&s) : -1;
+    cc_error err = runs < 0 ? CC_ERROR_DB : CC_OK;
+    for (size_t i = 0; by_id && i < n; i++)
+        by_id[i] = &cl->findings.v[i];
+    if (by_id && n)
+        qsort(by_id, n, sizeof *by_id, cmp_finding_id);
+    cl->has_history = runs >= (last_run ? 2 : 1) && (version >= 2 || !last_run);
+    if (err == CC_OK && version >= 2)
+        err = read_reviews(&s, by_id, n);
+    if (err == CC_OK && cl->has_history)
+        err = read_changes(&s, cl, by_id, n, last_run);
+    free(by_id);
+    return close_db(&s, err);
+}
+
+/* Checks that finding exists in the stored analysis. */
+static cc_error known_finding(const store *s, const char *finding)
+{
+    sqlite3_stmt *st = prepare(s, "SELECT 1 FROM findings WHERE id = ?");
+    if (!st)
+        return CC_ERROR_DB;
+    sqlite3_bind_text(st, 1, finding, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    cc_error err = rc == SQLITE_ROW ? CC_OK : rc == SQLITE_DONE ? CC_ERROR_INPUT : fail(s);
+    if (err == CC_ERROR_INPUT)
+        cc_diagf(s->cl->diag, s->cl->diag_ud, "%s: no finding %s (see claimcheck review --db %s)",
+                 s->path, finding, s->path);
+    return finish(s, st, err);
+}
+
+/* Upserts the review row. */
+static cc_error put_review(const store *s, const char *finding, const char *status,
+                           const char *note)
+{
+    sqlite3_stmt *st =
+        prepare(s, "INSERT INTO reviews(finding_id, status, note, updated_at)\n"
+                   "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))\n"
+                   "ON CONFLICT(finding_id) DO UPDATE SET status = excluded.status,\n"
+                   "    note = excluded.note, updated_at = excluded.updated_at");
+    if (!st)
+        return CC_ERROR_DB;
+    binder b = {st, 0, SQLITE_OK};
+    put_text(&b, finding);
+    put_text(&b, status);
+    put_text(&b, note);
+    return finish(s, st, step_row(s, st, b.rc));
+}
+
+/* Records an editor's verdict (see store.h). */
+cc_error cc_store_review(const cc_cluster *cl, const char *path, const char *finding,
+                         const char *status, const char *note)
+{
+    store s = {.path = path, .cl = cl};
+    if (sqlite3_open_v2(path, &s.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        cc_error err = fail(&s);
+        return close_db(&s, err);
+    }
+    sqlite3_busy_timeout(s.db, BUSY_TIMEOUT_MS);
+    cc_error err = exec(&s, "BEGIN IMMEDIATE");
+    if (err == CC_OK)
+        err = migrate(&s);
+    if (err == CC_OK)
+        err = known_finding(&s, finding);
+    if (err == CC_OK)
+        err = put_review(&s, finding, status, note);
+    if (err == CC_OK)
+        err = exec(&s, "COMMIT");
+    if (err != CC_OK)
+        rollback(&s);
+    return close_db(&s, err);
 }

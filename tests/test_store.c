@@ -136,7 +136,7 @@ static void test_first_write(env *e)
     sqlite3 *db = open_db(e);
     if (!db)
         return;
-    CHECK(e, query_int(db, "PRAGMA user_version") == 1);
+    CHECK(e, query_int(db, "PRAGMA user_version") == 2);
     CHECK(e, text_is(db, "PRAGMA journal_mode", NULL, "wal"));
     CHECK(e, text_is(db, "SELECT value FROM meta WHERE key = 'created_version'", NULL, CC_VERSION));
     CHECK(e, text_is(db, "SELECT value FROM meta WHERE key = 'application'", NULL, "claimcheck"));
@@ -319,7 +319,7 @@ static void test_bad_path(env *e)
     CHECK(e, access(path, F_OK) != 0);
 }
 
-/* A database from a newer claimcheck (user_version 2) is left alone. */
+/* A database from a newer claimcheck (user_version 3) is left alone. */
 static void test_newer_schema(env *e)
 {
     char keep[128];
@@ -327,9 +327,9 @@ static void test_newer_schema(env *e)
     snprintf(e->db, sizeof e->db, "%s/newer.db", e->dir);
     sqlite3 *db = NULL;
     sqlite3_open(e->db, &db);
-    CHECK(e, sqlite3_exec(db, "PRAGMA user_version = 2", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(e, sqlite3_exec(db, "PRAGMA user_version = 3", NULL, NULL, NULL) == SQLITE_OK);
     CHECK(e, write_sample(e) == CC_ERROR_DB);
-    CHECK(e, e->d.n == 1 && strstr(e->d.last, "version 2") != NULL);
+    CHECK(e, e->d.n == 1 && strstr(e->d.last, "version 3") != NULL);
     CHECK(e, query_int(db, "SELECT count(*) FROM sqlite_schema") == 0);
     sqlite3_close(db);
     snprintf(e->db, sizeof e->db, "%s", keep);
