@@ -27,7 +27,7 @@ has() {
 
 check version 0 "$cc" --version
 has version "$tmp/out" "claimcheck 0."
-for c in check extract test rules; do
+for c in check extract test rules report review; do
   check "help $c" 0 "$cc" "$c" --help
   has "help $c" "$tmp/out" "usage: claimcheck"
 done
@@ -35,6 +35,9 @@ check no-command 2 "$cc"
 check unknown-command 2 "$cc" frobnicate
 check unknown-option 2 "$cc" check --frob x
 check missing-path 2 "$cc" check
+check report-needs-db 2 "$cc" report -o "$tmp/x.xlsx"
+check review-needs-db 2 "$cc" review
+check report-empty-db 6 "$cc" report --db "$tmp/none.db"
 check extract-needs-json 2 "$cc" extract "$src/fixtures/blinken-cairo/cluster"
 check bad-rules 4 "$cc" check --rules /nonexistent "$src/fixtures/blinken-cairo/cluster"
 check rules-check 0 "$cc" rules check "$src/claims"
