@@ -129,6 +129,9 @@ static void index_kinds(cc_extractor *ex)
     }
     if (ex->list[L_NOUN] != CC_NONE)
         ex->role[ex->list[L_NOUN]] |= ROLE_UNIT;
+    for (size_t k = 0; k < r->kinds.n; k++) /* excluded nouns are nouns too */
+        if (r->kinds.v[k].excludes != CC_NONE)
+            ex->role[r->kinds.v[k].excludes] |= ROLE_UNIT;
 }
 
 /* Creates an extractor; caller frees with cc_extractor_free. */
@@ -379,7 +382,9 @@ static bool may_start_claim(const cc_extractor *ex, size_t i)
         if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '\''))
             break;
     }
-    return cc_rules_lookup(ex->r, ex->r->starters, key, n) != NULL;
+    /* patterns may add a plural ending to a listed word ("{time_unit}s") */
+    return cc_rules_lookup(ex->r, ex->r->starters, key, n) != NULL ||
+           (n > 2 && key[n - 1] == 's' && cc_rules_lookup(ex->r, ex->r->starters, key, n - 1));
 }
 
 /* Scans the body once: at each position the master regex (claims, words,
@@ -787,6 +792,23 @@ static size_t unit_kind(const cc_extractor *ex, size_t unit_entry, cc_class cls)
     return k != CC_NONE && (ex->r->kinds.v[k].classes & (1u << cls)) ? k : CC_NONE;
 }
 
+/* True when token j is capitalised inside its sentence: part of a name
+ * ("Rite Aid"), so not a trigger word. */
+static bool in_name(const cc_extractor *ex, size_t j)
+{
+    return j > ex->sents.v[ex->toks.v[j].sent].first && tok_capital(ex, j);
+}
+
+/* True when the counted noun rules kind k out ("150 metres" is no toll). */
+static bool excluded(const cc_extractor *ex, size_t k, size_t unit_entry)
+{
+    size_t ex_list = ex->r->kinds.v[k].excludes;
+    if (ex_list == CC_NONE || unit_entry == CC_NONE)
+        return false;
+    const cc_entry *u = &ex->r->entries.v[unit_entry];
+    return u->list == ex_list || cc_rules_lookup(ex->r, ex_list, u->phrase, strlen(u->phrase));
+}
+
 /* Kind from the counted noun, then a dated event just before the claim,
  * then the nearest trigger within the kind's window, then the generic
  * kind of the class. Sets the event for dated events. */
@@ -804,7 +826,8 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
     }
     e = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, 10, 10, 0, &at);
     k = e == CC_NONE ? CC_NONE : ex->owner[r->entries.v[e].list];
-    if (k != CC_NONE && (at > ti ? at - ti : ti - at) <= (size_t)r->kinds.v[k].window)
+    if (k != CC_NONE && (at > ti ? at - ti : ti - at) <= (size_t)r->kinds.v[k].window &&
+        !excluded(ex, k, unit_entry) && !in_name(ex, at))
         return k;
     return cc_rules_generic_kind(r, cm->cls);
 }

@@ -272,6 +272,8 @@ static void kind_key(loader *ld, const char *key, const char *val)
         k->units = kind_list(ld, k->name, key, val);
     } else if (strcmp(key, "events") == 0) {
         k->events = kind_list(ld, k->name, key, val);
+    } else if (strcmp(key, "excludes") == 0) {
+        k->excludes = kind_list(ld, k->name, key, val);
     } else if (strcmp(key, "max_severity") == 0) {
         int s = strcmp(val, "high") == 0 ? 0 : strcmp(val, "medium") == 0 ? 1 : 2;
         k->max_severity = (cc_severity)s;
@@ -377,8 +379,9 @@ static void open_section(loader *ld, const char *type, const char *name)
         ok = CC_VEC_PUSH(ld->r->rules, ru);
         ld->sec = ld->r->rules.n - 1;
     } else if (strcmp(type, "kind") == 0) {
-        cc_kind k = {cc_strdup(name), cc_strdup(name), w,  0,    false,   false,   false,
-                     false,           CC_SEV_HIGH,     10, NULL, CC_NONE, CC_NONE, CC_NONE};
+        cc_kind k = {.name = cc_strdup(name), .label = cc_strdup(name), .where = w,
+                     .max_severity = CC_SEV_HIGH, .window = 10, .triggers = CC_NONE,
+                     .units = CC_NONE, .events = CC_NONE, .excludes = CC_NONE};
         ok = CC_VEC_PUSH(ld->r->kinds, k);
         ld->sec = ld->r->kinds.n - 1;
     } else if (strcmp(type, "qualifier") == 0) {
