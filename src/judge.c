@@ -15,7 +15,7 @@
 #define GAP_MEDIUM 0.02 /* ... for a medium one */
 #define EPS 1e-9
 
-/* One side of a disagreement: claims whose intervals chain together. Its
+/* One side of a disagreement: claims whose intervals share a point. Its
  * claims point into a pool shared by all sides (owned by the side set). */
 typedef struct side {
     size_t *claims;
@@ -208,8 +208,11 @@ static int cmp_ranked(const void *x, const void *y)
     return (a->ci > b->ci) - (a->ci < b->ci);
 }
 
-/* Splits the group into sides: chains of overlapping intervals. Returns
- * the number of sides; *out and *pool hold them (caller frees both). */
+/* Splits the group into sides: in order of interval start, a claim joins
+ * the current side while one value is still compatible with every claim
+ * on it (their intervals share a point); else it opens a new side. So "at
+ * least 46" cannot make 46 and "over 50" agree. Returns the number of
+ * sides; *out and *pool hold them (caller frees both). */
 static size_t make_sides(const judge_ctx *jc, side **out, size_t **pool_out)
 {
     size_t n = jc->g->n_claims, ns = 0, cap = n ? n : 1;
@@ -233,9 +236,10 @@ static size_t make_sides(const judge_ctx *jc, side **out, size_t **pool_out)
             sd[ns] = (side){pool + i, 0, rk[i].lo, rk[i].hi, a->published, a->published};
             ns++;
         }
-        side *cur = &sd[ns - 1];
+        side *cur = &sd[ns - 1]; /* lo, hi: the interval all its claims share */
         cur->claims[cur->n++] = rk[i].ci;
-        cur->hi = fmax(cur->hi, rk[i].hi);
+        cur->lo = fmax(cur->lo, rk[i].lo);
+        cur->hi = fmin(cur->hi, rk[i].hi);
         cur->first_day = a->published < cur->first_day ? a->published : cur->first_day;
         cur->last_day = a->published > cur->last_day ? a->published : cur->last_day;
     }
@@ -293,16 +297,33 @@ static cc_severity gap_severity(const side *sd, size_t ns)
     return gap >= GAP_HIGH ? CC_SEV_HIGH : gap >= GAP_MEDIUM ? CC_SEV_MEDIUM : CC_SEV_LOW;
 }
 
+/* The most precise claim of a side (narrowest interval): the one to quote. */
+static size_t sharpest(const cc_cluster *cl, const side *sd)
+{
+    size_t best = sd->claims[0];
+    double best_w = INFINITY;
+    for (size_t i = 0; i < sd->n; i++) {
+        double lo, hi;
+        interval(&cl->claims.v[sd->claims[i]], &lo, &hi);
+        if (hi - lo < best_w) {
+            best_w = hi - lo;
+            best = sd->claims[i];
+        }
+    }
+    return best;
+}
+
 /* Appends "A says “x”; B and C say “y”" over the sides. */
 static void describe_sides(cc_buf *b, const judge_ctx *jc, const side *sd, size_t ns, bool dates)
 {
     for (size_t i = 0; i < ns; i++) {
-        const cc_claim *c = &jc->cl->claims.v[sd[i].claims[0]];
+        size_t quoted = sharpest(jc->cl, &sd[i]);
+        const cc_claim *c = &jc->cl->claims.v[quoted];
         if (i)
             cc_buf_puts(b, "; ");
         size_t k = list_sources(b, jc->cl, sd[i].claims, sd[i].n);
         cc_buf_puts(b, k == 1 ? " says " : " say ");
-        quote_claim(b, jc->cl, sd[i].claims[0]);
+        quote_claim(b, jc->cl, quoted);
         if (dates && c->timex)
             cc_buf_printf(b, " (%s)", c->timex);
         if (!dates && sd[i].first_day != CC_NO_DAY && sd[i].n == 1) {
