@@ -275,12 +275,12 @@ static int cmp_key(const void *x, const void *y)
     const cc_claim *a = *(const cc_claim *const *)x, *b = *(const cc_claim *const *)y;
     int c = strcmp(a->key, b->key);
     if (!c)
-        c = cmp_opt(a->place, b->place);
+        c = cmp_opt(a->context, b->context);
     return c ? c : (a > b) - (a < b);
 }
 
 /* Creates a group from claim indices idx[0..n) (ascending) named after key
- * and place. */
+ * and context. */
 static bool add_group(cc_cluster *cl, size_t *idx, size_t n, const char *place)
 {
     cc_group g = {0};
@@ -318,36 +318,53 @@ static int cmp_index(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Splits one key's run [lo, hi) by place: claims without a place join the
- * largest placed part; different places stay apart. */
+/* The context claim ci's fact is tied to: its place and, unless the kind
+ * is a running total (whose changes over days are updates), the day its
+ * sentence gives it ("arrested Wednesday night" is not Thursday's count). */
+static bool set_context(cc_cluster *cl, size_t ci)
+{
+    cc_claim *c = &cl->claims.v[ci];
+    const cc_kind *k = c->kind < cl->rules->kinds.n ? &cl->rules->kinds.v[c->kind] : NULL;
+    bool dated = c->has_ref && c->day != CC_NO_DAY && !(k && k->running);
+    char day[11];
+    free(c->context);
+    c->context = !dated ? cc_strdup(c->place)
+                        : cc_strfmt("%s@%s", c->place ? c->place : "", cc_day_format(c->day, day));
+    return c->context || (!c->place && !dated);
+}
+
+/* Splits one key's run [lo, hi) by context (place and day): claims with
+ * none join the largest part; different contexts stay apart. */
 static bool group_run(cc_cluster *cl, size_t *idx, size_t lo, size_t hi)
 {
-    size_t nplace = lo; /* idx is sorted with absent places first */
-    while (nplace < hi && !cl->claims.v[idx[nplace]].place)
-        nplace++;
-    size_t best_lo = nplace, best_n = 0;
-    for (size_t a = nplace, b; a < hi; a = b) {
-        for (b = a + 1; b < hi && !strcmp(cl->claims.v[idx[a]].place, cl->claims.v[idx[b]].place);)
+    size_t nctx = lo; /* idx is sorted with absent contexts first */
+    while (nctx < hi && !cl->claims.v[idx[nctx]].context)
+        nctx++;
+    size_t best_lo = nctx, best_n = 0;
+    for (size_t a = nctx, b; a < hi; a = b) {
+        for (b = a + 1;
+             b < hi && !strcmp(cl->claims.v[idx[a]].context, cl->claims.v[idx[b]].context);)
             b++;
         if (b - a > best_n)
             best_lo = a, best_n = b - a;
     }
     bool ok = true;
-    for (size_t a = nplace, b; ok && a < hi; a = b) {
-        for (b = a + 1; b < hi && !strcmp(cl->claims.v[idx[a]].place, cl->claims.v[idx[b]].place);)
+    for (size_t a = nctx, b; ok && a < hi; a = b) {
+        for (b = a + 1;
+             b < hi && !strcmp(cl->claims.v[idx[a]].context, cl->claims.v[idx[b]].context);)
             b++;
-        if (a == best_lo) /* take the placeless claims along */
+        if (a == best_lo) /* take the context-free claims along */
             continue;
         qsort(idx + a, b - a, sizeof *idx, cmp_index);
-        ok = add_group(cl, idx + a, b - a, cl->claims.v[idx[a]].place);
+        ok = add_group(cl, idx + a, b - a, cl->claims.v[idx[a]].context);
     }
     if (!ok)
         return false;
-    size_t n = nplace - lo;
+    size_t n = nctx - lo;
     memmove(idx + lo + n, idx + best_lo, best_n * sizeof *idx); /* join the parts */
     qsort(idx + lo, n + best_n, sizeof *idx, cmp_index);
     return n + best_n == 0 ||
-           add_group(cl, idx + lo, n + best_n, best_n ? cl->claims.v[idx[lo + n]].place : NULL);
+           add_group(cl, idx + lo, n + best_n, best_n ? cl->claims.v[idx[lo + n]].context : NULL);
 }
 
 /* Groups all claims: sort by key and place, then sweep. */
@@ -357,6 +374,8 @@ static cc_error make_groups(cc_cluster *cl)
     const cc_claim **by_key = malloc((n ? n : 1) * sizeof(const cc_claim *));
     size_t *idx = malloc((n ? n : 1) * sizeof *idx);
     bool ok = by_key && idx;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = set_context(cl, i);
     for (size_t i = 0; ok && i < n; i++)
         by_key[i] = &cl->claims.v[i];
     if (ok)

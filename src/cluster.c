@@ -36,6 +36,7 @@ void cc_claim_clear(cc_claim *c)
     free(c->event);
     free(c->place);
     free(c->attribution);
+    free(c->context);
 }
 
 /* Frees everything the cluster owns; accepts NULL and partial clusters. */

@@ -17,9 +17,10 @@
 #define DEPTH_LIMIT 100000u
 #define NOUN_LOOKAHEAD 3
 #define TENSE_WINDOW 8
-#define EVENT_WINDOW 5  /* words before a date; after it counts 3 farther */
-#define PLACE_WINDOW 12 /* for dates: "arrived today at Cairo" */
-#define PLACE_NEAR 4    /* for numbers: "40 killed in Rafah" */
+#define EVENT_WINDOW 5    /* words before a date; after it counts 3 farther */
+#define REF_DATE_WINDOW 8 /* words between a count and the date it holds on */
+#define PLACE_WINDOW 12   /* for dates: "arrived today at Cairo" */
+#define PLACE_NEAR 4      /* for numbers: "40 killed in Rafah" */
 #define SOURCE_WINDOW 15
 #define SOURCE_MAX_WORDS 6
 #define NO_POS ((size_t)-1)
@@ -937,6 +938,8 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
     return subj ? cc_strfmt("%s/%s", k->name, subj) : cc_strfmt("%s/#%s", k->name, cm->id);
 }
 
+static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm);
+
 /* Counted noun, kind, place, source and date for the claim at token ti.
  * Sets *has_noun when a counted noun was found. */
 static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm, bool *has_noun)
@@ -965,17 +968,54 @@ static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm, boo
     cm->attribution = find_source(ex, c->tok);
     if (cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME)
         cm->when.tense = find_tense(ex, c->tok);
+    else
+        find_ref_date(ex, c->tok, cm);
     return true;
 }
 
-/* Resolves a date or time claim against the article's publication day. */
+/* Resolves a date or time claim against the article's publication day;
+ * for another claim, the day its sentence gives it. */
 static bool resolve_date(cc_claim *cm, int32_t published)
 {
-    if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME)
+    if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME) {
+        char *t = cm->has_ref ? cc_when_resolve(&cm->when, published, &cm->day) : NULL;
+        free(t);
         return true;
+    }
     free(cm->timex);
     cm->timex = cc_when_resolve(&cm->when, published, &cm->day);
     return cm->timex != NULL;
+}
+
+/* For a count, amount, sum or share: the day-precise date next to it in
+ * its sentence ("46 were arrested Wednesday night"), kept in when /
+ * has_ref. Farther dates tend to date something else ("his sixth visit
+ * since the war began on October 7"). */
+static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
+{
+    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
+    if (cm->cls != CC_CLASS_COUNT && cm->cls != CC_CLASS_AMOUNT && cm->cls != CC_CLASS_MONEY &&
+        cm->cls != CC_CLASS_PERCENT)
+        return;
+    for (size_t d = 1; d <= REF_DATE_WINDOW; d++) {
+        size_t js[2] = {ti >= s->first + d ? ti - d : NO_POS, ti + d < s->last ? ti + d : NO_POS};
+        for (int k = 0; k < 2; k++) {
+            size_t j = js[k];
+            const cand *c = j == NO_POS || ex->toks.v[j].cand == NO_POS
+                                ? NULL
+                                : &ex->cands.v[ex->toks.v[j].cand];
+            cc_claim tmp = {0};
+            if (!c || ex->r->rules.v[c->rule].cls != CC_CLASS_DATE || !set_when(ex, c, &tmp))
+                continue;
+            free(tmp.timex);
+            if (!tmp.when.has_rel && tmp.when.weekday < 0 && !tmp.when.mday)
+                continue; /* "last year" dates no single day */
+            cm->when = tmp.when;
+            cm->when.tense = find_tense(ex, j);
+            cm->has_ref = true;
+            return;
+        }
+    }
 }
 
 /* Builds the claim for candidate ci and appends it to the cluster. */

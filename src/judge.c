@@ -349,12 +349,19 @@ static cc_error judge_apart(judge_ctx *jc, side *sd, size_t ns)
         cc_buf_puts(&b, ". Use the latest.");
         return add_finding(jc, CC_F_UPDATED, CC_SEV_LOW, &b);
     }
+    /* Events recur (arrests on Monday and on Tuesday): differing dates are
+     * worth a look, not a contradiction. */
     bool dates = jc->cl->claims.v[jc->g->claims[0]].cls == CC_CLASS_DATE;
-    jc->cl->groups.v[jc->gi].verdict = vague ? CC_V_DISCREPANCY : CC_V_CONFLICT;
+    bool soft = vague || dates;
+    jc->cl->groups.v[jc->gi].verdict = soft ? CC_V_DISCREPANCY : CC_V_CONFLICT;
     describe_sides(&b, jc, sd, ns, dates);
-    cc_buf_puts(&b, vague ? " (a vague and a precise figure that do not match)." : ".");
-    cc_severity sev = vague || dates ? CC_SEV_MEDIUM : conflict_severity(jc->cl, sd, ns);
-    return add_finding(jc, vague ? CC_F_DISCREPANCY : CC_F_CONFLICT, sev, &b);
+    cc_buf_puts(&b, vague   ? " (a vague and a precise figure that do not match)."
+                    : dates ? " (one event, or two?)."
+                            : ".");
+    cc_severity sev = dates   ? CC_SEV_LOW
+                      : vague ? CC_SEV_MEDIUM
+                              : conflict_severity(jc->cl, sd, ns);
+    return add_finding(jc, soft ? CC_F_DISCREPANCY : CC_F_CONFLICT, sev, &b);
 }
 
 /* name_variant: one name spelt differently across reports. Each claim's

@@ -121,7 +121,10 @@ typedef struct cc_claim {
     bool scope_all;    /* "all hostages": a scope claim without a number */
     char *timex;       /* TIMEX3 value for temporal classes; may be NULL */
     int32_t day;       /* resolved calendar day for dates; CC_NO_DAY */
-    cc_when when;      /* date classes: what the text said */
+    cc_when when;      /* date classes: what the text said; others: the
+                        * date their sentence gives them (when has_ref) */
+    bool has_ref;      /* a non-date claim dated by its sentence; day holds it */
+    char *context;     /* align: place and day a fact is tied to; may be NULL */
     char *event;       /* dated event lemma ("arrive"); may be NULL */
     char *place;       /* canonical place from the sentence; may be NULL */
     char *attribution; /* who says it; may be NULL */

@@ -175,9 +175,12 @@ static void golden_claim(const cc_cluster *cl, size_t ci, FILE *out)
     golden_num(out, c->has_lo, c->lo);
     fputc(',', out);
     golden_num(out, c->has_hi, c->hi);
-    fprintf(out, "] %s%s unit=%s timex=%s place=%s source=%s\n", cc_qualifier_name(c->qual),
+    char day[11];
+    fprintf(out, "] %s%s unit=%s timex=%s place=%s source=%s%s%s\n", cc_qualifier_name(c->qual),
             c->scope_all ? " scope=all" : "", c->unit ? c->unit : "-", c->timex ? c->timex : "-",
-            c->place ? c->place : "-", c->attribution ? c->attribution : "-");
+            c->place ? c->place : "-", c->attribution ? c->attribution : "-",
+            c->has_ref && c->day != CC_NO_DAY ? " day=" : "",
+            c->has_ref ? cc_day_format(c->day, day) : "");
 }
 
 /* Writes the reviewable golden form used by fixtures: one line per
