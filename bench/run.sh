@@ -40,12 +40,6 @@ done
 read -r t m < <(best "$bin" check "$tmp/syn10000.ndjson" -o "$tmp/big.xlsx")
 echo "check synthetic cluster of 10000 articles with workbook: $t s, peak $((m / 1024)) MB"
 
-# High-severity findings on the unchanged ECB+ clusters (to be read by hand;
-# issue 5's benchmark turns this into a false-alarm rate).
-high=0 clusters=0
-for d in "$corpus"/*/; do
-  clusters=$((clusters + 1))
-  n=$("$bin" check "$d" 2>/dev/null | grep -c '^\s*\[high' || true)
-  high=$((high + n))
-done
-echo "ECB+: $high high-severity findings in the top-10 lists of $clusters clusters"
+# Conflict recall and the high findings on unchanged clusters (read by hand
+# in bench/false_alarms.md).
+python3 bench/conflicts.py "$bin" "$corpus" "$tmp" | head -2

@@ -278,13 +278,28 @@ static bool article_on_two_sides(const cc_cluster *cl, const side *sd, size_t ns
     return false;
 }
 
-/* Severity of a conflict: high only for two sides from different reports
- * that are far apart; three or more figures suggest mixed facts. */
+/* Number of distinct articles on a side. */
+static size_t side_sources(const cc_cluster *cl, const side *sd)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sd->n; i++)
+        n += !seen_article(cl, sd->claims, i);
+    return n;
+}
+
+/* Severity of a conflict, from the gap and the sources behind each side:
+ * far apart (>= 10 %) is high; a smaller gap (>= 2 %) is medium, or high
+ * when at least two outlets stand on each side (a real split, not one
+ * outlet's slip). Three or more figures, or a report on two sides, mean
+ * the group mixes facts: at most medium, or low. */
 static cc_severity conflict_severity(const cc_cluster *cl, const side *sd, size_t ns)
 {
     if (article_on_two_sides(cl, sd, ns))
         return CC_SEV_LOW;
     cc_severity s = gap_severity(sd, ns);
+    if (ns == 2 && s == CC_SEV_MEDIUM && side_sources(cl, &sd[0]) >= 2 &&
+        side_sources(cl, &sd[1]) >= 2)
+        s = CC_SEV_HIGH;
     return ns > 2 && s == CC_SEV_HIGH ? CC_SEV_MEDIUM : s;
 }
 
