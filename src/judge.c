@@ -328,9 +328,27 @@ static size_t sharpest(const cc_cluster *cl, const side *sd)
     return best;
 }
 
-/* Appends "A says “x”; B and C say “y”" over the sides. */
-static void describe_sides(cc_buf *b, const judge_ctx *jc, const side *sd, size_t ns, bool dates)
+/* The day every claim of the group is tied to by its sentence, or
+ * CC_NO_DAY when they are not all tied to one day. */
+static int32_t shared_day(const judge_ctx *jc)
 {
+    int32_t day = CC_NO_DAY;
+    for (size_t i = 0; i < jc->g->n_claims; i++) {
+        const cc_claim *c = &jc->cl->claims.v[jc->g->claims[i]];
+        if (!c->has_ref || c->day == CC_NO_DAY || (day != CC_NO_DAY && c->day != day))
+            return CC_NO_DAY;
+        day = c->day;
+    }
+    return day;
+}
+
+/* Appends "A says “x”; B and C say “y”" over the sides: dates with their
+ * resolved value, an update with each side's publication day, a conflict
+ * with the day all its claims speak of ("(all on 2024-05-07)"). */
+static void describe_sides(cc_buf *b, const judge_ctx *jc, const side *sd, size_t ns, bool dates,
+                           bool update)
+{
+    char day[11];
     for (size_t i = 0; i < ns; i++) {
         size_t quoted = sharpest(jc->cl, &sd[i]);
         const cc_claim *c = &jc->cl->claims.v[quoted];
@@ -341,11 +359,12 @@ static void describe_sides(cc_buf *b, const judge_ctx *jc, const side *sd, size_
         quote_claim(b, jc->cl, quoted);
         if (dates && c->timex)
             cc_buf_printf(b, " (%s)", c->timex);
-        if (!dates && sd[i].first_day != CC_NO_DAY && sd[i].n == 1) {
-            char day[11];
-            cc_buf_printf(b, " on %s", cc_day_format(sd[i].first_day, day));
-        }
+        if (update && sd[i].first_day != CC_NO_DAY)
+            cc_buf_printf(b, " (published %s)", cc_day_format(sd[i].last_day, day));
     }
+    int32_t shared = dates ? CC_NO_DAY : shared_day(jc);
+    if (shared != CC_NO_DAY)
+        cc_buf_printf(b, " (all about %s)", cc_day_format(shared, day));
 }
 
 /* conflict or updated: some intervals do not overlap. */
@@ -360,7 +379,7 @@ static cc_error judge_apart(judge_ctx *jc, side *sd, size_t ns)
     if (update) {
         jc->cl->groups.v[jc->gi].verdict = CC_V_UPDATED;
         cc_buf_puts(&b, "the figure was updated: ");
-        describe_sides(&b, jc, sd, ns, false);
+        describe_sides(&b, jc, sd, ns, false, true);
         cc_buf_puts(&b, ". Use the latest.");
         return add_finding(jc, CC_F_UPDATED, CC_SEV_LOW, &b);
     }
@@ -369,7 +388,7 @@ static cc_error judge_apart(judge_ctx *jc, side *sd, size_t ns)
     bool dates = jc->cl->claims.v[jc->g->claims[0]].cls == CC_CLASS_DATE;
     bool soft = vague || dates;
     jc->cl->groups.v[jc->gi].verdict = soft ? CC_V_DISCREPANCY : CC_V_CONFLICT;
-    describe_sides(&b, jc, sd, ns, dates);
+    describe_sides(&b, jc, sd, ns, dates, false);
     cc_buf_puts(&b, vague   ? " (a vague and a precise figure that do not match)."
                     : dates ? " (one event, or two?)."
                             : ".");
