@@ -1,13 +1,21 @@
 /* report.c: stage 7, the editors' Excel workbook (see report.h).
  *
- * Sheets, in order: Summary, Findings, Claims, Sources. The workbook is
+ * Sheets, in order: Summary (with a findings-by-category chart), Findings,
+ * Matrix (facts x sources: who says what), Claims, Sources. The workbook is
  * written in libxlsxwriter's constant_memory mode so that a 100,000-claim
  * cluster stays in bounded memory: each sheet is written strictly top to
  * bottom, one row at a time. Everything that needs look-ahead (the finding
- * order, per-article counts, the number of value columns) is computed first
- * into small index arrays. In 1.1.4 rich strings, hyperlinks, data
- * validation, autofilters and frozen panes all work in that mode; merged
- * cells and tables do not and are not used.
+ * order, per-article counts, the number of value columns, the Matrix rows
+ * and columns) is computed first into small index arrays. In 1.1.4 rich
+ * strings, hyperlinks, data validation, conditional formats, charts,
+ * autofilters and frozen panes all work in that mode; merged cells and
+ * tables do not and are not used.
+ *
+ * Speed: libxlsxwriter 1.1.4 writes every rich string through a temporary
+ * file of its own (open, write, read back, close: about 40 us each), in any
+ * mode. Only the first HIGHLIGHT_MAX sentences of the workbook (Findings
+ * first, then Claims) are rich strings with the claim in red; later ones are
+ * plain text, and the Summary says so. See docs/benchmarks.md.
  *
  * Safety: every text cell goes through cell_text() (and put_sentence() for
  * rich strings), which makes the text valid, XML-safe UTF-8 and cuts it to
@@ -34,21 +42,26 @@
 
 #include "util.h"
 
-#define CELL_MAX 32767u  /* Excel's characters (UTF-16 units) per cell */
-#define ROW_MAX 1048576u /* Excel's rows per sheet, header included */
-#define URL_MAX 2079u    /* Excel's hyperlink length */
-#define SLOTS_MAX 4u     /* competing values shown per finding */
-#define VALUES_MAX 6u    /* distinct claim texts listed per value cell */
-#define TOP_MAX 10u      /* findings listed on the Summary */
-#define TEMP_TRIES 100u  /* temp names tried before giving up */
-#define COLS_MAX 24u     /* columns of the widest sheet (Findings: 19) */
-#define LINE_PT 15.0     /* row height per wrapped line, in points */
-#define LINES_MAX 27u    /* 27 lines of 15 pt: Excel's 409 pt row limit */
+#define CELL_MAX 32767u         /* Excel's characters (UTF-16 units) per cell */
+#define ROW_MAX 1048576u        /* Excel's rows per sheet, header included */
+#define URL_MAX 2079u           /* Excel's hyperlink length */
+#define SLOTS_MAX 4u            /* competing values shown per finding */
+#define VALUES_MAX 6u           /* distinct claim texts listed per value cell */
+#define TOP_MAX 10u             /* findings listed on the Summary */
+#define RESOLVED_MAX 1000u      /* resolved findings listed on the Summary */
+#define HIGHLIGHT_MAX 10000u    /* sentences written as rich strings (see top) */
+#define MATRIX_SOURCES_MAX 250u /* source columns on the Matrix */
+#define MATRIX_HEAD 2u          /* Matrix rows above its header: the notes */
+#define TEMP_TRIES 100u         /* temp names tried before giving up */
+#define COLS_MAX 24u            /* columns of the widest sheet (Findings: 19) */
+#define LINE_PT 15.0            /* row height per wrapped line, in points */
+#define LINES_MAX 27u           /* 27 lines of 15 pt: Excel's 409 pt row limit */
 /* The limit for a rich string's text: libxlsxwriter counts its XML tags too
  * (about 260 characters for 3 fragments). */
 #define RICH_MAX (CELL_MAX - 512u)
 #define CREATED ((time_t)1704067200) /* 2024-01-01T00:00:00Z: identical bytes */
 #define STATUS_OPEN "Open"
+#define NEW_MARK "new"
 #define ELLIPSIS "\xE2\x80\xA6"
 #define REPLACEMENT "\xEF\xBF\xBD"
 
@@ -79,28 +92,76 @@ typedef struct span {
     size_t ss, cs, ce, se;
 } span;
 
+/* A resolved finding's sort key: severity rank, category, id, position. */
+typedef struct rkey {
+    unsigned sev;
+    const char *cat, *id; /* borrowed from the cluster */
+    size_t idx;
+} rkey;
+
+/* A Matrix row's sort key: verdict rank, group key, then position. */
+typedef struct mkey {
+    unsigned rank;
+    const char *key; /* borrowed from the cluster */
+    size_t idx;
+} mkey;
+
+/* A source's Matrix ranking: how many shown facts it reports. */
+typedef struct srank {
+    size_t facts, idx;
+} srank;
+
+/* Distinct claim texts being composed into one cell, "; " apart: at most
+ * VALUES_MAX, then "+N more". */
+typedef struct values {
+    cc_buf *out;            /* borrowed: the cell's text */
+    piece seen[VALUES_MAX]; /* the texts in it, borrowed from article bodies */
+    size_t n, more;         /* texts in it, texts left out */
+} values;
+
+/* The Matrix cell of one source column in the row being written. */
+typedef struct mcell {
+    cc_buf text;  /* owned; v.out points here */
+    values v;     /* what text holds */
+    size_t stamp; /* row stamp when it was last started */
+} mcell;
+
 /* One report run. Owns everything below except cl and what wb owns; freed by
  * report_free, the single cleanup path. */
 typedef struct report {
-    const cc_cluster *cl;                                 /* borrowed */
-    lxw_workbook *wb;                                     /* owned until workbook_close */
-    lxw_worksheet *summary, *findings, *claims, *sources; /* owned by wb */
-    lxw_format *title, *section, *head, *head_num, *cell, *num, *wrap, *mark, *link;
-    lxw_format *sev[CC_SEV_MAX]; /* formats: owned by wb */
-    double width[COLS_MAX];      /* column widths of the sheet being written */
-    size_t lines;                /* wrapped lines of the tallest cell in the row */
-    fkey *order;                 /* findings, most severe first; owned */
-    size_t *art_claims;          /* claims per article; owned */
-    size_t *art_findings;        /* findings citing each article; owned */
-    size_t *seen;                /* per-article stamps for distinct counts; owned */
-    size_t stamp;                /* last stamp handed out */
-    size_t slots;                /* Value/Source/Sentence column groups (1..4) */
-    char *tmp;                   /* temp output file; owned */
-    char *dir;                   /* output directory, libxlsxwriter's tmpdir; owned */
-    cc_buf text;                 /* cleaned text of the cell being written; owned */
-    cc_buf join;                 /* text being composed for a cell; owned */
-    cc_buf frag[3];              /* sentence before / claim / after; owned */
-    lxw_error err;               /* first error; sticky */
+    const cc_cluster *cl;                                          /* borrowed */
+    lxw_workbook *wb;                                              /* owned until workbook_close */
+    lxw_worksheet *summary, *findings, *matrix, *claims, *sources; /* owned by wb */
+    lxw_format *title, *section, *head, *head_num, *cell, *num, *wrap, *mark, *link, *note;
+    lxw_format *bold, *grey, *fact;
+    lxw_format *sev[CC_SEV_MAX];   /* formats: owned by wb */
+    lxw_format *verdict[CC_V_MAX]; /* Matrix cells by group verdict; owned by wb */
+    double width[COLS_MAX];        /* column widths of the sheet being written */
+    double width_rest;             /* width of the columns from COLS_MAX on */
+    size_t lines;                  /* wrapped lines of the tallest cell in the row */
+    fkey *order;                   /* findings, most severe first; owned */
+    size_t *art_claims;            /* claims per article; owned */
+    size_t *art_findings;          /* findings citing each article; owned */
+    size_t *seen;                  /* per-article stamps for distinct counts; owned */
+    size_t stamp;                  /* last stamp handed out */
+    size_t slots;                  /* Value/Source/Sentence column groups (1..4) */
+    size_t finding_sentences;      /* sentence cells on the Findings sheet */
+    size_t highlights;             /* rich-string sentences still allowed */
+    rkey *resolved;                /* cl->resolved, most severe first; owned */
+    mkey *mrows;                   /* groups on the Matrix, in row order; owned */
+    size_t n_mrows, left_out;      /* Matrix rows; groups left out of it */
+    size_t *mcol;                  /* per article: its Matrix source column or CC_NONE; owned */
+    size_t *msrc;                  /* articles of the source columns, in order; owned */
+    size_t n_msrc;                 /* source columns */
+    mcell *mcells;                 /* one per source column; owned */
+    size_t *touched;               /* source columns filled in the current row; owned */
+    size_t n_touched;              /* how many */
+    char *tmp;                     /* temp output file; owned */
+    char *dir;                     /* output directory, libxlsxwriter's tmpdir; owned */
+    cc_buf text;                   /* cleaned text of the cell being written; owned */
+    cc_buf join;                   /* text being composed for a cell; owned */
+    cc_buf frag[3];                /* sentence before / claim / after; owned */
+    lxw_error err;                 /* first error; sticky */
 } report;
 
 /* The Claims and Sources sheets' columns, in order. */
@@ -357,22 +418,34 @@ static const char *cell_text(report *r, const char *s, size_t n)
 /* ---- row heights ----------------------------------------------------------- */
 
 /* True for the formats that wrap text (their rows grow to fit). */
-static bool is_wrapped(const report *r, const lxw_format *fmt)
+static bool is_wrapped(const lxw_format *fmt)
 {
-    return fmt && (fmt == r->wrap || fmt == r->mark || fmt == r->link);
+    return fmt && fmt->text_wrap;
+}
+
+/* Wrapped lines that a paragraph of units characters takes in column col.
+ * LibreOffice does not size rows to wrapped text on import, so rows get an
+ * estimate: about 1.2 characters per width unit (Calibri 11), less 3 per
+ * line lost to word wrap once the text wraps. */
+static size_t paragraph_lines(const report *r, lxw_col_t col, size_t units)
+{
+    double width = col < COLS_MAX ? r->width[col] : r->width_rest;
+    width = width > 0 ? width : 8.43;
+    size_t fit = (size_t)(width * 1.2), per_line = fit > 6 ? fit - 3 : 3;
+    return units <= fit ? 1 : (units + per_line - 1) / per_line;
+}
+
+/* Raises the current row's line count to lines. */
+static void note_height(report *r, size_t lines)
+{
+    r->lines = lines > r->lines ? lines : r->lines;
 }
 
 /* Records that column col of the current row holds units characters in
- * newlines + 1 paragraphs. LibreOffice does not size rows to wrapped text on
- * import, so end_row stores an estimate: about 1.2 characters per width unit
- * (Calibri 11), less 3 per line lost to word wrap once the text wraps. */
+ * newlines + 1 paragraphs (counted as one long paragraph and the breaks). */
 static void note_lines(report *r, lxw_col_t col, size_t units, size_t newlines)
 {
-    double width = col < COLS_MAX && r->width[col] > 0 ? r->width[col] : 8.43;
-    size_t fit = (size_t)(width * 1.2), per_line = fit > 6 ? fit - 3 : 3;
-    size_t lines = units <= fit ? 1 : (units + per_line - 1) / per_line;
-    lines += newlines;
-    r->lines = lines > r->lines ? lines : r->lines;
+    note_height(r, paragraph_lines(r, col, units) + newlines);
 }
 
 /* Line breaks in s[0:n). */
@@ -384,10 +457,18 @@ static size_t count_newlines(const char *s, size_t n)
     return newlines;
 }
 
-/* note_lines for valid UTF-8 s[0:n). */
+/* Records the lines of valid UTF-8 s[0:n) in column col, one paragraph at a
+ * time (a short label over a long key wraps less than their sum). */
 static void note_text(report *r, lxw_col_t col, const char *s, size_t n)
 {
-    note_lines(r, col, utf8_units(s, n, false), count_newlines(s, n));
+    size_t lines = 0;
+    for (size_t i = 0; i <= n;) {
+        const char *nl = memchr(s + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - s) : n;
+        lines += paragraph_lines(r, col, utf8_units(s + i, end - i, false));
+        i = end + 1;
+    }
+    note_height(r, lines);
 }
 
 /* Finishes a row: gives it the height of its tallest wrapped cell. In
@@ -400,12 +481,20 @@ static void end_row(report *r, lxw_worksheet *ws, lxw_row_t row)
     r->lines = 1;
 }
 
+/* Sets the width of columns first..last and remembers it for note_lines. */
+static void set_widths(report *r, lxw_worksheet *ws, lxw_col_t first, lxw_col_t last, double width)
+{
+    for (lxw_col_t c = first; c <= last && c < COLS_MAX; c++)
+        r->width[c] = width;
+    if (last >= COLS_MAX)
+        r->width_rest = width;
+    check(r, worksheet_set_column(ws, first, last, width, NULL));
+}
+
 /* Sets the width of column col and remembers it for note_lines. */
 static void set_width(report *r, lxw_worksheet *ws, lxw_col_t col, double width)
 {
-    if (col < COLS_MAX)
-        r->width[col] = width;
-    check(r, worksheet_set_column(ws, col, col, width, NULL));
+    set_widths(r, ws, col, col, width);
 }
 
 /* ---- cell writers -------------------------------------------------------- */
@@ -419,7 +508,7 @@ static void put_text(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
     const char *t = cell_text(r, s, n);
     if (!t)
         return;
-    if (is_wrapped(r, fmt))
+    if (is_wrapped(fmt))
         note_text(r, col, t, r->text.len);
     check(r, worksheet_write_string(ws, row, col, t, fmt));
 }
@@ -562,23 +651,51 @@ static bool frag_build(report *r, const char *body, span sp)
     return true;
 }
 
+/* Takes one sentence from the highlight budget; true while it lasts. */
+static bool take_highlight(report *r)
+{
+    if (r->highlights == 0)
+        return false;
+    r->highlights--;
+    return true;
+}
+
+/* Writes the fitted fragments in r->frag as one plain string cell. They are
+ * clean already: going through cell_text again would escape "_x005F_". */
+static void put_plain_sentence(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col)
+{
+    buf_reset(&r->join);
+    for (size_t i = 0; i < 3; i++)
+        if (r->frag[i].len)
+            cc_buf_add(&r->join, r->frag[i].p, r->frag[i].len);
+    if (r->join.oom)
+        check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    else if (r->join.len)
+        check(r, worksheet_write_string(ws, row, col, r->join.p, r->wrap));
+}
+
 /* Writes the sentence body[ss:se) with the claim body[cs:ce) in bold red as
- * an inert rich string. libxlsxwriter rejects empty fragments and one-
- * fragment rich strings, so a lone fragment becomes a plain string cell. */
+ * an inert rich string, or as plain text when rich is false (the highlight
+ * budget is spent). libxlsxwriter rejects empty fragments and one-fragment
+ * rich strings, so a lone fragment becomes a plain string cell. */
 static void put_sentence(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
-                         const char *body, span sp)
+                         const char *body, span sp, bool rich)
 {
     if (r->err || !body || !frag_build(r, body, sp))
         return;
-    lxw_rich_string_tuple t[3];
-    lxw_rich_string_tuple *list[4];
-    size_t n = 0;
     size_t units = 0, newlines = 0;
     for (size_t i = 0; i < 3; i++) {
         units += utf8_units(r->frag[i].p, r->frag[i].len, false);
         newlines += count_newlines(r->frag[i].p, r->frag[i].len);
     }
     note_lines(r, col, units, newlines);
+    if (!rich) {
+        put_plain_sentence(r, ws, row, col);
+        return;
+    }
+    lxw_rich_string_tuple t[3];
+    lxw_rich_string_tuple *list[4];
+    size_t n = 0;
     for (size_t i = 0; i < 3; i++) {
         if (r->frag[i].len == 0)
             continue;
@@ -595,6 +712,39 @@ static void put_sentence(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t 
 }
 
 /* ---- workbook set-up ----------------------------------------------------- */
+
+/* Fill and font colours of the Matrix cells by group verdict (0 = none):
+ * agree green, conflict red, discrepancy orange, updated yellow. */
+static const lxw_color_t verdict_bg[CC_V_MAX] = {0, 0xC6EFCE, 0xFFC7CE, 0xF8CBAD, 0xFFEB9C, 0};
+static const lxw_color_t verdict_fg[CC_V_MAX] = {0, 0x006100, 0x9C0006, 0x843C0C, 0x7F6000, 0};
+
+/* Gives a Matrix format a thin border: white between coloured tiles, light
+ * grey around uncoloured cells. */
+static void tile_border(lxw_format *f, bool filled)
+{
+    format_set_border(f, LXW_BORDER_THIN);
+    format_set_border_color(f, filled ? 0xFFFFFF : 0xD9D9D9);
+}
+
+/* Styles the note, bold, Matrix and verdict formats (see style_formats). */
+static void style_more(report *r)
+{
+    format_set_italic(r->note);
+    format_set_font_color(r->note, 0x595959);
+    format_set_bold(r->bold);
+    format_set_bg_color(r->grey, 0xD9D9D9);
+    tile_border(r->grey, true);
+    format_set_text_wrap(r->fact);
+    tile_border(r->fact, false);
+    for (size_t v = 0; v < CC_V_MAX; v++) {
+        format_set_text_wrap(r->verdict[v]);
+        tile_border(r->verdict[v], verdict_bg[v] != 0);
+        if (verdict_bg[v] == 0)
+            continue;
+        format_set_bg_color(r->verdict[v], verdict_bg[v]);
+        format_set_font_color(r->verdict[v], verdict_fg[v]);
+    }
+}
 
 /* Styles the formats made by add_formats. Severity fills follow Excel's
  * Bad / Neutral styles and a light grey for low. */
@@ -627,6 +777,7 @@ static void style_formats(report *r)
         format_set_font_color(r->sev[i], fg[i]);
         format_set_bold(r->sev[i]);
     }
+    style_more(r);
 }
 
 /* Creates every format (all top-aligned) before styling any, so one failed
@@ -642,16 +793,22 @@ static void add_formats(report *r)
                           &r->wrap,
                           &r->mark,
                           &r->link,
+                          &r->note,
+                          &r->bold,
+                          &r->grey,
+                          &r->fact,
                           &r->sev[CC_SEV_HIGH],
                           &r->sev[CC_SEV_MEDIUM],
                           &r->sev[CC_SEV_LOW]};
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
-        *all[i] = workbook_add_format(r->wb);
-        if (!*all[i]) {
+    size_t n = sizeof all / sizeof *all;
+    for (size_t i = 0; i < n + CC_V_MAX; i++) {
+        lxw_format **f = i < n ? all[i] : &r->verdict[i - n];
+        *f = workbook_add_format(r->wb);
+        if (!*f) {
             check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
             return;
         }
-        format_set_align(*all[i], LXW_ALIGN_VERTICAL_TOP);
+        format_set_align(*f, LXW_ALIGN_VERTICAL_TOP);
     }
     style_formats(r);
 }
@@ -674,14 +831,19 @@ static lxw_worksheet *add_sheet(report *r, const char *name)
     return ws;
 }
 
-/* Landscape, one page wide, header row repeated, sheet name and page number
- * in the footer. */
-static void print_setup(report *r, lxw_worksheet *ws, bool repeat_head)
+/* Landscape, narrow margins, sheet name and page number in the footer. */
+static void print_base(report *r, lxw_worksheet *ws)
 {
     worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0);
     worksheet_set_margins(ws, 0.4, 0.4, 0.5, 0.5);
     check(r, worksheet_set_footer(ws, "&L&A&RPage &P of &N"));
+}
+
+/* print_base, one page wide, and the header row repeated when asked. */
+static void print_setup(report *r, lxw_worksheet *ws, bool repeat_head)
+{
+    print_base(r, ws);
+    worksheet_fit_to_pages(ws, 1, 0);
     if (repeat_head)
         check(r, worksheet_repeat_rows(ws, 0, 0));
 }
@@ -695,6 +857,7 @@ static void table_setup(report *r, lxw_worksheet *ws, const column *cols, size_t
         set_width(r, ws, (lxw_col_t)i, cols[i].width);
         put_str(r, ws, 0, (lxw_col_t)i, cols[i].head, cols[i].num ? r->head_num : r->head);
     }
+    end_row(r, ws, 0);
     worksheet_freeze_panes(ws, 1, 0);
     check(r, worksheet_autofilter(ws, 0, 0, (lxw_row_t)nrows, (lxw_col_t)(ncols - 1)));
     print_setup(r, ws, true);
@@ -740,29 +903,48 @@ static const char *finding_attribution(const cc_cluster *cl, const cc_finding *f
     return NULL;
 }
 
+/* Starts an empty value list writing into out. */
+static void values_start(values *v, cc_buf *out)
+{
+    v->out = out;
+    v->n = v->more = 0;
+    buf_reset(out);
+}
+
+/* Adds text p to the list unless it is empty or already there. */
+static void values_add(values *v, piece p)
+{
+    if (p.n == 0 || piece_in(v->seen, v->n, p))
+        return;
+    if (v->n == VALUES_MAX) {
+        v->more++;
+        return;
+    }
+    if (v->n)
+        cc_buf_puts(v->out, "; ");
+    cc_buf_add(v->out, p.s, p.n);
+    v->seen[v->n++] = p;
+}
+
+/* Ends the list: says how many texts were left out. */
+static void values_end(values *v)
+{
+    if (v->more)
+        cc_buf_printf(v->out, "; +%zu more", v->more);
+}
+
 /* Composes in r->join the distinct non-empty texts of f's claims from
- * article art, "; " apart: at most VALUES_MAX, then "+N more". */
+ * article art (see values). */
 static void slot_values(report *r, const cc_finding *f, size_t art)
 {
-    piece seen[VALUES_MAX];
-    size_t n = 0, more = 0;
-    buf_reset(&r->join);
+    values v;
+    values_start(&v, &r->join);
     for (size_t i = 0; i < f->n_claims; i++) {
         const cc_claim *c = claim_at(r->cl, f->claims[i]);
-        piece p = c && c->article == art ? claim_piece(r->cl, c) : (piece){"", 0};
-        if (p.n == 0 || piece_in(seen, n, p))
-            continue;
-        if (n == VALUES_MAX) {
-            more++;
-            continue;
-        }
-        if (n)
-            cc_buf_puts(&r->join, "; ");
-        cc_buf_add(&r->join, p.s, p.n);
-        seen[n++] = p;
+        if (c && c->article == art)
+            values_add(&v, claim_piece(r->cl, c));
     }
-    if (more)
-        cc_buf_printf(&r->join, "; +%zu more", more);
+    values_end(&v);
 }
 
 /* Composes in r->join the outlet-or-id of a, then its publication date and
@@ -789,11 +971,25 @@ static void slot_put(report *r, lxw_row_t row, lxw_col_t col, const cc_finding *
     put_buf(r, r->findings, row, col, &r->join, r->wrap);
     source_label(r, a, more);
     put_buf(r, r->findings, row, col + 1, &r->join, r->wrap);
-    put_sentence(r, r->findings, row, col + 2, a->body, claim_span(c, a->body_len));
+    bool rich = take_highlight(r);
+    put_sentence(r, r->findings, row, col + 2, a->body, claim_span(c, a->body_len), rich);
+}
+
+/* The Status drop-down value for an editor's review (NULL = open). */
+static const char *review_status(const char *review)
+{
+    static const char *const map[][2] = {{"confirmed", "Confirmed error"},
+                                         {"dismissed", "Not an error"},
+                                         {"needs_reporting", "Needs reporting"}};
+    for (size_t i = 0; review && i < sizeof map / sizeof *map; i++)
+        if (strcmp(review, map[i][0]) == 0)
+            return map[i][1];
+    return STATUS_OPEN;
 }
 
 /* Writes one Findings row: severity, category, message, kind, one
- * Value/Source/Sentence group per cited article, attribution, status. */
+ * Value/Source/Sentence group per cited article, attribution, the change
+ * since the last run (with history), and the editor's status and notes. */
 static void findings_row(report *r, lxw_row_t row, const cc_finding *f)
 {
     lxw_worksheet *ws = r->findings;
@@ -807,8 +1003,11 @@ static void findings_row(report *r, lxw_row_t row, const cc_finding *f)
     for (size_t i = 0; i < n; i++)
         slot_put(r, row, (lxw_col_t)(4 + 3 * i), f, slot[i], i + 1 == n ? more : 0);
     lxw_col_t a = (lxw_col_t)(4 + 3 * r->slots);
-    put_str(r, ws, row, a, finding_attribution(r->cl, f), r->wrap);
-    put_str(r, ws, row, a + 1, STATUS_OPEN, r->cell);
+    put_str(r, ws, row, a++, finding_attribution(r->cl, f), r->wrap);
+    if (r->cl->has_history)
+        put_str(r, ws, row, a++, f->is_new ? NEW_MARK : NULL, r->bold);
+    put_str(r, ws, row, a, review_status(f->review), r->cell);
+    put_str(r, ws, row, a + 1, f->review_note, r->wrap);
     end_row(r, ws, row);
 }
 
@@ -831,7 +1030,7 @@ static void status_validation(report *r, lxw_col_t col, size_t n)
  * most 4) are made, so narrow clusters stay readable and printable. */
 static void findings_setup(report *r)
 {
-    column cols[4 + 3 * SLOTS_MAX + 3] = {{"Severity", 8, false},
+    column cols[4 + 3 * SLOTS_MAX + 4] = {{"Severity", 8, false},
                                           {"Category", 12, false},
                                           {"Finding", 36, false},
                                           {"Kind", 12, false}};
@@ -846,6 +1045,8 @@ static void findings_setup(report *r)
         }
     }
     cols[n++] = (column){"Attribution", 14, false};
+    if (r->cl->has_history)
+        cols[n++] = (column){"Change", 8, false};
     cols[n++] = (column){"Status", 14, false};
     cols[n++] = (column){"Notes", 24, false};
     table_setup(r, r->findings, cols, n, r->cl->findings.n);
@@ -858,6 +1059,231 @@ static void write_findings(report *r)
     findings_setup(r);
     for (size_t i = 0; i < r->cl->findings.n && !r->err; i++)
         findings_row(r, (lxw_row_t)(i + 1), &r->cl->findings.v[r->order[i].idx]);
+}
+
+/* ---- Matrix ---------------------------------------------------------------- */
+
+/* Rank of a verdict on the Matrix: conflicts first, single-source last. */
+static unsigned verdict_rank(cc_verdict v)
+{
+    static const unsigned rank[CC_V_MAX] = {5, 3, 0, 1, 2, 4}; /* by cc_verdict */
+    return (unsigned)v < CC_V_MAX ? rank[v] : CC_V_MAX;
+}
+
+/* Orders Matrix rows by verdict rank, group key and position (for qsort). */
+static int mkey_cmp(const void *pa, const void *pb)
+{
+    const mkey *a = pa, *b = pb;
+    if (a->rank != b->rank)
+        return a->rank < b->rank ? -1 : 1;
+    int c = strcmp(a->key ? a->key : "", b->key ? b->key : "");
+    if (c)
+        return c;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Orders sources by shown facts reported, most first, then by position. */
+static int srank_cmp(const void *pa, const void *pb)
+{
+    const srank *a = pa, *b = pb;
+    if (a->facts != b->facts)
+        return a->facts > b->facts ? -1 : 1;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Picks the Matrix rows into r->mrows, sorted: the groups with claims from
+ * two or more articles or with a finding; counts the others in r->left_out.
+ * flag is zeroed scratch space of groups.n bytes. */
+static void matrix_pick_rows(report *r, unsigned char *flag)
+{
+    const cc_cluster *cl = r->cl;
+    for (size_t i = 0; i < cl->findings.n; i++)
+        if (cl->findings.v[i].group < cl->groups.n)
+            flag[cl->findings.v[i].group] = 1;
+    for (size_t g = 0; g < cl->groups.n; g++) {
+        const cc_group *gr = &cl->groups.v[g];
+        if (gr->n_articles >= 2 || flag[g])
+            r->mrows[r->n_mrows++] = (mkey){verdict_rank(gr->verdict), gr->key, g};
+    }
+    r->left_out = cl->groups.n - r->n_mrows;
+    qsort(r->mrows, r->n_mrows, sizeof *r->mrows, mkey_cmp);
+}
+
+/* Counts into rank[a].facts the Matrix rows that article a reports. */
+static void matrix_count_facts(const report *r, srank *rank)
+{
+    const cc_cluster *cl = r->cl;
+    for (size_t k = 0; k < r->n_mrows; k++) {
+        const cc_group *g = &cl->groups.v[r->mrows[k].idx];
+        for (size_t j = 0; j < g->n_articles; j++)
+            if (g->articles[j] < cl->articles.n)
+                rank[g->articles[j]].facts++;
+    }
+}
+
+/* Picks the Matrix source columns: every article when they fit, else the
+ * MATRIX_SOURCES_MAX that report the most shown facts; either way in
+ * cluster order. Fills r->mcol and r->msrc; false when memory ran out. */
+static bool matrix_pick_sources(report *r)
+{
+    size_t n = r->cl->articles.n;
+    srank *rank = calloc(n + 1, sizeof *rank); /* freed below */
+    if (!rank)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        rank[i].idx = i;
+    matrix_count_facts(r, rank);
+    qsort(rank, n, sizeof *rank, srank_cmp);
+    r->n_msrc = min_size(n, MATRIX_SOURCES_MAX);
+    for (size_t i = 0; i < n; i++)
+        r->mcol[i] = CC_NONE;
+    for (size_t i = 0; i < r->n_msrc; i++)
+        r->mcol[rank[i].idx] = 0;
+    free(rank);
+    for (size_t i = 0, col = 0; i < n; i++)
+        if (r->mcol[i] != CC_NONE) {
+            r->msrc[col] = i;
+            r->mcol[i] = col++;
+        }
+    return true;
+}
+
+/* Allocates the Matrix index arrays and picks its rows and columns; false
+ * when memory ran out. */
+static bool matrix_prepare(report *r)
+{
+    const cc_cluster *cl = r->cl;
+    size_t cols = min_size(cl->articles.n, MATRIX_SOURCES_MAX) + 1;
+    unsigned char *flag = calloc(cl->groups.n + 1, 1); /* freed below */
+    r->mrows = calloc(cl->groups.n + 1, sizeof *r->mrows);
+    r->mcol = calloc(cl->articles.n + 1, sizeof *r->mcol);
+    r->msrc = calloc(cols, sizeof *r->msrc);
+    r->mcells = calloc(cols, sizeof *r->mcells);
+    r->touched = calloc(cols, sizeof *r->touched);
+    bool ok = flag && r->mrows && r->mcol && r->msrc && r->mcells && r->touched;
+    if (ok)
+        matrix_pick_rows(r, flag);
+    free(flag);
+    return ok && matrix_pick_sources(r);
+}
+
+/* Adds claim c's text to the cell of its source column in the row with
+ * stamp stamp, starting the cell on first use. */
+static void matrix_add(report *r, const cc_claim *c, size_t stamp)
+{
+    size_t col = r->mcol[c->article];
+    if (col == CC_NONE)
+        return;
+    mcell *m = &r->mcells[col];
+    if (m->stamp != stamp) {
+        m->stamp = stamp;
+        values_start(&m->v, &m->text);
+        r->touched[r->n_touched++] = col;
+    }
+    values_add(&m->v, claim_piece(r->cl, c));
+}
+
+/* Writes one Matrix row: the fact (kind label and key), its verdict and
+ * what each shown source says, coloured by the verdict. Sources that do
+ * not report it stay blank: the sheet's conditional format greys them. */
+static void matrix_row(report *r, lxw_row_t row, size_t g)
+{
+    const cc_group *gr = &r->cl->groups.v[g];
+    lxw_format *fmt = r->verdict[(unsigned)gr->verdict < CC_V_MAX ? gr->verdict : CC_V_NONE];
+    buf_reset(&r->join);
+    cc_buf_printf(&r->join, "%s\n%s", cc_kind_label(r->cl->rules, gr->kind),
+                  gr->key ? gr->key : "");
+    put_buf(r, r->matrix, row, 0, &r->join, r->fact);
+    put_str(r, r->matrix, row, 1, cc_verdict_name(gr->verdict), fmt);
+    size_t stamp = ++r->stamp;
+    r->n_touched = 0;
+    for (size_t i = 0; i < gr->n_claims; i++) {
+        const cc_claim *c = claim_at(r->cl, gr->claims[i]);
+        if (c)
+            matrix_add(r, c, stamp);
+    }
+    for (size_t i = 0; i < r->n_touched; i++) {
+        mcell *m = &r->mcells[r->touched[i]];
+        values_end(&m->v);
+        put_buf(r, r->matrix, row, (lxw_col_t)(2 + r->touched[i]), &m->text, fmt);
+    }
+    end_row(r, r->matrix, row);
+}
+
+/* Writes the two note rows above the Matrix header: how to read it, and
+ * what is left out. They do not wrap: the text runs on to the right. */
+static void matrix_notes(report *r)
+{
+    size_t n = r->left_out, shown = r->n_msrc, all = r->cl->articles.n;
+    put_str(r, r->matrix, 0, 0,
+            "Who says what: one row per fact, one column per source. Colour = verdict: green "
+            "agree, red conflict, orange discrepancy, yellow updated; grey = not reported.",
+            r->note);
+    buf_reset(&r->join);
+    cc_buf_printf(&r->join, "%zu single-source fact%s without a finding %s left out (see Claims).",
+                  n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+    if (shown < all)
+        cc_buf_printf(&r->join,
+                      " Showing %zu of %zu sources: those that report the most of these facts.",
+                      shown, all);
+    put_buf(r, r->matrix, 1, 0, &r->join, r->note);
+}
+
+/* Writes the Matrix header row: Fact, Verdict, then each shown source's
+ * outlet-or-id and publication date. */
+static void matrix_header(report *r, lxw_row_t row)
+{
+    put_str(r, r->matrix, row, 0, "Fact", r->head);
+    put_str(r, r->matrix, row, 1, "Verdict", r->head);
+    for (size_t i = 0; i < r->n_msrc; i++) {
+        source_label(r, &r->cl->articles.v[r->msrc[i]], 0);
+        put_buf(r, r->matrix, row, (lxw_col_t)(2 + i), &r->join, r->head);
+    }
+    end_row(r, r->matrix, row);
+}
+
+/* Prints the Matrix landscape with the header row and Fact column on every
+ * page, one page wide only while the source columns stay legible. */
+static void matrix_print(report *r, lxw_col_t last)
+{
+    print_base(r, r->matrix);
+    if (last < 10)
+        worksheet_fit_to_pages(r->matrix, 1, 0);
+    check(r, worksheet_repeat_rows(r->matrix, MATRIX_HEAD, MATRIX_HEAD));
+    check(r, worksheet_repeat_columns(r->matrix, 0, 0));
+}
+
+/* Widths, notes, header, frozen header row and Fact column, autofilter, the
+ * grey "not reported" format and print layout of the Matrix. */
+static void matrix_setup(report *r)
+{
+    lxw_worksheet *ws = r->matrix;
+    lxw_col_t last = (lxw_col_t)(1 + r->n_msrc);
+    lxw_row_t end = (lxw_row_t)(MATRIX_HEAD + r->n_mrows);
+    set_width(r, ws, 0, 30);
+    set_width(r, ws, 1, 12);
+    if (r->n_msrc)
+        set_widths(r, ws, 2, last, 16);
+    matrix_notes(r);
+    matrix_header(r, MATRIX_HEAD);
+    worksheet_freeze_panes(ws, MATRIX_HEAD + 1, 1);
+    check(r, worksheet_autofilter(ws, MATRIX_HEAD, 0, end, last));
+    if (r->n_msrc && r->n_mrows) {
+        lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_BLANKS, .format = r->grey};
+        check(r, worksheet_conditional_format_range(ws, MATRIX_HEAD + 1, 2, end, last, &cf));
+    }
+    matrix_print(r, last);
+}
+
+/* Writes the Matrix sheet, conflicts first. */
+static void write_matrix(report *r)
+{
+    matrix_setup(r);
+    for (size_t i = 0; i < r->n_mrows && !r->err; i++)
+        matrix_row(r, (lxw_row_t)(MATRIX_HEAD + 1 + i), r->mrows[i].idx);
+    if (r->n_mrows == 0)
+        put_str(r, r->matrix, MATRIX_HEAD + 1, 0,
+                "No fact is reported by two sources or carries a finding.", r->note);
 }
 
 /* ---- Claims ---------------------------------------------------------------- */
@@ -894,8 +1320,10 @@ static void claims_row(report *r, lxw_row_t row, const cc_claim *c)
     if (a) {
         piece text = claim_piece(cl, c);
         put_text(r, ws, row, 13, text.s, text.n, r->wrap);
-        put_sentence(r, ws, row, 14, a->body, claim_span(c, a->body_len));
     }
+    bool rich = take_highlight(r); /* one per row, so the Summary can say where */
+    if (a)
+        put_sentence(r, ws, row, 14, a->body, claim_span(c, a->body_len), rich);
     end_row(r, ws, row);
 }
 
@@ -1050,32 +1478,210 @@ static lxw_row_t summary_severities(report *r, lxw_row_t row)
     return row;
 }
 
-/* Writes the TOP_MAX most severe findings from row, each with a link to its
- * row on the Findings sheet. */
-static void summary_top(report *r, lxw_row_t row)
+/* Writes the four column heads of a Summary table at row. */
+static void summary_heads(report *r, lxw_row_t row, const char *const heads[4])
 {
-    lxw_worksheet *ws = r->summary;
-    put_str(r, ws, row++, 0, "Top findings", r->section);
-    put_str(r, ws, row, 0, "Severity", r->head);
-    put_str(r, ws, row, 1, "Category", r->head);
-    put_str(r, ws, row, 2, "Finding", r->head);
-    put_str(r, ws, row++, 3, "Go to", r->head);
-    size_t n = min_size(r->cl->findings.n, TOP_MAX);
+    for (lxw_col_t c = 0; c < 4; c++)
+        put_str(r, r->summary, row, c, heads[c], r->head);
+}
+
+/* The format of a severity cell: its severity's colours, or plain. */
+static lxw_format *severity_format(report *r, unsigned sev)
+{
+    return sev < CC_SEV_MAX ? r->sev[sev] : r->cell;
+}
+
+/* True when an editor has dismissed f ("Not an error"). */
+static bool is_dismissed(const cc_finding *f)
+{
+    return f->review && strcmp(f->review, "dismissed") == 0;
+}
+
+/* Writes the Top findings row for the finding at position i of r->order. */
+static void top_row(report *r, lxw_row_t row, size_t i)
+{
+    const cc_finding *f = &r->cl->findings.v[r->order[i].idx];
+    put_str(r, r->summary, row, 0, cc_severity_name(f->severity),
+            severity_format(r, r->order[i].sev));
+    put_str(r, r->summary, row, 1, cc_category_name(f->category), r->cell);
+    put_str(r, r->summary, row, 2, f->message, r->wrap);
+    put_link(r, row, 3, i + 2);
+    end_row(r, r->summary, row);
+}
+
+/* Writes the TOP_MAX most severe findings not dismissed by an editor from
+ * row, each with a link to its row on the Findings sheet; returns the next
+ * row. */
+static lxw_row_t summary_top(report *r, lxw_row_t row)
+{
+    static const char *const heads[4] = {"Severity", "Category", "Finding", "Go to"};
+    put_str(r, r->summary, row++, 0, "Top findings", r->section);
+    summary_heads(r, row++, heads);
+    size_t shown = 0;
+    for (size_t i = 0; i < r->cl->findings.n && shown < TOP_MAX; i++) {
+        if (is_dismissed(&r->cl->findings.v[r->order[i].idx]))
+            continue;
+        top_row(r, row++, i);
+        shown++;
+    }
+    if (shown == 0)
+        put_str(r, r->summary, row++, 0, r->cl->findings.n ? "No open findings." : "No findings.",
+                r->cell);
+    return row;
+}
+
+/* Rank of a severity name: "high" = 0 ...; CC_SEV_MAX when unknown. */
+static unsigned severity_rank(const char *name)
+{
+    for (unsigned s = 0; name && s < CC_SEV_MAX; s++)
+        if (strcmp(name, cc_severity_name((cc_severity)s)) == 0)
+            return s;
+    return CC_SEV_MAX;
+}
+
+/* Writes one resolved finding (cl->resolved[idx]) at row. */
+static void resolved_row(report *r, lxw_row_t row, size_t idx)
+{
+    const cc_resolved *x = &r->cl->resolved.v[idx];
+    put_str(r, r->summary, row, 0, x->severity, severity_format(r, severity_rank(x->severity)));
+    put_str(r, r->summary, row, 1, x->category, r->cell);
+    put_str(r, r->summary, row, 2, x->message, r->wrap);
+    put_str(r, r->summary, row, 3, x->id, r->wrap);
+    end_row(r, r->summary, row);
+}
+
+/* Writes the previous run's findings that this run no longer makes, most
+ * severe first (at most RESOLVED_MAX of them), from row. */
+static void summary_resolved(report *r, lxw_row_t row)
+{
+    static const char *const heads[4] = {"Severity", "Category", "Finding", "Finding id"};
+    size_t n = r->cl->resolved.n, shown = min_size(n, RESOLVED_MAX);
+    put_str(r, r->summary, row++, 0, "Findings resolved since last run", r->section);
+    summary_heads(r, row++, heads);
     if (n == 0)
-        put_str(r, ws, row, 0, "No findings.", r->cell);
-    for (size_t i = 0; i < n; i++, row++) {
-        const cc_finding *f = &r->cl->findings.v[r->order[i].idx];
-        unsigned sev = r->order[i].sev;
-        put_str(r, ws, row, 0, cc_severity_name(f->severity),
-                sev < CC_SEV_MAX ? r->sev[sev] : r->cell);
-        put_str(r, ws, row, 1, cc_category_name(f->category), r->cell);
-        put_str(r, ws, row, 2, f->message, r->wrap);
-        put_link(r, row, 3, i + 2);
-        end_row(r, ws, row);
+        put_str(r, r->summary, row, 0, "Nothing was resolved since the last run.", r->cell);
+    for (size_t i = 0; i < shown; i++)
+        resolved_row(r, row++, r->resolved[i].idx);
+    if (n > shown) {
+        buf_reset(&r->join);
+        cc_buf_printf(&r->join, "%zu more resolved findings are in the database.", n - shown);
+        put_buf(r, r->summary, row, 2, &r->join, r->note);
     }
 }
 
-/* Writes the Summary sheet top to bottom. */
+/* Writes the finding total and, when there is a previous run, how many
+ * findings are new and how many were resolved, from row; returns the next
+ * row. */
+static lxw_row_t summary_changes(report *r, lxw_row_t row)
+{
+    const cc_cluster *cl = r->cl;
+    summary_count(r, row++, "Findings", cl->findings.n, r->cell);
+    if (!cl->has_history)
+        return row;
+    size_t fresh = 0;
+    for (size_t i = 0; i < cl->findings.n; i++)
+        fresh += cl->findings.v[i].is_new;
+    summary_count(r, row++, "New since last run", fresh, r->cell);
+    summary_count(r, row++, "Resolved since last run", cl->resolved.n, r->cell);
+    return row;
+}
+
+/* Says at row where the claim highlighting stops, when the workbook has
+ * more sentences than HIGHLIGHT_MAX; returns the next row. */
+static lxw_row_t summary_highlight(report *r, lxw_row_t row)
+{
+    size_t fs = r->finding_sentences;
+    if (fs + r->cl->claims.n <= HIGHLIGHT_MAX)
+        return row;
+    buf_reset(&r->join);
+    if (fs < HIGHLIGHT_MAX)
+        cc_buf_printf(&r->join,
+                      "The claim is highlighted in red in every Findings sentence and on Claims "
+                      "rows 2 to %zu; later Claims rows show the plain sentence, which keeps large "
+                      "workbooks fast.",
+                      (size_t)HIGHLIGHT_MAX - fs + 1);
+    else
+        cc_buf_printf(&r->join,
+                      "The claim is highlighted in red in the first %u Findings sentences; later "
+                      "sentences (and all of Claims) are plain text, which keeps large workbooks "
+                      "fast.",
+                      HIGHLIGHT_MAX);
+    put_str(r, r->summary, row, 0, "Highlighting", r->cell);
+    put_buf(r, r->summary, row, 2, &r->join, r->wrap);
+    end_row(r, r->summary, row);
+    return row + 1;
+}
+
+/* Writes the finding counts by category (the chart's data) from row and
+ * sets *most to the largest; returns the next row. */
+static lxw_row_t summary_categories(report *r, lxw_row_t row, size_t *most)
+{
+    size_t count[CC_F_MAX] = {0};
+    for (size_t i = 0; i < r->cl->findings.n; i++)
+        if (r->order[i].cat < CC_F_MAX)
+            count[r->order[i].cat]++;
+    put_str(r, r->summary, row, 0, "Findings by category", r->head);
+    put_str(r, r->summary, row++, 1, "Count", r->head_num);
+    *most = 0;
+    for (int c = 0; c < CC_F_MAX; c++) {
+        summary_count(r, row++, cc_category_name((cc_category)c), count[c], r->cell);
+        *most = count[c] > *most ? count[c] : *most;
+    }
+    return row;
+}
+
+/* Colours the chart's bars by category, after the Matrix palette: red
+ * conflict, orange discrepancy, yellow updated, blue name variant, green
+ * agree, grey single. */
+static void chart_colours(report *r, lxw_chart_series *series)
+{
+    static const lxw_color_t colour[CC_F_MAX] = {0xE06666, 0xF4B183, 0xFFD966,
+                                                 0x9DC3E6, 0xA9D18E, 0xBFBFBF};
+    lxw_chart_fill fill[CC_F_MAX];
+    lxw_chart_point point[CC_F_MAX];
+    lxw_chart_point *list[CC_F_MAX + 1];
+    for (size_t i = 0; i < CC_F_MAX; i++) {
+        fill[i] = (lxw_chart_fill){.color = colour[i]};
+        point[i] = (lxw_chart_point){.fill = &fill[i]};
+        list[i] = &point[i];
+    }
+    list[CC_F_MAX] = NULL;
+    check(r, chart_series_set_points(series, list)); /* copies the points */
+}
+
+/* Adds a column chart of the category table (data rows first to
+ * first + CC_F_MAX - 1, largest count most) in column C from row anchor,
+ * rows rows high. */
+static void summary_chart(report *r, lxw_row_t first, lxw_row_t anchor, lxw_row_t rows, size_t most)
+{
+    lxw_chart *chart = r->err ? NULL : workbook_add_chart(r->wb, LXW_CHART_COLUMN); /* wb owns */
+    lxw_chart_series *series = chart ? chart_add_series(chart, NULL, NULL) : NULL;
+    if (!series) {
+        check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    lxw_row_t last = (lxw_row_t)(first + CC_F_MAX - 1);
+    chart_series_set_categories(series, "Summary", first, 0, last, 0);
+    chart_series_set_values(series, "Summary", first, 1, last, 1);
+    chart_series_set_labels(series);
+    chart_colours(r, series);
+    chart_title_set_name(chart, "Findings by category");
+    lxw_chart_font title = {.size = 12, .bold = LXW_TRUE};
+    chart_title_set_name_font(chart, &title); /* copies the font */
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+    chart_axis_set_min(chart->y_axis, 0);
+    if (most <= 8) /* whole steps: counts are whole */
+        chart_axis_set_major_unit(chart->y_axis, 1);
+    lxw_chart_options opt = {.x_offset = 12,
+                             .y_offset = 2,
+                             .x_scale = 1.1,
+                             .y_scale = (double)rows * 20.0 / 288.0}; /* 20 px a row */
+    check(r, worksheet_insert_chart_opt(r->summary, anchor, 2, chart, &opt));
+}
+
+/* Writes the Summary sheet top to bottom: totals, changes since the last
+ * run, the verdict, severity and category tables with the chart beside
+ * them, the top findings and, with history, the resolved findings. */
 static void write_summary(report *r)
 {
     lxw_worksheet *ws = r->summary;
@@ -1085,10 +1691,17 @@ static void write_summary(report *r)
     set_width(r, ws, 3, 16);
     print_setup(r, ws, false);
     put_str(r, ws, 0, 0, "claimcheck report", r->title);
-    lxw_row_t row = summary_totals(r, 2);
-    row = summary_verdicts(r, row + 1);
+    lxw_row_t row = summary_changes(r, summary_totals(r, 2));
+    lxw_row_t tables = summary_highlight(r, row) + 1;
+    row = summary_verdicts(r, tables);
     row = summary_severities(r, row + 1);
-    summary_top(r, row + 1);
+    lxw_row_t cats = row + 1;
+    size_t most = 0;
+    row = summary_categories(r, cats, &most);
+    summary_chart(r, cats + 1, tables, row - tables, most);
+    row = summary_top(r, row + 1);
+    if (r->cl->has_history)
+        summary_resolved(r, row + 1);
 }
 
 /* ---- preparation, output file and entry point ------------------------------ */
@@ -1107,8 +1720,39 @@ static int fkey_cmp(const void *pa, const void *pb)
     return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-/* Counts per article its claims and the findings citing it, and sets
- * r->slots to the most distinct articles one finding cites (1..SLOTS_MAX). */
+/* Orders resolved findings most severe first, then by category, id and
+ * position (for qsort). */
+static int rkey_cmp(const void *pa, const void *pb)
+{
+    const rkey *a = pa, *b = pb;
+    if (a->sev != b->sev)
+        return a->sev < b->sev ? -1 : 1;
+    int c = strcmp(a->cat ? a->cat : "", b->cat ? b->cat : "");
+    if (c == 0)
+        c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
+    if (c)
+        return c;
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Sorts the resolved findings into r->resolved; false when memory ran out. */
+static bool sort_resolved(report *r)
+{
+    const cc_cluster *cl = r->cl;
+    r->resolved = calloc(cl->resolved.n + 1, sizeof *r->resolved);
+    if (!r->resolved)
+        return false;
+    for (size_t i = 0; i < cl->resolved.n; i++) {
+        const cc_resolved *x = &cl->resolved.v[i];
+        r->resolved[i] = (rkey){severity_rank(x->severity), x->category, x->id, i};
+    }
+    qsort(r->resolved, cl->resolved.n, sizeof *r->resolved, rkey_cmp);
+    return true;
+}
+
+/* Counts per article its claims and the findings citing it, sets r->slots
+ * to the most distinct articles one finding cites (1..SLOTS_MAX) and counts
+ * the sentence cells of the Findings sheet. */
 static void count_articles(report *r)
 {
     const cc_cluster *cl = r->cl;
@@ -1128,32 +1772,54 @@ static void count_articles(report *r)
         }
         size_t n = finding_slots(r, f, slot, &more);
         r->slots = n > r->slots ? n : r->slots;
+        r->finding_sentences += n;
     }
 }
 
-/* Sorts the findings and counts per article before any sheet is written. */
-static cc_error report_prepare(report *r, const char *path)
+/* True when every sheet fits Excel's row limit: Claims and Findings one row
+ * per claim / finding, Matrix at most one per group plus its head, Sources
+ * one per article, Summary at most RESOLVED_MAX + 60. */
+static bool rows_fit(const cc_cluster *cl)
+{
+    size_t most = cl->claims.n > cl->findings.n ? cl->claims.n : cl->findings.n;
+    most = cl->groups.n + MATRIX_HEAD > most ? cl->groups.n + MATRIX_HEAD : most;
+    return most < ROW_MAX && cl->articles.n < ROW_MAX;
+}
+
+/* Sorts the findings (into r->order); false when memory ran out. */
+static bool sort_findings(report *r)
 {
     const cc_cluster *cl = r->cl;
-    size_t rows = cl->claims.n > cl->findings.n ? cl->claims.n : cl->findings.n;
-    if (rows >= ROW_MAX || cl->articles.n >= ROW_MAX) {
-        cc_diagf(cl->diag, cl->diag_ud, "%s: too many rows for one worksheet (limit %u)", path,
-                 ROW_MAX - 1);
-        return CC_ERROR_XLSX;
-    }
     r->order = calloc(cl->findings.n + 1, sizeof *r->order);
-    r->art_claims = calloc(cl->articles.n + 1, sizeof *r->art_claims);
-    r->art_findings = calloc(cl->articles.n + 1, sizeof *r->art_findings);
-    r->seen = calloc(cl->articles.n + 1, sizeof *r->seen);
-    if (!r->order || !r->art_claims || !r->art_findings || !r->seen) {
-        cc_diagf(cl->diag, cl->diag_ud, "%s: %s", path, cc_strerror(CC_ERROR_MEMORY));
-        return CC_ERROR_MEMORY;
-    }
+    if (!r->order)
+        return false;
     for (size_t i = 0; i < cl->findings.n; i++) {
         const cc_finding *f = &cl->findings.v[i];
         r->order[i] = (fkey){(unsigned)f->severity, (unsigned)f->category, f->id, i};
     }
     qsort(r->order, cl->findings.n, sizeof *r->order, fkey_cmp);
+    return true;
+}
+
+/* Computes everything that needs look-ahead before any sheet is written:
+ * finding and resolved order, per-article counts, the Matrix layout. */
+static cc_error report_prepare(report *r, const char *path)
+{
+    const cc_cluster *cl = r->cl;
+    if (!rows_fit(cl)) {
+        cc_diagf(cl->diag, cl->diag_ud, "%s: too many rows for one worksheet (limit %u)", path,
+                 ROW_MAX - 1);
+        return CC_ERROR_XLSX;
+    }
+    r->art_claims = calloc(cl->articles.n + 1, sizeof *r->art_claims);
+    r->art_findings = calloc(cl->articles.n + 1, sizeof *r->art_findings);
+    r->seen = calloc(cl->articles.n + 1, sizeof *r->seen);
+    bool ok = r->art_claims && r->art_findings && r->seen && sort_findings(r) && sort_resolved(r) &&
+              matrix_prepare(r);
+    if (!ok) {
+        cc_diagf(cl->diag, cl->diag_ud, "%s: %s", path, cc_strerror(CC_ERROR_MEMORY));
+        return CC_ERROR_MEMORY;
+    }
     count_articles(r);
     return CC_OK;
 }
@@ -1212,12 +1878,14 @@ static void report_build(report *r)
     add_formats(r);
     r->summary = add_sheet(r, "Summary");
     r->findings = add_sheet(r, "Findings");
+    r->matrix = add_sheet(r, "Matrix");
     r->claims = add_sheet(r, "Claims");
     r->sources = add_sheet(r, "Sources");
     if (r->err)
         return;
     write_summary(r);
     write_findings(r);
+    write_matrix(r);
     write_claims(r);
     write_sources(r);
 }
@@ -1257,6 +1925,14 @@ static void report_free(report *r)
     free(r->art_claims);
     free(r->art_findings);
     free(r->seen);
+    free(r->resolved);
+    free(r->mrows);
+    free(r->mcol);
+    free(r->msrc);
+    free(r->touched);
+    for (size_t i = 0; r->mcells && i < r->n_msrc; i++)
+        cc_buf_free(&r->mcells[i].text);
+    free(r->mcells);
     free(r->tmp);
     free(r->dir);
     cc_buf_free(&r->text);
@@ -1272,7 +1948,7 @@ cc_error cc_report_write(const cc_cluster *cl, const char *path)
 {
     if (!cl || !path || !*path)
         return CC_ERROR_IO;
-    report r = {.cl = cl, .lines = 1};
+    report r = {.cl = cl, .lines = 1, .highlights = HIGHLIGHT_MAX};
     cc_error err = report_prepare(&r, path);
     if (err == CC_OK)
         err = report_to_temp(&r, path);

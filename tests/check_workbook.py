@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """check_workbook.py: reads a claimcheck workbook back and checks it.
 
-Usage: check_workbook.py [--generic] [-v] WORKBOOK.xlsx
+Usage: check_workbook.py [--generic | --big] [-v] WORKBOOK.xlsx
 
-Without --generic the workbook must be tests/sample.c's cluster written by
-tests/test_report and every value is checked. With --generic only what holds
-for any claimcheck workbook is checked: structure (sheets, headers, frozen
-panes, autofilters, row counts against the Summary), inertness (no formula
-anywhere, links only http(s) or to the Findings sheet, cells within Excel's
-limit) and the Status drop-down.
+Without a flag the workbook must be tests/sample.c's cluster (with its
+history) written by tests/test_report and every value is checked. With
+--generic only what holds for any claimcheck workbook is checked: structure
+(sheets, headers, frozen panes, autofilters, row counts against the
+Summary), inertness (no formula anywhere, links only http(s) or to the
+Findings sheet, cells within Excel's limit), the Status drop-down, the
+Summary chart, the Matrix (columns, colours, grey blanks, caps), the change
+columns and where claim highlighting stops. --big adds the checks for
+test_report --big (300 sources, 10,200 claims).
 
 Prints one line per failed check (and per passed one with -v), then a final
 "workbook: N passed, M failed"; exits 1 if any check failed, 2 on bad usage
@@ -41,7 +44,8 @@ def _import_openpyxl():
 openpyxl = _import_openpyxl()
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-SHEETS = ["Summary", "Findings", "Claims", "Sources"]
+SHEETS = ["Summary", "Findings", "Matrix", "Claims", "Sources"]
+TABLES = ["Findings", "Claims", "Sources"]
 CLAIM_HEADS = ["Claim id", "Article", "Class", "Kind", "Key", "Value", "Lo", "Hi",
                "Qualifier", "Unit", "Date/TIMEX", "Attribution", "Group verdict", "Text",
                "Sentence"]
@@ -51,6 +55,14 @@ STATUS = ["Open", "Confirmed error", "Not an error", "Needs reporting"]
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 CELL_MAX = 32767
 RED = "FFFF0000"
+CATEGORIES = ["conflict", "discrepancy", "updated", "name_variant", "agree", "single"]
+VERDICT_FILL = {"agree": "FFC6EFCE", "conflict": "FFFFC7CE", "discrepancy": "FFF8CBAD",
+                "updated": "FFFFEB9C", "single": None, "none": None}
+VERDICT_RANK = {"conflict": 0, "discrepancy": 1, "updated": 2, "agree": 3, "single": 4, "none": 5}
+GREY = "FFD9D9D9"
+HIGHLIGHT_MAX = 10000
+MATRIX_SOURCES_MAX = 250
+MATRIX_HEAD = 3  # the Matrix header is on row 3, below two note rows
 
 
 class Checker:
@@ -67,7 +79,10 @@ class Checker:
                 print("ok: %s" % name)
         else:
             self.failed += 1
-            print("FAIL: %s%s" % (name, ": " + str(detail) if detail else ""))
+            detail = str(detail)
+            if len(detail) > 500:
+                detail = detail[:500] + "..."
+            print("FAIL: %s%s" % (name, ": " + detail if detail else ""))
         return ok
 
     def equal(self, got, want, name):
@@ -136,13 +151,15 @@ def header(ws):
 
 
 def findings_heads(ws):
-    """The expected Findings header for the number of value groups it has."""
+    """The expected Findings header for the number of value groups it has
+    (and a Change column when the workbook has one: a previous run)."""
     got = header(ws)
-    slots = max(1, min(4, (len(got) - 7) // 3))
+    change = ["Change"] if "Change" in got else []
+    slots = max(1, min(4, (len(got) - 7 - len(change)) // 3))
     heads = ["Severity", "Category", "Finding", "Kind"]
     for n in range(1, slots + 1):
         heads += ["Value %d" % n, "Source %d" % n, "Sentence %d" % n]
-    return heads + ["Attribution", "Status", "Notes"]
+    return heads + ["Attribution"] + change + ["Status", "Notes"]
 
 
 def col_of(ws, name):
@@ -171,7 +188,7 @@ def check_structure(ck, wb):
     ck.equal(header(wb["Findings"]), findings_heads(wb["Findings"]), "Findings header")
     ck.equal(header(wb["Claims"]), CLAIM_HEADS, "Claims header")
     ck.equal(header(wb["Sources"]), SOURCE_HEADS, "Sources header")
-    for name in SHEETS[1:]:
+    for name in TABLES:
         ws = wb[name]
         ck.equal(ws.freeze_panes, "A2", "%s header row frozen" % name)
         last = openpyxl.utils.get_column_letter(len(header(ws)))
@@ -186,6 +203,7 @@ def check_counts(ck, wb):
     s = wb["Summary"]
     ck.equal(summary_value(s, "Articles"), wb["Sources"].max_row - 1, "Summary article count")
     ck.equal(summary_value(s, "Claims"), wb["Claims"].max_row - 1, "Summary claim count")
+    ck.equal(summary_value(s, "Findings"), wb["Findings"].max_row - 1, "Summary finding count")
     sev = [c.value for c in wb["Findings"]["A"][1:]]
     by_sev = sum(summary_value(s, k) or 0 for k in SEVERITY_RANK)
     known = sum(v in SEVERITY_RANK for v in sev)
@@ -248,7 +266,8 @@ def check_validation(ck, wb):
     dv = dvs[0]
     ck.equal(dv.type, "list", "Status drop-down is a list")
     ck.equal(dv.formula1, '"%s"' % ",".join(STATUS), "Status options")
-    ck.equal(str(dv.sqref), "%s2:%s%d" % (letter, letter, n + 1), "Status drop-down range")
+    want = "%s2:%s%d" % (letter, letter, n + 1) if n > 1 else "%s2" % letter
+    ck.equal(str(dv.sqref), want, "Status drop-down range")
     values = {ws.cell(r, col).value for r in range(2, n + 2)}
     ck.check(values <= set(STATUS), "Status cells hold listed values", values)
 
@@ -272,17 +291,152 @@ def highlighted(wb, red, sheet, coord):
     return bool(font.b) and font.color is not None and font.color.rgb == RED
 
 
-def check_highlights(ck, wb, red):
-    missing = []
+def sentence_cells(wb):
+    """The sentence cells in the order the writer fills them: Findings row
+    by row (Sentence 1, 2...), then Claims; as (sheet, cell) pairs."""
+    cells = []
     for name in ("Findings", "Claims"):
         ws = wb[name]
-        for h in header(ws):
-            if h and h.startswith("Sentence"):
-                col = col_of(ws, h)
-                missing += ["%s!%s" % (name, c.coordinate)
-                            for c in next(ws.iter_cols(min_col=col, max_col=col, min_row=2), [])
-                            if c.value and not highlighted(wb, red, name, c.coordinate)]
-    ck.equal(missing, [], "every sentence highlights its claim")
+        cols = [col_of(ws, h) for h in header(ws) if h and h.startswith("Sentence")]
+        for row in ws.iter_rows(min_row=2):
+            cells += [(name, row[c - 1]) for c in cols if c <= len(row)]
+    return cells
+
+
+def highlight_note(wb):
+    """The Summary's note on where highlighting stops, or None."""
+    return summary_text(wb["Summary"], "Highlighting")
+
+
+def check_highlights(ck, wb, red):
+    """Sentences highlight their claim up to the HIGHLIGHT_MAX-th sentence
+    cell (Findings first, then Claims) and are plain after it; the Summary
+    says so exactly when the workbook has more sentence cells than that."""
+    cells = sentence_cells(wb)
+    rich = cells[:HIGHLIGHT_MAX]
+    missing = ["%s!%s" % (n, c.coordinate) for n, c in rich
+               if c.value and not highlighted(wb, red, n, c.coordinate)]
+    extra = ["%s!%s" % (n, c.coordinate) for n, c in cells[HIGHLIGHT_MAX:]
+             if c.value and highlighted(wb, red, n, c.coordinate)]
+    ck.equal(missing, [], "every sentence up to the limit highlights its claim")
+    ck.equal(extra, [], "sentences after the limit are plain")
+    note = highlight_note(wb)
+    ck.equal(note is not None, len(cells) > HIGHLIGHT_MAX, "Summary notes where highlighting stops")
+    m = re.search(r"Claims rows 2 to (\d+)", note or "")
+    if m:
+        last = [c.row for n, c in rich if n == "Claims"][-1:]
+        ck.equal([int(m.group(1))], last, "highlight note names the last highlighted Claims row")
+
+
+def summary_text(ws, label):
+    """Column C next to the first column-A cell equal to label, or None."""
+    for row in ws.iter_rows(min_col=1, max_col=3):
+        if row[0].value == label:
+            return row[2].value
+    return None
+
+
+def summary_table(ws, title, width=2):
+    """The rows under the column-A head title, up to the first empty row."""
+    rows, inside = [], False
+    for row in ws.iter_rows(max_col=width):
+        vals = tuple(c.value for c in row)
+        if inside and vals[0] is None:
+            break
+        if inside:
+            rows.append(vals)
+        inside = inside or vals[0] == title
+    return rows
+
+
+def check_chart(ck, wb):
+    """One column chart on the Summary, over the Findings by category table,
+    whose counts add up to the Findings rows."""
+    s = wb["Summary"]
+    table = summary_table(s, "Findings by category")
+    ck.equal([r[0] for r in table], CATEGORIES, "category table rows")
+    ck.equal(sum(r[1] for r in table), wb["Findings"].max_row - 1, "category counts add up")
+    if not ck.equal(len(s._charts), 1, "Summary has one chart"):
+        return
+    chart = s._charts[0]
+    ck.equal((chart.tagname, chart.type), ("barChart", "col"), "chart is a column chart")
+    head = next(r[0].row for r in s.iter_rows(max_col=1) if r[0].value == "Findings by category")
+    rng = "$%s$%d:$%s$%d" % ("%s", head + 1, "%s", head + len(CATEGORIES))
+    series = chart.series[0]
+    cat = series.cat.numRef or series.cat.strRef
+    ck.equal((cat.f, series.val.numRef.f),
+             ("Summary!" + rng % ("A", "A"), "Summary!" + rng % ("B", "B")),
+             "chart plots the category table")
+
+
+def matrix_rows(ws):
+    """The Matrix data rows as lists of cells."""
+    return [list(r) for r in ws.iter_rows(min_row=MATRIX_HEAD + 1)]
+
+
+def check_matrix_layout(ck, wb):
+    """Header, source columns (Sources order, capped), frozen panes,
+    autofilter, print titles and notes of the Matrix."""
+    ws, src = wb["Matrix"], wb["Sources"]
+    heads = [c.value for c in ws[MATRIX_HEAD]]
+    while heads and heads[-1] is None:
+        heads.pop()
+    ck.equal(heads[:2], ["Fact", "Verdict"], "Matrix header")
+    names = [(r[1].value or r[0].value) for r in src.iter_rows(min_row=2, max_col=2)]
+    ck.equal(len(heads) - 2, min(len(names), MATRIX_SOURCES_MAX), "Matrix source columns")
+    pos = [names.index(h.split("\n")[0]) if h and h.split("\n")[0] in names else -1
+           for h in heads[2:]]
+    ck.check(-1 not in pos and pos == sorted(pos), "Matrix sources are Sources, in order", pos)
+    last = openpyxl.utils.get_column_letter(max(len(heads), 2))
+    ck.equal(ws.freeze_panes, "B%d" % (MATRIX_HEAD + 1), "Matrix header row and Fact column frozen")
+    ck.equal(ws.auto_filter.ref, "A%d:%s%d" % (MATRIX_HEAD, last, max(ws.max_row, MATRIX_HEAD)),
+             "Matrix autofilter")
+    ck.equal((ws.print_title_rows, ws.print_title_cols), ("$3:$3", "$A:$A"), "Matrix print titles")
+    capped = "Showing %d of %d sources" % (MATRIX_SOURCES_MAX, len(names))
+    ck.equal(capped in (ws["A2"].value or ""), len(names) > MATRIX_SOURCES_MAX,
+             "Matrix says when sources are capped")
+    return len(heads)
+
+
+def check_matrix_cells(ck, wb, ncols):
+    """Rows: most severe verdict first, one per shown group (the note counts
+    the rest), every value cell filled with its row's verdict colour, blanks
+    greyed by one conditional format."""
+    ws = wb["Matrix"]
+    rows = [r for r in matrix_rows(ws) if r[0].value and r[1].value in VERDICT_RANK]
+    ranks = [VERDICT_RANK[r[1].value] for r in rows]
+    ck.check(ranks == sorted(ranks), "Matrix rows most severe verdict first", ranks)
+    m = re.match(r"(\d+) single-source facts? without a finding", ws["A2"].value or "")
+    groups = summary_value(wb["Summary"], "Groups")
+    ck.check(m is not None and int(m.group(1)) + len(rows) == groups,
+             "Matrix rows + left out = groups", (ws["A2"].value, len(rows), groups))
+    bad = ["%s=%s" % (c.coordinate, c.fill.fgColor.rgb if c.fill.fill_type else None)
+           for r in rows for c in [r[1]] + r[2:ncols]
+           if c.value is not None and
+           (c.fill.fgColor.rgb if c.fill.fill_type else None) != VERDICT_FILL[r[1].value]]
+    ck.equal(bad, [], "Matrix cells coloured by verdict")
+    cfs = [(str(cf.sqref), [(x.type, x.dxf.fill.bgColor.rgb) for x in cf.rules])
+           for cf in ws.conditional_formatting]
+    last = openpyxl.utils.get_column_letter(ncols)
+    want = [("C%d:%s%d" % (MATRIX_HEAD + 1, last, ws.max_row), [("containsBlanks", GREY)])]
+    ck.equal(cfs, want if rows and ncols > 2 else [], "Matrix blanks are grey")
+
+
+def check_history(ck, wb):
+    """Change column values and the Summary's change counts agree; without
+    a Change column there is no history on the Summary either."""
+    ws, s = wb["Findings"], wb["Summary"]
+    col = col_of(ws, "Change")
+    if not col:
+        ck.equal(summary_value(s, "New since last run"), None, "no history, no change counts")
+        return
+    marks = [ws.cell(r, col).value for r in range(2, ws.max_row + 1)]
+    ck.check(set(marks) <= {None, "new"}, "Change holds 'new' or nothing", set(marks))
+    ck.equal(summary_value(s, "New since last run"), marks.count("new"), "new findings counted")
+    resolved = summary_table(s, "Findings resolved since last run", 4)[1:]
+    n = summary_value(s, "Resolved since last run")
+    shown = [r for r in resolved if r[3] is not None]
+    ck.equal(len(shown), min(n, 1000), "resolved table lists the resolved findings")
 
 
 def check_generic(ck, wb, red, formulas):
@@ -294,6 +448,9 @@ def check_generic(ck, wb, red, formulas):
     check_validation(ck, wb)
     check_numbers(ck, wb)
     check_highlights(ck, wb, red)
+    check_chart(ck, wb)
+    check_matrix_cells(ck, wb, check_matrix_layout(ck, wb))
+    check_history(ck, wb)
     return True
 
 
@@ -304,6 +461,8 @@ AP = ("At least 43 people were killed on Thursday, officials said. "
 REUTERS = ("=HYPERLINK(\"http://evil\") 40 people were killed, the Health Ministry said. "
            "All hostages must be freed \u2014 Caf\u00e9 Ren\u00e9 says.")
 BLOG = "+1 more: 12 trucks of aid crossed."
+RESOLVED = ["Death toll: ap said 41; reuters said 40.",
+            "@Event date: ap said Wednesday; reuters said Thursday."]
 MESSAGES = ["Death toll: ap says at least 43 killed; reuters says 40 killed.",
             "Hostages: ap says some 40; reuters says all hostages.",
             "Name spelling: \"Ren\u00e9\" (1 source) vs \"Rene\" (1 source).",
@@ -324,7 +483,8 @@ def string_cell(ck, cell, want, name):
 def check_sample_summary(ck, wb):
     s = wb["Summary"]
     want = {"Sources": 3, "Publication dates": "2024-03-21 to 2024-03-22", "Articles": 3,
-            "Claims": 6, "Groups": 4, "agree": 0, "conflict": 1, "discrepancy": 1,
+            "Claims": 6, "Groups": 4, "Findings": 4, "New since last run": 1,
+            "Resolved since last run": 2, "agree": 0, "conflict": 1, "discrepancy": 1,
             "updated": 0, "single": 2, "high": 1, "medium": 2, "low": 1}
     got = {k: summary_value(s, k) for k in want}
     ck.equal(got, want, "Summary counts")
@@ -332,24 +492,43 @@ def check_sample_summary(ck, wb):
     ck.equal(row[2].value, "AP, Reuters, blog", "Summary source list")
     links = [(s.cell(c.row, 3).value, c.value) for r in s.iter_rows() for c in r
              if c.hyperlink is not None]
-    ck.equal(links, [(m, "Findings row %d" % (i + 2)) for i, m in enumerate(MESSAGES)],
-             "Summary top findings, most severe first, with links")
-    string_cell(ck, next(c for c in s["C"] if c.value == MESSAGES[3]), MESSAGES[3],
-                "Summary '@SUM' message is a string")
+    ck.equal(links, [(m, "Findings row %d" % (i + 2)) for i, m in enumerate(MESSAGES[:3])],
+             "Summary top findings, most severe first, with links; dismissed one left out")
+    ck.equal(summary_table(s, "Findings by category"),
+             [("conflict", 1), ("discrepancy", 1), ("updated", 0), ("name_variant", 1),
+              ("agree", 0), ("single", 1)], "Summary findings by category")
+    ck.equal(summary_table(s, "Findings resolved since last run", 4),
+             [("Severity", "Category", "Finding", "Finding id"),
+              ("high", "conflict", RESOLVED[0], "f-old-toll"),
+              ("medium", "discrepancy", RESOLVED[1], "f-old-date")],
+             "Summary resolved findings, most severe first")
+    string_cell(ck, next(c for c in s["C"] if c.value == RESOLVED[1]), RESOLVED[1],
+                "resolved '@' message is a string")
+    ck.equal(highlight_note(wb), None, "no highlight note for a small workbook")
 
 
 def check_sample_findings(ck, wb, red):
     ws = wb["Findings"]
     ck.equal(ws.max_row - 1, 4, "Findings rows")
-    ck.equal(len(header(ws)), 13, "Findings has 2 value groups")
+    ck.equal(len(header(ws)), 14, "Findings has 2 value groups and a Change column")
     ck.equal([c.value for c in ws["C"][1:]], MESSAGES, "Findings order")
     f = row_dict(ws, 2)
     got = {k: f[k].value for k in ("Severity", "Category", "Kind", "Value 1", "Source 1",
-                                   "Value 2", "Source 2", "Attribution", "Status", "Notes")}
+                                   "Value 2", "Source 2", "Attribution", "Change", "Status",
+                                   "Notes")}
     ck.equal(got, {"Severity": "high", "Category": "conflict", "Kind": "Other number",
                    "Value 1": "At least 43", "Source 1": "AP\n2024-03-21", "Value 2": "40",
                    "Source 2": "Reuters\n2024-03-22", "Attribution": "Health Ministry",
-                   "Status": "Open", "Notes": None}, "first finding's cells")
+                   "Change": None, "Status": "Confirmed error",
+                   "Notes": "AP confirms 43; Reuters to correct."}, "first finding's cells")
+    review = [(ws.cell(r, col_of(ws, "Change")).value, ws.cell(r, col_of(ws, "Status")).value,
+               ws.cell(r, col_of(ws, "Notes")).value) for r in range(2, 6)]
+    ck.equal(review, [(None, "Confirmed error", "AP confirms 43; Reuters to correct."),
+                      ("new", "Open", None), (None, "Open", None),
+                      (None, "Not an error", "=blog quotes the UN figure")],
+             "Change, Status and Notes from the review")
+    string_cell(ck, ws.cell(5, col_of(ws, "Notes")), "=blog quotes the UN figure",
+                "'=' note is a string")
     string_cell(ck, f["Sentence 1"], AP, "Findings sentence 1 text")
     string_cell(ck, f["Sentence 2"], REUTERS, "'=HYPERLINK(' sentence is a string")
     ck.equal(red["Findings"].get(f["Sentence 1"].coordinate), "At least 43",
@@ -400,17 +579,50 @@ def check_sample_sources(ck, wb):
              "javascript: URL is plain text")
 
 
+def check_sample_matrix(ck, wb):
+    ws = wb["Matrix"]
+    ck.equal([c.value for c in ws[MATRIX_HEAD]],
+             ["Fact", "Verdict", "AP\n2024-03-21", "Reuters\n2024-03-22", "blog"],
+             "Matrix header: outlet or id, and date")
+    ck.equal(ws["A2"].value, "1 single-source fact without a finding is left out (see Claims).",
+             "Matrix left-out note")
+    got = [[c.value for c in r] for r in matrix_rows(ws)]
+    ck.equal(got, [["Other number\nkilled/people", "conflict", "At least 43", "40", None],
+                   ["Other number\nhostages/hostage", "discrepancy", "Some 40", "All", None],
+                   ["Other number\naid/truck", "single", None, None, "12"]],
+             "Matrix rows: facts x sources, conflicts first")
+    fills = [c.fill.fgColor.rgb if c.fill.fill_type else None for c in ws[MATRIX_HEAD + 1]]
+    ck.equal(fills[1:4], [VERDICT_FILL["conflict"]] * 3, "conflict row is red")
+    ck.equal(ws["C5"].fill.fgColor.rgb, VERDICT_FILL["discrepancy"], "discrepancy cell is orange")
+    ck.equal(ws["E4"].fill.fill_type, None, "not-reported cell has no fill of its own")
+
+
 def check_sample(ck, wb, red):
     check_sample_summary(ck, wb)
+    check_sample_matrix(ck, wb)
     check_sample_findings(ck, wb, red)
     check_sample_claims(ck, wb, red)
     check_sample_sources(ck, wb)
 
 
+def check_big(ck, wb):
+    """test_report --big: 300 sources of which the 250 reporting two facts
+    (src050..src299) get Matrix columns; a finding with 4 sentences, so
+    Claims rows 2 to 9997 are highlighted."""
+    ws = wb["Matrix"]
+    heads = [c.value for c in ws[MATRIX_HEAD]]
+    ck.equal((heads[2], heads[-1], len(heads)), ("Outlet 050", "Outlet 299", 252),
+             "big Matrix shows the 250 sources with most facts")
+    ck.check("Showing 250 of 300 sources" in ws["A2"].value, "big Matrix cap note", ws["A2"].value)
+    ck.equal([r[1].value for r in matrix_rows(ws)], ["conflict", "agree"], "big Matrix rows")
+    ck.check("Claims rows 2 to 9997;" in (highlight_note(wb) or ""), "big highlight note",
+             highlight_note(wb))
+
+
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("-")]
     flags = [a for a in argv[1:] if a.startswith("-")]
-    if len(args) != 1 or set(flags) - {"--generic", "-v"}:
+    if len(args) != 1 or set(flags) - {"--generic", "--big", "-v"}:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     try:
@@ -421,7 +633,9 @@ def main(argv):
         return 2
     ck = Checker("-v" in flags)
     try:
-        if check_generic(ck, wb, red, formulas) and "--generic" not in flags:
+        if check_generic(ck, wb, red, formulas) and "--big" in flags:
+            check_big(ck, wb)
+        elif "--generic" not in flags and "--big" not in flags:
             check_sample(ck, wb, red)
     except (KeyError, StopIteration, AttributeError, TypeError) as e:
         ck.check(False, "workbook layout as expected", "%s: %s" % (type(e).__name__, e))

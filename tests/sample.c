@@ -134,3 +134,40 @@ cc_cluster *cc_test_sample_cluster(void)
                 "Name spelling: \"Ren\xc3\xa9\" (1 source) vs \"Rene\" (1 source).");
     return cl;
 }
+
+/* Sets finding id's review and note (copied; either may be NULL). */
+static void set_review(cc_cluster *cl, const char *id, const char *review, const char *note)
+{
+    for (size_t i = 0; i < cl->findings.n; i++) {
+        cc_finding *f = &cl->findings.v[i];
+        if (strcmp(f->id, id) != 0)
+            continue;
+        free(f->review);
+        free(f->review_note);
+        f->review = cc_strdup(review);
+        f->review_note = cc_strdup(note);
+    }
+}
+
+/* Adds a finding of the previous run that this run no longer makes. */
+static void add_resolved(cc_cluster *cl, const char *id, const char *cat, const char *sev,
+                         const char *msg)
+{
+    cc_resolved x = {cc_strdup(id), cc_strdup(cat), cc_strdup(sev), cc_strdup(msg)};
+    if (!CC_VEC_PUSH(cl->resolved, x))
+        abort(); /* tests stop on out-of-memory */
+}
+
+/* Adds the history described in sample.h. */
+void cc_test_sample_history(cc_cluster *cl)
+{
+    cl->has_history = true;
+    set_review(cl, "f-killed", "confirmed", "AP confirms 43; Reuters to correct.");
+    set_review(cl, "f-aid", "dismissed", "=blog quotes the UN figure");
+    set_review(cl, "f-name", "reopened", NULL);
+    for (size_t i = 0; i < cl->findings.n; i++)
+        cl->findings.v[i].is_new = strcmp(cl->findings.v[i].id, "f-hostages") == 0;
+    add_resolved(cl, "f-old-date", "discrepancy", "medium",
+                 "@Event date: ap said Wednesday; reuters said Thursday.");
+    add_resolved(cl, "f-old-toll", "conflict", "high", "Death toll: ap said 41; reuters said 40.");
+}

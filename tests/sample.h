@@ -10,4 +10,9 @@
  * lookups fall back to the generic kind). Free with cc_cluster_free. */
 cc_cluster *cc_test_sample_cluster(void);
 
+/* Gives the sample a previous run (the desk workflow): editor reviews on
+ * three findings (confirmed, dismissed with a formula-like note, an unknown
+ * value), f-hostages marked new, and two resolved findings. */
+void cc_test_sample_history(cc_cluster *cl);
+
 #endif

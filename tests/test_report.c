@@ -1,16 +1,20 @@
 /* test_report.c: writes the sample cluster's workbook for check_workbook.py.
  *
  * Usage: test_report OUT.xlsx [EDGE.xlsx]
+ *        test_report --big BIG.xlsx
  *
- * Writes tests/sample.c's cluster to OUT.xlsx twice and checks the bytes are
+ * Writes tests/sample.c's cluster, with its history (reviews, a new finding,
+ * resolved findings), to OUT.xlsx twice and checks the bytes are
  * identical (the second write also replaces an existing file), checks that a
  * write into a missing directory fails cleanly with a diagnostic, that a
  * failed rename leaves no temp file behind (OUT.xlsx.dir is made and
  * removed for that), and, when
  * EDGE.xlsx is given, writes a cluster of awkward input there (claims at
  * sentence edges, bad offsets, control characters, invalid UTF-8, a sentence
- * over the cell limit, NaN values, a finding citing 5 articles...). Exits 0
- * when every check passes. */
+ * over the cell limit, NaN values, a finding citing 5 articles...). With
+ * --big it writes a cluster past the workbook's caps instead: 300 sources
+ * (the Matrix shows 250) and 10,200 claims (10,000 sentences highlighted).
+ * Exits 0 when every check passes. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -58,6 +62,7 @@ static int test_sample(const char *path)
     cc_cluster *cl = cc_test_sample_cluster();
     if (expect(cl != NULL, "sample cluster builds"))
         return 1;
+    cc_test_sample_history(cl);
     size_t n1 = 0, n2 = 0;
     char *a = write_and_read(cl, path, &n1); /* a, b: owned here */
     char *b = write_and_read(cl, path, &n2);
@@ -232,11 +237,101 @@ static int test_edge(const char *path)
     return failed;
 }
 
+/* ---- a cluster past the caps ---------------------------------------------- */
+
+#define BIG_ARTICLES 300u
+#define BIG_CLAIMS 34u /* per article: 10,200 in all */
+
+/* Adds big article i: BIG_CLAIMS sentences "Figure k is NNNN. ", one claim
+ * on each number; stores the claims' indices in claims. */
+static void big_article(cc_cluster *cl, size_t i, size_t claims[BIG_CLAIMS])
+{
+    cc_buf b = {0}; /* owned here */
+    size_t ss[BIG_CLAIMS + 1], cs[BIG_CLAIMS];
+    for (size_t k = 0; k < BIG_CLAIMS; k++) {
+        ss[k] = b.len;
+        cc_buf_printf(&b, "Figure %zu is ", k);
+        cs[k] = b.len;
+        cc_buf_printf(&b, "%zu. ", 1000 + (i + k) % 7);
+    }
+    ss[BIG_CLAIMS] = b.len;
+    char id[32], outlet[32];
+    snprintf(id, sizeof id, "src%03zu", i);
+    snprintf(outlet, sizeof outlet, "Outlet %03zu", i);
+    size_t a = edge_article(cl, id, outlet, NULL, b.p, b.len);
+    for (size_t k = 0; k < BIG_CLAIMS; k++)
+        claims[k] = edge_claim(cl, a, cs[k], cs[k] + 4, ss[k], ss[k + 1], 1000);
+    cc_buf_free(&b);
+}
+
+/* Adds a group over claims[0:n) (copied), one claim per article. */
+static size_t big_group(cc_cluster *cl, const char *id, const size_t *claims, size_t n,
+                        cc_verdict v)
+{
+    cc_group g = {0};
+    g.id = cc_strdup(id);
+    g.key = cc_strdup(id);
+    g.claims = malloc(n * sizeof *g.claims);
+    g.articles = malloc(n * sizeof *g.articles);
+    for (size_t i = 0; i < n; i++) {
+        g.claims[i] = claims[i];
+        g.articles[i] = cl->claims.v[claims[i]].article;
+        cl->claims.v[claims[i]].group = cl->groups.n;
+    }
+    g.n_claims = g.n_articles = n;
+    g.verdict = v;
+    if (!CC_VEC_PUSH(cl->groups, g))
+        abort(); /* tests stop on out-of-memory */
+    return cl->groups.n - 1;
+}
+
+/* Builds the big cluster: claim 0 of every article agrees; claim 1 of
+ * articles 50..299 conflicts (with a finding citing 4 of them), so those
+ * 250 report the most facts and get the Matrix columns. */
+static cc_cluster *big_cluster(void)
+{
+    cc_cluster *cl = cc_cluster_new(NULL, NULL, NULL);
+    size_t *first = malloc(BIG_ARTICLES * sizeof *first); /* owned here */
+    size_t *second = malloc(BIG_ARTICLES * sizeof *second);
+    if (!cl || !first || !second)
+        abort(); /* tests stop on out-of-memory */
+    for (size_t i = 0; i < BIG_ARTICLES; i++) {
+        size_t claims[BIG_CLAIMS];
+        big_article(cl, i, claims);
+        first[i] = claims[0];
+        second[i] = claims[1];
+    }
+    big_group(cl, "big/agree", first, BIG_ARTICLES, CC_V_AGREE);
+    size_t g = big_group(cl, "big/conflict", second + 50, BIG_ARTICLES - 50, CC_V_CONFLICT);
+    edge_finding(cl, "big-conflict", CC_SEV_HIGH, second + 50, 4, "Figure 1 differs.");
+    cl->findings.v[cl->findings.n - 1].group = g;
+    free(first);
+    free(second);
+    return cl;
+}
+
+/* Writes the big cluster to path; returns the number of failures. */
+static int test_big(const char *path)
+{
+    int n_diag = 0;
+    cc_cluster *cl = big_cluster();
+    cl->diag = diag;
+    cl->diag_ud = &n_diag;
+    int failed = expect(cc_report_write(cl, path) == CC_OK && n_diag == 0, "big cluster written");
+    cc_cluster_free(cl);
+    return failed;
+}
+
 /* Runs the tests; see the file comment. */
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--big") == 0) {
+        int failed = test_big(argv[2]);
+        printf("test_report: %s\n", failed ? "FAILED" : "all passed");
+        return failed ? 1 : 0;
+    }
     if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: %s OUT.xlsx [EDGE.xlsx]\n", argv[0]);
+        fprintf(stderr, "usage: %s OUT.xlsx [EDGE.xlsx] | --big BIG.xlsx\n", argv[0]);
         return 2;
     }
     int failures = test_sample(argv[1]) + test_errors() + test_rename_failure(argv[1]);
