@@ -379,9 +379,15 @@ static void open_section(loader *ld, const char *type, const char *name)
         ok = CC_VEC_PUSH(ld->r->rules, ru);
         ld->sec = ld->r->rules.n - 1;
     } else if (strcmp(type, "kind") == 0) {
-        cc_kind k = {.name = cc_strdup(name), .label = cc_strdup(name), .where = w,
-                     .max_severity = CC_SEV_HIGH, .window = 10, .triggers = CC_NONE,
-                     .units = CC_NONE, .events = CC_NONE, .excludes = CC_NONE};
+        cc_kind k = {.name = cc_strdup(name),
+                     .label = cc_strdup(name),
+                     .where = w,
+                     .max_severity = CC_SEV_HIGH,
+                     .window = 10,
+                     .triggers = CC_NONE,
+                     .units = CC_NONE,
+                     .events = CC_NONE,
+                     .excludes = CC_NONE};
         ok = CC_VEC_PUSH(ld->r->kinds, k);
         ld->sec = ld->r->kinds.n - 1;
     } else if (strcmp(type, "qualifier") == 0) {

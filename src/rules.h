@@ -82,7 +82,7 @@ typedef struct cc_kind {
     int window;                     /* words either side searched for triggers */
     char *default_subject;          /* subject when no counted noun is found */
     size_t triggers, units, events; /* list indices; CC_NONE if absent */
-    size_t excludes; /* counted nouns that rule the kind out ("metres") */
+    size_t excludes;                /* counted nouns that rule the kind out ("metres") */
 } cc_kind;
 
 /* A phrase index bucket: entries whose first word hashes here. */

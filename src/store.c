@@ -938,7 +938,8 @@ static int cmp_finding_id(const void *a, const void *b)
 static size_t find_id(cc_finding **by_id, size_t n, const char *id)
 {
     cc_finding key = {.id = (char *)id}, *kp = &key;
-    cc_finding **hit = id && n ? bsearch(&kp, by_id, n, sizeof *by_id, cmp_finding_id) : NULL;
+    cc_finding **hit =
+        id && n ? bsearch(&kp, by_id, n, sizeof(cc_finding *), cmp_finding_id) : NULL;
     return hit ? (size_t)(hit - by_id) : CC_NONE;
 }
 
@@ -1027,13 +1028,13 @@ cc_error cc_store_read_history(cc_cluster *cl, const char *path, bool last_run)
     if (!open_existing(&s, &version))
         return CC_OK;
     size_t n = cl->findings.n;
-    cc_finding **by_id = malloc((n + 1) * sizeof *by_id);
+    cc_finding **by_id = malloc((n + 1) * sizeof(cc_finding *));
     int runs = by_id ? count_runs(&s) : -1;
     cc_error err = runs < 0 ? CC_ERROR_DB : CC_OK;
     for (size_t i = 0; by_id && i < n; i++)
         by_id[i] = &cl->findings.v[i];
     if (by_id && n)
-        qsort(by_id, n, sizeof *by_id, cmp_finding_id);
+        qsort(by_id, n, sizeof(cc_finding *), cmp_finding_id);
     cl->has_history = runs >= (last_run ? 2 : 1) && (version >= 2 || !last_run);
     if (err == CC_OK && version >= 2)
         err = read_reviews(&s, by_id, n);
