@@ -4,20 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build}/claimcheck
-corpus=../shared/corpora/ecbplus
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# Runs a command 3 times; prints the best wall time and its peak RSS.
-best() {
-  local best_t=999999 best_m=0
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>&1 || true
-    read -r t m <"$tmp/t"
-    if awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t best_m=$m; fi
-  done
-  echo "$best_t $best_m"
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 python3 bench/make_ndjson.py "$corpus" 1 >"$tmp/ecb.ndjson"
 bytes=$(python3 -c "import json,sys;print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1])))" "$tmp/ecb.ndjson")
