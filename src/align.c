@@ -12,8 +12,6 @@
 #include "timex.h"
 #include "util.h"
 
-#define DATING_SPAN 6 /* an undated report is at most this many days older */
-
 /* ---- dating undated articles ------------------------------------------ */
 
 /* The cluster's reference day: the most common publication day (latest on
@@ -67,13 +65,14 @@ static double day_fit(const cc_cluster *cl, const cc_article *a, int32_t c)
 static cc_error date_from_cluster(cc_cluster *cl)
 {
     int32_t ref = reference_day(cl);
+    int32_t span = (int32_t)cc_rules_setting(cl->rules, "dating_span", 6);
     for (size_t i = 0; ref != CC_NO_DAY && i < cl->articles.n; i++) {
         cc_article *a = &cl->articles.v[i];
         if (a->published != CC_NO_DAY)
             continue;
         int32_t best = ref;
         double best_score = -1e9;
-        for (int32_t c = ref - DATING_SPAN; c <= ref; c++) {
+        for (int32_t c = ref - span; c <= ref; c++) {
             double s = day_fit(cl, a, c) - 0.1 * (ref - c);
             if (s > best_score)
                 best = c, best_score = s;

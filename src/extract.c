@@ -15,14 +15,6 @@
 
 #define MATCH_LIMIT 2000000u
 #define DEPTH_LIMIT 100000u
-#define NOUN_LOOKAHEAD 3
-#define TENSE_WINDOW 8
-#define EVENT_WINDOW 5    /* words before a date; after it counts 3 farther */
-#define REF_DATE_WINDOW 8 /* words between a count and the date it holds on */
-#define PLACE_WINDOW 12   /* for dates: "arrived today at Cairo" */
-#define PLACE_NEAR 4      /* for numbers: "40 killed in Rafah" */
-#define SOURCE_WINDOW 15
-#define SOURCE_MAX_WORDS 6
 #define NO_POS ((size_t)-1)
 
 typedef struct span {
@@ -96,8 +88,15 @@ static const char *const list_names[L_COUNT] = {
     "shift",         "period_unit",     "time_unit",   "set_word",
     "ampm"};
 
+/* Word windows of the context search, from claims/ (list settings). */
+typedef struct windows {
+    size_t noun, event, ref_date, place_date, place_near, source, source_words, tense_back,
+        tense_fwd, tense_bias;
+} windows;
+
 struct cc_extractor {
     const cc_rules *r;
+    windows w;
     size_t list[L_COUNT];
     unsigned char *role; /* per list: ROLE_* bits */
     size_t *owner;       /* per list: kind owning it, or CC_NONE */
@@ -135,6 +134,22 @@ static void index_kinds(cc_extractor *ex)
             ex->role[r->kinds.v[k].excludes] |= ROLE_UNIT;
 }
 
+/* Reads the context windows (claims/00-settings.rules; defaults here). */
+static void read_windows(cc_extractor *ex)
+{
+    const cc_rules *r = ex->r;
+    ex->w = (windows){(size_t)cc_rules_setting(r, "noun_lookahead", 3),
+                      (size_t)cc_rules_setting(r, "event_window", 5),
+                      (size_t)cc_rules_setting(r, "ref_date_window", 8),
+                      (size_t)cc_rules_setting(r, "place_window_date", 12),
+                      (size_t)cc_rules_setting(r, "place_window_number", 4),
+                      (size_t)cc_rules_setting(r, "source_window", 15),
+                      (size_t)cc_rules_setting(r, "source_max_words", 6),
+                      (size_t)cc_rules_setting(r, "tense_window_before", 12),
+                      (size_t)cc_rules_setting(r, "tense_window_after", 6),
+                      (size_t)cc_rules_setting(r, "after_counts_farther", 3)};
+}
+
 /* Creates an extractor; caller frees with cc_extractor_free. */
 cc_extractor *cc_extractor_new(const cc_rules *rules)
 {
@@ -151,6 +166,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->jit = pcre2_jit_stack_create((size_t)32 * 1024, (size_t)1024 * 1024, NULL);
     if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit)
         goto mem_error;
+    read_windows(ex);
     pcre2_set_match_limit(ex->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
     pcre2_jit_stack_assign(ex->mctx, NULL, ex->jit);
@@ -748,7 +764,7 @@ static size_t find_unit(const cc_extractor *ex, size_t ti, size_t *entry)
 {
     size_t n;
     *entry = CC_NONE;
-    for (size_t j = ti + 1; j <= ti + NOUN_LOOKAHEAD && tok_adjacent(ex, j - 1); j++) {
+    for (size_t j = ti + 1; j <= ti + ex->w.noun && tok_adjacent(ex, j - 1); j++) {
         if (ex->toks.v[j].cand != NO_POS)
             break;
         if ((*entry = phrase_at(ex, j, CC_NONE, ROLE_UNIT, 0, &n)) != CC_NONE)
@@ -820,7 +836,8 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
     size_t at, k = unit_kind(ex, unit_entry, cm->cls);
     if (k != CC_NONE)
         return k;
-    size_t e = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, EVENT_WINDOW, EVENT_WINDOW - 3, 3, &at);
+    size_t bias = ex->w.tense_bias, back = ex->w.event, fwd = back > bias ? back - bias : 0;
+    size_t e = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, back, fwd, bias, &at);
     if (e != CC_NONE) {
         cm->event = cc_strdup(r->entries.v[e].value);
         return ex->owner[r->entries.v[e].list];
@@ -837,7 +854,7 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
  * take only a place right next to them; a date's event may be further. */
 static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
 {
-    size_t w = cls == CC_CLASS_DATE || cls == CC_CLASS_TIME ? PLACE_WINDOW : PLACE_NEAR;
+    size_t w = cls == CC_CLASS_DATE || cls == CC_CLASS_TIME ? ex->w.place_date : ex->w.place_near;
     size_t at, e = nearest(ex, ti, ex->list[L_PLACE], 0, 0, w, w, 0, &at);
     return e == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[e].value);
 }
@@ -847,12 +864,15 @@ static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
 static int find_tense(const cc_extractor *ex, size_t ti)
 {
     size_t af = NO_POS, ap = NO_POS;
-    size_t ef = nearest(ex, ti, ex->list[L_FUTURE], 0, 0, 12, 6, 3, &af);
-    size_t ep = nearest(ex, ti, ex->list[L_PAST], 0, 0, 12, 6, 3, &ap);
+    const windows *w = &ex->w;
+    size_t ef =
+        nearest(ex, ti, ex->list[L_FUTURE], 0, 0, w->tense_back, w->tense_fwd, w->tense_bias, &af);
+    size_t ep =
+        nearest(ex, ti, ex->list[L_PAST], 0, 0, w->tense_back, w->tense_fwd, w->tense_bias, &ap);
     const cc_list *sl =
         ex->list[L_PAST_SUFFIX] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[L_PAST_SUFFIX]];
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    for (size_t j = ti; sl && j > s->first && j + 12 > ti; j--) {
+    for (size_t j = ti; sl && j > s->first && j + w->tense_back > ti; j--) {
         char w[64];
         size_t n = tok_fold(ex, j - 1, w, sizeof w);
         for (size_t i = 0; i < sl->n && ex->toks.v[j - 1].cand == NO_POS; i++) {
@@ -864,9 +884,10 @@ static int find_tense(const cc_extractor *ex, size_t ti)
             }
         }
     }
-    size_t df = ef == CC_NONE ? 99 : af > ti ? af - ti + 3 : ti - af;
-    size_t dp = ep == CC_NONE ? 99 : ap > ti ? ap - ti + 3 : ti - ap;
-    return df == 99 && dp == 99 ? 0 : df <= dp ? 1 : -1;
+    size_t none = (size_t)-1, bias = w->tense_bias;
+    size_t df = ef == CC_NONE ? none : af > ti ? af - ti + bias : ti - af;
+    size_t dp = ep == CC_NONE ? none : ap > ti ? ap - ti + bias : ti - ap;
+    return df == none && dp == none ? 0 : df <= dp ? 1 : -1;
 }
 
 /* True when token j may be part of a source's name. */
@@ -882,10 +903,10 @@ static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo,
     size_t a = from, b = from, n = 0;
     if (from < lo || from >= hi || !source_tok(ex, from))
         return NULL;
-    while (n < SOURCE_MAX_WORDS && dir < 0 && a > lo && tok_adjacent(ex, a - 1) &&
+    while (n < ex->w.source_words && dir < 0 && a > lo && tok_adjacent(ex, a - 1) &&
            source_tok(ex, a - 1))
         a--, n++;
-    while (n < SOURCE_MAX_WORDS && dir > 0 && b + 1 < hi && tok_adjacent(ex, b) &&
+    while (n < ex->w.source_words && dir > 0 && b + 1 < hi && tok_adjacent(ex, b) &&
            source_tok(ex, b + 1))
         b++, n++;
     while (a < b && (!tok_capital(ex, a) || tok_value(ex, a, L_STOP))) /* "The", "of" */
@@ -903,7 +924,7 @@ static char *find_source(const cc_extractor *ex, size_t ti)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
     size_t at, n = 0;
-    size_t e = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, SOURCE_WINDOW, SOURCE_WINDOW, 0, &at);
+    size_t e = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, ex->w.source, ex->w.source, 0, &at);
     if (e == CC_NONE)
         return NULL;
     phrase_at(ex, at, ex->list[L_ATTRIB], 0, 0, &n);
@@ -997,7 +1018,7 @@ static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
     if (cm->cls != CC_CLASS_COUNT && cm->cls != CC_CLASS_AMOUNT && cm->cls != CC_CLASS_MONEY &&
         cm->cls != CC_CLASS_PERCENT)
         return;
-    for (size_t d = 1; d <= REF_DATE_WINDOW; d++) {
+    for (size_t d = 1; d <= ex->w.ref_date; d++) {
         size_t js[2] = {ti >= s->first + d ? ti - d : NO_POS, ti + d < s->last ? ti + d : NO_POS};
         for (int k = 0; k < 2; k++) {
             size_t j = js[k];

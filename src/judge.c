@@ -11,8 +11,6 @@
 #include "rules.h"
 #include "util.h"
 
-#define GAP_HIGH 0.10   /* relative gap between sides for a high conflict */
-#define GAP_MEDIUM 0.02 /* ... for a medium one */
 #define EPS 1e-9
 
 /* One side of a disagreement: claims whose intervals share a point. Its
@@ -262,7 +260,7 @@ static bool is_update(const judge_ctx *jc, const side *sd, size_t ns)
     return true;
 }
 
-static cc_severity gap_severity(const side *sd, size_t ns);
+static cc_severity gap_severity(const cc_rules *r, const side *sd, size_t ns);
 
 /* True when one article stands on two sides: a report does not contradict
  * itself, so the group most likely mixes different facts. */
@@ -296,20 +294,23 @@ static cc_severity conflict_severity(const cc_cluster *cl, const side *sd, size_
 {
     if (article_on_two_sides(cl, sd, ns))
         return CC_SEV_LOW;
-    cc_severity s = gap_severity(sd, ns);
+    cc_severity s = gap_severity(cl->rules, sd, ns);
     if (ns == 2 && s == CC_SEV_MEDIUM && side_sources(cl, &sd[0]) >= 2 &&
         side_sources(cl, &sd[1]) >= 2)
         s = CC_SEV_HIGH;
     return ns > 2 && s == CC_SEV_HIGH ? CC_SEV_MEDIUM : s;
 }
 
-/* Severity from the relative gap between the outermost sides. */
-static cc_severity gap_severity(const side *sd, size_t ns)
+/* Severity from the relative gap between the outermost sides; thresholds
+ * from claims/00-settings.rules (gap_high, gap_medium). */
+static cc_severity gap_severity(const cc_rules *r, const side *sd, size_t ns)
 {
+    double high = cc_rules_setting(r, "gap_high", 0.10);
+    double medium = cc_rules_setting(r, "gap_medium", 0.02);
     double lo_side_hi = sd[0].hi, hi_side_lo = sd[ns - 1].lo;
     double scale = fmax(fabs(hi_side_lo), fabs(lo_side_hi));
     double gap = scale > 0 ? (hi_side_lo - lo_side_hi) / scale : 0;
-    return gap >= GAP_HIGH ? CC_SEV_HIGH : gap >= GAP_MEDIUM ? CC_SEV_MEDIUM : CC_SEV_LOW;
+    return gap >= high ? CC_SEV_HIGH : gap >= medium ? CC_SEV_MEDIUM : CC_SEV_LOW;
 }
 
 /* The most precise claim of a side (narrowest interval): the one to quote. */

@@ -110,6 +110,15 @@ const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, siz
     return &r->index[bucket_of(r, word, n)];
 }
 
+/* Reads a number from the "settings" list (see rules.h). */
+double cc_rules_setting(const cc_rules *r, const char *name, double dflt)
+{
+    bool ok;
+    const char *v = cc_rules_lookup(r, cc_rules_list(r, "settings"), name, strlen(name));
+    double d = v ? cc_to_num(v, &ok) : dflt;
+    return v && ok ? d : dflt;
+}
+
 /* Finds a kind by name. */
 size_t cc_rules_kind(const cc_rules *r, const char *name)
 {

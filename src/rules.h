@@ -106,6 +106,10 @@ struct cc_rules {
     size_t n_slot_groups[CC_SLOT_MAX];
 };
 
+/* An engine setting from the claims/ list "settings" (name = number), or
+ * dflt when the list or the entry is absent. */
+double cc_rules_setting(const cc_rules *r, const char *name, double dflt);
+
 /* Finds a kind by name; CC_NONE if absent. */
 size_t cc_rules_kind(const cc_rules *r, const char *name);
 /* Finds a list by name; CC_NONE if absent. */

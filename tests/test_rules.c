@@ -72,9 +72,14 @@ int main(int argc, char **argv)
                  "rule r: unknown kind 'nosuch'");
     expect_error("[list a]\nx\n[list a]\n", "x.rules:6: list 'a' is defined twice");
     expect_error("[rule r]\nclass = count\nflavour = x\n", "x.rules:6: rule: bad key");
+    expect_error("[rule r]\nclass = count\npriority = soon\npattern = x\n",
+                 "x.rules:6: priority must be a whole number");
     cc_buf diags = {0};
     cc_rules *r = cc_rules_load(argc > 1 ? argv[1] : "claims", collect, &diags);
     bool ok = r && r->kinds.n > 10 && r->master;
+    /* settings come from claims/00-settings.rules; a missing one is the default */
+    ok = ok && cc_rules_setting(r, "gap_high", -1) == 0.10 &&
+         cc_rules_setting(r, "no_such_setting", 7) == 7;
     printf("%s: shipped claims/ load (%s)\n", ok ? "ok  " : "FAIL",
            diags.p ? diags.p : "no diagnostics");
     ok ? passed++ : failed++;
