@@ -73,6 +73,7 @@ void cc_cluster_free(cc_cluster *cl)
     free(cl->groups.v);
     free(cl->findings.v);
     cc_names_free(cl->names);
+    cc_names_free(cl->ids);
     free(cl->inputs);
     free(cl);
 }
@@ -140,37 +141,57 @@ const char *cc_strerror(cc_error err)
     return NAME_OF(t, err);
 }
 
+/* Brings the id index up to date (stored articles arrive without the
+ * sink); false on allocation failure. */
+static bool index_ids(cc_cluster *cl)
+{
+    if (!cl->ids && !(cl->ids = cc_names_new()))
+        return false;
+    for (; cl->n_ids < cl->articles.n; cl->n_ids++) {
+        const char *id = cl->articles.v[cl->n_ids].id;
+        cc_name_seen at = {cl->n_ids, 0, 0, 0, 0};
+        if (!cc_names_add(cl->ids, id, strlen(id), &at, false))
+            return false;
+    }
+    return true;
+}
+
+/* Index of the article with id, or CC_NONE (the index is up to date). */
+static size_t find_article(const cc_cluster *cl, const char *id)
+{
+    const cc_name_form *f = cc_names_find(cl->ids, id, strlen(id));
+    return f && f->n_seen ? f->seen[0].article : CC_NONE;
+}
+
 /* Makes id unique in the cluster by appending ~2, ~3...; takes ownership of
  * *id and may replace it. */
 static bool unique_id(cc_cluster *cl, char **id)
 {
-    for (int n = 2;; n++) {
-        bool clash = false;
-        for (size_t i = 0; i < cl->articles.n && !clash; i++)
-            clash = strcmp(cl->articles.v[i].id, *id) == 0;
-        if (!clash)
-            return true;
+    for (int n = 2; find_article(cl, *id) != CC_NONE; n++) {
         char *alt = cc_strfmt("%.*s~%d", (int)strcspn(*id, "~"), *id, n);
         if (!alt)
             return false;
         free(*id);
         *id = alt;
     }
+    return true;
 }
 
 /* A stored article with a's id, which a new copy replaces; or NULL. */
 static cc_article *stored_copy(cc_cluster *cl, const cc_article *a)
 {
-    for (size_t i = 0; i < cl->articles.n; i++)
-        if (cl->articles.v[i].from_store && strcmp(cl->articles.v[i].id, a->id) == 0)
-            return &cl->articles.v[i];
-    return NULL;
+    size_t i = find_article(cl, a->id);
+    return i != CC_NONE && cl->articles.v[i].from_store ? &cl->articles.v[i] : NULL;
 }
 
 /* Ingest sink: keeps the article (ownership moves to the cluster). */
 static cc_error keep_article(void *ud, cc_article *a)
 {
     cc_cluster *cl = ud;
+    if (!index_ids(cl)) {
+        cc_article_clear(a);
+        return CC_ERROR_MEMORY;
+    }
     cc_article *old = stored_copy(cl, a);
     if (old) { /* the same report again: the new text wins */
         cc_article_clear(old);

@@ -177,8 +177,10 @@ struct cc_cluster {
     CC_VEC(cc_group) groups;
     CC_VEC(cc_finding) findings;
     struct cc_names *names; /* spelling index built by extract, read by align */
-    bool has_history;       /* a previous run exists: is_new/resolved mean something */
-    char *inputs;           /* paths given to cc_cluster_add_path, newline-separated */
+    struct cc_names *ids;   /* article id -> index, for articles [0, n_ids) */
+    size_t n_ids;
+    bool has_history; /* a previous run exists: is_new/resolved mean something */
+    char *inputs;     /* paths given to cc_cluster_add_path, newline-separated */
     CC_VEC(cc_resolved) resolved;
     bool had_input_error;
 };

@@ -81,3 +81,10 @@ bool cc_names_add(cc_names *nm, const char *form, size_t n, const cc_name_seen *
     f->seen[f->n_seen++] = *at;
     return true;
 }
+
+/* Looks form up without adding it (see names.h). */
+const cc_name_form *cc_names_find(const cc_names *nm, const char *form, size_t n)
+{
+    const cc_name_form *f = nm ? slot(nm->forms, nm->cap, form, n) : NULL;
+    return f && f->form ? f : NULL;
+}

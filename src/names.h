@@ -1,5 +1,6 @@
-/* names.h: the cluster's index of capitalised word forms, filled by
- * extract and read by align to find one name spelt several ways. */
+/* names.h: a string-keyed hash index of occurrences. The cluster keeps
+ * two: capitalised word forms (filled by extract, read by align to find
+ * one name spelt several ways) and article ids (seen.article = index). */
 #ifndef CC_NAMES_H
 #define CC_NAMES_H
 
@@ -30,5 +31,8 @@ void cc_names_free(cc_names *nm);
 /* Records form (n bytes, folded) seen at *at. Keeps the first occurrence
  * per article. False on allocation failure. */
 bool cc_names_add(cc_names *nm, const char *form, size_t n, const cc_name_seen *at, bool mid);
+
+/* The entry for form (n bytes), or NULL. */
+const cc_name_form *cc_names_find(const cc_names *nm, const char *form, size_t n);
 
 #endif

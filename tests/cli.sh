@@ -58,6 +58,13 @@ check nonexistent 3 "$cc" check "$tmp/nope.txt" "$tmp/bad/a_good.txt"
 has nonexistent-msg "$tmp/err" "nope.txt"
 check nothing-usable 6 "$cc" check "$tmp/bad/b_empty.txt"
 
+# The same id twice (a.txt and a.md, then a.txt again): suffixed, not merged.
+mkdir "$tmp/dup"
+printf 'Officials said 4 people died.\n' >"$tmp/dup/a.txt"
+printf 'Officials said 5 people died.\n' >"$tmp/dup/a.md"
+check dup-ids 0 "$cc" check "$tmp/dup" "$tmp/dup/a.txt" --json "$tmp/dup.ndjson"
+has dup-ids "$tmp/dup.ndjson" '"id":"a~3"'
+
 # NDJSON: a bad line is named with its line number; stdin works.
 cat >"$tmp/in.ndjson" <<'J'
 {"id":"ap","text":"At least 43 people were killed on Thursday, officials said.","outlet":"AP","published":"2024-03-21"}
