@@ -213,9 +213,11 @@ static bool tok_adjacent(const cc_extractor *ex, size_t a)
     return true;
 }
 
-/* Compares the words of phrase with the tokens from ti on; returns the
- * number of tokens it spans, 0 if it does not match there. */
-static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phrase)
+/* Compares the words of phrase with the tokens from ti on (first: token ti
+ * already folded, fl bytes); returns the number of tokens it spans, 0 if
+ * it does not match there. */
+static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phrase,
+                            const char *first, size_t fl)
 {
     size_t n = 0;
     for (const char *p = phrase; *p; n++) {
@@ -224,8 +226,9 @@ static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phras
         if (ti + n >= ex->toks.n || ex->toks.v[ti + n].cand != NO_POS ||
             (n > 0 && !tok_adjacent(ex, ti + n - 1)))
             return 0;
-        size_t bl = tok_fold(ex, ti + n, buf, sizeof buf);
-        if (bl != wl || memcmp(buf, p, wl) != 0)
+        const char *w = n ? buf : first; /* the first token is folded once, by the caller */
+        size_t bl = n ? tok_fold(ex, ti + n, buf, sizeof buf) : fl;
+        if (bl != wl || memcmp(w, p, wl) != 0)
             return 0;
         p += wl + (p[wl] == ' ');
     }
@@ -251,7 +254,7 @@ static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned
         if (classes && (ex->owner[e->list] == CC_NONE ||
                         !(ex->r->kinds.v[ex->owner[e->list]].classes & classes)))
             continue;
-        size_t n = phrase_tokens(ex, ti, e->phrase);
+        size_t n = phrase_tokens(ex, ti, e->phrase, first, fl);
         bool owned_tie = n && n == best_n && ex->owner[e->list] != CC_NONE &&
                          ex->owner[ex->r->entries.v[best].list] == CC_NONE;
         if (n > best_n || owned_tie) { /* a kind's word beats a plain list's */
