@@ -663,14 +663,32 @@ static bool set_vague(const cc_extractor *ex, const cand *c, const char *vague, 
     return cm->has_lo = cm->has_hi = true;
 }
 
+/* True when only a dash (or en dash) and spaces join num and num2. */
+static bool dash_joined(const cc_extractor *ex, const cand *c)
+{
+    size_t i = c->slot[CC_SLOT_NUM].e, e = c->slot[CC_SLOT_NUM2].s;
+    bool dash = false;
+    for (; i < e; i++) {
+        if (ex->body[i] == '-' || (unsigned char)ex->body[i] >= 0x80)
+            dash = true; /* '-' or the bytes of U+2013 */
+        else if (ex->body[i] != ' ')
+            return false;
+    }
+    return dash;
+}
+
 /* A range: num and num2 as its ends. A scale stated on the second number
  * only applies to the first too when that keeps the range in order ("1.5
- * to 2 million", but "between 300 and 2 million"). */
-static bool set_range(const numread *a, const numread *b, cc_claim *cm)
+ * to 2 million", but "between 300 and 2 million"). A dash pair written
+ * downwards ("88-72") is a score, not a range: false drops it. */
+static bool set_range(const cc_extractor *ex, const cand *c, const numread *a, const numread *b,
+                      cc_claim *cm)
 {
     double v1 = a->total + a->cur, v2 = b->total + b->cur;
     if (a->scale == 1 && b->scale > 1 && v1 * b->scale <= v2)
         v1 *= b->scale;
+    if (v1 > v2 && dash_joined(ex, c))
+        return false;
     cm->qual = CC_Q_RANGE;
     cm->has_value = false;
     cm->has_lo = cm->has_hi = true;
@@ -703,13 +721,10 @@ static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
         return set_vague(ex, c, vague, cm);
     if (!slot_read(ex, c, CC_SLOT_NUM, &a))
         return false;
-    if (cm->cls == CC_CLASS_PERCENT && a.fraction) { /* a share above the whole is none */
-        a.cur *= 100, a.total *= 100;
-        if (a.cur + a.total > 100)
-            return false;
-    }
+    if (a.fraction && a.cur + a.total > 1) /* a share above the whole is none */
+        return false;
     if (slot_read(ex, c, CC_SLOT_NUM2, &b)) /* a range states no single value */
-        return set_range(&a, &b, cm);
+        return set_range(ex, c, &a, &b, cm);
     const cc_qual_sem *q = slot_qual(ex, c);
     cm->value = a.total + a.cur;
     cm->has_value = true;
