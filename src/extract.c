@@ -697,10 +697,39 @@ static bool set_range(const cc_extractor *ex, const cand *c, const numread *a, c
     return v1 != v2;
 }
 
-/* The qualifier named by the qual slot, before or after the number. */
-static const cc_qual_sem *slot_qual(const cc_extractor *ex, const cand *c)
+/* The qualifier phrase ending right before the claim ("more than" 40):
+ * the longest listed one, at most 4 words back. Returns its entry or
+ * CC_NONE; *from gets its first token. Read from the tokens, not by the
+ * patterns: one list lookup instead of a copy of the list in every rule. */
+static size_t qual_before(const cc_extractor *ex, const cand *c, size_t *from)
+{
+    size_t ti = c->tok, n, dots = 0;
+    if (ti == 0 || ex->toks.v[ti - 1].sent != ex->toks.v[ti].sent)
+        return CC_NONE;
+    for (size_t i = ex->toks.v[ti - 1].end; i < ex->toks.v[ti].start; i++)
+        if ((ex->body[i] != ' ' && ex->body[i] != '.') || (ex->body[i] == '.' && ++dots > 1))
+            return CC_NONE; /* spaces, and an abbreviation's period ("approx. 40") */
+    for (size_t k = ti < 4 ? ti : 4; k >= 1; k--) {
+        size_t e = phrase_at(ex, ti - k, ex->list[L_QUALIFIER], 0, 0, &n);
+        if (e != CC_NONE && n == k) {
+            *from = ti - k;
+            return e;
+        }
+    }
+    return CC_NONE;
+}
+
+/* The qualifier of a claim: the qual slot, else a listed phrase before the
+ * number (the claim then starts at it), else a qualifier after the number
+ * ("40 or more"). */
+static const cc_qual_sem *find_qual(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
     const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
+    size_t from, e = qn ? CC_NONE : qual_before(ex, c, &from);
+    if (e != CC_NONE) {
+        qn = ex->r->entries.v[e].value;
+        cm->start = ex->toks.v[from].start;
+    }
     if (!qn)
         qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_POST_QUAL);
     return qual_sem(ex->r, qn ? qn : "exact");
@@ -725,7 +754,7 @@ static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
         return false;
     if (slot_read(ex, c, CC_SLOT_NUM2, &b)) /* a range states no single value */
         return set_range(ex, c, &a, &b, cm);
-    const cc_qual_sem *q = slot_qual(ex, c);
+    const cc_qual_sem *q = find_qual(ex, c, cm);
     cm->value = a.total + a.cur;
     cm->has_value = true;
     cm->qual = q ? q->type : CC_Q_EXACT;
@@ -1187,10 +1216,10 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     cm.cls = ex->r->rules.v[c->rule].cls;
     cm.day = CC_NO_DAY;
     cm.group = CC_NONE;
-    cm.id = cc_strfmt("%s@%zu", a->id, c->start);
-    bool noun = false;
-    bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm, &noun) &&
-                resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm, noun)) != NULL;
+    bool noun = false; /* the id after the value: a qualifier moves the start */
+    bool keep = set_value(ex, c, &cm) && (cm.id = cc_strfmt("%s@%zu", a->id, cm.start)) != NULL &&
+                set_context(ex, c, &cm, &noun) && resolve_date(&cm, a->published) &&
+                (cm.key = make_key(ex, &cm, noun)) != NULL;
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
         cc_claim_clear(&cm);
         return keep ? CC_ERROR_MEMORY : CC_OK;
