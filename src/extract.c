@@ -550,7 +550,10 @@ static size_t number_word(const cc_extractor *ex, const words *w, size_t i, numr
     for (size_t k = w->count - i < 4 ? w->count - i : 4; k >= 1; k--)
         if ((v = words_lookup(ex, w, i, k, L_NUMBER_ARTICLE))) {
             double a = cc_to_num(v, NULL); /* "a" after a fraction: "a quarter of a" */
-            nr->cur = nr->fraction ? nr->cur * a : nr->cur + a;
+            if (a < 1 && nr->cur == 0 && nr->total > 0)
+                nr->total += a * nr->scale; /* "one million and a half" */
+            else
+                nr->cur = nr->fraction ? nr->cur * a : nr->cur + a;
             return k;
         }
     if (words_lookup(ex, w, i, 1, L_FILLER))
