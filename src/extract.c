@@ -103,6 +103,7 @@ struct cc_extractor {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
+    bool fast_words; /* the word rule agrees with scan_word on ASCII */
     /* per-article scratch, reused */
     const char *body;
     size_t len;
@@ -110,6 +111,8 @@ struct cc_extractor {
     CC_VEC(cand) cands;
     CC_VEC(sent) sents;
 };
+
+static bool words_agree(cc_extractor *ex);
 
 /* Marks each kind's lists with their role and owner. */
 static void index_kinds(cc_extractor *ex)
@@ -161,7 +164,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
         ex->list[i] = cc_rules_list(rules, list_names[i]);
     ex->role = calloc(rules->lists.n + 1, 1);
     ex->owner = calloc(rules->lists.n + 1, sizeof *ex->owner);
-    ex->md = pcre2_match_data_create_from_pattern(rules->master, NULL);
+    ex->md = pcre2_match_data_create(rules->max_captures + 1, NULL);
     ex->mctx = pcre2_match_context_create(NULL);
     ex->jit = pcre2_jit_stack_create((size_t)32 * 1024, (size_t)1024 * 1024, NULL);
     if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit)
@@ -171,6 +174,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
     pcre2_jit_stack_assign(ex->mctx, NULL, ex->jit);
     index_kinds(ex);
+    ex->fast_words = words_agree(ex);
     return ex;
 mem_error:
     cc_extractor_free(ex);
@@ -349,14 +353,15 @@ static bool close_sentence(cc_extractor *ex, size_t *sent_start, size_t end)
     return CC_VEC_PUSH(ex->sents, s);
 }
 
-/* Records a claim candidate with its slot spans. */
-static bool add_cand(cc_extractor *ex, size_t rule, const PCRE2_SIZE *ov)
+/* Records a claim candidate with its slot spans, read through the
+ * capture numbers of the matcher m that found it. */
+static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov)
 {
     cand c = {rule, ov[0], ov[1], ex->toks.n, {{0, 0}}};
     for (int s = 0; s < CC_SLOT_MAX; s++) {
         c.slot[s].s = NO_POS;
-        for (size_t g = 0; g < ex->r->n_slot_groups[s]; g++) {
-            uint32_t n = ex->r->slot_groups[s][g];
+        for (size_t g = 0; g < m->n_slot_groups[s]; g++) {
+            uint32_t n = m->slot_groups[s][g];
             if (ov[2 * (size_t)n] != PCRE2_UNSET) {
                 c.slot[s] = (span){ov[2 * (size_t)n], ov[2 * (size_t)n + 1]};
                 break;
@@ -367,63 +372,164 @@ static bool add_cand(cc_extractor *ex, size_t rule, const PCRE2_SIZE *ov)
     return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
 }
 
-/* Handles one master-regex match. */
-static bool on_match(cc_extractor *ex, size_t rule, const PCRE2_SIZE *ov, size_t *sent_start)
+/* Records a word token [s, e). */
+static bool add_word(cc_extractor *ex, size_t s, size_t e)
+{
+    tok t = {s, e, ex->sents.n, NO_POS};
+    return CC_VEC_PUSH(ex->toks, t);
+}
+
+/* Handles one match of rule through matcher m. */
+static bool on_match(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov,
+                     size_t *sent_start)
 {
     const cc_rule *ru = &ex->r->rules.v[rule];
-    if (ru->kind == CC_RULE_WORD) {
-        tok t = {ov[0], ov[1], ex->sents.n, NO_POS};
-        return CC_VEC_PUSH(ex->toks, t);
-    }
+    if (ru->kind == CC_RULE_WORD)
+        return add_word(ex, ov[0], ov[1]);
     if (ru->kind == CC_RULE_BOUNDARY)
         return !is_boundary(ex, ov[0], ov[1]) || close_sentence(ex, sent_start, ov[1]);
-    return ru->cls == CC_CLASS_SKIP || add_cand(ex, rule, ov);
+    return ru->cls == CC_CLASS_SKIP || add_cand(ex, m, rule, ov);
 }
 
-/* True when a claim rule may start at i: anything but a plain word, or a
- * word whose leading letters are a starter word. Plain words (most of the
- * text) then only meet the small token regex. */
-static bool may_start_claim(const cc_extractor *ex, size_t i)
+/* ASCII letters and digits. */
+static bool is_alpha(char c)
 {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static bool is_alnum(char c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* End of the ASCII word starting with the letter at i, read as the word
+ * rule reads it (letters, digits and apostrophes, joined by hyphens), or
+ * NO_POS when non-ASCII text touches it and the rule itself must decide. */
+static size_t scan_word(const char *s, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    for (;;) {
+        while (j < len && (is_alnum(s[j]) || s[j] == '\''))
+            j++;
+        if (j < len && (unsigned char)s[j] >= 0x80)
+            return NO_POS;
+        if (j + 1 < len && s[j] == '-' && is_alnum(s[j + 1])) {
+            j += 2;
+            continue;
+        }
+        return j + 1 < len && s[j] == '-' && (unsigned char)s[j + 1] >= 0x80 ? NO_POS : j;
+    }
+}
+
+/* Runs matcher m anchored at off; PCRE2's return code. */
+static int match_at(const cc_extractor *ex, const cc_matcher *m, size_t off)
+{
+    return pcre2_match(m->code, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK, ex->md,
+                       ex->mctx);
+}
+
+/* True when scan_word reads a probe text exactly as the word rule does:
+ * the fast path may then replace the rule on ASCII words. */
+static bool words_agree(cc_extractor *ex)
+{
+    static const char probe[] = "Don't re-run F-16s a-b-c x' it's co-op -- end- A1 e-mail--x "
+                                "q-'z o'clock x-1-y Zz9' r--d -z";
+    ex->body = probe;
+    ex->len = sizeof probe - 1;
+    for (size_t i = 0; i < ex->len; i++) {
+        if (!is_alpha(probe[i]) || (i && probe[i - 1] != ' '))
+            continue;
+        int rc = match_at(ex, ex->r->tokens, i);
+        size_t e = rc > 0 ? pcre2_get_ovector_pointer(ex->md)[1] : NO_POS;
+        if (e != scan_word(probe, ex->len, i))
+            return false;
+    }
+    return true;
+}
+
+/* The claim rules that may start at i, or NULL. Starter words decide for
+ * letters (most words start no claim and only meet the word rule);
+ * digits, symbols and words with digits ("F-16") meet every claim rule
+ * that may start with their first byte. */
+static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i)
+{
+    const cc_rules *r = ex->r;
     char key[32];
     size_t n = 0, j = i;
-    for (; j < ex->len && n + 1 < sizeof key; j++, n++) {
-        char c = ex->body[j];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-            break;
-        key[n] = (char)(c | 0x20);
-    }
+    for (; j < ex->len && n + 1 < sizeof key && is_alpha(ex->body[j]); j++, n++)
+        key[n] = (char)(ex->body[j] | 0x20);
     if (n == 0 || n + 1 == sizeof key)
-        return true;
-    for (; j < ex->len; j++) { /* "F-16", "A320": words with digits */
-        char c = ex->body[j];
-        if (c >= '0' && c <= '9')
-            return true;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '\''))
-            break;
-    }
-    /* patterns may add a plural ending to a listed word ("{time_unit}s") */
-    return cc_rules_lookup(ex->r, ex->r->starters, key, n) != NULL ||
-           (n > 2 && key[n - 1] == 's' && cc_rules_lookup(ex->r, ex->r->starters, key, n - 1));
+        return &r->claims;
+    for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
+        if (ex->body[j] >= '0' && ex->body[j] <= '9')
+            return &r->claims;
+    const char *v = cc_rules_lookup(r, r->starters, key, n);
+    return v ? &r->sets.v[strtoul(v, NULL, 10)] : NULL;
 }
 
-/* Scans the body once: at each position the master regex (claims, words,
- * boundaries) or, where no claim can start, the token regex, both
- * anchored. */
+/* Tries the rules of set at off in priority order, skipping those that
+ * cannot start with its byte: the first match wins, as in one alternation.
+ * Returns PCRE2's code; *rule is the rule that matched or hit a limit. */
+static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t off, size_t *rule)
+{
+    unsigned char c = (unsigned char)ex->body[off];
+    for (size_t k = 0; set && k < set->n; k++) {
+        const cc_rule *ru = &ex->r->rules.v[set->rules[k]];
+        if (!((ru->first[c / 8] >> (c % 8)) & 1))
+            continue;
+        int rc = match_at(ex, ru->m, off);
+        if (rc != PCRE2_ERROR_NOMATCH) {
+            *rule = set->rules[k];
+            return rc;
+        }
+    }
+    return PCRE2_ERROR_NOMATCH;
+}
+
+/* Matches the word or boundary at off: scan_word for plain ASCII words,
+ * the word and boundary rules for the rest. Returns PCRE2's code; sets
+ * *rule, *m, and *end (for scan_word, whose result is not in the ovector). */
+static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const cc_matcher **m)
+{
+    unsigned char c = (unsigned char)ex->body[off];
+    *m = ex->r->tokens;
+    if (!((ex->r->token_first[c / 8] >> (c % 8)) & 1))
+        return PCRE2_ERROR_NOMATCH;
+    int rc = match_at(ex, *m, off);
+    if (rc > 0)
+        *rule = strtoul((const char *)pcre2_get_mark(ex->md), NULL, 10);
+    return rc;
+}
+
+/* Scans the body once. At each token start: the claim rules that may
+ * start there (claim_matcher), else the word (scan_word, or the word and
+ * boundary rules for what it cannot read), all anchored. */
 static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a)
 {
     size_t off = 0, sent_start = 0;
     bool warned = false;
     ex->toks.n = ex->cands.n = ex->sents.n = 0;
     while (off < ex->len) {
-        char c = ex->body[off];
+        unsigned char c = (unsigned char)ex->body[off];
         if (c == ' ' || c == '\t') {
             off++;
             continue;
         }
-        const pcre2_code *rx = may_start_claim(ex, off) ? ex->r->master : ex->r->tokens;
-        int rc = pcre2_match(rx, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK, ex->md,
-                             ex->mctx);
+        size_t rule = 0;
+        const cc_matcher *m = NULL;
+        int rc = match_claim(ex, claim_rules(ex, off), off, &rule);
+        if (rc > 0)
+            m = ex->r->rules.v[rule].m;
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            size_t e = ex->fast_words && is_alpha((char)c) ? scan_word(ex->body, ex->len, off)
+                                                            : NO_POS;
+            if (e != NO_POS) {
+                if (!add_word(ex, off, e))
+                    return CC_ERROR_MEMORY;
+                off = e;
+                continue;
+            }
+            rc = match_token(ex, off, &rule, &m);
+        }
         if (rc == PCRE2_ERROR_NOMATCH) {
             off = next_char(ex->body, ex->len, off);
             continue;
@@ -437,8 +543,7 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
             continue;
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ex->md);
-        size_t rule = strtoul((const char *)pcre2_get_mark(ex->md), NULL, 10);
-        if (!on_match(ex, rule, ov, &sent_start))
+        if (!on_match(ex, m, rule, ov, &sent_start))
             return CC_ERROR_MEMORY;
         off = ov[1] > off ? ov[1] : next_char(ex->body, ex->len, off);
     }
