@@ -24,7 +24,9 @@ typedef struct span {
 typedef struct tok {
     size_t start, end;
     size_t sent;
-    size_t cand; /* candidate index, or NO_POS for a word */
+    size_t cand;                 /* candidate index, or NO_POS for a word */
+    size_t fold, fold_len;       /* words: folded text at ex->folds + fold */
+    const cc_phrase_bucket *bk; /* words: the phrase index bucket of that text */
 } tok;
 
 typedef struct cand {
@@ -110,6 +112,8 @@ struct cc_extractor {
     CC_VEC(tok) toks;
     CC_VEC(cand) cands;
     CC_VEC(sent) sents;
+    char *folds; /* every word folded once (add_word), NUL-separated */
+    size_t folds_len, folds_cap;
 };
 
 static bool words_agree(cc_extractor *ex);
@@ -194,6 +198,7 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->toks.v);
     free(ex->cands.v);
     free(ex->sents.v);
+    free(ex->folds);
     free(ex);
 }
 
@@ -203,7 +208,25 @@ void cc_extractor_free(cc_extractor *ex)
 static size_t tok_fold(const cc_extractor *ex, size_t ti, char *buf, size_t cap)
 {
     const tok *t = &ex->toks.v[ti];
+    if (t->cand == NO_POS && t->fold_len < cap) {
+        memcpy(buf, ex->folds + t->fold, t->fold_len + 1);
+        return t->fold_len;
+    }
     return cc_fold(ex->body + t->start, t->end - t->start, buf, cap);
+}
+
+/* Makes room to fold every word of the body once (add_word). */
+static bool reserve_folds(cc_extractor *ex)
+{
+    size_t need = 2 * ex->len + 1; /* a word folds no longer, plus a NUL */
+    if (need > ex->folds_cap) {
+        char *f = realloc(ex->folds, need);
+        if (!f)
+            return false;
+        ex->folds = f;
+        ex->folds_cap = need;
+    }
+    return true;
 }
 
 /* True when only spaces separate tokens a and a+1 (no punctuation). */
@@ -217,22 +240,18 @@ static bool tok_adjacent(const cc_extractor *ex, size_t a)
     return true;
 }
 
-/* Compares the words of phrase with the tokens from ti on (first: token ti
- * already folded, fl bytes); returns the number of tokens it spans, 0 if
- * it does not match there. */
-static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phrase,
-                            const char *first, size_t fl)
+/* Compares the words of phrase with the (folded) tokens from ti on;
+ * returns the number of tokens it spans, 0 if it does not match there. */
+static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phrase)
 {
     size_t n = 0;
     for (const char *p = phrase; *p; n++) {
         size_t wl = strcspn(p, " ");
-        char buf[128];
         if (ti + n >= ex->toks.n || ex->toks.v[ti + n].cand != NO_POS ||
             (n > 0 && !tok_adjacent(ex, ti + n - 1)))
             return 0;
-        const char *w = n ? buf : first; /* the first token is folded once, by the caller */
-        size_t bl = n ? tok_fold(ex, ti + n, buf, sizeof buf) : fl;
-        if (bl != wl || memcmp(w, p, wl) != 0)
+        const tok *t = &ex->toks.v[ti + n];
+        if (t->fold_len != wl || memcmp(ex->folds + t->fold, p, wl) != 0)
             return 0;
         p += wl + (p[wl] == ' ');
     }
@@ -245,11 +264,9 @@ static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phras
 static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
                         unsigned classes, size_t *ntok)
 {
-    char first[128];
     if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS)
         return CC_NONE;
-    size_t fl = tok_fold(ex, ti, first, sizeof first);
-    const cc_phrase_bucket *b = cc_rules_bucket(ex->r, first, fl);
+    const cc_phrase_bucket *b = ex->toks.v[ti].bk;
     size_t best = CC_NONE, best_n = 0;
     for (size_t i = 0; i < b->n; i++) {
         const cc_entry *e = &ex->r->entries.v[b->entries[i]];
@@ -258,7 +275,7 @@ static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned
         if (classes && (ex->owner[e->list] == CC_NONE ||
                         !(ex->r->kinds.v[ex->owner[e->list]].classes & classes)))
             continue;
-        size_t n = phrase_tokens(ex, ti, e->phrase, first, fl);
+        size_t n = phrase_tokens(ex, ti, e->phrase);
         bool owned_tie = n && n == best_n && ex->owner[e->list] != CC_NONE &&
                          ex->owner[ex->r->entries.v[best].list] == CC_NONE;
         if (n > best_n || owned_tie) { /* a kind's word beats a plain list's */
@@ -368,14 +385,18 @@ static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
             }
         }
     }
-    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n};
+    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n, 0, 0, NULL};
     return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
 }
 
-/* Records a word token [s, e). */
+/* Records a word token [s, e), folded once with its index bucket: the
+ * context search looks at each word many times. */
 static bool add_word(cc_extractor *ex, size_t s, size_t e)
 {
-    tok t = {s, e, ex->sents.n, NO_POS};
+    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL};
+    t.fold_len = cc_fold(ex->body + s, e - s, ex->folds + t.fold, ex->folds_cap - t.fold);
+    t.bk = cc_rules_bucket(ex->r, ex->folds + t.fold, t.fold_len);
+    ex->folds_len += t.fold_len + 1;
     return CC_VEC_PUSH(ex->toks, t);
 }
 
@@ -507,7 +528,9 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
 {
     size_t off = 0, sent_start = 0;
     bool warned = false;
-    ex->toks.n = ex->cands.n = ex->sents.n = 0;
+    ex->toks.n = ex->cands.n = ex->sents.n = ex->folds_len = 0;
+    if (!reserve_folds(ex))
+        return CC_ERROR_MEMORY;
     while (off < ex->len) {
         unsigned char c = (unsigned char)ex->body[off];
         if (c == ' ' || c == '\t') {
