@@ -444,8 +444,8 @@ static size_t scan_word(const char *s, size_t len, size_t i)
 /* Runs matcher m anchored at off; PCRE2's return code. */
 static int match_at(const cc_extractor *ex, const cc_matcher *m, size_t off)
 {
-    return pcre2_match(m->code, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK, ex->md,
-                       ex->mctx);
+    return pcre2_jit_match(m->code, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK, ex->md,
+                           ex->mctx);
 }
 
 /* True when scan_word reads a probe text exactly as the word rule does:
@@ -483,7 +483,7 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i)
     for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return &r->claims;
-    const char *v = cc_rules_lookup(r, r->starters, key, n);
+    const char *v = cc_rules_find_word(r, r->starters, key, n);
     return v ? &r->sets.v[strtoul(v, NULL, 10)] : NULL;
 }
 

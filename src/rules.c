@@ -145,6 +145,19 @@ size_t cc_rules_list(const cc_rules *r, const char *name)
     return CC_NONE;
 }
 
+/* Value of the entry of list whose phrase is the folded single word
+ * w[0:n), or NULL: cc_rules_lookup without folding. */
+const char *cc_rules_find_word(const cc_rules *r, size_t list, const char *w, size_t n)
+{
+    const cc_phrase_bucket *b = cc_rules_bucket(r, w, n);
+    for (size_t i = 0; i < b->n; i++) {
+        const cc_entry *e = &r->entries.v[b->entries[i]];
+        if (e->list == list && strncmp(e->phrase, w, n) == 0 && e->phrase[n] == '\0')
+            return e->value;
+    }
+    return NULL;
+}
+
 /* Looks s up in list; returns the entry's value or NULL. */
 const char *cc_rules_lookup(const cc_rules *r, size_t list, const char *s, size_t n)
 {
@@ -754,11 +767,13 @@ static int slot_of(const char *name)
     return -1;
 }
 
-#define RX_OPTIONS (PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES)
+/* No PCRE2_UCP: \d, \w and \b are ASCII (\p{...} stays Unicode). UCP made
+ * every word-boundary test a function call and left most rules without a
+ * start bitmap; English news text has ASCII digits. */
+#define RX_OPTIONS (PCRE2_UTF | PCRE2_CASELESS | PCRE2_DUPNAMES)
 
 /* Sets in the bitmap first the bytes a match of c may start with: all of
- * them when PCRE2 found no start bitmap or first code unit. c is compiled
- * without UCP (so \d has a bitmap), so every non-ASCII byte is added. */
+ * them when PCRE2 found no start bitmap or first code unit. */
 static void note_first_bytes(const pcre2_code *c, unsigned char first[32])
 {
     const uint8_t *map = NULL;
@@ -769,8 +784,8 @@ static void note_first_bytes(const pcre2_code *c, unsigned char first[32])
     for (int b = 0; b < 256; b++) {
         bool cased = type == 1 && unit < 128 && ((unsigned)b | 0x20) == (unit | 0x20) &&
                      ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z');
-        if (b >= 128 ||
-            (map ? (map[b / 8] >> (b % 8)) & 1 : type == 1 ? (uint32_t)b == unit || cased : true))
+        cased |= type == 1 && unit >= 128 && b >= 128; /* a non-ASCII letter's other case */
+        if (map ? (map[b / 8] >> (b % 8)) & 1 : type == 1 ? (uint32_t)b == unit || cased : true)
             first[b / 8] |= (unsigned char)(1u << (b % 8));
     }
 }
@@ -781,7 +796,7 @@ static void check_rule(loader *ld, cc_rule *ru, const char *rx)
 {
     int err;
     PCRE2_SIZE off;
-    pcre2_code *c = pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED, RX_OPTIONS & ~PCRE2_UCP,
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED, RX_OPTIONS,
                                   &err, &off, NULL);
     if (!c) {
         PCRE2_UCHAR msg[256];
