@@ -484,7 +484,10 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return &r->claims;
     const char *v = cc_rules_find_word(r, r->starters, key, n);
-    return v ? &r->sets.v[strtoul(v, NULL, 10)] : NULL;
+    size_t set = 0;
+    for (; v && *v >= '0' && *v <= '9'; v++) /* the loader wrote a plain index */
+        set = set * 10 + (size_t)(*v - '0');
+    return v ? &r->sets.v[set] : NULL;
 }
 
 /* Tries the rules of set at off in priority order, skipping those that
@@ -1074,11 +1077,11 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
 {
     const cc_kind *k = &ex->r->kinds.v[cm->kind];
     if (cm->event)
-        return cc_strfmt("%s/%s@%s", k->name, cm->event, cm->place ? cm->place : "-");
+        return cc_strcat_n(k->name, "/", cm->event, "@", cm->place ? cm->place : "-", NULL);
     if (k->by_place && !cm->place)
-        return cc_strfmt("%s/#%s", k->name, cm->id);
+        return cc_strcat_n(k->name, "/#", cm->id, NULL);
     if (k->fixed_subject)
-        return k->by_place ? cc_strfmt("%s@%s", k->name, cm->place) : cc_strdup(k->name);
+        return k->by_place ? cc_strcat_n(k->name, "@", cm->place, NULL) : cc_strdup(k->name);
     const char *subj =
         cm->unit ? cc_rules_lookup(ex->r, ex->list[L_SUBJECT], cm->unit, strlen(cm->unit)) : NULL;
     if (!subj && has_noun)
@@ -1087,7 +1090,7 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
         subj = NULL;
     else if (!subj)
         subj = k->default_subject ? k->default_subject : "-";
-    return subj ? cc_strfmt("%s/%s", k->name, subj) : cc_strfmt("%s/#%s", k->name, cm->id);
+    return subj ? cc_strcat_n(k->name, "/", subj, NULL) : cc_strcat_n(k->name, "/#", cm->id, NULL);
 }
 
 static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm);
@@ -1185,7 +1188,9 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     cm.cls = ex->r->rules.v[c->rule].cls;
     cm.day = CC_NO_DAY;
     cm.group = CC_NONE;
-    cm.id = cc_strfmt("%s@%zu", a->id, c->start);
+    char at[24];
+    snprintf(at, sizeof at, "@%zu", c->start);
+    cm.id = cc_strcat_n(a->id, at, NULL);
     bool noun = false;
     bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm, &noun) &&
                 resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm, noun)) != NULL;

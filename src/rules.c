@@ -36,6 +36,7 @@ typedef struct loader {
     bool *list_used;   /* lists the claim rule being expanded refers to */
     cc_buf literal;    /* the literal word being read from a pattern */
     size_t rule;       /* the claim rule being expanded */
+    char syntax;       /* '[' in a class, '(' in group syntax, else 0 */
     CC_VEC(struct starter) starters; /* (word, rule) pairs; freed by the loader */
 } loader;
 
@@ -701,10 +702,19 @@ static void flush_literal(loader *ld)
     ld->literal.len = 0;
 }
 
-/* Notes a copied pattern byte for the starter words. */
-static void note_literal(loader *ld, char c)
+/* Notes a copied pattern byte for the starter words. Letters in a class
+ * ("[A-Za-z]") or in group syntax ("(?<num>", "(?-i:") spell no word. */
+static void note_literal(loader *ld, char c, char prev)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+    if (ld->syntax == '[' && c == ']')
+        ld->syntax = 0;
+    else if (ld->syntax == '(' && strchr(":)>='!", c))
+        ld->syntax = 0;
+    else if (!ld->syntax && c == '[')
+        ld->syntax = '[';
+    else if (!ld->syntax && c == '?' && prev == '(')
+        ld->syntax = '(';
+    if (!ld->syntax && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
         cc_buf_putc(&ld->literal, (char)(c | 0x20));
     else
         flush_literal(ld);
@@ -729,7 +739,7 @@ static void expand(loader *ld, cc_buf *b, const char *src, int depth)
                    (n && p[1 + n] >= '0' && p[1 + n] <= '9'))
                 n++;
         if (n == 0 || p[1 + n] != '}') {
-            note_literal(ld, *p);
+            note_literal(ld, *p, p > src ? p[-1] : 0);
             cc_buf_putc(b, *p);
             continue;
         }
@@ -921,6 +931,7 @@ static void expand_rule(loader *ld, size_t i)
     if (ru->kind != CC_RULE_CLAIM)
         ld->list_used = NULL; /* words and boundaries start no claim */
     ld->rule = i;
+    ld->syntax = 0;
     expand(ld, &one, ru->pattern, 0);
     flush_literal(ld);
     ld->list_used = used;
