@@ -18,7 +18,7 @@ import hashlib
 import re
 import sys
 
-QUOTA = {"digit": 3, "word": 2, "none": 0}
+QUOTA = {"digit": 4, "word": 2, "none": 0}
 NONE_EVERY = 4  # one "none" sentence from every 4th cluster
 
 WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
