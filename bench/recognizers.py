@@ -27,8 +27,9 @@ NotSupportedByDesign; expected results of type ordinal.relative ("last",
 "next", "the one before the last": positions relative to a list, not
 numbers) and results without a number ("a small percent", "the %").
 Everything else is scored, including inputs without any news context
-("192.168.1.2", "one over three", "10G"), which claimcheck does not aim at: the figure shows what a general recognizer's spec asks, not what
-news needs.
+("192.168.1.2", "one over three", "10G"), which claimcheck does not aim
+at: the figure shows what a general recognizer's spec asks, not what news
+needs.
 
 Per model: P = correct / system claims, R = correct / expected results,
 and accuracy = share of inputs whose output is exactly right (every
