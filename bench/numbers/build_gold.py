@@ -61,8 +61,8 @@ def quantity(sentence, fields, where):
             sys.exit(f"{where}: unknown qualifier {qual!r}")
         v = float(val)
         typ, flo, fhi = FACTORS[qual]
-        q.update(value=v, lo=None if flo is None else round(v * flo, 6),
-                 hi=None if fhi is None else round(v * fhi, 6),
+        q.update(value=v, lo=None if flo is None else round(v * flo, 9),
+                 hi=None if fhi is None else round(v * fhi, 9),
                  qualifier=typ)
     for k in ("value", "lo", "hi"):
         if isinstance(q[k], float) and q[k].is_integer():
