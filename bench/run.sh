@@ -31,3 +31,8 @@ echo "check synthetic cluster of 10000 articles with workbook: $t s, peak $((m /
 # Conflict recall and the high findings on unchanged clusters (read by hand
 # in bench/false_alarms.md).
 python3 bench/conflicts.py "$bin" "$corpus" "$tmp" | head -2
+
+# Number recognition (issue #3): the hand-labelled ECB+ news set and the
+# Recognizers-Text English specs (bench/numbers/LABELLING.md).
+python3 bench/numbers.py "$bin" | head -3
+python3 bench/recognizers.py "$bin" "$corpus/../recognizers-text-specs"
