@@ -75,10 +75,6 @@ enum {
     L_TIME_UNIT,
     L_SET,
     L_AMPM,
-    L_CHANGE_CUE,
-    L_CHANGE_PART,
-    L_CHANGE_ADVERB,
-    L_CHANGE_AFTER,
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {
@@ -90,8 +86,13 @@ static const char *const list_names[L_COUNT] = {
     "ordinal_word",  "qualifier",       "vague",       "currency_symbol",
     "currency_word", "month",           "weekday",     "rel_day",
     "shift",         "period_unit",     "time_unit",   "set_word",
-    "ampm",          "change_cue",      "change_part", "change_adverb",
-    "change_after"};
+    "ampm"};
+
+/* The lists of stated changes (claims/25-changes.rules), apart from the
+ * others so set_change stays self-contained. */
+enum { C_CUE, C_PART, C_ADVERB, C_AFTER, C_COUNT };
+static const char *const change_list_names[C_COUNT] = {"change_cue", "change_part", "change_adverb",
+                                                       "change_after"};
 
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
@@ -103,6 +104,7 @@ struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
+    size_t change_list[C_COUNT];
     unsigned char *role; /* per list: ROLE_* bits */
     size_t *owner;       /* per list: kind owning it, or CC_NONE */
     pcre2_match_data *md;
@@ -164,6 +166,8 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->r = rules;
     for (int i = 0; i < L_COUNT; i++)
         ex->list[i] = cc_rules_list(rules, list_names[i]);
+    for (int i = 0; i < C_COUNT; i++)
+        ex->change_list[i] = cc_rules_list(rules, change_list_names[i]);
     ex->role = calloc(rules->lists.n + 1, 1);
     ex->owner = calloc(rules->lists.n + 1, sizeof *ex->owner);
     ex->md = pcre2_match_data_create_from_pattern(rules->master, NULL);
@@ -957,8 +961,7 @@ typedef struct change {
 static bool word_byte(char ch)
 {
     unsigned char c = (unsigned char)ch;
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 || c == '\'' ||
-           c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 || c == '\'' || c == '-';
 }
 
 /* Skips the blanks before e (not past lo); returns the new end. */
@@ -969,7 +972,7 @@ static size_t skip_blanks_back(const char *b, size_t lo, size_t e)
     return e;
 }
 
-/* The longest phrase of list l (up to three words) that ends where only
+/* The longest phrase of change list l (up to three words) that ends where only
  * blanks separate it from e, starting at or after lo. Works on the text,
  * not tokens: a rule may have swallowed the cue ("rose from" before 30).
  * Returns the entry's value (owned by the rules) and sets *ps to where
@@ -985,7 +988,8 @@ static const char *phrase_before(const cc_extractor *ex, size_t lo, size_t e, in
         p = skip_blanks_back(ex->body, lo, p);
     }
     for (size_t k = n; k > 0; k--) {
-        const char *v = cc_rules_lookup(ex->r, ex->list[l], ex->body + start[k - 1], e - start[k - 1]);
+        const char *v =
+            cc_rules_lookup(ex->r, ex->change_list[l], ex->body + start[k - 1], e - start[k - 1]);
         if (v) {
             *ps = start[k - 1];
             return v;
@@ -1044,9 +1048,9 @@ static cc_change cue_before(const cc_extractor *ex, size_t lo, size_t e, cc_chan
                             bool bare)
 {
     size_t ps;
-    const char *v = phrase_before(ex, lo, e, L_CHANGE_CUE, &ps);
-    if (!v && phrase_before(ex, lo, e, L_CHANGE_ADVERB, &ps))
-        v = phrase_before(ex, lo, ps, L_CHANGE_CUE, &ps);
+    const char *v = phrase_before(ex, lo, e, C_CUE, &ps);
+    if (!v && phrase_before(ex, lo, e, C_ADVERB, &ps))
+        v = phrase_before(ex, lo, ps, C_CUE, &ps);
     return v ? cue_dir(v, role, bare) : CC_CHANGE_NONE;
 }
 
@@ -1057,7 +1061,7 @@ static cc_change cue_before(const cc_extractor *ex, size_t lo, size_t e, cc_chan
 static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int hops)
 {
     size_t p = ex->cands.v[ci].start, ps = 0;
-    const char *part = phrase_before(ex, lo, p, L_CHANGE_PART, &ps);
+    const char *part = phrase_before(ex, lo, p, C_PART, &ps);
     change ch = {CC_CHANGE_NONE, part ? role_of(part, strlen(part)) : CC_ROLE_BY};
     if (part)
         p = ps;
@@ -1079,7 +1083,7 @@ static cc_change cue_after(const cc_extractor *ex, const cand *c, size_t hi)
     for (e = s; e < hi && word_byte(ex->body[e]);)
         e++;
     const char *v =
-        e > s ? cc_rules_lookup(ex->r, ex->list[L_CHANGE_AFTER], ex->body + s, e - s) : NULL;
+        e > s ? cc_rules_lookup(ex->r, ex->change_list[C_AFTER], ex->body + s, e - s) : NULL;
     return v ? cue_dir(v, CC_ROLE_BY, true) : CC_CHANGE_NONE;
 }
 

@@ -54,7 +54,12 @@ typedef enum cc_qualifier {
 
 /* A change the text states ("rose by 5", "up from 30"): its direction, and
  * which figure of it the claim is (claims/25-changes.rules). */
-typedef enum cc_change { CC_CHANGE_NONE = 0, CC_CHANGE_UP, CC_CHANGE_DOWN, CC_CHANGE_MAX } cc_change;
+typedef enum cc_change {
+    CC_CHANGE_NONE = 0,
+    CC_CHANGE_UP,
+    CC_CHANGE_DOWN,
+    CC_CHANGE_MAX
+} cc_change;
 
 typedef enum cc_change_role {
     CC_ROLE_NONE = 0,
@@ -130,8 +135,9 @@ typedef struct cc_claim {
     double lo, hi;
     double scale; /* multiply lo/hi by this to compare (durations) */
     cc_qualifier qual;
-    cc_change change;           /* a stated change it takes part in; NONE */
-    cc_change_role change_role; /* which figure of the change; NONE */
+    /* A stated change the figure takes part in, and which figure it is. */
+    cc_change change;
+    cc_change_role change_role;
     bool scope_all;    /* "all hostages": a scope claim without a number */
     char *timex;       /* TIMEX3 value for temporal classes; may be NULL */
     int32_t day;       /* resolved calendar day for dates; CC_NO_DAY */

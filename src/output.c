@@ -182,9 +182,9 @@ static void golden_claim(const cc_cluster *cl, size_t ci, FILE *out)
     if (c->change != CC_CHANGE_NONE) /* only when stated: other lines stay as they were */
         fprintf(out, " change=%s:%s", cc_change_name(c->change),
                 cc_change_role_name(c->change_role));
-    fprintf(out, " unit=%s timex=%s place=%s source=%s%s%s\n", c->unit ? c->unit : "-", c->timex ? c->timex : "-",
-            c->place ? c->place : "-", c->attribution ? c->attribution : "-",
-            c->has_ref && c->day != CC_NO_DAY ? " day=" : "",
+    fprintf(out, " unit=%s timex=%s place=%s source=%s%s%s\n", c->unit ? c->unit : "-",
+            c->timex ? c->timex : "-", c->place ? c->place : "-",
+            c->attribution ? c->attribution : "-", c->has_ref && c->day != CC_NO_DAY ? " day=" : "",
             c->has_ref ? cc_day_format(c->day, day) : "");
 }
 

@@ -213,8 +213,8 @@ static void test_change(env *e)
     sqlite3 *db = open_db(e);
     if (!db)
         return;
-    CHECK(e, text_is(db, "SELECT change || '/' || change_role FROM claims WHERE id = ?1",
-                     c->id, "down/from"));
+    CHECK(e, text_is(db, "SELECT change || '/' || change_role FROM claims WHERE id = ?1", c->id,
+                     "down/from"));
     CHECK(e, query_int(db, "SELECT count(*) FROM claims WHERE change IS NULL AND "
                            "change_role IS NULL") == 5);
     sqlite3_close(db);
