@@ -587,7 +587,7 @@ static bool parse_number(const cc_extractor *ex, const char *s, size_t n, double
         }
     }
     *out = total + cur;
-    return any;
+    return any && isfinite(*out); /* "nine hundred hundred ..." overflows (fuzz_number) */
 }
 
 /* Parses the number in slot s. */
@@ -1054,6 +1054,16 @@ static cc_change cue_before(const cc_extractor *ex, size_t lo, size_t e, cc_chan
     return v ? cue_dir(v, role, bare) : CC_CHANGE_NONE;
 }
 
+/* True when candidate ci's figure may follow its cue with no part word:
+ * a share or a sum ("fell 4%", "dropped $2.49"). A bare count is more
+ * often a distance or a tally than a change ("fell 200 feet", "dropped
+ * four games"). */
+static bool bare_figure_ok(const cc_extractor *ex, size_t ci)
+{
+    cc_class cls = ex->r->rules.v[ex->cands.v[ci].rule].cls;
+    return cls == CC_CLASS_PERCENT || cls == CC_CLASS_MONEY;
+}
+
 /* The stated change candidate ci takes part in, from the words before it
  * in the sentence starting at lo: [part] [adverb] cue; for a "to" or
  * "from" figure right after another figure, that figure's change (at most
@@ -1068,7 +1078,7 @@ static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int ho
     size_t prev = part && ch.role != CC_ROLE_BY && hops > 0 ? cand_before(ex, ci, lo, p) : NO_POS;
     if (prev != NO_POS)
         ch.dir = change_before(ex, prev, lo, hops - 1).dir;
-    else if (ch.role != CC_ROLE_NONE)
+    else if (ch.role != CC_ROLE_NONE && (part || bare_figure_ok(ex, ci)))
         ch.dir = cue_before(ex, lo, p, ch.role, !part);
     return ch;
 }
