@@ -90,6 +90,12 @@ static const char *const list_names[L_COUNT] = {
     "shift",         "period_unit",     "time_unit",   "set_word",
     "ampm"};
 
+/* The lists of stated changes (claims/25-changes.rules), apart from the
+ * others so set_change stays self-contained. */
+enum { C_CUE, C_PART, C_ADVERB, C_AFTER, C_COUNT };
+static const char *const change_list_names[C_COUNT] = {"change_cue", "change_part", "change_adverb",
+                                                       "change_after"};
+
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
     size_t noun, event, ref_date, place_date, place_near, source, source_words, tense_back,
@@ -100,6 +106,7 @@ struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
+    size_t change_list[C_COUNT];
     unsigned char *role; /* per list: ROLE_* bits */
     size_t *owner;       /* per list: kind owning it, or CC_NONE */
     pcre2_match_data *md;
@@ -166,6 +173,8 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->r = rules;
     for (int i = 0; i < L_COUNT; i++)
         ex->list[i] = cc_rules_list(rules, list_names[i]);
+    for (int i = 0; i < C_COUNT; i++)
+        ex->change_list[i] = cc_rules_list(rules, change_list_names[i]);
     ex->role = calloc(rules->lists.n + 1, 1);
     ex->owner = calloc(rules->lists.n + 1, sizeof *ex->owner);
     ex->md = pcre2_match_data_create(rules->max_captures + 1, NULL);
@@ -709,7 +718,7 @@ static bool parse_number(const cc_extractor *ex, const char *s, size_t n, double
         }
     }
     *out = total + cur;
-    return any;
+    return any && isfinite(*out); /* "nine hundred hundred ..." overflows (fuzz_number) */
 }
 
 /* Parses the number in slot s. */
@@ -1067,6 +1076,186 @@ static char *find_source(const cc_extractor *ex, size_t ti)
     return src ? src : source_run(ex, at + n, 1, s->first, s->last);
 }
 
+/* ---- stated changes ---------------------------------------------------- */
+
+/* How many earlier figures may link a figure to its change cue: "fell to
+ * 45 from 50" needs one; a bound keeps nested figures cheap. */
+#define CHANGE_HOPS 2
+
+typedef struct change {
+    cc_change dir;
+    cc_change_role role;
+} change;
+
+/* True for a byte that may be part of a word read backwards: letters,
+ * apostrophes, hyphens and any UTF-8 byte. */
+static bool word_byte(char ch)
+{
+    unsigned char c = (unsigned char)ch;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 || c == '\'' || c == '-';
+}
+
+/* Skips the blanks before e (not past lo); returns the new end. */
+static size_t skip_blanks_back(const char *b, size_t lo, size_t e)
+{
+    while (e > lo && (b[e - 1] == ' ' || b[e - 1] == '\t'))
+        e--;
+    return e;
+}
+
+/* The longest phrase of change list l (up to three words) that ends where only
+ * blanks separate it from e, starting at or after lo. Works on the text,
+ * not tokens: a rule may have swallowed the cue ("rose from" before 30).
+ * Returns the entry's value (owned by the rules) and sets *ps to where
+ * the phrase starts; NULL for none. */
+static const char *phrase_before(const cc_extractor *ex, size_t lo, size_t e, int l, size_t *ps)
+{
+    size_t start[3], n = 0, p = skip_blanks_back(ex->body, lo, e);
+    e = p;
+    while (n < 3 && p > lo && word_byte(ex->body[p - 1])) {
+        while (p > lo && word_byte(ex->body[p - 1]))
+            p--;
+        start[n++] = p;
+        p = skip_blanks_back(ex->body, lo, p);
+    }
+    for (size_t k = n; k > 0; k--) {
+        const char *v =
+            cc_rules_lookup(ex->r, ex->change_list[l], ex->body + start[k - 1], e - start[k - 1]);
+        if (v) {
+            *ps = start[k - 1];
+            return v;
+        }
+    }
+    return NULL;
+}
+
+/* Reads a role name ("by", "to", "from": change_part values and the
+ * roles a cue lists) of n bytes. */
+static cc_change_role role_of(const char *v, size_t n)
+{
+    for (int r = CC_ROLE_BY; r < CC_ROLE_MAX; r++) {
+        const char *name = cc_change_role_name((cc_change_role)r);
+        if (strlen(name) == n && memcmp(v, name, n) == 0)
+            return (cc_change_role)r;
+    }
+    return CC_ROLE_NONE;
+}
+
+/* Reads a change_cue value "DIR [ROLE ...]": its direction when the cue
+ * takes a figure of this role. Listed roles restrict the cue to figures
+ * after those part words; a bare figure ("fell 4%") needs a cue that
+ * lists none. */
+static cc_change cue_dir(const char *v, cc_change_role role, bool bare)
+{
+    size_t n = strcspn(v, " ");
+    cc_change dir = n == 2 && !memcmp(v, "up", 2)     ? CC_CHANGE_UP
+                    : n == 4 && !memcmp(v, "down", 4) ? CC_CHANGE_DOWN
+                                                      : CC_CHANGE_NONE;
+    if (!v[n])
+        return dir;
+    for (const char *p = v + n; !bare && *p;) {
+        p += strspn(p, " ");
+        size_t k = strcspn(p, " ");
+        if (k && role_of(p, k) == role)
+            return dir;
+        p += k;
+    }
+    return CC_CHANGE_NONE;
+}
+
+/* The candidate that ends right before e with only blanks between, inside
+ * the sentence starting at lo; NO_POS for none. Candidates are in text
+ * order, so only the one before ci can. */
+static size_t cand_before(const cc_extractor *ex, size_t ci, size_t lo, size_t e)
+{
+    const cand *prev = ci > 0 ? &ex->cands.v[ci - 1] : NULL;
+    e = skip_blanks_back(ex->body, lo, e);
+    return prev && prev->start >= lo && prev->end == e ? ci - 1 : NO_POS;
+}
+
+/* The direction of the cue ending before e, one adverb allowed between
+ * ("rose sharply to"), for a figure of this role. */
+static cc_change cue_before(const cc_extractor *ex, size_t lo, size_t e, cc_change_role role,
+                            bool bare)
+{
+    size_t ps;
+    const char *v = phrase_before(ex, lo, e, C_CUE, &ps);
+    if (!v && phrase_before(ex, lo, e, C_ADVERB, &ps))
+        v = phrase_before(ex, lo, ps, C_CUE, &ps);
+    return v ? cue_dir(v, role, bare) : CC_CHANGE_NONE;
+}
+
+/* True when candidate ci's figure may follow its cue with no part word:
+ * a share or a sum ("fell 4%", "dropped $2.49"). A bare count is more
+ * often a distance or a tally than a change ("fell 200 feet", "dropped
+ * four games"). */
+static bool bare_figure_ok(const cc_extractor *ex, size_t ci)
+{
+    cc_class cls = ex->r->rules.v[ex->cands.v[ci].rule].cls;
+    return cls == CC_CLASS_PERCENT || cls == CC_CLASS_MONEY;
+}
+
+/* The stated change candidate ci takes part in, from the words before it
+ * in the sentence starting at lo: [part] [adverb] cue; for a "to" or
+ * "from" figure right after another figure, that figure's change (at most
+ * hops such links). */
+static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int hops)
+{
+    size_t p = ex->cands.v[ci].start, ps = 0;
+    const char *part = phrase_before(ex, lo, p, C_PART, &ps);
+    change ch = {CC_CHANGE_NONE, part ? role_of(part, strlen(part)) : CC_ROLE_BY};
+    if (part)
+        p = ps;
+    size_t prev = part && ch.role != CC_ROLE_BY && hops > 0 ? cand_before(ex, ci, lo, p) : NO_POS;
+    if (prev != NO_POS)
+        ch.dir = change_before(ex, prev, lo, hops - 1).dir;
+    else if (ch.role != CC_ROLE_NONE && (part || bare_figure_ok(ex, ci)))
+        ch.dir = cue_before(ex, lo, p, ch.role, !part);
+    return ch;
+}
+
+/* The direction a change_after word right after candidate c gives it ("a
+ * 20% rise"), looking no further than hi. */
+static cc_change cue_after(const cc_extractor *ex, const cand *c, size_t hi)
+{
+    size_t s = c->end, e;
+    while (s < hi && (ex->body[s] == ' ' || ex->body[s] == '\t'))
+        s++;
+    for (e = s; e < hi && word_byte(ex->body[e]);)
+        e++;
+    const char *v =
+        e > s ? cc_rules_lookup(ex->r, ex->change_list[C_AFTER], ex->body + s, e - s) : NULL;
+    return v ? cue_dir(v, CC_ROLE_BY, true) : CC_CHANGE_NONE;
+}
+
+/* Sets the stated change of the claim of candidate ci (count, amount,
+ * share or sum) and keys amounts of change (~change) and earlier levels
+ * (~before) apart from levels, so "rose by 5" is never compared with "45
+ * dead" (claims/25-changes.rules). False only when out of memory; the new
+ * key replaces cm->key, which the claim owns. */
+static bool set_change(const cc_extractor *ex, size_t ci, cc_claim *cm)
+{
+    unsigned classes = 1u << CC_CLASS_COUNT | 1u << CC_CLASS_AMOUNT | 1u << CC_CLASS_PERCENT |
+                       1u << CC_CLASS_MONEY;
+    if (!(classes & 1u << cm->cls))
+        return true;
+    change ch = change_before(ex, ci, cm->sent_start, CHANGE_HOPS);
+    if (ch.dir == CC_CHANGE_NONE)
+        ch = (change){cue_after(ex, &ex->cands.v[ci], cm->sent_end), CC_ROLE_BY};
+    if (ch.dir == CC_CHANGE_NONE)
+        return true;
+    cm->change = ch.dir;
+    cm->change_role = ch.role;
+    if (ch.role == CC_ROLE_TO) /* a level: aligns with the other reports of it */
+        return true;
+    char *key = cc_strfmt("%s~%s", cm->key, ch.role == CC_ROLE_BY ? "change" : "before");
+    if (!key)
+        return false;
+    free(cm->key);
+    cm->key = key;
+    return true;
+}
+
 /* ---- assembling a claim ----------------------------------------------- */
 
 /* The alignment key: kind, then its subject (the kind itself, the dated
@@ -1193,7 +1382,8 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     cm.id = cc_strcat_n(a->id, at, NULL);
     bool noun = false;
     bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm, &noun) &&
-                resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm, noun)) != NULL;
+                resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm, noun)) != NULL &&
+                set_change(ex, ci, &cm);
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
         cc_claim_clear(&cm);
         return keep ? CC_ERROR_MEMORY : CC_OK;

@@ -115,6 +115,8 @@ void cc_json_claim(const cc_cluster *cl, size_t ci, FILE *out)
     field_n(out, "lo", c->has_lo, c->lo);
     field_n(out, "hi", c->has_hi, c->hi);
     field_s(out, "qualifier", cc_qualifier_name(c->qual));
+    field_s(out, "change", cc_change_name(c->change));
+    field_s(out, "change_role", cc_change_role_name(c->change_role));
     field_s(out, "unit", c->unit);
     field_s(out, "timex", c->timex);
     field_s(out, "attribution", c->attribution);
@@ -205,10 +207,13 @@ static void golden_claim(const cc_cluster *cl, size_t ci, FILE *out)
     fputc(',', out);
     golden_num(out, c->has_hi, c->hi);
     char day[11];
-    fprintf(out, "] %s%s unit=%s timex=%s place=%s source=%s%s%s\n", cc_qualifier_name(c->qual),
-            c->scope_all ? " scope=all" : "", c->unit ? c->unit : "-", c->timex ? c->timex : "-",
-            c->place ? c->place : "-", c->attribution ? c->attribution : "-",
-            c->has_ref && c->day != CC_NO_DAY ? " day=" : "",
+    fprintf(out, "] %s%s", cc_qualifier_name(c->qual), c->scope_all ? " scope=all" : "");
+    if (c->change != CC_CHANGE_NONE) /* only when stated: other lines stay as they were */
+        fprintf(out, " change=%s:%s", cc_change_name(c->change),
+                cc_change_role_name(c->change_role));
+    fprintf(out, " unit=%s timex=%s place=%s source=%s%s%s\n", c->unit ? c->unit : "-",
+            c->timex ? c->timex : "-", c->place ? c->place : "-",
+            c->attribution ? c->attribution : "-", c->has_ref && c->day != CC_NO_DAY ? " day=" : "",
             c->has_ref ? cc_day_format(c->day, day) : "");
 }
 

@@ -1,5 +1,6 @@
 /* test_extract.c: runs the table of extraction cases in cases/extract.txt
- * (phrase [+ publication day] -> first claim). Usage: test_extract RULES CASES */
+ * (phrase [+ publication day] -> first claim [+ every claim's change]).
+ * Usage: test_extract RULES CASES */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +44,27 @@ static char *describe(const cc_cluster *cl)
     return cc_buf_take(&b);
 }
 
-/* Extracts text (published on day, or CC_NO_DAY) and describes it. */
-static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day)
+/* Appends every claim's stated change to b as " change=LIST": per claim
+ * in order "DIR:ROLE" ("up:by") or "-" for none. */
+static void changes(cc_buf *b, const cc_cluster *cl)
+{
+    cc_buf_puts(b, " change=");
+    for (size_t i = 0; i < cl->claims.n; i++) {
+        const cc_claim *c = &cl->claims.v[i];
+        if (i)
+            cc_buf_putc(b, ',');
+        if (c->change == CC_CHANGE_NONE)
+            cc_buf_puts(b, "-");
+        else
+            cc_buf_printf(b, "%s:%s", cc_change_name(c->change),
+                          cc_change_role_name(c->change_role));
+    }
+}
+
+/* Extracts text (published on day, or CC_NO_DAY) and describes it; with
+ * want_change, the description ends in the claims' changes. */
+static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day,
+                      bool want_change)
 {
     cc_cluster *cl = cc_cluster_new(r, diag, NULL);
     cc_article a = {0};
@@ -56,6 +76,13 @@ static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int
     a.published_from = day == CC_NO_DAY ? CC_PUB_NONE : CC_PUB_METADATA;
     CC_VEC_PUSH(cl->articles, a);
     char *got = cc_extract_article(ex, cl, 0) == CC_OK ? describe(cl) : cc_strdup("error");
+    if (got && want_change && strcmp(got, "error") != 0) {
+        cc_buf b = {0};
+        cc_buf_puts(&b, got);
+        changes(&b, cl);
+        free(got);
+        got = cc_buf_take(&b);
+    }
     cc_cluster_free(cl);
     return got;
 }
@@ -76,7 +103,7 @@ static int run_file(const cc_rules *r, FILE *f, int *passed)
         *tab = '\0';
         int32_t day = line[0] == '@' ? cc_day_parse_iso(line + 1) : CC_NO_DAY;
         const char *text = line[0] == '@' ? line + 12 : line;
-        char *got = run_case(r, ex, text, day);
+        char *got = run_case(r, ex, text, day, strstr(tab + 1, " change=") != NULL);
         if (strcmp(got, tab + 1) != 0) {
             printf("FAIL line %d: %s\n  want: %s\n  got:  %s\n", lineno, text, tab + 1, got);
             failed++;
