@@ -77,18 +77,22 @@ enum {
     L_TIME_UNIT,
     L_SET,
     L_AMPM,
+    L_FRACTION,
+    L_FILLER,
+    L_POST_QUAL,
+    L_ORD_TENS,
+    L_NOT_NOUN_SUFFIX,
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {
-    "noun",          "subject",         "lemma",       "plural_suffix",
-    "stopword",      "place",           "future_cue",  "past_cue",
-    "past_suffix",   "attribution_cue", "source_word", "pronoun",
-    "abbreviation",  "name_prefix",     "name_suffix", "not_name",
-    "number_word",   "number_article",  "scale",       "scale_abbr",
-    "ordinal_word",  "qualifier",       "vague",       "currency_symbol",
-    "currency_word", "month",           "weekday",     "rel_day",
-    "shift",         "period_unit",     "time_unit",   "set_word",
-    "ampm"};
+    "noun",           "subject",      "lemma",          "plural_suffix",   "stopword",
+    "place",          "future_cue",   "past_cue",       "past_suffix",     "attribution_cue",
+    "source_word",    "pronoun",      "abbreviation",   "name_prefix",     "name_suffix",
+    "not_name",       "number_word",  "number_article", "scale",           "scale_abbr",
+    "ordinal_word",   "qualifier",    "vague",          "currency_symbol", "currency_word",
+    "month",          "weekday",      "rel_day",        "shift",           "period_unit",
+    "time_unit",      "set_word",     "ampm",           "fraction",        "number_filler",
+    "post_qualifier", "ordinal_tens", "not_noun_suffix"};
 
 /* The lists of stated changes (claims/25-changes.rules), apart from the
  * others so set_change stays self-contained. */
@@ -642,6 +646,14 @@ typedef struct words {
     size_t count;
 } words;
 
+/* A number being read: the running total, the group being built ("two
+ * hundred" before "thousand"), the last scale applied and whether the
+ * last word was a fraction ("two-thirds"). */
+typedef struct numread {
+    double total, cur, scale;
+    bool fraction, any;
+} numread;
+
 /* Looks up words [i, i+k) joined by spaces in list l. */
 static const char *words_lookup(const cc_extractor *ex, const words *w, size_t i, size_t k, int l)
 {
@@ -656,76 +668,104 @@ static const char *words_lookup(const cc_extractor *ex, const words *w, size_t i
     return ex->list[l] == CC_NONE ? NULL : cc_rules_lookup(ex->r, ex->list[l], buf, o);
 }
 
-/* Applies one number word or scale to the running total. Returns how many
- * words it used (0 if none matched). */
-static size_t number_word(const cc_extractor *ex, const words *w, size_t i, double *total,
-                          double *cur)
+/* Applies a scale ("hundred", "million", "bn") of value s: a hundred
+ * multiplies the group, larger scales close it into the total. */
+static void apply_scale(numread *nr, double s)
 {
-    for (size_t k = w->count - i < 4 ? w->count - i : 4; k >= 1; k--) {
-        const char *v = words_lookup(ex, w, i, k, L_NUMBER_ARTICLE);
-        if (v) {
-            *cur += cc_to_num(v, NULL);
+    double base = nr->cur ? nr->cur : 1;
+    if (s == 100) {
+        nr->cur = base * s;
+    } else {
+        nr->total += base * s;
+        nr->cur = 0;
+    }
+    nr->scale = s;
+}
+
+/* Applies one number word, article, fraction or scale to the number being
+ * read. Returns how many words it used (0 if none matched). */
+static size_t number_word(const cc_extractor *ex, const words *w, size_t i, numread *nr)
+{
+    const char *v;
+    for (size_t k = w->count - i < 4 ? w->count - i : 4; k >= 1; k--)
+        if ((v = words_lookup(ex, w, i, k, L_NUMBER_ARTICLE))) {
+            double a = cc_to_num(v, NULL); /* "a" after a fraction: "a quarter of a" */
+            nr->cur = nr->fraction ? nr->cur * a : nr->cur + a;
             return k;
         }
-    }
-    const char *v = words_lookup(ex, w, i, 1, L_NUMBER_WORD);
-    if (v) {
-        *cur += cc_to_num(v, NULL);
-        return 1;
-    }
-    if (!(v = words_lookup(ex, w, i, 1, L_SCALE)) && !(v = words_lookup(ex, w, i, 1, L_SCALE_ABBR)))
-        return 0;
-    double s = cc_to_num(v, NULL), base = *cur ? *cur : 1;
-    if (s == 100) {
-        *cur = base * s;
+    if (words_lookup(ex, w, i, 1, L_FILLER))
+        return 1; /* "and", "of": the fraction state carries over */
+    bool frac = false;
+    if ((v = words_lookup(ex, w, i, 1, L_NUMBER_WORD))) {
+        nr->cur += cc_to_num(v, NULL);
+    } else if ((v = words_lookup(ex, w, i, 1, L_FRACTION))) {
+        nr->cur = (nr->cur ? nr->cur : 1) * cc_to_num(v, NULL);
+        frac = true;
+    } else if ((v = words_lookup(ex, w, i, 1, L_SCALE)) ||
+               (v = words_lookup(ex, w, i, 1, L_SCALE_ABBR))) {
+        apply_scale(nr, cc_to_num(v, NULL));
     } else {
-        *total += base * s;
-        *cur = 0;
+        return 0;
     }
+    nr->fraction = frac;
     return 1;
 }
 
-/* Parses digits, number words and scales ("1.5 million", "forty-two",
- * "half a million") in s[0:n). */
-static bool parse_number(const cc_extractor *ex, const char *s, size_t n, double *out)
+/* Reads the words collected in w into nr and empties w. */
+static void flush_words(const cc_extractor *ex, words *w, numread *nr)
 {
-    double total = 0, cur = 0;
-    bool any = false;
+    for (size_t k = 0; k < w->count;) {
+        size_t used = number_word(ex, w, k, nr);
+        nr->any |= used > 0;
+        k += used ? used : 1;
+    }
+    w->count = 0;
+}
+
+/* Parses digits, number words and scales ("1.5 million", "forty-two",
+ * "half a million", "two-thirds") in s[0:n) into *nr. */
+static bool parse_number(const cc_extractor *ex, const char *s, size_t n, numread *nr)
+{
     words w = {.count = 0};
+    *nr = (numread){0, 0, 1, false, false};
     for (size_t i = 0; i < n;) {
         if (s[i] >= '0' && s[i] <= '9') {
             double v;
             i += read_digits(s + i, n - i, &v);
-            cur += v;
-            any = true;
+            nr->cur += v;
+            nr->any = true;
+            nr->fraction = false;
             continue;
         }
         size_t j = i;
         while (j < n && s[j] != ' ' && s[j] != '-' && s[j] != '\n' && !(s[j] >= '0' && s[j] <= '9'))
             j++;
-        if (j > i && w.count < 16 && !(j - i == 3 && !memcmp(s + i, "and", 3))) {
+        if (j > i && w.count < 16) {
             w.p[w.count] = s + i;
             w.n[w.count++] = j - i;
         }
         i = j > i ? j : i + 1;
-        if (i >= n || (s[i] >= '0' && s[i] <= '9') || w.count == 16) {
-            for (size_t k = 0; k < w.count;) {
-                size_t used = number_word(ex, &w, k, &total, &cur);
-                any |= used > 0;
-                k += used ? used : 1;
-            }
-            w.count = 0;
-        }
+        if (i >= n || (s[i] >= '0' && s[i] <= '9') || w.count == 16)
+            flush_words(ex, &w, nr);
     }
-    *out = total + cur;
-    return any && isfinite(*out); /* "nine hundred hundred ..." overflows (fuzz_number) */
+    return nr->any && isfinite(nr->total + nr->cur); /* "nine hundred hundred ..." overflows */
 }
 
-/* Parses the number in slot s. */
-static bool slot_number(const cc_extractor *ex, const cand *c, cc_slot s, double *v)
+/* Parses the number in slot s; NULL nr_out when only the value matters. */
+static bool slot_read(const cc_extractor *ex, const cand *c, cc_slot s, numread *nr)
 {
     return c->slot[s].s != NO_POS &&
-           parse_number(ex, ex->body + c->slot[s].s, c->slot[s].e - c->slot[s].s, v);
+           parse_number(ex, ex->body + c->slot[s].s, c->slot[s].e - c->slot[s].s, nr);
+}
+
+/* The value of the number in slot s. */
+static bool slot_number(const cc_extractor *ex, const cand *c, cc_slot s, double *v)
+{
+    numread nr;
+    if (!slot_read(ex, c, s, &nr))
+        return false;
+    *v = nr.total + nr.cur;
+    return true;
 }
 
 /* Finds the [qualifier] semantics named name. */
@@ -749,33 +789,85 @@ static bool parse_interval(const char *v, double *lo, double *hi)
     return end != v;
 }
 
-/* Sets value, interval and qualifier from num/num2/qual/vague/scope. */
+/* A vague amount, times the scale word after it ("several hundred"). */
+static bool set_vague(const cc_extractor *ex, const cand *c, const char *vague, cc_claim *cm)
+{
+    double m = 1;
+    cm->qual = CC_Q_VAGUE;
+    if (!parse_interval(vague, &cm->lo, &cm->hi))
+        return false;
+    if (slot_number(ex, c, CC_SLOT_NUM, &m) && m > 0) {
+        cm->lo *= m;
+        cm->hi *= m;
+    }
+    return cm->has_lo = cm->has_hi = true;
+}
+
+/* True when only a dash (or en dash) and spaces join num and num2. */
+static bool dash_joined(const cc_extractor *ex, const cand *c)
+{
+    size_t i = c->slot[CC_SLOT_NUM].e, e = c->slot[CC_SLOT_NUM2].s;
+    bool dash = false;
+    for (; i < e; i++) {
+        if (ex->body[i] == '-' || (unsigned char)ex->body[i] >= 0x80)
+            dash = true; /* '-' or the bytes of U+2013 */
+        else if (ex->body[i] != ' ')
+            return false;
+    }
+    return dash;
+}
+
+/* A range: num and num2 as its ends. A scale stated on the second number
+ * only applies to the first too when that keeps the range in order ("1.5
+ * to 2 million", but "between 300 and 2 million"). A dash pair written
+ * downwards ("88-72") is a score, not a range: false drops it. */
+static bool set_range(const cc_extractor *ex, const cand *c, const numread *a, const numread *b,
+                      cc_claim *cm)
+{
+    double v1 = a->total + a->cur, v2 = b->total + b->cur;
+    if (a->scale == 1 && b->scale > 1 && v1 * b->scale <= v2)
+        v1 *= b->scale;
+    if (v1 > v2 && dash_joined(ex, c))
+        return false;
+    cm->qual = CC_Q_RANGE;
+    cm->has_value = false;
+    cm->has_lo = cm->has_hi = true;
+    cm->lo = fmin(v1, v2);
+    cm->hi = fmax(v1, v2);
+    return v1 != v2;
+}
+
+/* The qualifier named by the qual slot, before or after the number. */
+static const cc_qual_sem *slot_qual(const cc_extractor *ex, const cand *c)
+{
+    const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
+    if (!qn)
+        qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_POST_QUAL);
+    return qual_sem(ex->r, qn ? qn : "exact");
+}
+
+/* Sets value, interval and qualifier from num/num2/qual/vague/scope. A
+ * share ("a quarter of") in a percent claim is read as per cent. */
 static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
     const char *vague = slot_lookup(ex, c, CC_SLOT_VAGUE, L_VAGUE);
-    double v2;
+    numread a, b;
     if (c->slot[CC_SLOT_SCOPE].s != NO_POS) {
         cm->scope_all = true;
         cm->qual = CC_Q_VAGUE;
         return true;
     }
-    if (vague) {
-        cm->qual = CC_Q_VAGUE;
-        return cm->has_lo = cm->has_hi = parse_interval(vague, &cm->lo, &cm->hi);
-    }
-    if (!slot_number(ex, c, CC_SLOT_NUM, &cm->value))
+    if (vague)
+        return set_vague(ex, c, vague, cm);
+    if (!slot_read(ex, c, CC_SLOT_NUM, &a))
         return false;
+    if (a.fraction && a.cur + a.total > 1) /* a share above the whole is none */
+        return false;
+    if (slot_read(ex, c, CC_SLOT_NUM2, &b)) /* a range states no single value */
+        return set_range(ex, c, &a, &b, cm);
+    const cc_qual_sem *q = slot_qual(ex, c);
+    cm->value = a.total + a.cur;
     cm->has_value = true;
-    if (slot_number(ex, c, CC_SLOT_NUM2, &v2)) { /* a range states no single value */
-        cm->qual = CC_Q_RANGE;
-        cm->has_value = false;
-        cm->has_lo = cm->has_hi = true;
-        cm->lo = fmin(cm->value, v2);
-        cm->hi = fmax(cm->value, v2);
-        return v2 != cm->value;
-    }
-    const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
-    const cc_qual_sem *q = qual_sem(ex->r, qn ? qn : "exact");
     cm->qual = q ? q->type : CC_Q_EXACT;
     cm->has_lo = !q || q->has_lo;
     cm->has_hi = !q || q->has_hi;
@@ -861,6 +953,27 @@ static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
     return w->month <= 12 && w->mday <= 31;
 }
 
+/* An ordinal's value: "sixth", "6th", or tens and an ordinal word
+ * ("twenty-first" = 20 + 1). 0 when unreadable. */
+static double ordinal_value(const cc_extractor *ex, const cand *c)
+{
+    const char *v = slot_lookup(ex, c, CC_SLOT_ORD, L_ORDINAL);
+    size_t s = c->slot[CC_SLOT_ORD].s, e = c->slot[CC_SLOT_ORD].e, i = s;
+    if (v || s == NO_POS)
+        return v ? cc_to_num(v, NULL) : 0;
+    if (ex->body[s] >= '0' && ex->body[s] <= '9')
+        return slot_int(ex, c, CC_SLOT_ORD, 0);
+    while (i < e && ex->body[i] != ' ' && ex->body[i] != '-' && (unsigned char)ex->body[i] < 0x80)
+        i++; /* the tens end at a space, a hyphen or a U+2010 hyphen */
+    size_t j = i;
+    while (j < e &&
+           (ex->body[j] == ' ' || ex->body[j] == '-' || (unsigned char)ex->body[j] >= 0x80))
+        j++;
+    const char *tens = cc_rules_lookup(ex->r, ex->list[L_ORD_TENS], ex->body + s, i - s);
+    const char *unit = cc_rules_lookup(ex->r, ex->list[L_ORDINAL], ex->body + j, e - j);
+    return tens && unit ? cc_to_num(tens, NULL) + cc_to_num(unit, NULL) : 0;
+}
+
 /* Sets the class-specific value of a claim; false drops the candidate. */
 static bool set_value(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
@@ -874,8 +987,7 @@ static bool set_value(const cc_extractor *ex, const cand *c, cc_claim *cm)
     case CC_CLASS_SET:
         return set_when(ex, c, cm);
     case CC_CLASS_ORDINAL:
-        v = slot_lookup(ex, c, CC_SLOT_ORD, L_ORDINAL);
-        cm->value = v ? cc_to_num(v, NULL) : slot_int(ex, c, CC_SLOT_ORD, 0);
+        cm->value = ordinal_value(ex, c);
         cm->has_value = cm->has_lo = cm->has_hi = cm->value > 0;
         cm->lo = cm->hi = cm->value;
         return cm->has_value;
@@ -901,8 +1013,25 @@ static bool tok_capital(const cc_extractor *ex, size_t ti)
     return c >= 'A' && c <= 'Z';
 }
 
+/* True when token ti ends in one of list l's endings, leaving at least
+ * three letters before it. */
+static bool tok_has_suffix(const cc_extractor *ex, size_t ti, int l)
+{
+    char w[64];
+    size_t n = tok_fold(ex, ti, w, sizeof w);
+    const cc_list *sl = ex->list[l] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[l]];
+    for (size_t i = 0; sl && i < sl->n; i++) {
+        const char *suf = ex->r->entries.v[sl->entries[i]].phrase;
+        size_t k = strlen(suf);
+        if (n >= k + 3 && strcmp(w + n - k, suf) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The counted noun after claim token ti: a listed noun within a few
- * words, else the next plain lower-case word. Sets *entry for listed ones. */
+ * words, else the next plain lower-case word that does not read as a verb
+ * or adverb. Sets *entry for listed ones. */
 static size_t find_unit(const cc_extractor *ex, size_t ti, size_t *entry)
 {
     size_t n;
@@ -915,7 +1044,8 @@ static size_t find_unit(const cc_extractor *ex, size_t ti, size_t *entry)
     }
     size_t j = ti + 1;
     if (!tok_adjacent(ex, ti) || ex->toks.v[j].cand != NO_POS || tok_capital(ex, j) ||
-        tok_value(ex, j, L_STOP) || ex->toks.v[j].end - ex->toks.v[j].start < 3)
+        tok_value(ex, j, L_STOP) || ex->toks.v[j].end - ex->toks.v[j].start < 3 ||
+        tok_has_suffix(ex, j, L_NOT_NOUN_SUFFIX))
         return NO_POS;
     return j;
 }
