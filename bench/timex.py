@@ -44,8 +44,9 @@ TYPES = {"date": "DATE", "time": "TIME", "duration": "DURATION", "set": "SET"}
 def system(cc, corpus):
     """Spans per article: (start, end, TYPE, value)."""
     files = sorted(glob.glob(corpus + "/*/*.txt"))
-    out = subprocess.run([cc, "extract", *files, "--json", "-"], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([cc, "extract", *files, "--json", "-"], capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"{cc} extract failed:\n{out.stderr}")
     spans = {}
     for line in out.stdout.splitlines():
         r = json.loads(line)
