@@ -83,6 +83,7 @@ enum {
     L_DAY_REF,
     L_TIME_REF_NOUN,
     L_PASSIVE_AUX,
+    L_REL_ANAPHORIC,
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {
@@ -96,7 +97,7 @@ static const char *const list_names[L_COUNT] = {
     "shift",         "period_unit",     "time_unit",   "set_word",
     "ampm",          "day_part",        "season",      "timezone",
     "time_ref",      "period_ord",      "day_ref",     "time_ref_noun",
-    "passive_aux"};
+    "passive_aux",   "rel_day_anaphoric"};
 
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
@@ -835,7 +836,10 @@ static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
     if ((v = slot_lookup(ex, c, CC_SLOT_PUNIT, L_PERIOD)))
         w->punit = v[0];
     slot_parts(ex, c, w);
-    if ((v = slot_lookup2(ex, c, CC_SLOT_REL, L_REL_DAY, L_DAY_REF))) {
+    v = slot_lookup(ex, c, CC_SLOT_REL, L_REL_DAY);
+    if (!v && (v = slot_lookup2(ex, c, CC_SLOT_REL, L_REL_ANAPHORIC, L_DAY_REF)))
+        w->anaphoric = true;
+    if (v) {
         char *end;
         w->has_rel = true;
         w->rel_days = (int)strtol(v, &end, 10);
@@ -1150,15 +1154,33 @@ static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm, boo
     return true;
 }
 
-/* Resolves a date or time claim against the article's publication day;
- * for another claim, the day its sentence gives it. */
-static bool resolve_date(cc_claim *cm, int32_t published)
+/* The day an anaphoric date ("the following day", "the same day") counts
+ * from: the nearest day-precise date before it in its article, else the
+ * publication day. */
+static int32_t anchor_day(const cc_cluster *cl, size_t ai, size_t before, int32_t published)
 {
+    const cc_article *a = &cl->articles.v[ai];
+    for (size_t i = before; i > a->first_claim; i--) {
+        const cc_claim *c = &cl->claims.v[i - 1];
+        if (c->cls == CC_CLASS_DATE && c->day != CC_NO_DAY)
+            return c->day;
+    }
+    return published;
+}
+
+/* Resolves a date or time claim against the article's publication day (an
+ * anaphoric one against its anchor, the claims before index `at`); for
+ * another claim, the day its sentence gives it. */
+static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *cm)
+{
+    int32_t published = cl->articles.v[ai].published;
     if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME) {
         char *t = cm->has_ref ? cc_when_resolve(&cm->when, published, &cm->day) : NULL;
         free(t);
         return true;
     }
+    if (cm->when.anaphoric)
+        published = anchor_day(cl, ai, at, published);
     free(cm->timex);
     cm->timex = cc_when_resolve(&cm->when, published, &cm->day);
     return cm->timex != NULL;
@@ -1254,7 +1276,7 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     cm.id = cc_strfmt("%s@%zu", a->id, c->start);
     bool noun = false;
     bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm, &noun) &&
-                resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm, noun)) != NULL;
+                resolve_date(cl, ai, cl->claims.n, &cm) && (cm.key = make_key(ex, &cm, noun)) != NULL;
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
         cc_claim_clear(&cm);
         return keep ? CC_ERROR_MEMORY : CC_OK;
@@ -1351,7 +1373,7 @@ cc_error cc_extract_redate(cc_cluster *cl, size_t ai)
 {
     const cc_article *a = &cl->articles.v[ai];
     for (size_t i = a->first_claim; i < a->first_claim + a->n_claims; i++)
-        if (!resolve_date(&cl->claims.v[i], a->published))
+        if (!resolve_date(cl, ai, i, &cl->claims.v[i]))
             return CC_ERROR_MEMORY;
     return CC_OK;
 }
