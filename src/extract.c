@@ -84,6 +84,7 @@ enum {
     L_TIME_REF_NOUN,
     L_PASSIVE_AUX,
     L_REL_ANAPHORIC,
+    L_SET_PER,
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {
@@ -97,7 +98,7 @@ static const char *const list_names[L_COUNT] = {
     "shift",         "period_unit",     "time_unit",   "set_word",
     "ampm",          "day_part",        "season",      "timezone",
     "time_ref",      "period_ord",      "day_ref",     "time_ref_noun",
-    "passive_aux",   "rel_day_anaphoric"};
+    "passive_aux",   "rel_day_anaphoric", "set_per"};
 
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
@@ -852,7 +853,7 @@ static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
     v = slot_lookup(ex, c, CC_SLOT_AMPM, L_AMPM);
     if (v && w->hour >= 0 && w->hour <= 12)
         w->hour = (w->hour % 12) + (strcmp(v, "pm") == 0 ? 12 : 0);
-    if ((v = slot_lookup(ex, c, CC_SLOT_SET, L_SET)))
+    if ((v = slot_lookup2(ex, c, CC_SLOT_SET, L_SET, L_SET_PER)))
         return (cm->timex = cc_strdup(v)) != NULL;
     return w->month <= 12 && w->mday <= 31;
 }
@@ -1246,12 +1247,12 @@ static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
             if (!ok)
                 continue;
             cc_when *w = &cm->when;
-            int hour = w->hour, minute = w->minute;
-            char tz[sizeof w->tz];
-            memcpy(tz, w->tz, sizeof tz);
+            cc_when own = *w;
             *w = tmp.when;
-            w->hour = hour, w->minute = minute;
-            memcpy(w->tz, tz, sizeof tz);
+            w->hour = own.hour, w->minute = own.minute;
+            memcpy(w->tz, own.tz, sizeof w->tz);
+            if (own.part[0]) /* "in morning trading" */
+                memcpy(w->part, own.part, sizeof w->part);
             w->tense = find_tense(ex, js[k]);
             return;
         }
