@@ -88,17 +88,15 @@ enum {
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {
-    "noun",          "subject",         "lemma",       "plural_suffix",
-    "stopword",      "place",           "future_cue",  "past_cue",
-    "past_suffix",   "attribution_cue", "source_word", "pronoun",
-    "abbreviation",  "name_prefix",     "name_suffix", "not_name",
-    "number_word",   "number_article",  "scale",       "scale_abbr",
-    "ordinal_word",  "qualifier",       "vague",       "currency_symbol",
-    "currency_word", "month",           "weekday",     "rel_day",
-    "shift",         "period_unit",     "time_unit",   "set_word",
-    "ampm",          "day_part",        "season",      "timezone",
-    "time_ref",      "period_ord",      "day_ref",     "time_ref_noun",
-    "passive_aux",   "rel_day_anaphoric", "set_per"};
+    "noun",         "subject",           "lemma",          "plural_suffix",   "stopword",
+    "place",        "future_cue",        "past_cue",       "past_suffix",     "attribution_cue",
+    "source_word",  "pronoun",           "abbreviation",   "name_prefix",     "name_suffix",
+    "not_name",     "number_word",       "number_article", "scale",           "scale_abbr",
+    "ordinal_word", "qualifier",         "vague",          "currency_symbol", "currency_word",
+    "month",        "weekday",           "rel_day",        "shift",           "period_unit",
+    "time_unit",    "set_word",          "ampm",           "day_part",        "season",
+    "timezone",     "time_ref",          "period_ord",     "day_ref",         "time_ref_noun",
+    "passive_aux",  "rel_day_anaphoric", "set_per"};
 
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
@@ -490,8 +488,7 @@ static int slot_int(const cc_extractor *ex, const cand *c, cc_slot s, int dflt)
     if (c->slot[s].s == NO_POS)
         return dflt;
     int v = 0; /* only the slot's own digits: "0800" is hour "08", minute "00" */
-    for (size_t i = c->slot[s].s; i < c->slot[s].e && ex->body[i] >= '0' && ex->body[i] <= '9';
-         i++)
+    for (size_t i = c->slot[s].s; i < c->slot[s].e && ex->body[i] >= '0' && ex->body[i] <= '9'; i++)
         v = v * 10 + (ex->body[i] - '0');
     return v;
 }
@@ -1034,8 +1031,8 @@ static int find_tense(const cc_extractor *ex, size_t ti)
 {
     const windows *w = &ex->w;
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    size_t lim = w->tense_back > w->tense_fwd + w->tense_bias ? w->tense_back
-                                                               : w->tense_fwd + w->tense_bias;
+    size_t lim =
+        w->tense_back > w->tense_fwd + w->tense_bias ? w->tense_back : w->tense_fwd + w->tense_bias;
     for (size_t d = 1; d <= lim; d++) {
         int t;
         if (d <= w->tense_back && ti >= s->first + d && (t = tense_at(ex, ti - d, s->first)))
@@ -1277,7 +1274,8 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     cm.id = cc_strfmt("%s@%zu", a->id, c->start);
     bool noun = false;
     bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm, &noun) &&
-                resolve_date(cl, ai, cl->claims.n, &cm) && (cm.key = make_key(ex, &cm, noun)) != NULL;
+                resolve_date(cl, ai, cl->claims.n, &cm) &&
+                (cm.key = make_key(ex, &cm, noun)) != NULL;
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
         cc_claim_clear(&cm);
         return keep ? CC_ERROR_MEMORY : CC_OK;

@@ -95,7 +95,7 @@ typedef struct cc_when {
     int weekday;  /* 0 = Monday .. 6; -1 none */
     int rel_days; /* yesterday = -1 ...; valid when has_rel */
     bool has_rel;
-    bool anaphoric; /* rel_days counts from the date before it ("the next day") */
+    bool anaphoric;   /* rel_days counts from the date before it ("the next day") */
     int shift;        /* -1 last, 0 this, 1 next; CC_NO_SHIFT none */
     char punit;       /* 'W', 'M', 'Y' for "last week"; 0 none */
     int tense;        /* -1 past, 1 future, 0 unknown */

@@ -285,9 +285,9 @@ static char *add_time(const cc_when *w, char *date)
     if (!date || (w->hour < 0 && !w->part[0]))
         return date;
     const char *base = strcmp(date, "PRESENT_REF") ? date : "XXXX-XX-XX";
-    char *t = w->hour >= 0 ? cc_strfmt("%sT%02d:%02d%s", base, w->hour,
-                                       w->minute < 0 ? 0 : w->minute, w->tz)
-                           : cc_strfmt("%sT%s", base, w->part);
+    char *t = w->hour >= 0
+                  ? cc_strfmt("%sT%02d:%02d%s", base, w->hour, w->minute < 0 ? 0 : w->minute, w->tz)
+                  : cc_strfmt("%sT%s", base, w->part);
     free(date);
     return t;
 }
