@@ -82,17 +82,27 @@ enum {
     L_POST_QUAL,
     L_ORD_TENS,
     L_NOT_NOUN_SUFFIX,
+    L_DAY_PART,
+    L_SEASON,
+    L_TIMEZONE,
+    L_TIME_REF,
+    L_PERIOD_ORD,
+    L_DAY_REF,
+    L_TIME_REF_NOUN,
+    L_PASSIVE_AUX,
+    L_REL_ANAPHORIC,
+    L_SET_PER,
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {
-    "noun",           "subject",      "lemma",          "plural_suffix",   "stopword",
-    "place",          "future_cue",   "past_cue",       "past_suffix",     "attribution_cue",
-    "source_word",    "pronoun",      "abbreviation",   "name_prefix",     "name_suffix",
-    "not_name",       "number_word",  "number_article", "scale",           "scale_abbr",
-    "ordinal_word",   "qualifier",    "vague",          "currency_symbol", "currency_word",
-    "month",          "weekday",      "rel_day",        "shift",           "period_unit",
-    "time_unit",      "set_word",     "ampm",           "fraction",        "number_filler",
-    "post_qualifier", "ordinal_tens", "not_noun_suffix"};
+    "noun", "subject", "lemma", "plural_suffix", "stopword", "place", "future_cue", "past_cue",
+    "past_suffix", "attribution_cue", "source_word", "pronoun", "abbreviation", "name_prefix",
+    "name_suffix", "not_name", "number_word", "number_article", "scale", "scale_abbr",
+    "ordinal_word", "qualifier", "vague", "currency_symbol", "currency_word", "month", "weekday",
+    "rel_day", "shift", "period_unit", "time_unit", "set_word", "ampm", "fraction",
+    "number_filler", "post_qualifier", "ordinal_tens", "not_noun_suffix", "day_part", "season",
+    "timezone", "time_ref", "period_ord", "day_ref", "time_ref_noun", "passive_aux",
+    "rel_day_anaphoric", "set_per"};
 
 /* The lists of stated changes (claims/25-changes.rules), apart from the
  * others so set_change stays self-contained. */
@@ -103,7 +113,7 @@ static const char *const change_list_names[C_COUNT] = {"change_cue", "change_par
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
     size_t noun, event, ref_date, place_date, place_near, source, source_words, tense_back,
-        tense_fwd, tense_bias;
+        tense_fwd, tense_bias, dateline_words;
 } windows;
 
 struct cc_extractor {
@@ -165,7 +175,8 @@ static void read_windows(cc_extractor *ex)
                       (size_t)cc_rules_setting(r, "source_max_words", 6),
                       (size_t)cc_rules_setting(r, "tense_window_before", 12),
                       (size_t)cc_rules_setting(r, "tense_window_after", 6),
-                      (size_t)cc_rules_setting(r, "after_counts_farther", 3)};
+                      (size_t)cc_rules_setting(r, "after_counts_farther", 3),
+                      (size_t)cc_rules_setting(r, "dateline_words", 8)};
 }
 
 /* Creates an extractor; caller frees with cc_extractor_free. */
@@ -608,10 +619,22 @@ static const char *slot_lookup(const cc_extractor *ex, const cand *c, cc_slot s,
                            c->slot[s].e - c->slot[s].s);
 }
 
+/* The slot's text looked up in list a, else in list b. */
+static const char *slot_lookup2(const cc_extractor *ex, const cand *c, cc_slot s, int a, int b)
+{
+    const char *v = slot_lookup(ex, c, s, a);
+    return v ? v : slot_lookup(ex, c, s, b);
+}
+
 /* The slot's leading integer, or dflt when the slot is absent. */
 static int slot_int(const cc_extractor *ex, const cand *c, cc_slot s, int dflt)
 {
-    return c->slot[s].s == NO_POS ? dflt : cc_to_int(ex->body + c->slot[s].s, NULL);
+    if (c->slot[s].s == NO_POS)
+        return dflt;
+    int v = 0; /* only the slot's own digits: "0800" is hour "08", minute "00" */
+    for (size_t i = c->slot[s].s; i < c->slot[s].e && ex->body[i] >= '0' && ex->body[i] <= '9'; i++)
+        v = v * 10 + (ex->body[i] - '0');
+    return v;
 }
 
 /* Reads a digit run with thousands separators into *v; returns bytes used. */
@@ -882,34 +905,62 @@ static void fmt_num(char *buf, size_t cap, double v)
     snprintf(buf, cap, "%.10g", v);
 }
 
-/* Duration: value in the stated unit, scale = days per unit, TIMEX P..; */
+/* Reads a time_unit value "LETTER DAYS [FACTOR]" ("W 7", "TM 0.000694",
+ * "Y 3652.5 10" for a decade: ten years); false when malformed. letter
+ * gets at most 3 bytes. */
+static bool parse_tunit(const char *tu, char letter[4], double *days, double *factor)
+{
+    char *end;
+    size_t ln = tu ? strcspn(tu, " ") : 0;
+    if (ln == 0 || ln >= 4)
+        return false;
+    memcpy(letter, tu, ln);
+    letter[ln] = '\0';
+    *days = strtod(tu + ln, &end);
+    if (end == tu + ln)
+        return false;
+    char *e2;
+    *factor = strtod(end, &e2);
+    if (e2 == end || *factor <= 0)
+        *factor = 1;
+    return true;
+}
+
+/* A duration of one unit ("more than a month", "single-day"): value 1 with
+ * the qualifier's interval. */
+static void set_one_unit(const cc_extractor *ex, const cand *c, cc_claim *cm)
+{
+    const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
+    const cc_qual_sem *q = qual_sem(ex->r, qn ? qn : "exact");
+    cm->has_value = true;
+    cm->value = 1;
+    cm->qual = q ? q->type : CC_Q_EXACT;
+    cm->has_lo = !q || q->has_lo;
+    cm->has_hi = !q || q->has_hi;
+    cm->lo = q ? q->lo : 1;
+    cm->hi = q ? q->hi : 1;
+}
+
+/* Duration: value in the stated unit, scale = days per unit, TIMEX P..;
+ * a unit without a count ("for years") is PXY. */
 static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
     const char *tu = slot_lookup(ex, c, CC_SLOT_TUNIT, L_TIME_UNIT);
-    char letter[4] = "", n[32] = "X", *end;
-    size_t ln = tu ? strcspn(tu, " ") : 0;
-    if (ln == 0 || ln >= sizeof letter)
+    char letter[4], n[32] = "X";
+    double days, factor;
+    if (!parse_tunit(tu, letter, &days, &factor))
         return false;
-    memcpy(letter, tu, ln); /* "W 7": TIMEX letter, days per unit */
-    double days = strtod(tu + ln, &end);
-    if (end == tu + ln)
+    bool counted = c->slot[CC_SLOT_NUM].s != NO_POS || c->slot[CC_SLOT_VAGUE].s != NO_POS;
+    const span *u = &c->slot[CC_SLOT_TUNIT];
+    if (!counted && u->e < ex->len && ex->body[u->e] == 's')
+        cm->qual = CC_Q_VAGUE; /* a plural without a count: "for years" */
+    else if (!counted)
+        set_one_unit(ex, c, cm);
+    else if (!set_amount(ex, c, cm))
         return false;
-    if (c->slot[CC_SLOT_NUM].s == NO_POS && c->slot[CC_SLOT_VAGUE].s == NO_POS) {
-        const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
-        const cc_qual_sem *q = qual_sem(ex->r, qn ? qn : "exact");
-        cm->has_value = cm->has_lo = cm->has_hi = true;
-        cm->value = 1;
-        cm->qual = q ? q->type : CC_Q_EXACT;
-        cm->has_lo = !q || q->has_lo;
-        cm->has_hi = !q || q->has_hi;
-        cm->lo = q ? q->lo : 1;
-        cm->hi = q ? q->hi : 1;
-    } else if (!set_amount(ex, c, cm)) {
-        return false;
-    }
     cm->scale = days;
     if (cm->has_value)
-        fmt_num(n, sizeof n, cm->value);
+        fmt_num(n, sizeof n, cm->value * factor);
     bool t = letter[0] == 'T';
     cm->timex = cc_strfmt("P%s%s%s", t ? "T" : "", n, letter + t);
     char buf[64];
@@ -926,29 +977,112 @@ static int slot_month(const cc_extractor *ex, const cand *c)
     return m ? cc_to_int(m, NULL) : slot_int(ex, c, CC_SLOT_MONTH, 0);
 }
 
-/* Fills the cc_when of a date or time from its slots. */
+/* Year from its slot: "2008", "'07" and "07" (two digits: 1950-2049), or a
+ * decade ("1970s", "70s"), which sets punit 'E'. */
+static void slot_year(const cc_extractor *ex, const cand *c, cc_when *w)
+{
+    const span *sp = &c->slot[CC_SLOT_YEAR];
+    if (sp->s == NO_POS)
+        return;
+    size_t i = sp->s;
+    while (i < sp->e && (ex->body[i] < '0' || ex->body[i] > '9'))
+        i++; /* an apostrophe before "'07" */
+    size_t digits = 0;
+    while (i + digits < sp->e && ex->body[i + digits] >= '0' && ex->body[i + digits] <= '9')
+        digits++;
+    w->year = cc_to_int(ex->body + i, NULL);
+    if (digits <= 2)
+        w->year += w->year < 50 ? 2000 : 1900;
+    if (ex->body[sp->e - 1] == 's' && w->year % 10 == 0)
+        w->punit = 'E';
+}
+
+/* Copies list value v (or "") into a fixed field of cap bytes. */
+static void copy_code(char *dst, size_t cap, const char *v)
+{
+    snprintf(dst, cap, "%s", v ? v : "");
+}
+
+/* "two years ago": the count and unit letter from num and tunit, when the
+ * rule also names a shift ("ago" = -1). Clock units count as days (hours
+ * ago is still today), a decade as ten years. */
+static void slot_ago(const cc_extractor *ex, const cand *c, cc_when *w)
+{
+    const char *tu = slot_lookup(ex, c, CC_SLOT_TUNIT, L_TIME_UNIT);
+    char letter[4];
+    double n = 1, days, factor;
+    if (!parse_tunit(tu, letter, &days, &factor) || w->shift == CC_NO_SHIFT || w->shift == 0)
+        return;
+    if (c->slot[CC_SLOT_NUM].s != NO_POS && !slot_number(ex, c, CC_SLOT_NUM, &n))
+        return;
+    w->ago = (int)(n * factor) * w->shift;
+    w->nunit = letter[0] == 'T' ? 'D' : letter[0];
+    if (w->ago == 0 || !strchr("DWMY", w->nunit))
+        w->ago = 0;
+}
+
+/* Day parts, seasons, quarters, zones and literal values ("now"). A season
+ * value is "CODE MONTH": the month stands for it when the year is inferred. */
+static void slot_parts(const cc_extractor *ex, const cand *c, cc_when *w)
+{
+    const char *v;
+    copy_code(w->part, sizeof w->part, slot_lookup(ex, c, CC_SLOT_PART, L_DAY_PART));
+    copy_code(w->tz, sizeof w->tz, slot_lookup(ex, c, CC_SLOT_TZ, L_TIMEZONE));
+    copy_code(w->lit, sizeof w->lit, slot_lookup2(ex, c, CC_SLOT_REF, L_TIME_REF, L_TIME_REF_NOUN));
+    if (strcmp(w->part, "WE") == 0) /* a weekend is a part of a week */
+        w->punit = 'W';
+    if ((v = slot_lookup(ex, c, CC_SLOT_SEASON, L_SEASON))) {
+        snprintf(w->part, sizeof w->part, "%.2s", v);
+        w->month = cc_to_int(v + strcspn(v, " "), NULL);
+        w->punit = 'S';
+    }
+    if (c->slot[CC_SLOT_ORD].s != NO_POS) { /* "third quarter", "Q3", "final quarter" */
+        v = slot_lookup(ex, c, CC_SLOT_ORD, L_PERIOD_ORD);
+        const span *o = &c->slot[CC_SLOT_ORD];
+        size_t i = o->s;
+        while (!v && i < o->e && (ex->body[i] < '0' || ex->body[i] > '9'))
+            i++;
+        w->ord = v ? cc_to_int(v, NULL) : cc_to_int(ex->body + i, NULL);
+    }
+}
+
+/* Fills the cc_when of a date or time from its slots; the rel_day value is
+ * "OFFSET [PART]" ("last night = -1 NI"). A day with a part ("Friday
+ * night") stays a date claim, so that it still dates its event. */
 static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
     cc_when *w = &cm->when;
     const char *v;
-    *w = (cc_when){0, 0, 0, -1, 0, false, CC_NO_SHIFT, 0, 0, -1, -1};
-    w->year = slot_int(ex, c, CC_SLOT_YEAR, 0);
+    memset(w, 0, sizeof *w);
+    w->weekday = w->hour = w->minute = -1;
+    w->shift = CC_NO_SHIFT;
+    slot_year(ex, c, w);
     w->month = slot_month(ex, c);
     w->mday = slot_int(ex, c, CC_SLOT_DAY, 0);
     if ((v = slot_lookup(ex, c, CC_SLOT_WEEKDAY, L_WEEKDAY)))
         w->weekday = cc_to_int(v, NULL);
-    if ((v = slot_lookup(ex, c, CC_SLOT_REL, L_REL_DAY)))
-        w->has_rel = true, w->rel_days = cc_to_int(v, NULL);
     if ((v = slot_lookup(ex, c, CC_SLOT_SHIFT, L_SHIFT)))
         w->shift = cc_to_int(v, NULL);
     if ((v = slot_lookup(ex, c, CC_SLOT_PUNIT, L_PERIOD)))
         w->punit = v[0];
+    slot_parts(ex, c, w);
+    v = slot_lookup(ex, c, CC_SLOT_REL, L_REL_DAY);
+    if (!v && (v = slot_lookup2(ex, c, CC_SLOT_REL, L_REL_ANAPHORIC, L_DAY_REF)))
+        w->anaphoric = true;
+    if (v) {
+        char *end;
+        w->has_rel = true;
+        w->rel_days = (int)strtol(v, &end, 10);
+        if (*end == ' ' && !w->part[0])
+            copy_code(w->part, sizeof w->part, end + 1);
+    }
+    slot_ago(ex, c, w);
     w->hour = slot_int(ex, c, CC_SLOT_HOUR, -1);
     w->minute = slot_int(ex, c, CC_SLOT_MINUTE, -1);
     v = slot_lookup(ex, c, CC_SLOT_AMPM, L_AMPM);
     if (v && w->hour >= 0 && w->hour <= 12)
         w->hour = (w->hour % 12) + (strcmp(v, "pm") == 0 ? 12 : 0);
-    if ((v = slot_lookup(ex, c, CC_SLOT_SET, L_SET)))
+    if ((v = slot_lookup2(ex, c, CC_SLOT_SET, L_SET, L_SET_PER)))
         return (cm->timex = cc_strdup(v)) != NULL;
     return w->month <= 12 && w->mday <= 31;
 }
@@ -1132,35 +1266,53 @@ static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
     return e == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[e].value);
 }
 
-/* Past (-1), future (1) or unknown (0) from the nearest tense cue; cues
- * after the date count as three words farther. */
-static int find_tense(const cc_extractor *ex, size_t ti)
+/* True when word token j ends in a past suffix ("-ed"). */
+static bool past_suffix(const cc_extractor *ex, size_t j)
 {
-    size_t af = NO_POS, ap = NO_POS;
-    const windows *w = &ex->w;
-    size_t ef =
-        nearest(ex, ti, ex->list[L_FUTURE], 0, 0, w->tense_back, w->tense_fwd, w->tense_bias, &af);
-    size_t ep =
-        nearest(ex, ti, ex->list[L_PAST], 0, 0, w->tense_back, w->tense_fwd, w->tense_bias, &ap);
     const cc_list *sl =
         ex->list[L_PAST_SUFFIX] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[L_PAST_SUFFIX]];
-    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    for (size_t j = ti; sl && j > s->first && j + w->tense_back > ti; j--) {
-        char w[64];
-        size_t n = tok_fold(ex, j - 1, w, sizeof w);
-        for (size_t i = 0; i < sl->n && ex->toks.v[j - 1].cand == NO_POS; i++) {
-            const char *suf = ex->r->entries.v[sl->entries[i]].phrase;
-            size_t k = strlen(suf);
-            if (n > k + 2 && strcmp(w + n - k, suf) == 0 && (ap == NO_POS || j - 1 > ap)) {
-                ap = j - 1;
-                ep = 0;
-            }
-        }
+    char w[64];
+    size_t n = tok_fold(ex, j, w, sizeof w);
+    for (size_t i = 0; sl && i < sl->n; i++) {
+        const char *suf = ex->r->entries.v[sl->entries[i]].phrase;
+        size_t k = strlen(suf);
+        if (n > k + 2 && strcmp(w + n - k, suf) == 0)
+            return true;
     }
-    size_t none = (size_t)-1, bias = w->tense_bias;
-    size_t df = ef == CC_NONE ? none : af > ti ? af - ti + bias : ti - af;
-    size_t dp = ep == CC_NONE ? none : ap > ti ? ap - ti + bias : ti - ap;
-    return df == none && dp == none ? 0 : df <= dp ? 1 : -1;
+    return false;
+}
+
+/* Tense cue at token j: 1 future, -1 past, 0 none. A participle after a
+ * passive auxiliary ("will be held", "to be finalized") is no past. */
+static int tense_at(const cc_extractor *ex, size_t j, size_t first)
+{
+    if (ex->toks.v[j].cand != NO_POS)
+        return 0;
+    if (phrase_at(ex, j, ex->list[L_FUTURE], 0, 0, NULL) != CC_NONE)
+        return 1;
+    if (phrase_at(ex, j, ex->list[L_PAST], 0, 0, NULL) == CC_NONE && !past_suffix(ex, j))
+        return 0;
+    return j > first && tok_value(ex, j - 1, L_PASSIVE_AUX) ? 0 : -1;
+}
+
+/* Past (-1), future (1) or unknown (0) from the nearest tense cue in the
+ * sentence; cues after the date count as tense_bias words farther. */
+static int find_tense(const cc_extractor *ex, size_t ti)
+{
+    const windows *w = &ex->w;
+    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
+    size_t lim =
+        w->tense_back > w->tense_fwd + w->tense_bias ? w->tense_back : w->tense_fwd + w->tense_bias;
+    for (size_t d = 1; d <= lim; d++) {
+        int t;
+        if (d <= w->tense_back && ti >= s->first + d && (t = tense_at(ex, ti - d, s->first)))
+            return t;
+        size_t f = ti + d - w->tense_bias;
+        if (d > w->tense_bias && d - w->tense_bias <= w->tense_fwd && f < s->last &&
+            (t = tense_at(ex, f, s->first)))
+            return t;
+    }
+    return 0;
 }
 
 /* True when token j may be part of a source's name. */
@@ -1413,6 +1565,7 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
 }
 
 static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm);
+static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm);
 
 /* Counted noun, kind, place, source and date for the claim at token ti.
  * Sets *has_noun when a counted noun was found. */
@@ -1442,20 +1595,40 @@ static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm, boo
     cm->attribution = find_source(ex, c->tok);
     if (cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME)
         cm->when.tense = find_tense(ex, c->tok);
-    else
+    if (cm->cls == CC_CLASS_TIME)
+        find_time_date(ex, c->tok, cm);
+    else if (cm->cls != CC_CLASS_DATE)
         find_ref_date(ex, c->tok, cm);
     return true;
 }
 
-/* Resolves a date or time claim against the article's publication day;
- * for another claim, the day its sentence gives it. */
-static bool resolve_date(cc_claim *cm, int32_t published)
+/* The day an anaphoric date ("the following day", "the same day") counts
+ * from: the nearest day-precise date before it in its article, else the
+ * publication day. */
+static int32_t anchor_day(const cc_cluster *cl, size_t ai, size_t before, int32_t published)
 {
+    const cc_article *a = &cl->articles.v[ai];
+    for (size_t i = before; i > a->first_claim; i--) {
+        const cc_claim *c = &cl->claims.v[i - 1];
+        if (c->cls == CC_CLASS_DATE && c->day != CC_NO_DAY)
+            return c->day;
+    }
+    return published;
+}
+
+/* Resolves a date or time claim against the article's publication day (an
+ * anaphoric one against its anchor, the claims before index `at`); for
+ * another claim, the day its sentence gives it. */
+static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *cm)
+{
+    int32_t published = cl->articles.v[ai].published;
     if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME) {
         char *t = cm->has_ref ? cc_when_resolve(&cm->when, published, &cm->day) : NULL;
         free(t);
         return true;
     }
+    if (cm->when.anaphoric)
+        published = anchor_day(cl, ai, at, published);
     free(cm->timex);
     cm->timex = cc_when_resolve(&cm->when, published, &cm->day);
     return cm->timex != NULL;
@@ -1492,6 +1665,47 @@ static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
     }
 }
 
+/* True when w names a day or more ("Monday", "June 1st", "today"). */
+static bool names_date(const cc_when *w)
+{
+    return w->has_rel || w->weekday >= 0 || w->mday || w->ago;
+}
+
+/* A clock time without a day ("at 18:00 UTC") takes the day-precise date
+ * nearest to it in its sentence ("Tuesday ... at 18:00 UTC", "16:15 UTC,
+ * June 1st"); else it stays on the report's day. */
+static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
+{
+    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
+    if (names_date(&cm->when) || cm->when.month || cm->when.year)
+        return;
+    for (size_t d = 1; d <= ex->w.ref_date; d++) {
+        size_t js[2] = {ti + d < s->last ? ti + d : NO_POS, ti >= s->first + d ? ti - d : NO_POS};
+        for (int k = 0; k < 2; k++) {
+            const cand *c = js[k] == NO_POS || ex->toks.v[js[k]].cand == NO_POS
+                                ? NULL
+                                : &ex->cands.v[ex->toks.v[js[k]].cand];
+            cc_claim tmp = {0};
+            if (!c || ex->r->rules.v[c->rule].cls != CC_CLASS_DATE)
+                continue;
+            tmp.cls = CC_CLASS_DATE;
+            bool ok = set_when(ex, c, &tmp) && names_date(&tmp.when);
+            free(tmp.timex);
+            if (!ok)
+                continue;
+            cc_when *w = &cm->when;
+            cc_when own = *w;
+            *w = tmp.when;
+            w->hour = own.hour, w->minute = own.minute;
+            memcpy(w->tz, own.tz, sizeof w->tz);
+            if (own.part[0]) /* "in morning trading" */
+                memcpy(w->part, own.part, sizeof w->part);
+            w->tense = find_tense(ex, js[k]);
+            return;
+        }
+    }
+}
+
 /* Builds the claim for candidate ci and appends it to the cluster. */
 static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t ci)
 {
@@ -1512,8 +1726,8 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     cm.id = cc_strcat_n(a->id, at, NULL);
     bool noun = false;
     bool keep = cm.id && set_value(ex, c, &cm) && set_context(ex, c, &cm, &noun) &&
-                resolve_date(&cm, a->published) && (cm.key = make_key(ex, &cm, noun)) != NULL &&
-                set_change(ex, ci, &cm);
+                resolve_date(cl, ai, cl->claims.n, &cm) &&
+                (cm.key = make_key(ex, &cm, noun)) != NULL && set_change(ex, ci, &cm);
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
         cc_claim_clear(&cm);
         return keep ? CC_ERROR_MEMORY : CC_OK;
@@ -1558,6 +1772,34 @@ static bool collect_name(const cc_extractor *ex, cc_cluster *cl, size_t ai, size
     return cc_names_add(cl->names, w + p, n - p, &at, ti > st->first);
 }
 
+/* An undated article whose first line is a short dateline ("March 01,
+ * 2008", "CAIRO, March 21, 2024 -") takes that line's full date (year,
+ * month and day stated) as its publication day. */
+static void find_dateline(const cc_extractor *ex, cc_article *a)
+{
+    size_t line_end = 0, words = 0, max_words = (size_t)ex->w.dateline_words;
+    while (line_end < ex->len && ex->body[line_end] != '\n')
+        line_end++;
+    for (size_t i = 0; i < ex->toks.n && ex->toks.v[i].start < line_end; i++)
+        if (++words > max_words)
+            return;
+    for (size_t i = 0; i < ex->cands.n && ex->cands.v[i].start < line_end; i++) {
+        const cand *c = &ex->cands.v[i];
+        cc_claim tmp = {0};
+        tmp.cls = ex->r->rules.v[c->rule].cls;
+        bool ok = tmp.cls == CC_CLASS_DATE && set_when(ex, c, &tmp);
+        free(tmp.timex);
+        int32_t day = ok && tmp.when.year && tmp.when.month && tmp.when.mday
+                          ? cc_day_from_ymd(tmp.when.year, tmp.when.month, tmp.when.mday)
+                          : CC_NO_DAY;
+        if (day != CC_NO_DAY) {
+            a->published = day;
+            a->published_from = CC_PUB_TEXT;
+            return;
+        }
+    }
+}
+
 /* Extracts one article (see extract.h). */
 cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
 {
@@ -1565,6 +1807,8 @@ cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
     ex->body = a->body;
     ex->len = a->body_len;
     cc_error err = scan(ex, cl, a);
+    if (a->published == CC_NO_DAY)
+        find_dateline(ex, a);
     a->first_claim = cl->claims.n;
     for (size_t i = 0; err == CC_OK && i < ex->cands.n; i++)
         err = build_claim(ex, cl, ai, i);
@@ -1580,7 +1824,7 @@ cc_error cc_extract_redate(cc_cluster *cl, size_t ai)
 {
     const cc_article *a = &cl->articles.v[ai];
     for (size_t i = a->first_claim; i < a->first_claim + a->n_claims; i++)
-        if (!resolve_date(&cl->claims.v[i], a->published))
+        if (!resolve_date(cl, ai, i, &cl->claims.v[i]))
             return CC_ERROR_MEMORY;
     return CC_OK;
 }

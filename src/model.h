@@ -112,10 +112,17 @@ typedef struct cc_when {
     int weekday;  /* 0 = Monday .. 6; -1 none */
     int rel_days; /* yesterday = -1 ...; valid when has_rel */
     bool has_rel;
+    bool anaphoric;   /* rel_days counts from the date before it ("the next day") */
     int shift;        /* -1 last, 0 this, 1 next; CC_NO_SHIFT none */
     char punit;       /* 'W', 'M', 'Y' for "last week"; 0 none */
     int tense;        /* -1 past, 1 future, 0 unknown */
     int hour, minute; /* -1 none */
+    int ord;          /* quarter or half of a year ("third quarter"); 0 none */
+    int ago;          /* "two years ago": that many units (nunit) back; 0 none */
+    char nunit;       /* 'D', 'W', 'M', 'Y' for ago */
+    char part[3];     /* part of the day or year: "MO", "NI", "SP", "WE"; "" none */
+    char tz[8];       /* time zone suffix of a clock time: "Z", "-05:00"; "" none */
+    char lit[16];     /* a literal TIMEX value ("PRESENT_REF"); "" none */
 } cc_when;
 #define CC_NO_SHIFT 99
 

@@ -765,8 +765,9 @@ static void expand(loader *ld, cc_buf *b, const char *src, int depth)
 
 /* Slot names as written in patterns, in cc_slot order. */
 static const char *const slot_names[CC_SLOT_MAX] = {
-    "num",  "num2",    "qual", "vague", "unit",  "tunit", "ord",  "cur",    "month", "day",
-    "year", "weekday", "rel",  "shift", "punit", "scope", "hour", "minute", "ampm",  "set"};
+    "num",   "num2",   "qual", "vague",   "unit", "tunit",  "ord",   "cur",
+    "month", "day",    "year", "weekday", "rel",  "shift",  "punit", "scope",
+    "hour",  "minute", "ampm", "set",     "part", "season", "tz",    "ref"};
 
 /* Maps a capture name to its slot, -1 if unknown. */
 static int slot_of(const char *name)

@@ -36,6 +36,10 @@ typedef enum cc_slot {
     CC_SLOT_MINUTE,
     CC_SLOT_AMPM,
     CC_SLOT_SET,
+    CC_SLOT_PART,
+    CC_SLOT_SEASON,
+    CC_SLOT_TZ,
+    CC_SLOT_REF,
     CC_SLOT_MAX
 } cc_slot;
 
