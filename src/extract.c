@@ -991,9 +991,10 @@ static void slot_year(const cc_extractor *ex, const cand *c, cc_when *w)
     while (i + digits < sp->e && ex->body[i + digits] >= '0' && ex->body[i + digits] <= '9')
         digits++;
     w->year = cc_to_int(ex->body + i, NULL);
-    if (digits <= 2)
-        w->year += w->year < 50 ? 2000 : 1900;
-    if (ex->body[sp->e - 1] == 's' && w->year % 10 == 0)
+    bool decade = ex->body[sp->e - 1] == 's' && w->year % 10 == 0;
+    if (digits <= 2) /* "the 30s" is past; "'07" is this century up to '49 */
+        w->year += w->year < (decade ? 30 : 50) ? 2000 : 1900;
+    if (decade)
         w->punit = 'E';
 }
 
@@ -1485,6 +1486,13 @@ static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int ho
 {
     size_t p = ex->cands.v[ci].start, ps = 0;
     const char *part = phrase_before(ex, lo, p, C_PART, &ps);
+    if (!part) { /* a range rule may keep its "from" in the span ("from $2 billion") */
+        size_t e = p;
+        while (e < ex->cands.v[ci].end && word_byte(ex->body[e]))
+            e++;
+        part = e > p ? cc_rules_lookup(ex->r, ex->change_list[C_PART], ex->body + p, e - p) : NULL;
+        ps = p;
+    }
     change ch = {CC_CHANGE_NONE, part ? role_of(part, strlen(part)) : CC_ROLE_BY};
     if (part)
         p = ps;
