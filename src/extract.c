@@ -24,8 +24,8 @@ typedef struct span {
 typedef struct tok {
     size_t start, end;
     size_t sent;
-    size_t cand;                 /* candidate index, or NO_POS for a word */
-    size_t fold, fold_len;       /* words: folded text at ex->folds + fold */
+    size_t cand;                /* candidate index, or NO_POS for a word */
+    size_t fold, fold_len;      /* words: folded text at ex->folds + fold */
     const cc_phrase_bucket *bk; /* words: the phrase index bucket of that text */
 } tok;
 
@@ -94,15 +94,54 @@ enum {
     L_SET_PER,
     L_COUNT
 };
-static const char *const list_names[L_COUNT] = {
-    "noun", "subject", "lemma", "plural_suffix", "stopword", "place", "future_cue", "past_cue",
-    "past_suffix", "attribution_cue", "source_word", "pronoun", "abbreviation", "name_prefix",
-    "name_suffix", "not_name", "number_word", "number_article", "scale", "scale_abbr",
-    "ordinal_word", "qualifier", "vague", "currency_symbol", "currency_word", "month", "weekday",
-    "rel_day", "shift", "period_unit", "time_unit", "set_word", "ampm", "fraction",
-    "number_filler", "post_qualifier", "ordinal_tens", "not_noun_suffix", "day_part", "season",
-    "timezone", "time_ref", "period_ord", "day_ref", "time_ref_noun", "passive_aux",
-    "rel_day_anaphoric", "set_per"};
+static const char *const list_names[L_COUNT] = {"noun",
+                                                "subject",
+                                                "lemma",
+                                                "plural_suffix",
+                                                "stopword",
+                                                "place",
+                                                "future_cue",
+                                                "past_cue",
+                                                "past_suffix",
+                                                "attribution_cue",
+                                                "source_word",
+                                                "pronoun",
+                                                "abbreviation",
+                                                "name_prefix",
+                                                "name_suffix",
+                                                "not_name",
+                                                "number_word",
+                                                "number_article",
+                                                "scale",
+                                                "scale_abbr",
+                                                "ordinal_word",
+                                                "qualifier",
+                                                "vague",
+                                                "currency_symbol",
+                                                "currency_word",
+                                                "month",
+                                                "weekday",
+                                                "rel_day",
+                                                "shift",
+                                                "period_unit",
+                                                "time_unit",
+                                                "set_word",
+                                                "ampm",
+                                                "fraction",
+                                                "number_filler",
+                                                "post_qualifier",
+                                                "ordinal_tens",
+                                                "not_noun_suffix",
+                                                "day_part",
+                                                "season",
+                                                "timezone",
+                                                "time_ref",
+                                                "period_ord",
+                                                "day_ref",
+                                                "time_ref_noun",
+                                                "passive_aux",
+                                                "rel_day_anaphoric",
+                                                "set_per"};
 
 /* The lists of stated changes (claims/25-changes.rules), apart from the
  * others so set_change stays self-contained. */
@@ -516,8 +555,10 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i)
 
 /* Tries the rules of set at off in priority order, skipping those that
  * cannot start with its byte: the first match wins, as in one alternation.
- * Returns PCRE2's code; *rule is the rule that matched or hit a limit. */
-static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t off, size_t *rule)
+ * Returns PCRE2's code; *rule and *m are the rule that matched or hit a
+ * limit and its matcher. */
+static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t off, size_t *rule,
+                       const cc_matcher **m)
 {
     unsigned char c = (unsigned char)ex->body[off];
     for (size_t k = 0; set && k < set->n; k++) {
@@ -527,6 +568,7 @@ static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t of
         int rc = match_at(ex, ru->m, off);
         if (rc != PCRE2_ERROR_NOMATCH) {
             *rule = set->rules[k];
+            *m = ru->m;
             return rc;
         }
     }
@@ -566,12 +608,10 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
         }
         size_t rule = 0;
         const cc_matcher *m = NULL;
-        int rc = match_claim(ex, claim_rules(ex, off), off, &rule);
-        if (rc > 0)
-            m = ex->r->rules.v[rule].m;
+        int rc = match_claim(ex, claim_rules(ex, off), off, &rule, &m);
         if (rc == PCRE2_ERROR_NOMATCH) {
-            size_t e = ex->fast_words && is_alpha((char)c) ? scan_word(ex->body, ex->len, off)
-                                                            : NO_POS;
+            size_t e =
+                ex->fast_words && is_alpha((char)c) ? scan_word(ex->body, ex->len, off) : NO_POS;
             if (e != NO_POS) {
                 if (!add_word(ex, off, e))
                     return CC_ERROR_MEMORY;

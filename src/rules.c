@@ -32,11 +32,11 @@ typedef struct loader {
     char sec_type[16];
     size_t sec; /* index of the current section object in its vector */
     CC_VEC(struct pattern_def) patterns;
-    char **last_value; /* for continuation lines */
-    bool *list_used;   /* lists the claim rule being expanded refers to */
-    cc_buf literal;    /* the literal word being read from a pattern */
-    size_t rule;       /* the claim rule being expanded */
-    char syntax;       /* '[' in a class, '(' in group syntax, else 0 */
+    char **last_value;               /* for continuation lines */
+    bool *list_used;                 /* lists the claim rule being expanded refers to */
+    cc_buf literal;                  /* the literal word being read from a pattern */
+    size_t rule;                     /* the claim rule being expanded */
+    char syntax;                     /* '[' in a class, '(' in group syntax, else 0 */
     CC_VEC(struct starter) starters; /* (word, rule) pairs; freed by the loader */
 } loader;
 
@@ -706,9 +706,7 @@ static void flush_literal(loader *ld)
  * ("[A-Za-z]") or in group syntax ("(?<num>", "(?-i:") spell no word. */
 static void note_literal(loader *ld, char c, char prev)
 {
-    if (ld->syntax == '[' && c == ']')
-        ld->syntax = 0;
-    else if (ld->syntax == '(' && strchr(":)>='!", c))
+    if ((ld->syntax == '[' && c == ']') || (ld->syntax == '(' && strchr(":)>='!", c)))
         ld->syntax = 0;
     else if (!ld->syntax && c == '[')
         ld->syntax = '[';
@@ -807,8 +805,8 @@ static void check_rule(loader *ld, cc_rule *ru, const char *rx)
 {
     int err;
     PCRE2_SIZE off;
-    pcre2_code *c = pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED, RX_OPTIONS,
-                                  &err, &off, NULL);
+    pcre2_code *c =
+        pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED, RX_OPTIONS, &err, &off, NULL);
     if (!c) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);

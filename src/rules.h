@@ -122,12 +122,12 @@ struct cc_rules {
     CC_VEC(cc_kind) kinds;
     cc_phrase_bucket *index; /* first word -> entries, index_size buckets */
     size_t index_size;
-    cc_matcher *tokens;       /* the word and boundary rules */
+    cc_matcher *tokens;            /* the word and boundary rules */
     unsigned char token_first[32]; /* bit per byte a word or boundary may start with */
-    cc_rule_set claims;       /* every claim rule, in priority order */
-    size_t starters;          /* list: starter word -> index into sets */
-    CC_VEC(cc_rule_set) sets; /* the claim rules each starter word may begin */
-    uint32_t max_captures;    /* most capture groups in any matcher */
+    cc_rule_set claims;            /* every claim rule, in priority order */
+    size_t starters;               /* list: starter word -> index into sets */
+    CC_VEC(cc_rule_set) sets;      /* the claim rules each starter word may begin */
+    uint32_t max_captures;         /* most capture groups in any matcher */
 };
 
 /* Compiles the rules idx[0:n) into one matcher; NULL on failure. Caller
