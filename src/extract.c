@@ -1670,13 +1670,13 @@ static int32_t anchor_day(const cc_cluster *cl, size_t ai, size_t before, int32_
 static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *cm)
 {
     int32_t published = cl->articles.v[ai].published;
+    if (cm->when.anaphoric)
+        published = anchor_day(cl, ai, at, published);
     if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME) {
         char *t = cm->has_ref ? cc_when_resolve(&cm->when, published, &cm->day) : NULL;
         free(t);
         return true;
     }
-    if (cm->when.anaphoric)
-        published = anchor_day(cl, ai, at, published);
     free(cm->timex);
     cm->timex = cc_when_resolve(&cm->when, published, &cm->day);
     return cm->timex != NULL;
