@@ -37,6 +37,7 @@ typedef struct loader {
     cc_buf literal;                  /* the literal word being read from a pattern */
     size_t rule;                     /* the claim rule being expanded */
     char syntax;                     /* '[' in a class, '(' in group syntax, else 0 */
+    int behind;                      /* parenthesis depth inside a look-behind, else 0 */
     CC_VEC(struct starter) starters; /* (word, rule) pairs; freed by the loader */
 } loader;
 
@@ -703,9 +704,17 @@ static void flush_literal(loader *ld)
 }
 
 /* Notes a copied pattern byte for the starter words. Letters in a class
- * ("[A-Za-z]") or in group syntax ("(?<num>", "(?-i:") spell no word. */
+ * ("[A-Za-z]"), in group syntax ("(?<num>", "(?-i:") or in a look-behind
+ * ("(?<=for )") spell no word a match starts with. */
 static void note_literal(loader *ld, char c, char prev)
 {
+    if (ld->behind) { /* a look-behind's words come before the match */
+        ld->behind += c == '(' ? 1 : c == ')' ? -1 : 0;
+        flush_literal(ld);
+        return;
+    }
+    if (ld->syntax == '(' && prev == '<' && (c == '=' || c == '!'))
+        ld->behind = 1;
     if ((ld->syntax == '[' && c == ']') || (ld->syntax == '(' && strchr(":)>='!", c)))
         ld->syntax = 0;
     else if (!ld->syntax && c == '[')
@@ -931,6 +940,7 @@ static void expand_rule(loader *ld, size_t i)
         ld->list_used = NULL; /* words and boundaries start no claim */
     ld->rule = i;
     ld->syntax = 0;
+    ld->behind = 0;
     expand(ld, &one, ru->pattern, 0);
     flush_literal(ld);
     ld->list_used = used;
