@@ -10,7 +10,14 @@ source bench/lib.sh
 python3 bench/make_ndjson.py "$corpus" 1 >"$tmp/ecb.ndjson"
 bytes=$(python3 -c "import json,sys;print(sum(len(json.loads(l)['text'].encode()) for l in open(sys.argv[1])))" "$tmp/ecb.ndjson")
 read -r t m < <(best "$bin" extract "$tmp/ecb.ndjson" --json /dev/null)
-echo "extract ECB+ ($bytes bytes of text, $(wc -l <"$tmp/ecb.ndjson") articles): $t s, $(awk "BEGIN{printf \"%.2f\", $bytes/1e6/$t}") MB/s, peak $((m / 1024)) MB"
+echo "extract ECB+ NDJSON ($bytes bytes of text, $(wc -l <"$tmp/ecb.ndjson") articles): $t s, $(awk "BEGIN{printf \"%.2f\", $bytes/1e6/$t}") MB/s, peak $((m / 1024)) MB"
+# The corpus files themselves (front matter and text), start-up included.
+fbytes=$(cat "$corpus"/*/*.txt | wc -c)
+read -r t m < <(best "$bin" extract "$corpus"/* --json /dev/null)
+echo "extract ECB+ files ($fbytes bytes): $t s, $(awk "BEGIN{printf \"%.2f\", $fbytes/1e6/$t}") MB/s, peak $((m / 1024)) MB"
+# User CPU time, which other load on the machine disturbs less than wall time.
+/usr/bin/time -f "%U" -o "$tmp/u" "$bin" extract "$corpus"/* --json /dev/null
+echo "  user CPU: $(cat "$tmp/u") s, $(awk "BEGIN{printf \"%.2f\", $fbytes/1e6/$(cat "$tmp/u")}") MB/s"
 
 python3 bench/make_ndjson.py "$corpus" 10 >"$tmp/ecb10.ndjson"
 read -r t m < <(best "$bin" extract "$tmp/ecb10.ndjson" --json /dev/null)
@@ -31,3 +38,8 @@ echo "check synthetic cluster of 10000 articles with workbook: $t s, peak $((m /
 # Conflict recall and the high findings on unchanged clusters (read by hand
 # in bench/false_alarms.md).
 python3 bench/conflicts.py "$bin" "$corpus" "$tmp" | head -2
+
+# Number recognition (issue #3): the hand-labelled ECB+ news set and the
+# Recognizers-Text English specs (bench/numbers/LABELLING.md).
+python3 bench/numbers.py "$bin" | head -3
+python3 bench/recognizers.py "$bin" "$corpus/../recognizers-text-specs"

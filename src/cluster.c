@@ -126,6 +126,20 @@ const char *cc_pub_from_name(cc_pub_from p)
     return NAME_OF(t, p);
 }
 
+/* NULL for none: the NDJSON field is null and the store column NULL. */
+const char *cc_change_name(cc_change c)
+{
+    static const char *const t[] = {NULL, "up", "down"};
+    return NAME_OF(t, c);
+}
+
+/* NULL for none, like cc_change_name. */
+const char *cc_change_role_name(cc_change_role r)
+{
+    static const char *const t[] = {NULL, "by", "to", "from"};
+    return NAME_OF(t, r);
+}
+
 /* Static descriptions of cc_error values. */
 const char *cc_strerror(cc_error err)
 {

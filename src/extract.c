@@ -24,7 +24,9 @@ typedef struct span {
 typedef struct tok {
     size_t start, end;
     size_t sent;
-    size_t cand; /* candidate index, or NO_POS for a word */
+    size_t cand;                /* candidate index, or NO_POS for a word */
+    size_t fold, fold_len;      /* words: folded text at ex->folds + fold */
+    const cc_phrase_bucket *bk; /* words: the phrase index bucket of that text */
 } tok;
 
 typedef struct cand {
@@ -80,40 +82,101 @@ enum {
     L_POST_QUAL,
     L_ORD_TENS,
     L_NOT_NOUN_SUFFIX,
+    L_DAY_PART,
+    L_SEASON,
+    L_TIMEZONE,
+    L_TIME_REF,
+    L_PERIOD_ORD,
+    L_DAY_REF,
+    L_TIME_REF_NOUN,
+    L_PASSIVE_AUX,
+    L_REL_ANAPHORIC,
+    L_SET_PER,
     L_COUNT
 };
-static const char *const list_names[L_COUNT] = {
-    "noun",           "subject",      "lemma",          "plural_suffix",   "stopword",
-    "place",          "future_cue",   "past_cue",       "past_suffix",     "attribution_cue",
-    "source_word",    "pronoun",      "abbreviation",   "name_prefix",     "name_suffix",
-    "not_name",       "number_word",  "number_article", "scale",           "scale_abbr",
-    "ordinal_word",   "qualifier",    "vague",          "currency_symbol", "currency_word",
-    "month",          "weekday",      "rel_day",        "shift",           "period_unit",
-    "time_unit",      "set_word",     "ampm",           "fraction",        "number_filler",
-    "post_qualifier", "ordinal_tens", "not_noun_suffix"};
+static const char *const list_names[L_COUNT] = {"noun",
+                                                "subject",
+                                                "lemma",
+                                                "plural_suffix",
+                                                "stopword",
+                                                "place",
+                                                "future_cue",
+                                                "past_cue",
+                                                "past_suffix",
+                                                "attribution_cue",
+                                                "source_word",
+                                                "pronoun",
+                                                "abbreviation",
+                                                "name_prefix",
+                                                "name_suffix",
+                                                "not_name",
+                                                "number_word",
+                                                "number_article",
+                                                "scale",
+                                                "scale_abbr",
+                                                "ordinal_word",
+                                                "qualifier",
+                                                "vague",
+                                                "currency_symbol",
+                                                "currency_word",
+                                                "month",
+                                                "weekday",
+                                                "rel_day",
+                                                "shift",
+                                                "period_unit",
+                                                "time_unit",
+                                                "set_word",
+                                                "ampm",
+                                                "fraction",
+                                                "number_filler",
+                                                "post_qualifier",
+                                                "ordinal_tens",
+                                                "not_noun_suffix",
+                                                "day_part",
+                                                "season",
+                                                "timezone",
+                                                "time_ref",
+                                                "period_ord",
+                                                "day_ref",
+                                                "time_ref_noun",
+                                                "passive_aux",
+                                                "rel_day_anaphoric",
+                                                "set_per"};
+
+/* The lists of stated changes (claims/25-changes.rules), apart from the
+ * others so set_change stays self-contained. */
+enum { C_CUE, C_PART, C_ADVERB, C_AFTER, C_COUNT };
+static const char *const change_list_names[C_COUNT] = {"change_cue", "change_part", "change_adverb",
+                                                       "change_after"};
 
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
     size_t noun, event, ref_date, place_date, place_near, source, source_words, tense_back,
-        tense_fwd, tense_bias;
+        tense_fwd, tense_bias, dateline_words;
 } windows;
 
 struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
+    size_t change_list[C_COUNT];
     unsigned char *role; /* per list: ROLE_* bits */
     size_t *owner;       /* per list: kind owning it, or CC_NONE */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
+    bool fast_words; /* the word rule agrees with scan_word on ASCII */
     /* per-article scratch, reused */
     const char *body;
     size_t len;
     CC_VEC(tok) toks;
     CC_VEC(cand) cands;
     CC_VEC(sent) sents;
+    char *folds; /* every word folded once (add_word), NUL-separated */
+    size_t folds_len, folds_cap;
 };
+
+static bool words_agree(cc_extractor *ex);
 
 /* Marks each kind's lists with their role and owner. */
 static void index_kinds(cc_extractor *ex)
@@ -151,7 +214,8 @@ static void read_windows(cc_extractor *ex)
                       (size_t)cc_rules_setting(r, "source_max_words", 6),
                       (size_t)cc_rules_setting(r, "tense_window_before", 12),
                       (size_t)cc_rules_setting(r, "tense_window_after", 6),
-                      (size_t)cc_rules_setting(r, "after_counts_farther", 3)};
+                      (size_t)cc_rules_setting(r, "after_counts_farther", 3),
+                      (size_t)cc_rules_setting(r, "dateline_words", 8)};
 }
 
 /* Creates an extractor; caller frees with cc_extractor_free. */
@@ -163,9 +227,11 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->r = rules;
     for (int i = 0; i < L_COUNT; i++)
         ex->list[i] = cc_rules_list(rules, list_names[i]);
+    for (int i = 0; i < C_COUNT; i++)
+        ex->change_list[i] = cc_rules_list(rules, change_list_names[i]);
     ex->role = calloc(rules->lists.n + 1, 1);
     ex->owner = calloc(rules->lists.n + 1, sizeof *ex->owner);
-    ex->md = pcre2_match_data_create_from_pattern(rules->master, NULL);
+    ex->md = pcre2_match_data_create(rules->max_captures + 1, NULL);
     ex->mctx = pcre2_match_context_create(NULL);
     ex->jit = pcre2_jit_stack_create((size_t)32 * 1024, (size_t)1024 * 1024, NULL);
     if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit)
@@ -175,6 +241,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
     pcre2_jit_stack_assign(ex->mctx, NULL, ex->jit);
     index_kinds(ex);
+    ex->fast_words = words_agree(ex);
     return ex;
 mem_error:
     cc_extractor_free(ex);
@@ -194,6 +261,7 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->toks.v);
     free(ex->cands.v);
     free(ex->sents.v);
+    free(ex->folds);
     free(ex);
 }
 
@@ -203,7 +271,25 @@ void cc_extractor_free(cc_extractor *ex)
 static size_t tok_fold(const cc_extractor *ex, size_t ti, char *buf, size_t cap)
 {
     const tok *t = &ex->toks.v[ti];
+    if (t->cand == NO_POS && t->fold_len < cap) {
+        memcpy(buf, ex->folds + t->fold, t->fold_len + 1);
+        return t->fold_len;
+    }
     return cc_fold(ex->body + t->start, t->end - t->start, buf, cap);
+}
+
+/* Makes room to fold every word of the body once (add_word). */
+static bool reserve_folds(cc_extractor *ex)
+{
+    size_t need = 2 * ex->len + 1; /* a word folds no longer, plus a NUL */
+    if (need > ex->folds_cap) {
+        char *f = realloc(ex->folds, need);
+        if (!f)
+            return false;
+        ex->folds = f;
+        ex->folds_cap = need;
+    }
+    return true;
 }
 
 /* True when only spaces separate tokens a and a+1 (no punctuation). */
@@ -217,22 +303,18 @@ static bool tok_adjacent(const cc_extractor *ex, size_t a)
     return true;
 }
 
-/* Compares the words of phrase with the tokens from ti on (first: token ti
- * already folded, fl bytes); returns the number of tokens it spans, 0 if
- * it does not match there. */
-static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phrase,
-                            const char *first, size_t fl)
+/* Compares the words of phrase with the (folded) tokens from ti on;
+ * returns the number of tokens it spans, 0 if it does not match there. */
+static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phrase)
 {
     size_t n = 0;
     for (const char *p = phrase; *p; n++) {
         size_t wl = strcspn(p, " ");
-        char buf[128];
         if (ti + n >= ex->toks.n || ex->toks.v[ti + n].cand != NO_POS ||
             (n > 0 && !tok_adjacent(ex, ti + n - 1)))
             return 0;
-        const char *w = n ? buf : first; /* the first token is folded once, by the caller */
-        size_t bl = n ? tok_fold(ex, ti + n, buf, sizeof buf) : fl;
-        if (bl != wl || memcmp(w, p, wl) != 0)
+        const tok *t = &ex->toks.v[ti + n];
+        if (t->fold_len != wl || memcmp(ex->folds + t->fold, p, wl) != 0)
             return 0;
         p += wl + (p[wl] == ' ');
     }
@@ -245,11 +327,9 @@ static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phras
 static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
                         unsigned classes, size_t *ntok)
 {
-    char first[128];
     if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS)
         return CC_NONE;
-    size_t fl = tok_fold(ex, ti, first, sizeof first);
-    const cc_phrase_bucket *b = cc_rules_bucket(ex->r, first, fl);
+    const cc_phrase_bucket *b = ex->toks.v[ti].bk;
     size_t best = CC_NONE, best_n = 0;
     for (size_t i = 0; i < b->n; i++) {
         const cc_entry *e = &ex->r->entries.v[b->entries[i]];
@@ -258,7 +338,7 @@ static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned
         if (classes && (ex->owner[e->list] == CC_NONE ||
                         !(ex->r->kinds.v[ex->owner[e->list]].classes & classes)))
             continue;
-        size_t n = phrase_tokens(ex, ti, e->phrase, first, fl);
+        size_t n = phrase_tokens(ex, ti, e->phrase);
         bool owned_tie = n && n == best_n && ex->owner[e->list] != CC_NONE &&
                          ex->owner[ex->r->entries.v[best].list] == CC_NONE;
         if (n > best_n || owned_tie) { /* a kind's word beats a plain list's */
@@ -353,81 +433,193 @@ static bool close_sentence(cc_extractor *ex, size_t *sent_start, size_t end)
     return CC_VEC_PUSH(ex->sents, s);
 }
 
-/* Records a claim candidate with its slot spans. */
-static bool add_cand(cc_extractor *ex, size_t rule, const PCRE2_SIZE *ov)
+/* Records a claim candidate with its slot spans, read through the
+ * capture numbers of the matcher m that found it. */
+static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov)
 {
     cand c = {rule, ov[0], ov[1], ex->toks.n, {{0, 0}}};
     for (int s = 0; s < CC_SLOT_MAX; s++) {
         c.slot[s].s = NO_POS;
-        for (size_t g = 0; g < ex->r->n_slot_groups[s]; g++) {
-            uint32_t n = ex->r->slot_groups[s][g];
+        for (size_t g = 0; g < m->n_slot_groups[s]; g++) {
+            uint32_t n = m->slot_groups[s][g];
             if (ov[2 * (size_t)n] != PCRE2_UNSET) {
                 c.slot[s] = (span){ov[2 * (size_t)n], ov[2 * (size_t)n + 1]};
                 break;
             }
         }
     }
-    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n};
+    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n, 0, 0, NULL};
     return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
 }
 
-/* Handles one master-regex match. */
-static bool on_match(cc_extractor *ex, size_t rule, const PCRE2_SIZE *ov, size_t *sent_start)
+/* Records a word token [s, e), folded once with its index bucket: the
+ * context search looks at each word many times. */
+static bool add_word(cc_extractor *ex, size_t s, size_t e)
+{
+    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL};
+    t.fold_len = cc_fold(ex->body + s, e - s, ex->folds + t.fold, ex->folds_cap - t.fold);
+    t.bk = cc_rules_bucket(ex->r, ex->folds + t.fold, t.fold_len);
+    ex->folds_len += t.fold_len + 1;
+    return CC_VEC_PUSH(ex->toks, t);
+}
+
+/* Handles one match of rule through matcher m. */
+static bool on_match(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov,
+                     size_t *sent_start)
 {
     const cc_rule *ru = &ex->r->rules.v[rule];
-    if (ru->kind == CC_RULE_WORD) {
-        tok t = {ov[0], ov[1], ex->sents.n, NO_POS};
-        return CC_VEC_PUSH(ex->toks, t);
-    }
+    if (ru->kind == CC_RULE_WORD)
+        return add_word(ex, ov[0], ov[1]);
     if (ru->kind == CC_RULE_BOUNDARY)
         return !is_boundary(ex, ov[0], ov[1]) || close_sentence(ex, sent_start, ov[1]);
-    return ru->cls == CC_CLASS_SKIP || add_cand(ex, rule, ov);
+    return ru->cls == CC_CLASS_SKIP || add_cand(ex, m, rule, ov);
 }
 
-/* True when a claim rule may start at i: anything but a plain word, or a
- * word whose leading letters are a starter word. Plain words (most of the
- * text) then only meet the small token regex. */
-static bool may_start_claim(const cc_extractor *ex, size_t i)
+/* ASCII letters and digits. */
+static bool is_alpha(char c)
 {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static bool is_alnum(char c)
+{
+    return is_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* End of the ASCII word starting with the letter at i, read as the word
+ * rule reads it (letters, digits and apostrophes, joined by hyphens), or
+ * NO_POS when non-ASCII text touches it and the rule itself must decide. */
+static size_t scan_word(const char *s, size_t len, size_t i)
+{
+    size_t j = i + 1;
+    for (;;) {
+        while (j < len && (is_alnum(s[j]) || s[j] == '\''))
+            j++;
+        if (j < len && (unsigned char)s[j] >= 0x80)
+            return NO_POS;
+        if (j + 1 < len && s[j] == '-' && is_alnum(s[j + 1])) {
+            j += 2;
+            continue;
+        }
+        return j + 1 < len && s[j] == '-' && (unsigned char)s[j + 1] >= 0x80 ? NO_POS : j;
+    }
+}
+
+/* Runs matcher m anchored at off; PCRE2's return code. */
+static int match_at(const cc_extractor *ex, const cc_matcher *m, size_t off)
+{
+    return pcre2_jit_match(m->code, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK, ex->md,
+                           ex->mctx);
+}
+
+/* True when scan_word reads a probe text exactly as the word rule does:
+ * the fast path may then replace the rule on ASCII words. */
+static bool words_agree(cc_extractor *ex)
+{
+    static const char probe[] = "Don't re-run F-16s a-b-c x' it's co-op -- end- A1 e-mail--x "
+                                "q-'z o'clock x-1-y Zz9' r--d -z";
+    ex->body = probe;
+    ex->len = sizeof probe - 1;
+    for (size_t i = 0; i < ex->len; i++) {
+        if (!is_alpha(probe[i]) || (i && probe[i - 1] != ' '))
+            continue;
+        int rc = match_at(ex, ex->r->tokens, i);
+        size_t e = rc > 0 ? pcre2_get_ovector_pointer(ex->md)[1] : NO_POS;
+        if (e != scan_word(probe, ex->len, i))
+            return false;
+    }
+    return true;
+}
+
+/* The claim rules that may start at i, or NULL. Starter words decide for
+ * letters (most words start no claim and only meet the word rule);
+ * digits, symbols and words with digits ("F-16") meet every claim rule
+ * that may start with their first byte. */
+static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i)
+{
+    const cc_rules *r = ex->r;
     char key[32];
     size_t n = 0, j = i;
-    for (; j < ex->len && n + 1 < sizeof key; j++, n++) {
-        char c = ex->body[j];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-            break;
-        key[n] = (char)(c | 0x20);
-    }
+    for (; j < ex->len && n + 1 < sizeof key && is_alpha(ex->body[j]); j++, n++)
+        key[n] = (char)(ex->body[j] | 0x20);
     if (n == 0 || n + 1 == sizeof key)
-        return true;
-    for (; j < ex->len; j++) { /* "F-16", "A320": words with digits */
-        char c = ex->body[j];
-        if (c >= '0' && c <= '9')
-            return true;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '\''))
-            break;
-    }
-    /* patterns may add a plural ending to a listed word ("{time_unit}s") */
-    return cc_rules_lookup(ex->r, ex->r->starters, key, n) != NULL ||
-           (n > 2 && key[n - 1] == 's' && cc_rules_lookup(ex->r, ex->r->starters, key, n - 1));
+        return &r->claims;
+    for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
+        if (ex->body[j] >= '0' && ex->body[j] <= '9')
+            return &r->claims;
+    const char *v = cc_rules_find_word(r, r->starters, key, n);
+    size_t set = 0;
+    for (; v && *v >= '0' && *v <= '9'; v++) /* the loader wrote a plain index */
+        set = set * 10 + (size_t)(*v - '0');
+    return v ? &r->sets.v[set] : NULL;
 }
 
-/* Scans the body once: at each position the master regex (claims, words,
- * boundaries) or, where no claim can start, the token regex, both
- * anchored. */
+/* Tries the rules of set at off in priority order, skipping those that
+ * cannot start with its byte: the first match wins, as in one alternation.
+ * Returns PCRE2's code; *rule and *m are the rule that matched or hit a
+ * limit and its matcher. */
+static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t off, size_t *rule,
+                       const cc_matcher **m)
+{
+    unsigned char c = (unsigned char)ex->body[off];
+    for (size_t k = 0; set && k < set->n; k++) {
+        const cc_rule *ru = &ex->r->rules.v[set->rules[k]];
+        if (!((ru->first[c / 8] >> (c % 8)) & 1))
+            continue;
+        int rc = match_at(ex, ru->m, off);
+        if (rc != PCRE2_ERROR_NOMATCH) {
+            *rule = set->rules[k];
+            *m = ru->m;
+            return rc;
+        }
+    }
+    return PCRE2_ERROR_NOMATCH;
+}
+
+/* Matches the word or boundary at off: scan_word for plain ASCII words,
+ * the word and boundary rules for the rest. Returns PCRE2's code; sets
+ * *rule, *m, and *end (for scan_word, whose result is not in the ovector). */
+static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const cc_matcher **m)
+{
+    unsigned char c = (unsigned char)ex->body[off];
+    *m = ex->r->tokens;
+    if (!((ex->r->token_first[c / 8] >> (c % 8)) & 1))
+        return PCRE2_ERROR_NOMATCH;
+    int rc = match_at(ex, *m, off);
+    if (rc > 0)
+        *rule = strtoul((const char *)pcre2_get_mark(ex->md), NULL, 10);
+    return rc;
+}
+
+/* Scans the body once. At each token start: the claim rules that may
+ * start there (claim_matcher), else the word (scan_word, or the word and
+ * boundary rules for what it cannot read), all anchored. */
 static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a)
 {
     size_t off = 0, sent_start = 0;
     bool warned = false;
-    ex->toks.n = ex->cands.n = ex->sents.n = 0;
+    ex->toks.n = ex->cands.n = ex->sents.n = ex->folds_len = 0;
+    if (!reserve_folds(ex))
+        return CC_ERROR_MEMORY;
     while (off < ex->len) {
-        char c = ex->body[off];
+        unsigned char c = (unsigned char)ex->body[off];
         if (c == ' ' || c == '\t') {
             off++;
             continue;
         }
-        const pcre2_code *rx = may_start_claim(ex, off) ? ex->r->master : ex->r->tokens;
-        int rc = pcre2_match(rx, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK, ex->md,
-                             ex->mctx);
+        size_t rule = 0;
+        const cc_matcher *m = NULL;
+        int rc = match_claim(ex, claim_rules(ex, off), off, &rule, &m);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            size_t e =
+                ex->fast_words && is_alpha((char)c) ? scan_word(ex->body, ex->len, off) : NO_POS;
+            if (e != NO_POS) {
+                if (!add_word(ex, off, e))
+                    return CC_ERROR_MEMORY;
+                off = e;
+                continue;
+            }
+            rc = match_token(ex, off, &rule, &m);
+        }
         if (rc == PCRE2_ERROR_NOMATCH) {
             off = next_char(ex->body, ex->len, off);
             continue;
@@ -441,8 +633,7 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
             continue;
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ex->md);
-        size_t rule = strtoul((const char *)pcre2_get_mark(ex->md), NULL, 10);
-        if (!on_match(ex, rule, ov, &sent_start))
+        if (!on_match(ex, m, rule, ov, &sent_start))
             return CC_ERROR_MEMORY;
         off = ov[1] > off ? ov[1] : next_char(ex->body, ex->len, off);
     }
@@ -468,10 +659,22 @@ static const char *slot_lookup(const cc_extractor *ex, const cand *c, cc_slot s,
                            c->slot[s].e - c->slot[s].s);
 }
 
+/* The slot's text looked up in list a, else in list b. */
+static const char *slot_lookup2(const cc_extractor *ex, const cand *c, cc_slot s, int a, int b)
+{
+    const char *v = slot_lookup(ex, c, s, a);
+    return v ? v : slot_lookup(ex, c, s, b);
+}
+
 /* The slot's leading integer, or dflt when the slot is absent. */
 static int slot_int(const cc_extractor *ex, const cand *c, cc_slot s, int dflt)
 {
-    return c->slot[s].s == NO_POS ? dflt : cc_to_int(ex->body + c->slot[s].s, NULL);
+    if (c->slot[s].s == NO_POS)
+        return dflt;
+    int v = 0; /* only the slot's own digits: "0800" is hour "08", minute "00" */
+    for (size_t i = c->slot[s].s; i < c->slot[s].e && ex->body[i] >= '0' && ex->body[i] <= '9'; i++)
+        v = v * 10 + (ex->body[i] - '0');
+    return v;
 }
 
 /* Reads a digit run with thousands separators into *v; returns bytes used. */
@@ -611,7 +814,7 @@ static bool parse_number(const cc_extractor *ex, const char *s, size_t n, numrea
         if (i >= n || (s[i] >= '0' && s[i] <= '9') || w.count == 16)
             flush_words(ex, &w, nr);
     }
-    return nr->any;
+    return nr->any && isfinite(nr->total + nr->cur); /* "nine hundred hundred ..." overflows */
 }
 
 /* Parses the number in slot s; NULL nr_out when only the value matters. */
@@ -774,34 +977,62 @@ static void fmt_num(char *buf, size_t cap, double v)
     snprintf(buf, cap, "%.10g", v);
 }
 
-/* Duration: value in the stated unit, scale = days per unit, TIMEX P..; */
+/* Reads a time_unit value "LETTER DAYS [FACTOR]" ("W 7", "TM 0.000694",
+ * "Y 3652.5 10" for a decade: ten years); false when malformed. letter
+ * gets at most 3 bytes. */
+static bool parse_tunit(const char *tu, char letter[4], double *days, double *factor)
+{
+    char *end;
+    size_t ln = tu ? strcspn(tu, " ") : 0;
+    if (ln == 0 || ln >= 4)
+        return false;
+    memcpy(letter, tu, ln);
+    letter[ln] = '\0';
+    *days = strtod(tu + ln, &end);
+    if (end == tu + ln)
+        return false;
+    char *e2;
+    *factor = strtod(end, &e2);
+    if (e2 == end || *factor <= 0)
+        *factor = 1;
+    return true;
+}
+
+/* A duration of one unit ("more than a month", "single-day"): value 1 with
+ * the qualifier's interval. */
+static void set_one_unit(const cc_extractor *ex, const cand *c, cc_claim *cm)
+{
+    const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
+    const cc_qual_sem *q = qual_sem(ex->r, qn ? qn : "exact");
+    cm->has_value = true;
+    cm->value = 1;
+    cm->qual = q ? q->type : CC_Q_EXACT;
+    cm->has_lo = !q || q->has_lo;
+    cm->has_hi = !q || q->has_hi;
+    cm->lo = q ? q->lo : 1;
+    cm->hi = q ? q->hi : 1;
+}
+
+/* Duration: value in the stated unit, scale = days per unit, TIMEX P..;
+ * a unit without a count ("for years") is PXY. */
 static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
     const char *tu = slot_lookup(ex, c, CC_SLOT_TUNIT, L_TIME_UNIT);
-    char letter[4] = "", n[32] = "X", *end;
-    size_t ln = tu ? strcspn(tu, " ") : 0;
-    if (ln == 0 || ln >= sizeof letter)
+    char letter[4], n[32] = "X";
+    double days, factor;
+    if (!parse_tunit(tu, letter, &days, &factor))
         return false;
-    memcpy(letter, tu, ln); /* "W 7": TIMEX letter, days per unit */
-    double days = strtod(tu + ln, &end);
-    if (end == tu + ln)
+    bool counted = c->slot[CC_SLOT_NUM].s != NO_POS || c->slot[CC_SLOT_VAGUE].s != NO_POS;
+    const span *u = &c->slot[CC_SLOT_TUNIT];
+    if (!counted && u->e < ex->len && ex->body[u->e] == 's')
+        cm->qual = CC_Q_VAGUE; /* a plural without a count: "for years" */
+    else if (!counted)
+        set_one_unit(ex, c, cm);
+    else if (!set_amount(ex, c, cm))
         return false;
-    if (c->slot[CC_SLOT_NUM].s == NO_POS && c->slot[CC_SLOT_VAGUE].s == NO_POS) {
-        const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
-        const cc_qual_sem *q = qual_sem(ex->r, qn ? qn : "exact");
-        cm->has_value = cm->has_lo = cm->has_hi = true;
-        cm->value = 1;
-        cm->qual = q ? q->type : CC_Q_EXACT;
-        cm->has_lo = !q || q->has_lo;
-        cm->has_hi = !q || q->has_hi;
-        cm->lo = q ? q->lo : 1;
-        cm->hi = q ? q->hi : 1;
-    } else if (!set_amount(ex, c, cm)) {
-        return false;
-    }
     cm->scale = days;
     if (cm->has_value)
-        fmt_num(n, sizeof n, cm->value);
+        fmt_num(n, sizeof n, cm->value * factor);
     bool t = letter[0] == 'T';
     cm->timex = cc_strfmt("P%s%s%s", t ? "T" : "", n, letter + t);
     char buf[64];
@@ -818,29 +1049,113 @@ static int slot_month(const cc_extractor *ex, const cand *c)
     return m ? cc_to_int(m, NULL) : slot_int(ex, c, CC_SLOT_MONTH, 0);
 }
 
-/* Fills the cc_when of a date or time from its slots. */
+/* Year from its slot: "2008", "'07" and "07" (two digits: 1950-2049), or a
+ * decade ("1970s", "70s"), which sets punit 'E'. */
+static void slot_year(const cc_extractor *ex, const cand *c, cc_when *w)
+{
+    const span *sp = &c->slot[CC_SLOT_YEAR];
+    if (sp->s == NO_POS)
+        return;
+    size_t i = sp->s;
+    while (i < sp->e && (ex->body[i] < '0' || ex->body[i] > '9'))
+        i++; /* an apostrophe before "'07" */
+    size_t digits = 0;
+    while (i + digits < sp->e && ex->body[i + digits] >= '0' && ex->body[i + digits] <= '9')
+        digits++;
+    w->year = cc_to_int(ex->body + i, NULL);
+    bool decade = ex->body[sp->e - 1] == 's' && w->year % 10 == 0;
+    if (digits <= 2) /* "the 30s" is past; "'07" is this century up to '49 */
+        w->year += w->year < (decade ? 30 : 50) ? 2000 : 1900;
+    if (decade)
+        w->punit = 'E';
+}
+
+/* Copies list value v (or "") into a fixed field of cap bytes. */
+static void copy_code(char *dst, size_t cap, const char *v)
+{
+    snprintf(dst, cap, "%s", v ? v : "");
+}
+
+/* "two years ago": the count and unit letter from num and tunit, when the
+ * rule also names a shift ("ago" = -1). Clock units count as days (hours
+ * ago is still today), a decade as ten years. */
+static void slot_ago(const cc_extractor *ex, const cand *c, cc_when *w)
+{
+    const char *tu = slot_lookup(ex, c, CC_SLOT_TUNIT, L_TIME_UNIT);
+    char letter[4];
+    double n = 1, days, factor;
+    if (!parse_tunit(tu, letter, &days, &factor) || w->shift == CC_NO_SHIFT || w->shift == 0)
+        return;
+    if (c->slot[CC_SLOT_NUM].s != NO_POS && !slot_number(ex, c, CC_SLOT_NUM, &n))
+        return;
+    w->ago = (int)(n * factor) * w->shift;
+    w->nunit = letter[0] == 'T' ? 'D' : letter[0];
+    if (w->ago == 0 || !strchr("DWMY", w->nunit))
+        w->ago = 0;
+}
+
+/* Day parts, seasons, quarters, zones and literal values ("now"). A season
+ * value is "CODE MONTH": the month stands for it when the year is inferred. */
+static void slot_parts(const cc_extractor *ex, const cand *c, cc_when *w)
+{
+    const char *v;
+    copy_code(w->part, sizeof w->part, slot_lookup(ex, c, CC_SLOT_PART, L_DAY_PART));
+    copy_code(w->tz, sizeof w->tz, slot_lookup(ex, c, CC_SLOT_TZ, L_TIMEZONE));
+    copy_code(w->lit, sizeof w->lit, slot_lookup2(ex, c, CC_SLOT_REF, L_TIME_REF, L_TIME_REF_NOUN));
+    if (strcmp(w->part, "WE") == 0) /* a weekend is a part of a week */
+        w->punit = 'W';
+    if ((v = slot_lookup(ex, c, CC_SLOT_SEASON, L_SEASON))) {
+        snprintf(w->part, sizeof w->part, "%.2s", v);
+        w->month = cc_to_int(v + strcspn(v, " "), NULL);
+        w->punit = 'S';
+    }
+    if (c->slot[CC_SLOT_ORD].s != NO_POS) { /* "third quarter", "Q3", "final quarter" */
+        v = slot_lookup(ex, c, CC_SLOT_ORD, L_PERIOD_ORD);
+        const span *o = &c->slot[CC_SLOT_ORD];
+        size_t i = o->s;
+        while (!v && i < o->e && (ex->body[i] < '0' || ex->body[i] > '9'))
+            i++;
+        w->ord = v ? cc_to_int(v, NULL) : cc_to_int(ex->body + i, NULL);
+    }
+}
+
+/* Fills the cc_when of a date or time from its slots; the rel_day value is
+ * "OFFSET [PART]" ("last night = -1 NI"). A day with a part ("Friday
+ * night") stays a date claim, so that it still dates its event. */
 static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
     cc_when *w = &cm->when;
     const char *v;
-    *w = (cc_when){0, 0, 0, -1, 0, false, CC_NO_SHIFT, 0, 0, -1, -1};
-    w->year = slot_int(ex, c, CC_SLOT_YEAR, 0);
+    memset(w, 0, sizeof *w);
+    w->weekday = w->hour = w->minute = -1;
+    w->shift = CC_NO_SHIFT;
+    slot_year(ex, c, w);
     w->month = slot_month(ex, c);
     w->mday = slot_int(ex, c, CC_SLOT_DAY, 0);
     if ((v = slot_lookup(ex, c, CC_SLOT_WEEKDAY, L_WEEKDAY)))
         w->weekday = cc_to_int(v, NULL);
-    if ((v = slot_lookup(ex, c, CC_SLOT_REL, L_REL_DAY)))
-        w->has_rel = true, w->rel_days = cc_to_int(v, NULL);
     if ((v = slot_lookup(ex, c, CC_SLOT_SHIFT, L_SHIFT)))
         w->shift = cc_to_int(v, NULL);
     if ((v = slot_lookup(ex, c, CC_SLOT_PUNIT, L_PERIOD)))
         w->punit = v[0];
+    slot_parts(ex, c, w);
+    v = slot_lookup(ex, c, CC_SLOT_REL, L_REL_DAY);
+    if (!v && (v = slot_lookup2(ex, c, CC_SLOT_REL, L_REL_ANAPHORIC, L_DAY_REF)))
+        w->anaphoric = true;
+    if (v) {
+        char *end;
+        w->has_rel = true;
+        w->rel_days = (int)strtol(v, &end, 10);
+        if (*end == ' ' && !w->part[0])
+            copy_code(w->part, sizeof w->part, end + 1);
+    }
+    slot_ago(ex, c, w);
     w->hour = slot_int(ex, c, CC_SLOT_HOUR, -1);
     w->minute = slot_int(ex, c, CC_SLOT_MINUTE, -1);
     v = slot_lookup(ex, c, CC_SLOT_AMPM, L_AMPM);
     if (v && w->hour >= 0 && w->hour <= 12)
         w->hour = (w->hour % 12) + (strcmp(v, "pm") == 0 ? 12 : 0);
-    if ((v = slot_lookup(ex, c, CC_SLOT_SET, L_SET)))
+    if ((v = slot_lookup2(ex, c, CC_SLOT_SET, L_SET, L_SET_PER)))
         return (cm->timex = cc_strdup(v)) != NULL;
     return w->month <= 12 && w->mday <= 31;
 }
@@ -1024,35 +1339,53 @@ static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
     return e == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[e].value);
 }
 
-/* Past (-1), future (1) or unknown (0) from the nearest tense cue; cues
- * after the date count as three words farther. */
-static int find_tense(const cc_extractor *ex, size_t ti)
+/* True when word token j ends in a past suffix ("-ed"). */
+static bool past_suffix(const cc_extractor *ex, size_t j)
 {
-    size_t af = NO_POS, ap = NO_POS;
-    const windows *w = &ex->w;
-    size_t ef =
-        nearest(ex, ti, ex->list[L_FUTURE], 0, 0, w->tense_back, w->tense_fwd, w->tense_bias, &af);
-    size_t ep =
-        nearest(ex, ti, ex->list[L_PAST], 0, 0, w->tense_back, w->tense_fwd, w->tense_bias, &ap);
     const cc_list *sl =
         ex->list[L_PAST_SUFFIX] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[L_PAST_SUFFIX]];
-    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    for (size_t j = ti; sl && j > s->first && j + w->tense_back > ti; j--) {
-        char w[64];
-        size_t n = tok_fold(ex, j - 1, w, sizeof w);
-        for (size_t i = 0; i < sl->n && ex->toks.v[j - 1].cand == NO_POS; i++) {
-            const char *suf = ex->r->entries.v[sl->entries[i]].phrase;
-            size_t k = strlen(suf);
-            if (n > k + 2 && strcmp(w + n - k, suf) == 0 && (ap == NO_POS || j - 1 > ap)) {
-                ap = j - 1;
-                ep = 0;
-            }
-        }
+    char w[64];
+    size_t n = tok_fold(ex, j, w, sizeof w);
+    for (size_t i = 0; sl && i < sl->n; i++) {
+        const char *suf = ex->r->entries.v[sl->entries[i]].phrase;
+        size_t k = strlen(suf);
+        if (n > k + 2 && strcmp(w + n - k, suf) == 0)
+            return true;
     }
-    size_t none = (size_t)-1, bias = w->tense_bias;
-    size_t df = ef == CC_NONE ? none : af > ti ? af - ti + bias : ti - af;
-    size_t dp = ep == CC_NONE ? none : ap > ti ? ap - ti + bias : ti - ap;
-    return df == none && dp == none ? 0 : df <= dp ? 1 : -1;
+    return false;
+}
+
+/* Tense cue at token j: 1 future, -1 past, 0 none. A participle after a
+ * passive auxiliary ("will be held", "to be finalized") is no past. */
+static int tense_at(const cc_extractor *ex, size_t j, size_t first)
+{
+    if (ex->toks.v[j].cand != NO_POS)
+        return 0;
+    if (phrase_at(ex, j, ex->list[L_FUTURE], 0, 0, NULL) != CC_NONE)
+        return 1;
+    if (phrase_at(ex, j, ex->list[L_PAST], 0, 0, NULL) == CC_NONE && !past_suffix(ex, j))
+        return 0;
+    return j > first && tok_value(ex, j - 1, L_PASSIVE_AUX) ? 0 : -1;
+}
+
+/* Past (-1), future (1) or unknown (0) from the nearest tense cue in the
+ * sentence; cues after the date count as tense_bias words farther. */
+static int find_tense(const cc_extractor *ex, size_t ti)
+{
+    const windows *w = &ex->w;
+    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
+    size_t lim =
+        w->tense_back > w->tense_fwd + w->tense_bias ? w->tense_back : w->tense_fwd + w->tense_bias;
+    for (size_t d = 1; d <= lim; d++) {
+        int t;
+        if (d <= w->tense_back && ti >= s->first + d && (t = tense_at(ex, ti - d, s->first)))
+            return t;
+        size_t f = ti + d - w->tense_bias;
+        if (d > w->tense_bias && d - w->tense_bias <= w->tense_fwd && f < s->last &&
+            (t = tense_at(ex, f, s->first)))
+            return t;
+    }
+    return 0;
 }
 
 /* True when token j may be part of a source's name. */
@@ -1098,6 +1431,193 @@ static char *find_source(const cc_extractor *ex, size_t ti)
     return src ? src : source_run(ex, at + n, 1, s->first, s->last);
 }
 
+/* ---- stated changes ---------------------------------------------------- */
+
+/* How many earlier figures may link a figure to its change cue: "fell to
+ * 45 from 50" needs one; a bound keeps nested figures cheap. */
+#define CHANGE_HOPS 2
+
+typedef struct change {
+    cc_change dir;
+    cc_change_role role;
+} change;
+
+/* True for a byte that may be part of a word read backwards: letters,
+ * apostrophes, hyphens and any UTF-8 byte. */
+static bool word_byte(char ch)
+{
+    unsigned char c = (unsigned char)ch;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 || c == '\'' || c == '-';
+}
+
+/* Skips the blanks before e (not past lo); returns the new end. */
+static size_t skip_blanks_back(const char *b, size_t lo, size_t e)
+{
+    while (e > lo && (b[e - 1] == ' ' || b[e - 1] == '\t'))
+        e--;
+    return e;
+}
+
+/* The longest phrase of change list l (up to three words) that ends where only
+ * blanks separate it from e, starting at or after lo. Works on the text,
+ * not tokens: a rule may have swallowed the cue ("rose from" before 30).
+ * Returns the entry's value (owned by the rules) and sets *ps to where
+ * the phrase starts; NULL for none. */
+static const char *phrase_before(const cc_extractor *ex, size_t lo, size_t e, int l, size_t *ps)
+{
+    size_t start[3], n = 0, p = skip_blanks_back(ex->body, lo, e);
+    e = p;
+    while (n < 3 && p > lo && word_byte(ex->body[p - 1])) {
+        while (p > lo && word_byte(ex->body[p - 1]))
+            p--;
+        start[n++] = p;
+        p = skip_blanks_back(ex->body, lo, p);
+    }
+    for (size_t k = n; k > 0; k--) {
+        const char *v =
+            cc_rules_lookup(ex->r, ex->change_list[l], ex->body + start[k - 1], e - start[k - 1]);
+        if (v) {
+            *ps = start[k - 1];
+            return v;
+        }
+    }
+    return NULL;
+}
+
+/* Reads a role name ("by", "to", "from": change_part values and the
+ * roles a cue lists) of n bytes. */
+static cc_change_role role_of(const char *v, size_t n)
+{
+    for (int r = CC_ROLE_BY; r < CC_ROLE_MAX; r++) {
+        const char *name = cc_change_role_name((cc_change_role)r);
+        if (strlen(name) == n && memcmp(v, name, n) == 0)
+            return (cc_change_role)r;
+    }
+    return CC_ROLE_NONE;
+}
+
+/* Reads a change_cue value "DIR [ROLE ...]": its direction when the cue
+ * takes a figure of this role. Listed roles restrict the cue to figures
+ * after those part words; a bare figure ("fell 4%") needs a cue that
+ * lists none. */
+static cc_change cue_dir(const char *v, cc_change_role role, bool bare)
+{
+    size_t n = strcspn(v, " ");
+    cc_change dir = n == 2 && !memcmp(v, "up", 2)     ? CC_CHANGE_UP
+                    : n == 4 && !memcmp(v, "down", 4) ? CC_CHANGE_DOWN
+                                                      : CC_CHANGE_NONE;
+    if (!v[n])
+        return dir;
+    for (const char *p = v + n; !bare && *p;) {
+        p += strspn(p, " ");
+        size_t k = strcspn(p, " ");
+        if (k && role_of(p, k) == role)
+            return dir;
+        p += k;
+    }
+    return CC_CHANGE_NONE;
+}
+
+/* The candidate that ends right before e with only blanks between, inside
+ * the sentence starting at lo; NO_POS for none. Candidates are in text
+ * order, so only the one before ci can. */
+static size_t cand_before(const cc_extractor *ex, size_t ci, size_t lo, size_t e)
+{
+    const cand *prev = ci > 0 ? &ex->cands.v[ci - 1] : NULL;
+    e = skip_blanks_back(ex->body, lo, e);
+    return prev && prev->start >= lo && prev->end == e ? ci - 1 : NO_POS;
+}
+
+/* The direction of the cue ending before e, one adverb allowed between
+ * ("rose sharply to"), for a figure of this role. */
+static cc_change cue_before(const cc_extractor *ex, size_t lo, size_t e, cc_change_role role,
+                            bool bare)
+{
+    size_t ps;
+    const char *v = phrase_before(ex, lo, e, C_CUE, &ps);
+    if (!v && phrase_before(ex, lo, e, C_ADVERB, &ps))
+        v = phrase_before(ex, lo, ps, C_CUE, &ps);
+    return v ? cue_dir(v, role, bare) : CC_CHANGE_NONE;
+}
+
+/* True when candidate ci's figure may follow its cue with no part word:
+ * a share or a sum ("fell 4%", "dropped $2.49"). A bare count is more
+ * often a distance or a tally than a change ("fell 200 feet", "dropped
+ * four games"). */
+static bool bare_figure_ok(const cc_extractor *ex, size_t ci)
+{
+    cc_class cls = ex->r->rules.v[ex->cands.v[ci].rule].cls;
+    return cls == CC_CLASS_PERCENT || cls == CC_CLASS_MONEY;
+}
+
+/* The stated change candidate ci takes part in, from the words before it
+ * in the sentence starting at lo: [part] [adverb] cue; for a "to" or
+ * "from" figure right after another figure, that figure's change (at most
+ * hops such links). */
+static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int hops)
+{
+    size_t p = ex->cands.v[ci].start, ps = 0;
+    const char *part = phrase_before(ex, lo, p, C_PART, &ps);
+    if (!part) { /* a range rule may keep its "from" in the span ("from $2 billion") */
+        size_t e = p;
+        while (e < ex->cands.v[ci].end && word_byte(ex->body[e]))
+            e++;
+        part = e > p ? cc_rules_lookup(ex->r, ex->change_list[C_PART], ex->body + p, e - p) : NULL;
+        ps = p;
+    }
+    change ch = {CC_CHANGE_NONE, part ? role_of(part, strlen(part)) : CC_ROLE_BY};
+    if (part)
+        p = ps;
+    size_t prev = part && ch.role != CC_ROLE_BY && hops > 0 ? cand_before(ex, ci, lo, p) : NO_POS;
+    if (prev != NO_POS)
+        ch.dir = change_before(ex, prev, lo, hops - 1).dir;
+    else if (ch.role != CC_ROLE_NONE && (part || bare_figure_ok(ex, ci)))
+        ch.dir = cue_before(ex, lo, p, ch.role, !part);
+    return ch;
+}
+
+/* The direction a change_after word right after candidate c gives it ("a
+ * 20% rise"), looking no further than hi. */
+static cc_change cue_after(const cc_extractor *ex, const cand *c, size_t hi)
+{
+    size_t s = c->end, e;
+    while (s < hi && (ex->body[s] == ' ' || ex->body[s] == '\t'))
+        s++;
+    for (e = s; e < hi && word_byte(ex->body[e]);)
+        e++;
+    const char *v =
+        e > s ? cc_rules_lookup(ex->r, ex->change_list[C_AFTER], ex->body + s, e - s) : NULL;
+    return v ? cue_dir(v, CC_ROLE_BY, true) : CC_CHANGE_NONE;
+}
+
+/* Sets the stated change of the claim of candidate ci (count, amount,
+ * share or sum) and keys amounts of change (~change) and earlier levels
+ * (~before) apart from levels, so "rose by 5" is never compared with "45
+ * dead" (claims/25-changes.rules). False only when out of memory; the new
+ * key replaces cm->key, which the claim owns. */
+static bool set_change(const cc_extractor *ex, size_t ci, cc_claim *cm)
+{
+    unsigned classes = 1u << CC_CLASS_COUNT | 1u << CC_CLASS_AMOUNT | 1u << CC_CLASS_PERCENT |
+                       1u << CC_CLASS_MONEY;
+    if (!(classes & 1u << cm->cls))
+        return true;
+    change ch = change_before(ex, ci, cm->sent_start, CHANGE_HOPS);
+    if (ch.dir == CC_CHANGE_NONE)
+        ch = (change){cue_after(ex, &ex->cands.v[ci], cm->sent_end), CC_ROLE_BY};
+    if (ch.dir == CC_CHANGE_NONE)
+        return true;
+    cm->change = ch.dir;
+    cm->change_role = ch.role;
+    if (ch.role == CC_ROLE_TO) /* a level: aligns with the other reports of it */
+        return true;
+    char *key = cc_strfmt("%s~%s", cm->key, ch.role == CC_ROLE_BY ? "change" : "before");
+    if (!key)
+        return false;
+    free(cm->key);
+    cm->key = key;
+    return true;
+}
+
 /* ---- assembling a claim ----------------------------------------------- */
 
 /* The alignment key: kind, then its subject (the kind itself, the dated
@@ -1108,11 +1628,11 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
 {
     const cc_kind *k = &ex->r->kinds.v[cm->kind];
     if (cm->event)
-        return cc_strfmt("%s/%s@%s", k->name, cm->event, cm->place ? cm->place : "-");
+        return cc_strcat_n(k->name, "/", cm->event, "@", cm->place ? cm->place : "-", NULL);
     if (k->by_place && !cm->place)
-        return cc_strfmt("%s/#%s", k->name, cm->id);
+        return cc_strcat_n(k->name, "/#", cm->id, NULL);
     if (k->fixed_subject)
-        return k->by_place ? cc_strfmt("%s@%s", k->name, cm->place) : cc_strdup(k->name);
+        return k->by_place ? cc_strcat_n(k->name, "@", cm->place, NULL) : cc_strdup(k->name);
     const char *subj =
         cm->unit ? cc_rules_lookup(ex->r, ex->list[L_SUBJECT], cm->unit, strlen(cm->unit)) : NULL;
     if (!subj && has_noun)
@@ -1121,10 +1641,11 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
         subj = NULL;
     else if (!subj)
         subj = k->default_subject ? k->default_subject : "-";
-    return subj ? cc_strfmt("%s/%s", k->name, subj) : cc_strfmt("%s/#%s", k->name, cm->id);
+    return subj ? cc_strcat_n(k->name, "/", subj, NULL) : cc_strcat_n(k->name, "/#", cm->id, NULL);
 }
 
 static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm);
+static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm);
 
 /* Counted noun, kind, place, source and date for the claim at token ti.
  * Sets *has_noun when a counted noun was found. */
@@ -1154,15 +1675,35 @@ static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm, boo
     cm->attribution = find_source(ex, c->tok);
     if (cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME)
         cm->when.tense = find_tense(ex, c->tok);
-    else
+    if (cm->cls == CC_CLASS_TIME)
+        find_time_date(ex, c->tok, cm);
+    else if (cm->cls != CC_CLASS_DATE)
         find_ref_date(ex, c->tok, cm);
     return true;
 }
 
-/* Resolves a date or time claim against the article's publication day;
- * for another claim, the day its sentence gives it. */
-static bool resolve_date(cc_claim *cm, int32_t published)
+/* The day an anaphoric date ("the following day", "the same day") counts
+ * from: the nearest day-precise date before it in its article, else the
+ * publication day. */
+static int32_t anchor_day(const cc_cluster *cl, size_t ai, size_t before, int32_t published)
 {
+    const cc_article *a = &cl->articles.v[ai];
+    for (size_t i = before; i > a->first_claim; i--) {
+        const cc_claim *c = &cl->claims.v[i - 1];
+        if (c->cls == CC_CLASS_DATE && c->day != CC_NO_DAY)
+            return c->day;
+    }
+    return published;
+}
+
+/* Resolves a date or time claim against the article's publication day (an
+ * anaphoric one against its anchor, the claims before index `at`); for
+ * another claim, the day its sentence gives it. */
+static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *cm)
+{
+    int32_t published = cl->articles.v[ai].published;
+    if (cm->when.anaphoric)
+        published = anchor_day(cl, ai, at, published);
     if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME) {
         char *t = cm->has_ref ? cc_when_resolve(&cm->when, published, &cm->day) : NULL;
         free(t);
@@ -1204,6 +1745,55 @@ static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
     }
 }
 
+/* True when w names a day or more ("Monday", "June 1st", "today"). */
+static bool names_date(const cc_when *w)
+{
+    return w->has_rel || w->weekday >= 0 || w->mday || w->ago;
+}
+
+/* A clock time without a day ("at 18:00 UTC") takes the day-precise date
+ * nearest to it in its sentence ("Tuesday ... at 18:00 UTC", "16:15 UTC,
+ * June 1st"); else it stays on the report's day. */
+static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
+{
+    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
+    if (names_date(&cm->when) || cm->when.month || cm->when.year)
+        return;
+    for (size_t d = 1; d <= ex->w.ref_date; d++) {
+        size_t js[2] = {ti + d < s->last ? ti + d : NO_POS, ti >= s->first + d ? ti - d : NO_POS};
+        for (int k = 0; k < 2; k++) {
+            const cand *c = js[k] == NO_POS || ex->toks.v[js[k]].cand == NO_POS
+                                ? NULL
+                                : &ex->cands.v[ex->toks.v[js[k]].cand];
+            cc_claim tmp = {0};
+            if (!c || ex->r->rules.v[c->rule].cls != CC_CLASS_DATE)
+                continue;
+            tmp.cls = CC_CLASS_DATE;
+            bool ok = set_when(ex, c, &tmp) && names_date(&tmp.when);
+            free(tmp.timex);
+            if (!ok)
+                continue;
+            cc_when *w = &cm->when;
+            cc_when own = *w;
+            *w = tmp.when;
+            w->hour = own.hour, w->minute = own.minute;
+            memcpy(w->tz, own.tz, sizeof w->tz);
+            if (own.part[0]) /* "in morning trading" */
+                memcpy(w->part, own.part, sizeof w->part);
+            w->tense = find_tense(ex, js[k]);
+            return;
+        }
+    }
+}
+
+/* "<article id>@<start>": a claim's id; caller frees. */
+static char *claim_id(const char *article_id, size_t start)
+{
+    char at[24];
+    snprintf(at, sizeof at, "@%zu", start);
+    return cc_strcat_n(article_id, at, NULL);
+}
+
 /* Builds the claim for candidate ci and appends it to the cluster. */
 static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t ci)
 {
@@ -1220,9 +1810,9 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     cm.day = CC_NO_DAY;
     cm.group = CC_NONE;
     bool noun = false; /* the id after the value: a qualifier moves the start */
-    bool keep = set_value(ex, c, &cm) && (cm.id = cc_strfmt("%s@%zu", a->id, cm.start)) != NULL &&
-                set_context(ex, c, &cm, &noun) && resolve_date(&cm, a->published) &&
-                (cm.key = make_key(ex, &cm, noun)) != NULL;
+    bool keep = set_value(ex, c, &cm) && (cm.id = claim_id(a->id, cm.start)) != NULL &&
+                set_context(ex, c, &cm, &noun) && resolve_date(cl, ai, cl->claims.n, &cm) &&
+                (cm.key = make_key(ex, &cm, noun)) != NULL && set_change(ex, ci, &cm);
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
         cc_claim_clear(&cm);
         return keep ? CC_ERROR_MEMORY : CC_OK;
@@ -1267,6 +1857,34 @@ static bool collect_name(const cc_extractor *ex, cc_cluster *cl, size_t ai, size
     return cc_names_add(cl->names, w + p, n - p, &at, ti > st->first);
 }
 
+/* An undated article whose first line is a short dateline ("March 01,
+ * 2008", "CAIRO, March 21, 2024 -") takes that line's full date (year,
+ * month and day stated) as its publication day. */
+static void find_dateline(const cc_extractor *ex, cc_article *a)
+{
+    size_t line_end = 0, words = 0, max_words = (size_t)ex->w.dateline_words;
+    while (line_end < ex->len && ex->body[line_end] != '\n')
+        line_end++;
+    for (size_t i = 0; i < ex->toks.n && ex->toks.v[i].start < line_end; i++)
+        if (++words > max_words)
+            return;
+    for (size_t i = 0; i < ex->cands.n && ex->cands.v[i].start < line_end; i++) {
+        const cand *c = &ex->cands.v[i];
+        cc_claim tmp = {0};
+        tmp.cls = ex->r->rules.v[c->rule].cls;
+        bool ok = tmp.cls == CC_CLASS_DATE && set_when(ex, c, &tmp);
+        free(tmp.timex);
+        int32_t day = ok && tmp.when.year && tmp.when.month && tmp.when.mday
+                          ? cc_day_from_ymd(tmp.when.year, tmp.when.month, tmp.when.mday)
+                          : CC_NO_DAY;
+        if (day != CC_NO_DAY) {
+            a->published = day;
+            a->published_from = CC_PUB_TEXT;
+            return;
+        }
+    }
+}
+
 /* Extracts one article (see extract.h). */
 cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
 {
@@ -1274,6 +1892,8 @@ cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
     ex->body = a->body;
     ex->len = a->body_len;
     cc_error err = scan(ex, cl, a);
+    if (a->published == CC_NO_DAY)
+        find_dateline(ex, a);
     a->first_claim = cl->claims.n;
     for (size_t i = 0; err == CC_OK && i < ex->cands.n; i++)
         err = build_claim(ex, cl, ai, i);
@@ -1289,7 +1909,7 @@ cc_error cc_extract_redate(cc_cluster *cl, size_t ai)
 {
     const cc_article *a = &cl->articles.v[ai];
     for (size_t i = a->first_claim; i < a->first_claim + a->n_claims; i++)
-        if (!resolve_date(&cl->claims.v[i], a->published))
+        if (!resolve_date(cl, ai, i, &cl->claims.v[i]))
             return CC_ERROR_MEMORY;
     return CC_OK;
 }

@@ -2,6 +2,7 @@
  * library, maps results to exit codes; no analysis happens here. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,8 @@ static FILE *open_out(const char *path)
     FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
     if (!f)
         perror(path);
+    else /* one thread writes it: skip stdio's per-call lock (NDJSON is many small writes) */
+        __fsetlocking(f, FSETLOCKING_BYCALLER);
     return f;
 }
 

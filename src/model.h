@@ -52,6 +52,23 @@ typedef enum cc_qualifier {
     CC_Q_MAX
 } cc_qualifier;
 
+/* A change the text states ("rose by 5", "up from 30"): its direction, and
+ * which figure of it the claim is (claims/25-changes.rules). */
+typedef enum cc_change {
+    CC_CHANGE_NONE = 0,
+    CC_CHANGE_UP,
+    CC_CHANGE_DOWN,
+    CC_CHANGE_MAX
+} cc_change;
+
+typedef enum cc_change_role {
+    CC_ROLE_NONE = 0,
+    CC_ROLE_BY,   /* the amount of change: "rose by 5", "a 5% rise" */
+    CC_ROLE_TO,   /* the level after: "rose to 45" */
+    CC_ROLE_FROM, /* the level before: "up from 30" */
+    CC_ROLE_MAX
+} cc_change_role;
+
 typedef enum cc_verdict {
     CC_V_NONE = 0,
     CC_V_AGREE,
@@ -95,10 +112,17 @@ typedef struct cc_when {
     int weekday;  /* 0 = Monday .. 6; -1 none */
     int rel_days; /* yesterday = -1 ...; valid when has_rel */
     bool has_rel;
+    bool anaphoric;   /* rel_days counts from the date before it ("the next day") */
     int shift;        /* -1 last, 0 this, 1 next; CC_NO_SHIFT none */
     char punit;       /* 'W', 'M', 'Y' for "last week"; 0 none */
     int tense;        /* -1 past, 1 future, 0 unknown */
     int hour, minute; /* -1 none */
+    int ord;          /* quarter or half of a year ("third quarter"); 0 none */
+    int ago;          /* "two years ago": that many units (nunit) back; 0 none */
+    char nunit;       /* 'D', 'W', 'M', 'Y' for ago */
+    char part[3];     /* part of the day or year: "MO", "NI", "SP", "WE"; "" none */
+    char tz[8];       /* time zone suffix of a clock time: "Z", "-05:00"; "" none */
+    char lit[16];     /* a literal TIMEX value ("PRESENT_REF"); "" none */
 } cc_when;
 #define CC_NO_SHIFT 99
 
@@ -118,6 +142,9 @@ typedef struct cc_claim {
     double lo, hi;
     double scale; /* multiply lo/hi by this to compare (durations) */
     cc_qualifier qual;
+    /* A stated change the figure takes part in, and which figure it is. */
+    cc_change change;
+    cc_change_role change_role;
     bool scope_all;    /* "all hostages": a scope claim without a number */
     char *timex;       /* TIMEX3 value for temporal classes; may be NULL */
     int32_t day;       /* resolved calendar day for dates; CC_NO_DAY */
@@ -191,6 +218,9 @@ const char *cc_verdict_name(cc_verdict v);
 const char *cc_category_name(cc_category c);
 const char *cc_severity_name(cc_severity s);
 const char *cc_pub_from_name(cc_pub_from p);
+/* "up"/"down" and "by"/"to"/"from"; NULL for the _NONE values. */
+const char *cc_change_name(cc_change c);
+const char *cc_change_role_name(cc_change_role r);
 /* The kind's name and editor label ("killed", "Death toll"). */
 const char *cc_kind_name(const cc_rules *rules, size_t kind);
 const char *cc_kind_label(const cc_rules *rules, size_t kind);

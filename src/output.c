@@ -14,37 +14,64 @@ static void json_str(FILE *out, const char *s, size_t n)
         fputs("null", out);
         return;
     }
-    fputc('"', out);
+    putc_unlocked('"', out);
+    size_t run = 0; /* bytes before i that need no escape, written in one go */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        fwrite(s + run, 1, i - run, out);
+        run = i + 1;
         if (c == '"' || c == '\\')
             fprintf(out, "\\%c", c);
         else if (c == '\n')
             fputs("\\n", out);
         else if (c == '\t')
             fputs("\\t", out);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
         else
-            fputc(c, out);
+            fprintf(out, "\\u%04x", c);
     }
-    fputc('"', out);
+    fwrite(s + run, 1, n - run, out);
+    putc_unlocked('"', out);
+}
+
+/* ,"key": */
+static void field_key(FILE *out, const char *key)
+{
+    putc_unlocked(',', out);
+    putc_unlocked('"', out);
+    fputs(key, out);
+    putc_unlocked('"', out);
+    putc_unlocked(':', out);
 }
 
 /* "key": string field with a leading comma. */
 static void field_s(FILE *out, const char *key, const char *s)
 {
-    fprintf(out, ",\"%s\":", key);
+    field_key(out, key);
     json_str(out, s, s ? strlen(s) : 0);
 }
 
-/* "key": number or null. */
+/* "key": number or null. Whole numbers (nearly all) skip printf: "%.15g"
+ * prints them as plain digits too. */
 static void field_n(FILE *out, const char *key, bool has, double v)
 {
-    if (has && isfinite(v))
-        fprintf(out, ",\"%s\":%.15g", key, v);
-    else
-        fprintf(out, ",\"%s\":null", key);
+    field_key(out, key);
+    if (!has || !isfinite(v)) {
+        fputs("null", out);
+    } else if (v == (double)(long long)v && fabs(v) < 1e15) {
+        char buf[24], *p = buf + sizeof buf;
+        long long x = (long long)v;
+        unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+        do
+            *--p = (char)('0' + u % 10);
+        while (u /= 10);
+        if (x < 0)
+            *--p = '-';
+        fwrite(p, 1, (size_t)(buf + sizeof buf - p), out);
+    } else {
+        fprintf(out, "%.15g", v);
+    }
 }
 
 /* A source's display name. */
@@ -77,7 +104,9 @@ void cc_json_claim(const cc_cluster *cl, size_t ci, FILE *out)
     fputs("{\"type\":\"claim\"", out);
     field_s(out, "id", c->id);
     field_s(out, "article", a->id);
-    fprintf(out, ",\"start\":%zu,\"end\":%zu,\"text\":", c->start, c->end);
+    field_n(out, "start", true, (double)c->start);
+    field_n(out, "end", true, (double)c->end);
+    field_key(out, "text");
     json_str(out, a->body + c->start, c->end - c->start);
     field_s(out, "class", cc_class_name(c->cls));
     field_s(out, "kind", cc_kind_name(cl->rules, c->kind));
@@ -86,6 +115,8 @@ void cc_json_claim(const cc_cluster *cl, size_t ci, FILE *out)
     field_n(out, "lo", c->has_lo, c->lo);
     field_n(out, "hi", c->has_hi, c->hi);
     field_s(out, "qualifier", cc_qualifier_name(c->qual));
+    field_s(out, "change", cc_change_name(c->change));
+    field_s(out, "change_role", cc_change_role_name(c->change_role));
     field_s(out, "unit", c->unit);
     field_s(out, "timex", c->timex);
     field_s(out, "attribution", c->attribution);
@@ -176,10 +207,13 @@ static void golden_claim(const cc_cluster *cl, size_t ci, FILE *out)
     fputc(',', out);
     golden_num(out, c->has_hi, c->hi);
     char day[11];
-    fprintf(out, "] %s%s unit=%s timex=%s place=%s source=%s%s%s\n", cc_qualifier_name(c->qual),
-            c->scope_all ? " scope=all" : "", c->unit ? c->unit : "-", c->timex ? c->timex : "-",
-            c->place ? c->place : "-", c->attribution ? c->attribution : "-",
-            c->has_ref && c->day != CC_NO_DAY ? " day=" : "",
+    fprintf(out, "] %s%s", cc_qualifier_name(c->qual), c->scope_all ? " scope=all" : "");
+    if (c->change != CC_CHANGE_NONE) /* only when stated: other lines stay as they were */
+        fprintf(out, " change=%s:%s", cc_change_name(c->change),
+                cc_change_role_name(c->change_role));
+    fprintf(out, " unit=%s timex=%s place=%s source=%s%s%s\n", c->unit ? c->unit : "-",
+            c->timex ? c->timex : "-", c->place ? c->place : "-",
+            c->attribution ? c->attribution : "-", c->has_ref && c->day != CC_NO_DAY ? " day=" : "",
             c->has_ref ? cc_day_format(c->day, day) : "");
 }
 

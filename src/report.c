@@ -174,6 +174,7 @@ static const column claim_cols[] = {{"Claim id", 14, false},
                                     {"Lo", 8, true},
                                     {"Hi", 8, true},
                                     {"Qualifier", 10, false},
+                                    {"Change", 9, false},
                                     {"Unit", 10, false},
                                     {"Date/TIMEX", 11, false},
                                     {"Attribution", 14, false},
@@ -1296,13 +1297,23 @@ static const char *claim_date(const cc_claim *c, char *buf)
     return c->day != CC_NO_DAY ? cc_day_format(c->day, buf) : NULL;
 }
 
+/* A stated change as an editor reads it ("up by", "down from") in buf
+ * (>= 16 bytes), or NULL for none. */
+static const char *claim_change(const cc_claim *c, char *buf)
+{
+    if (c->change == CC_CHANGE_NONE)
+        return NULL;
+    snprintf(buf, 16, "%s %s", cc_change_name(c->change), cc_change_role_name(c->change_role));
+    return buf;
+}
+
 /* Writes one Claims row (columns as in claim_cols). */
 static void claims_row(report *r, lxw_row_t row, const cc_claim *c)
 {
     const cc_cluster *cl = r->cl;
     lxw_worksheet *ws = r->claims;
     const cc_article *a = c->article < cl->articles.n ? &cl->articles.v[c->article] : NULL;
-    char day[16];
+    char day[16], change[16];
     put_str(r, ws, row, 0, c->id, r->cell);
     put_str(r, ws, row, 1, a ? a->id : NULL, r->cell);
     put_str(r, ws, row, 2, cc_class_name(c->cls), r->cell);
@@ -1312,18 +1323,19 @@ static void claims_row(report *r, lxw_row_t row, const cc_claim *c)
     put_num(r, ws, row, 6, c->has_lo, c->lo);
     put_num(r, ws, row, 7, c->has_hi, c->hi);
     put_str(r, ws, row, 8, cc_qualifier_name(c->qual), r->cell);
-    put_str(r, ws, row, 9, c->unit, r->cell);
-    put_str(r, ws, row, 10, claim_date(c, day), r->cell);
-    put_str(r, ws, row, 11, c->attribution, r->wrap);
+    put_str(r, ws, row, 9, claim_change(c, change), r->cell);
+    put_str(r, ws, row, 10, c->unit, r->cell);
+    put_str(r, ws, row, 11, claim_date(c, day), r->cell);
+    put_str(r, ws, row, 12, c->attribution, r->wrap);
     if (c->group < cl->groups.n)
-        put_str(r, ws, row, 12, cc_verdict_name(cl->groups.v[c->group].verdict), r->cell);
+        put_str(r, ws, row, 13, cc_verdict_name(cl->groups.v[c->group].verdict), r->cell);
     if (a) {
         piece text = claim_piece(cl, c);
-        put_text(r, ws, row, 13, text.s, text.n, r->wrap);
+        put_text(r, ws, row, 14, text.s, text.n, r->wrap);
     }
     bool rich = take_highlight(r); /* one per row, so the Summary can say where */
     if (a)
-        put_sentence(r, ws, row, 14, a->body, claim_span(c, a->body_len), rich);
+        put_sentence(r, ws, row, 15, a->body, claim_span(c, a->body_len), rich);
     end_row(r, ws, row);
 }
 

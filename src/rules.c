@@ -16,6 +16,12 @@ struct pattern_def {
     char *name, *regex, *where;
 };
 
+/* A word claim rule `rule` may start with. */
+struct starter {
+    char *word;
+    size_t rule;
+};
+
 typedef struct loader {
     cc_rules *r;
     cc_diag_fn diag;
@@ -26,9 +32,13 @@ typedef struct loader {
     char sec_type[16];
     size_t sec; /* index of the current section object in its vector */
     CC_VEC(struct pattern_def) patterns;
-    char **last_value; /* for continuation lines */
-    bool *list_used;   /* lists a claim rule refers to (starter words) */
-    cc_buf literal;    /* the literal word being read from a pattern */
+    char **last_value;               /* for continuation lines */
+    bool *list_used;                 /* lists the claim rule being expanded refers to */
+    cc_buf literal;                  /* the literal word being read from a pattern */
+    size_t rule;                     /* the claim rule being expanded */
+    char syntax;                     /* '[' in a class, '(' in group syntax, else 0 */
+    int behind;                      /* parenthesis depth inside a look-behind, else 0 */
+    CC_VEC(struct starter) starters; /* (word, rule) pairs; freed by the loader */
 } loader;
 
 /* Reports "file:line: message" and counts an error. */
@@ -135,6 +145,19 @@ size_t cc_rules_list(const cc_rules *r, const char *name)
         if (strcmp(r->lists.v[i].name, name) == 0)
             return i;
     return CC_NONE;
+}
+
+/* Value of the entry of list whose phrase is the folded single word
+ * w[0:n), or NULL: cc_rules_lookup without folding. */
+const char *cc_rules_find_word(const cc_rules *r, size_t list, const char *w, size_t n)
+{
+    const cc_phrase_bucket *b = cc_rules_bucket(r, w, n);
+    for (size_t i = 0; i < b->n; i++) {
+        const cc_entry *e = &r->entries.v[b->entries[i]];
+        if (e->list == list && strncmp(e->phrase, w, n) == 0 && e->phrase[n] == '\0')
+            return e->value;
+    }
+    return NULL;
 }
 
 /* Looks s up in list; returns the entry's value or NULL. */
@@ -383,8 +406,12 @@ static void open_section(loader *ld, const char *type, const char *name)
         free(w);
         return;
     } else if (strcmp(type, "rule") == 0) {
-        cc_rule ru = {cc_strdup(name), NULL, w,      CC_RULE_CLAIM, CC_CLASS_SKIP, 50,
-                      false,           NULL, CC_NONE};
+        cc_rule ru = {.name = cc_strdup(name),
+                      .where = w,
+                      .kind = CC_RULE_CLAIM,
+                      .cls = CC_CLASS_SKIP,
+                      .priority = 50,
+                      .forced_kind = CC_NONE};
         ok = CC_VEC_PUSH(ld->r->rules, ru);
         ld->sec = ld->r->rules.n - 1;
     } else if (strcmp(type, "kind") == 0) {
@@ -653,19 +680,48 @@ static void emit_list(cc_buf *b, const cc_rules *r, size_t li)
     free(ph);
 }
 
+/* Records that the current claim rule may start with word w[0:n) (and
+ * with its plural: patterns may add an "s" to a listed word). */
+static void add_starter(loader *ld, const char *w, size_t n)
+{
+    for (int plural = 0; plural < 2; plural++) {
+        struct starter st = {cc_strfmt("%.*s%s", (int)n, w, plural ? "s" : ""), ld->rule};
+        if (!st.word || !CC_VEC_PUSH(ld->starters, st)) {
+            free(st.word);
+            LOAD_ERR(ld, "out of memory");
+            return;
+        }
+    }
+}
+
 /* Ends the literal word being read: it may start a claim, so it joins the
  * starter words (a superset is harmless: it only costs speed). */
 static void flush_literal(loader *ld)
 {
     if (ld->literal.len && ld->list_used)
-        add_entry(ld, ld->r->starters, ld->literal.p);
+        add_starter(ld, ld->literal.p, ld->literal.len);
     ld->literal.len = 0;
 }
 
-/* Notes a copied pattern byte for the starter words. */
-static void note_literal(loader *ld, char c)
+/* Notes a copied pattern byte for the starter words. Letters in a class
+ * ("[A-Za-z]"), in group syntax ("(?<num>", "(?-i:") or in a look-behind
+ * ("(?<=for )") spell no word a match starts with. */
+static void note_literal(loader *ld, char c, char prev)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+    if (ld->behind) { /* a look-behind's words come before the match */
+        ld->behind += c == '(' ? 1 : c == ')' ? -1 : 0;
+        flush_literal(ld);
+        return;
+    }
+    if (ld->syntax == '(' && prev == '<' && (c == '=' || c == '!'))
+        ld->behind = 1;
+    if ((ld->syntax == '[' && c == ']') || (ld->syntax == '(' && strchr(":)>='!", c)))
+        ld->syntax = 0;
+    else if (!ld->syntax && c == '[')
+        ld->syntax = '[';
+    else if (!ld->syntax && c == '?' && prev == '(')
+        ld->syntax = '(';
+    if (!ld->syntax && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
         cc_buf_putc(&ld->literal, (char)(c | 0x20));
     else
         flush_literal(ld);
@@ -690,7 +746,7 @@ static void expand(loader *ld, cc_buf *b, const char *src, int depth)
                    (n && p[1 + n] >= '0' && p[1 + n] <= '9'))
                 n++;
         if (n == 0 || p[1 + n] != '}') {
-            note_literal(ld, *p);
+            note_literal(ld, *p, p > src ? p[-1] : 0);
             cc_buf_putc(b, *p);
             continue;
         }
@@ -716,8 +772,9 @@ static void expand(loader *ld, cc_buf *b, const char *src, int depth)
 
 /* Slot names as written in patterns, in cc_slot order. */
 static const char *const slot_names[CC_SLOT_MAX] = {
-    "num",  "num2",    "qual", "vague", "unit",  "tunit", "ord",  "cur",    "month", "day",
-    "year", "weekday", "rel",  "shift", "punit", "scope", "hour", "minute", "ampm",  "set"};
+    "num",   "num2",   "qual", "vague",   "unit", "tunit",  "ord",   "cur",
+    "month", "day",    "year", "weekday", "rel",  "shift",  "punit", "scope",
+    "hour",  "minute", "ampm", "set",     "part", "season", "tz",    "ref"};
 
 /* Maps a capture name to its slot, -1 if unknown. */
 static int slot_of(const char *name)
@@ -728,11 +785,32 @@ static int slot_of(const char *name)
     return -1;
 }
 
-#define RX_OPTIONS (PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_DUPNAMES)
+/* No PCRE2_UCP: \d, \w and \b are ASCII (\p{...} stays Unicode). UCP made
+ * every word-boundary test a function call and left most rules without a
+ * start bitmap; English news text has ASCII digits. */
+#define RX_OPTIONS (PCRE2_UTF | PCRE2_CASELESS | PCRE2_DUPNAMES)
+
+/* Sets in the bitmap first the bytes a match of c may start with: all of
+ * them when PCRE2 found no start bitmap or first code unit. */
+static void note_first_bytes(const pcre2_code *c, unsigned char first[32])
+{
+    const uint8_t *map = NULL;
+    uint32_t type = 0, unit = 0;
+    pcre2_pattern_info(c, PCRE2_INFO_FIRSTBITMAP, &map);
+    pcre2_pattern_info(c, PCRE2_INFO_FIRSTCODETYPE, &type);
+    pcre2_pattern_info(c, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+    for (int b = 0; b < 256; b++) {
+        bool cased = type == 1 && unit < 128 && ((unsigned)b | 0x20) == (unit | 0x20) &&
+                     ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z');
+        cased |= type == 1 && unit >= 128 && b >= 128; /* a non-ASCII letter's other case */
+        if (map ? (map[b / 8] >> (b % 8)) & 1 : type == 1 ? (uint32_t)b == unit || cased : true)
+            first[b / 8] |= (unsigned char)(1u << (b % 8));
+    }
+}
 
 /* Compiles one expanded rule alone to report errors at its file:line and
- * reject capture names the engine does not know. */
-static void check_rule(loader *ld, const cc_rule *ru, const char *rx)
+ * reject capture names the engine does not know; notes its first bytes. */
+static void check_rule(loader *ld, cc_rule *ru, const char *rx)
 {
     int err;
     PCRE2_SIZE off;
@@ -757,24 +835,27 @@ static void check_rule(loader *ld, const cc_rule *ru, const char *rx)
                      (const char *)table + 2);
             ld->errors++;
         }
+    note_first_bytes(c, ru->kind == CC_RULE_CLAIM ? ru->first : ld->r->token_first);
     pcre2_code_free(c);
 }
 
-/* Records which capture numbers carry each slot in the master regex. */
-static bool map_slots(cc_rules *r)
+/* Records which capture numbers carry each slot in a matcher. */
+static bool map_slots(cc_matcher *m)
 {
     uint32_t count, size;
     PCRE2_SPTR table;
-    pcre2_pattern_info(r->master, PCRE2_INFO_NAMECOUNT, &count);
-    pcre2_pattern_info(r->master, PCRE2_INFO_NAMEENTRYSIZE, &size);
-    pcre2_pattern_info(r->master, PCRE2_INFO_NAMETABLE, &table);
+    pcre2_pattern_info(m->code, PCRE2_INFO_NAMECOUNT, &count);
+    pcre2_pattern_info(m->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+    pcre2_pattern_info(m->code, PCRE2_INFO_NAMETABLE, &table);
     for (uint32_t i = 0; i < count; i++, table += size) {
         int s = slot_of((const char *)table + 2);
-        uint32_t *v = realloc(r->slot_groups[s], (r->n_slot_groups[s] + 1) * sizeof *v);
+        if (s < 0)
+            continue;
+        uint32_t *v = realloc(m->slot_groups[s], (m->n_slot_groups[s] + 1) * sizeof *v);
         if (!v)
             return false;
-        r->slot_groups[s] = v;
-        v[r->n_slot_groups[s]++] = (uint32_t)(table[0] << 8 | table[1]);
+        m->slot_groups[s] = v;
+        v[m->n_slot_groups[s]++] = (uint32_t)(table[0] << 8 | table[1]);
     }
     return true;
 }
@@ -788,23 +869,42 @@ static int cmp_rule(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Compiles and JIT-compiles an anchored alternation; NULL on failure. */
-static pcre2_code *compile_alternation(const cc_buf *b)
+/* Compiles the rules idx[0:n) into one matcher; NULL on failure. Caller
+ * frees with cc_matcher_free. */
+cc_matcher *cc_matcher_new(const cc_rules *r, const size_t *idx, size_t n)
 {
+    cc_buf b = {0};
     int err;
     PCRE2_SIZE off;
-    pcre2_code *c = b->p ? pcre2_compile((PCRE2_SPTR)b->p, b->len, RX_OPTIONS | PCRE2_ANCHORED,
-                                         &err, &off, NULL)
-                         : NULL;
-    if (c && pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0) {
-        pcre2_code_free(c);
-        c = NULL;
-    }
-    return c;
+    cc_matcher *m = calloc(1, sizeof *m);
+    for (size_t k = 0; m && k < n; k++)
+        cc_buf_printf(&b, "%s(*MARK:%zu)(?:%s)", k ? "|" : "", idx[k], r->rules.v[idx[k]].expanded);
+    if (!m || b.oom || !b.p)
+        goto error;
+    m->code = pcre2_compile((PCRE2_SPTR)b.p, b.len, RX_OPTIONS | PCRE2_ANCHORED, &err, &off, NULL);
+    if (!m->code || pcre2_jit_compile(m->code, PCRE2_JIT_COMPLETE) != 0 || !map_slots(m))
+        goto error;
+    cc_buf_free(&b);
+    return m;
+error:
+    cc_buf_free(&b);
+    cc_matcher_free(m);
+    return NULL;
 }
 
-/* Adds the leading letters of every entry of the lists claim rules use to
- * the starter words. */
+/* Frees a matcher; accepts NULL and half-built ones. */
+void cc_matcher_free(cc_matcher *m)
+{
+    if (!m)
+        return;
+    pcre2_code_free(m->code);
+    for (int s = 0; s < CC_SLOT_MAX; s++)
+        free(m->slot_groups[s]);
+    free(m);
+}
+
+/* Adds the leading letters of every entry of the lists the current claim
+ * rule uses to its starter words, and forgets the lists. */
 static void add_list_starters(loader *ld)
 {
     for (size_t li = 0; li < ld->r->lists.n; li++) {
@@ -815,12 +915,13 @@ static void add_list_starters(loader *ld)
                 cc_buf_putc(&ld->literal, *p);
             flush_literal(ld);
         }
+        ld->list_used[li] = false;
     }
 }
 
-/* Expands one rule, checks it alone and appends it as a marked branch to
- * the master (and to tokens for word and boundary rules). */
-static void add_branch(loader *ld, size_t i, cc_buf *master, cc_buf *tokens)
+/* Expands one rule into ru->expanded and checks it alone; a claim rule's
+ * possible first words become starters. */
+static void expand_rule(loader *ld, size_t i)
 {
     cc_rule *ru = &ld->r->rules.v[i];
     cc_buf one = {0};
@@ -837,48 +938,135 @@ static void add_branch(loader *ld, size_t i, cc_buf *master, cc_buf *tokens)
     bool *used = ld->list_used;
     if (ru->kind != CC_RULE_CLAIM)
         ld->list_used = NULL; /* words and boundaries start no claim */
+    ld->rule = i;
+    ld->syntax = 0;
+    ld->behind = 0;
     expand(ld, &one, ru->pattern, 0);
     flush_literal(ld);
     ld->list_used = used;
+    if (ru->kind == CC_RULE_CLAIM)
+        add_list_starters(ld);
     if (one.p)
         check_rule(ld, ru, one.p);
-    cc_buf_printf(master, "%s(*MARK:%zu)(?:%s)", master->len ? "|" : "", i, one.p ? one.p : "");
-    if (ru->kind != CC_RULE_CLAIM)
-        cc_buf_printf(tokens, "%s(*MARK:%zu)(?:%s)", tokens->len ? "|" : "", i, one.p ? one.p : "");
-    cc_buf_free(&one);
+    ru->expanded = cc_buf_take(&one);
+    if (!ru->expanded)
+        LOAD_ERR(ld, "out of memory");
     ld->file = NULL;
 }
 
-/* Builds the master alternation (every rule, in priority order, each
- * branch starting with (*MARK:i) so a match names its rule), the token
- * alternation, and the starter words that decide which one to try. */
+/* Orders starters by word, then rule. */
+static int cmp_starter(const void *a, const void *b)
+{
+    const struct starter *x = a, *y = b;
+    int c = strcmp(x->word, y->word);
+    return c ? c : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* Index of the rule set equal to rules[0:n), added if new; CC_NONE on oom.
+ * Takes ownership of rules. */
+static size_t intern_set(cc_rules *r, size_t *rules, size_t n)
+{
+    for (size_t i = 0; i < r->sets.n; i++)
+        if (r->sets.v[i].n == n && memcmp(r->sets.v[i].rules, rules, n * sizeof *rules) == 0) {
+            free(rules);
+            return i;
+        }
+    cc_rule_set set = {rules, n};
+    if (!CC_VEC_PUSH(r->sets, set)) {
+        free(rules);
+        return CC_NONE;
+    }
+    return r->sets.n - 1;
+}
+
+/* Turns the (word, rule) pairs into the starters list: each word maps to
+ * the set of claim rules it may begin, so a word is only tried against
+ * those. Frees the pairs. */
+static void build_starters(loader *ld)
+{
+    struct starter *v = ld->starters.v;
+    size_t n = ld->starters.n;
+    qsort(v, n, sizeof *v, cmp_starter);
+    ld->r->starters = new_list(ld, "(starters)");
+    for (size_t i = 0, j; i < n && !ld->errors; i = j) {
+        size_t *rules = malloc((n - i) * sizeof *rules), k = 0;
+        for (j = i; j < n && strcmp(v[j].word, v[i].word) == 0; j++)
+            if (rules && (k == 0 || rules[k - 1] != v[j].rule))
+                rules[k++] = v[j].rule;
+        size_t set = rules ? intern_set(ld->r, rules, k) : CC_NONE;
+        char entry[300];
+        snprintf(entry, sizeof entry, "%.250s = %zu", v[i].word, set);
+        if (set == CC_NONE)
+            LOAD_ERR(ld, "out of memory");
+        else
+            add_entry(ld, ld->r->starters, entry);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(v[i].word);
+    free(v);
+    ld->starters.v = NULL;
+    ld->starters.n = ld->starters.cap = 0;
+}
+
+/* Captures a matcher needs room for. */
+static uint32_t capture_count(const cc_matcher *m)
+{
+    uint32_t n = 0;
+    if (m)
+        pcre2_pattern_info(m->code, PCRE2_INFO_CAPTURECOUNT, &n);
+    return n;
+}
+
+/* Compiles one matcher per claim rule and the token matcher (the word and
+ * boundary rules together). */
+static void build_matchers(loader *ld)
+{
+    cc_rules *r = ld->r;
+    size_t *tokens = malloc((r->rules.n + 1) * sizeof *tokens), nt = 0;
+    r->claims.rules = malloc((r->rules.n + 1) * sizeof *r->claims.rules);
+    bool ok = tokens && r->claims.rules;
+    for (size_t i = 0; ok && i < r->rules.n; i++) {
+        cc_rule *ru = &r->rules.v[i];
+        if (ru->kind != CC_RULE_CLAIM) {
+            tokens[nt++] = i;
+            continue;
+        }
+        r->claims.rules[r->claims.n++] = i;
+        ru->m = cc_matcher_new(r, &i, 1);
+        ok = ru->m != NULL;
+        if (capture_count(ru->m) > r->max_captures)
+            r->max_captures = capture_count(ru->m);
+    }
+    r->tokens = ok ? cc_matcher_new(r, tokens, nt) : NULL;
+    if (capture_count(r->tokens) > r->max_captures)
+        r->max_captures = capture_count(r->tokens);
+    if (!r->tokens) {
+        cc_diagf(ld->diag, ld->ud, "claims: cannot compile the rules");
+        ld->errors++;
+    }
+    free(tokens);
+}
+
+/* Expands every rule in priority order (a rule's index is its place in
+ * that order, and its (*MARK)), collects the starter words and compiles
+ * the claim and token matchers. */
 static void build_master(loader *ld)
 {
     cc_rules *r = ld->r;
-    cc_buf master = {0}, tokens = {0};
     for (size_t i = 0; i < r->rules.n; i++)
         r->rules.v[i].priority = r->rules.v[i].priority * 100000 + (int)i;
     qsort(r->rules.v, r->rules.n, sizeof *r->rules.v, cmp_rule);
-    r->starters = new_list(ld, "(starters)");
     ld->list_used = calloc(r->lists.n + 1, sizeof *ld->list_used);
     for (size_t i = 0; ld->list_used && i < r->rules.n; i++) {
         r->rules.v[i].priority /= 100000;
-        add_branch(ld, i, &master, &tokens);
+        expand_rule(ld, i);
     }
-    if (ld->list_used)
-        add_list_starters(ld);
     free(ld->list_used);
     ld->list_used = NULL;
-    if (!ld->errors && !master.oom && !tokens.oom) {
-        r->master = compile_alternation(&master);
-        r->tokens = compile_alternation(&tokens);
-        if (!r->master || !r->tokens || !map_slots(r)) {
-            cc_diagf(ld->diag, ld->ud, "claims: cannot compile the combined rules");
-            ld->errors++;
-        }
-    }
-    cc_buf_free(&master);
-    cc_buf_free(&tokens);
+    if (!ld->errors)
+        build_starters(ld);
+    if (!ld->errors)
+        build_matchers(ld);
 }
 
 /* Indexes every entry under the hash of its first word. */
@@ -928,6 +1116,9 @@ static void validate(loader *ld)
 static void loader_clear(loader *ld)
 {
     cc_buf_free(&ld->literal);
+    for (size_t i = 0; i < ld->starters.n; i++)
+        free(ld->starters.v[i].word);
+    free(ld->starters.v);
     for (size_t i = 0; i < ld->patterns.n; i++) {
         free(ld->patterns.v[i].name);
         free(ld->patterns.v[i].regex);
@@ -986,7 +1177,13 @@ void cc_rules_free(cc_rules *r)
         free(r->rules.v[i].pattern);
         free(r->rules.v[i].where);
         free(r->rules.v[i].kind_name);
+        free(r->rules.v[i].expanded);
+        cc_matcher_free(r->rules.v[i].m);
     }
+    free(r->claims.rules);
+    for (size_t i = 0; i < r->sets.n; i++)
+        free(r->sets.v[i].rules);
+    free(r->sets.v);
     for (size_t i = 0; i < r->quals.n; i++) {
         free(r->quals.v[i].name);
         free(r->quals.v[i].where);
@@ -999,11 +1196,8 @@ void cc_rules_free(cc_rules *r)
     }
     for (size_t i = 0; r->index && i < r->index_size; i++)
         free(r->index[i].entries);
-    for (int s = 0; s < CC_SLOT_MAX; s++)
-        free(r->slot_groups[s]);
     free(r->index);
-    pcre2_code_free(r->master);
-    pcre2_code_free(r->tokens);
+    cc_matcher_free(r->tokens);
     free(r->entries.v);
     free(r->lists.v);
     free(r->rules.v);

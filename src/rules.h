@@ -36,6 +36,10 @@ typedef enum cc_slot {
     CC_SLOT_MINUTE,
     CC_SLOT_AMPM,
     CC_SLOT_SET,
+    CC_SLOT_PART,
+    CC_SLOT_SEASON,
+    CC_SLOT_TZ,
+    CC_SLOT_REF,
     CC_SLOT_MAX
 } cc_slot;
 
@@ -61,7 +65,10 @@ typedef struct cc_rule {
     int priority;
     bool needs_kind; /* drop the claim unless a specific kind is found */
     char *kind_name; /* kind = NAME: claims of this rule take that kind */
+    char *expanded;  /* the pattern with {list} and {pattern} expanded */
     size_t forced_kind;
+    struct cc_matcher *m;    /* claim rules: the rule alone, anchored (JIT) */
+    unsigned char first[32]; /* bit per byte a match may start with */
 } cc_rule;
 
 typedef struct cc_qual_sem {
@@ -85,6 +92,22 @@ typedef struct cc_kind {
     size_t excludes;                /* counted nouns that rule the kind out ("metres") */
 } cc_kind;
 
+/* An anchored alternation of some rules, each branch tagged (*MARK:i)
+ * with its rule index, JIT-compiled, and the capture numbers of each slot
+ * in it (they differ between matchers). Claim rules get one each, so a
+ * position only meets the rules that may start there. */
+typedef struct cc_matcher {
+    pcre2_code *code;
+    uint32_t *slot_groups[CC_SLOT_MAX];
+    size_t n_slot_groups[CC_SLOT_MAX];
+} cc_matcher;
+
+/* Rules that may start with one starter word (indices, ascending). */
+typedef struct cc_rule_set {
+    size_t *rules;
+    size_t n;
+} cc_rule_set;
+
 /* A phrase index bucket: entries whose first word hashes here. */
 typedef struct cc_phrase_bucket {
     size_t *entries;
@@ -99,12 +122,19 @@ struct cc_rules {
     CC_VEC(cc_kind) kinds;
     cc_phrase_bucket *index; /* first word -> entries, index_size buckets */
     size_t index_size;
-    pcre2_code *master;                 /* all rules, one anchored alternation (JIT) */
-    pcre2_code *tokens;                 /* only the word and boundary rules, same marks */
-    size_t starters;                    /* list: words a claim rule may start with */
-    uint32_t *slot_groups[CC_SLOT_MAX]; /* capture numbers per slot */
-    size_t n_slot_groups[CC_SLOT_MAX];
+    cc_matcher *tokens;            /* the word and boundary rules */
+    unsigned char token_first[32]; /* bit per byte a word or boundary may start with */
+    cc_rule_set claims;            /* every claim rule, in priority order */
+    size_t starters;               /* list: starter word -> index into sets */
+    CC_VEC(cc_rule_set) sets;      /* the claim rules each starter word may begin */
+    uint32_t max_captures;         /* most capture groups in any matcher */
 };
+
+/* Compiles the rules idx[0:n) into one matcher; NULL on failure. Caller
+ * frees with cc_matcher_free. */
+cc_matcher *cc_matcher_new(const cc_rules *r, const size_t *idx, size_t n);
+/* Frees a matcher; accepts NULL and half-built ones. */
+void cc_matcher_free(cc_matcher *m);
 
 /* An engine setting from the claims/ list "settings" (name = number), or
  * dflt when the list or the entry is absent. */
@@ -117,6 +147,8 @@ size_t cc_rules_list(const cc_rules *r, const char *name);
 /* Returns the value of the entry of list whose phrase equals the (case-
  * insensitive, whitespace-collapsed) text s[0:n); NULL if not listed. */
 const char *cc_rules_lookup(const cc_rules *r, size_t list, const char *s, size_t n);
+/* The same for a folded single word (no folding, no phrase split). */
+const char *cc_rules_find_word(const cc_rules *r, size_t list, const char *w, size_t n);
 /* Index of the generic kind for a class; CC_NONE when none is declared. */
 size_t cc_rules_generic_kind(const cc_rules *r, cc_class cls);
 /* Folds text to the index form used by phrases (ASCII lower, curly

@@ -222,9 +222,22 @@ static const char *const schema_v2[] = {sql_v2_reviews,
                                         "PRAGMA user_version = 2",
                                         NULL};
 
+/* ---- schema, version 3: stated changes -------------------------------- */
+
+/* "rose by 5%", "up from 30": the direction of a change the text states
+ * and which figure of it the claim is (docs/ndjson.md); NULL for none.
+ * Added columns go last, so older rows read NULL. */
+static const char sql_v3_change[] =
+    "ALTER TABLE claims ADD COLUMN change TEXT CHECK (change IN ('up', 'down'));\n"
+    "ALTER TABLE claims ADD COLUMN change_role TEXT\n"
+    "    CHECK (change_role IN ('by', 'to', 'from'))";
+
+/* Migration 2 -> 3. */
+static const char *const schema_v3[] = {sql_v3_change, "PRAGMA user_version = 3", NULL};
+
 /* Migrations: entry i upgrades user_version i to i + 1. Append only; never
  * edit a released entry (databases already ran it). */
-static const char *const *const migrations[] = {schema_v1, schema_v2};
+static const char *const *const migrations[] = {schema_v1, schema_v2, schema_v3};
 enum { SCHEMA_VERSION = sizeof migrations / sizeof *migrations };
 
 /* ---- statements of a write ------------------------------------------- */
@@ -262,8 +275,8 @@ static const char sql_group[] =
 static const char sql_claim[] =
     "INSERT INTO claims(id, article, start, end, text, sentence, class, kind, key, value,\n"
     "                   lo, hi, scale, qualifier, unit, scope, timex, day, event, place,\n"
-    "                   attribution, group_id)\n"
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "                   attribution, group_id, change, change_role)\n"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static const char sql_group_claim[] =
     "INSERT INTO group_claims(group_id, claim_id, position) VALUES (?, ?, ?)";
@@ -538,6 +551,8 @@ static int bind_claim(sqlite3_stmt *st, const store *s, size_t i)
     put_claim_where(&b, s->cl, c);
     put_claim_what(&b, s->cl, c);
     put_claim_context(&b, s->cl, c);
+    put_text(&b, cc_change_name(c->change)); /* columns of version 3 */
+    put_text(&b, cc_change_role_name(c->change_role));
     return b.rc;
 }
 

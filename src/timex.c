@@ -166,50 +166,150 @@ static char *day_timex(int32_t d)
     return cc_strdup(cc_day_format(d, buf));
 }
 
-/* "last week" / "next month" / "this year". */
+/* A week: ISO week of day, with "-WE" for a weekend. */
+static char *week_timex(int32_t day, bool weekend)
+{
+    int wy, wk;
+    cc_day_isoweek(day, &wy, &wk);
+    return cc_strfmt("%04d-W%02d%s", wy, wk, weekend ? "-WE" : "");
+}
+
+/* "the weekend" without this/last/next: the one before the report in past
+ * tense, the coming one in future tense, else the report's own week. */
+static char *weekend_timex(const cc_when *w, int32_t dct)
+{
+    int wd = cc_day_weekday(dct); /* Saturday is 5 */
+    int32_t sat = dct - wd + 5;
+    if (w->tense < 0 && wd < 5)
+        sat -= 7;
+    return week_timex(sat, true);
+}
+
+/* The year of a quarter, half or season: stated, shifted from the report's
+ * ("the first quarter of last year"), or inferred like a month's from the
+ * period's middle month and the tense. */
+static int part_year(const cc_when *w, int32_t dct, int mid)
+{
+    int y, m, d;
+    if (w->year)
+        return w->year;
+    cc_day_to_ymd(dct, &y, &m, &d);
+    if (w->shift != CC_NO_SHIFT)
+        return y + w->shift;
+    cc_when tmp = *w;
+    tmp.month = mid;
+    tmp.mday = 0;
+    return infer_year(&tmp, dct);
+}
+
+/* Quarters (Q), halves (H) and seasons (S) of a year. "last quarter"
+ * without an ordinal counts quarters back from the report's. */
+static char *resolve_subyear(const cc_when *w, int32_t dct)
+{
+    int per = w->punit == 'Q' ? 4 : 2, len = 12 / per;
+    int ord = w->ord < 0 ? per : w->ord;
+    if (dct == CC_NO_DAY && !w->year)
+        return w->punit == 'S' ? cc_strfmt("XXXX-%s", w->part)
+                               : cc_strfmt("XXXX-%c%d", w->punit, ord > 0 ? ord : 1);
+    if (w->punit == 'S')
+        return cc_strfmt("%04d-%s", part_year(w, dct, w->month), w->part);
+    if (ord == 0) { /* "this quarter", "the last quarter" */
+        int y, m, d;
+        cc_day_to_ymd(dct, &y, &m, &d);
+        int q = y * per + (m - 1) / len + (w->shift == CC_NO_SHIFT ? 0 : w->shift);
+        return cc_strfmt("%04d-%c%d", q / per, w->punit, q % per + 1);
+    }
+    if (ord > per)
+        return NULL;
+    return cc_strfmt("%04d-%c%d", part_year(w, dct, (ord - 1) * len + len / 2 + 1), w->punit, ord);
+}
+
+/* "last week" / "next month" / "this year" / "the 1990s" / quarters. */
 static char *resolve_period(const cc_when *w, int32_t dct)
 {
     int s = w->shift == CC_NO_SHIFT ? 0 : w->shift;
+    if (w->punit == 'E' && w->year)
+        return cc_strfmt("%03d", w->year / 10);
+    if (w->punit == 'Q' || w->punit == 'H' || w->punit == 'S')
+        return resolve_subyear(w, dct);
     if (dct == CC_NO_DAY)
         return cc_strdup(w->punit == 'W' ? "XXXX-WXX" : w->punit == 'M' ? "XXXX-XX" : "XXXX");
     int y, m, d;
-    if (w->punit == 'W') {
-        int wy, wk;
-        cc_day_isoweek(dct + 7 * s, &wy, &wk);
-        return cc_strfmt("%04d-W%02d", wy, wk);
-    }
+    bool weekend = strcmp(w->part, "WE") == 0;
+    if (w->punit == 'W' && weekend && w->shift == CC_NO_SHIFT)
+        return weekend_timex(w, dct);
+    if (w->punit == 'W')
+        return week_timex(dct + 7 * s, weekend);
     cc_day_to_ymd(dct, &y, &m, &d);
+    if (w->punit == 'E')
+        return cc_strfmt("%03d", y / 10 + s);
     if (w->punit == 'Y')
         return cc_strfmt("%04d", y + s);
     int mm = (y * 12 + (m - 1)) + s;
     return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
 }
 
+/* "two days ago", "a month ago": the day (for days and weeks), month or
+ * year that far from the report. */
+static char *resolve_ago(const cc_when *w, int32_t dct, int32_t *day)
+{
+    if (dct == CC_NO_DAY)
+        return cc_strdup(w->ago < 0 ? "PAST_REF" : "FUTURE_REF");
+    int y, m, d;
+    cc_day_to_ymd(dct, &y, &m, &d);
+    if (w->nunit == 'D' || w->nunit == 'W') {
+        *day = dct + w->ago * (w->nunit == 'W' ? 7 : 1);
+        return day_timex(*day);
+    }
+    if (w->nunit == 'Y')
+        return cc_strfmt("%04d", y + w->ago);
+    int mm = y * 12 + (m - 1) + w->ago;
+    return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
+}
+
+/* The day a day-level expression names, or CC_NO_DAY. */
+static int32_t day_of(const cc_when *w, int32_t dct)
+{
+    if (dct == CC_NO_DAY)
+        return CC_NO_DAY;
+    if (w->has_rel)
+        return dct + w->rel_days;
+    if (w->weekday >= 0)
+        return weekday_day(w, dct);
+    return w->hour >= 0 || w->part[0] ? dct : CC_NO_DAY; /* a clock time alone: that day */
+}
+
+/* Adds the clock time or part of the day to a date; frees date. */
+static char *add_time(const cc_when *w, char *date)
+{
+    if (!date || (w->hour < 0 && !w->part[0]))
+        return date;
+    const char *base = strcmp(date, "PRESENT_REF") ? date : "XXXX-XX-XX";
+    char *t = w->hour >= 0
+                  ? cc_strfmt("%sT%02d:%02d%s", base, w->hour, w->minute < 0 ? 0 : w->minute, w->tz)
+                  : cc_strfmt("%sT%s", base, w->part);
+    free(date);
+    return t;
+}
+
 /* Resolves any date or time expression (see timex.h). */
 char *cc_when_resolve(const cc_when *w, int32_t dct, int32_t *day)
 {
     *day = CC_NO_DAY;
-    int32_t d = CC_NO_DAY;
-    if (w->has_rel)
-        d = dct == CC_NO_DAY ? CC_NO_DAY : dct + w->rel_days;
-    else if (w->weekday >= 0)
-        d = dct == CC_NO_DAY ? CC_NO_DAY : weekday_day(w, dct);
-    else if (w->punit)
+    if (w->lit[0])
+        return cc_strdup(w->lit);
+    if (w->ago)
+        return resolve_ago(w, dct, day);
+    bool day_level = w->has_rel || w->weekday >= 0;
+    if (!day_level && w->punit)
         return resolve_period(w, dct);
-    else if (w->month || w->year)
-        return resolve_calendar(w, dct, day);
-    else if (w->hour >= 0) /* a clock time alone: the day of the report */
-        d = dct;
-    if (d != CC_NO_DAY)
-        *day = d;
+    if (!day_level && (w->month || w->year))
+        return add_time(w, resolve_calendar(w, dct, day));
+    int32_t d = day_of(w, dct);
+    *day = d;
     char *date = d != CC_NO_DAY                   ? day_timex(d)
                  : w->has_rel && w->rel_days == 0 ? cc_strdup("PRESENT_REF")
                  : w->weekday >= 0                ? cc_strfmt("XXXX-WXX-%d", w->weekday + 1)
                                                   : cc_strdup("XXXX-XX-XX");
-    if (w->hour < 0 || !date)
-        return date;
-    char *t = cc_strfmt("%sT%02d:%02d", strcmp(date, "PRESENT_REF") ? date : "XXXX-XX-XX", w->hour,
-                        w->minute < 0 ? 0 : w->minute);
-    free(date);
-    return t;
+    return add_time(w, date);
 }

@@ -119,6 +119,29 @@ char *cc_strndup(const char *s, size_t n)
     return p;
 }
 
+/* The concatenation of the strings up to a NULL argument; caller frees.
+ * NULL on oom. */
+char *cc_strcat_n(const char *s, ...)
+{
+    va_list ap;
+    size_t n = 0;
+    va_start(ap, s);
+    for (const char *p = s; p; p = va_arg(ap, const char *))
+        n += strlen(p);
+    va_end(ap);
+    char *out = malloc(n + 1), *o = out;
+    va_start(ap, s);
+    for (const char *p = s; p && out; p = va_arg(ap, const char *)) {
+        size_t l = strlen(p);
+        memcpy(o, p, l);
+        o += l;
+    }
+    va_end(ap);
+    if (out)
+        *o = '\0';
+    return out;
+}
+
 /* Formats into a new string; caller frees. */
 char *cc_strfmt(const char *fmt, ...)
 {

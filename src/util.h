@@ -36,6 +36,9 @@ bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem);
 /* Heap copies; NULL in gives NULL out. Caller frees. */
 char *cc_strdup(const char *s);
 char *cc_strndup(const char *s, size_t n);
+/* The concatenation of the strings up to a NULL argument; caller frees.
+ * NULL on oom. Much cheaper than cc_strfmt for per-claim ids and keys. */
+char *cc_strcat_n(const char *s, ...);
 /* printf into a new string; caller frees. */
 char *cc_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -10,7 +10,7 @@ import sys
 FIELDS = {
     "article": ["id", "title", "outlet", "url", "published", "published_from"],
     "claim": ["id", "article", "start", "end", "text", "class", "kind", "key", "value",
-              "lo", "hi", "qualifier", "unit", "timex", "attribution"],
+              "lo", "hi", "qualifier", "change", "change_role", "unit", "timex", "attribution"],
     "group": ["id", "kind", "key", "claims", "articles", "verdict"],
     "finding": ["id", "group", "category", "severity", "claims", "message"],
 }
@@ -20,6 +20,8 @@ ENUMS = {
                          "date", "time", "set", "name"},
     ("claim", "qualifier"): {"exact", "approx", "more_than", "at_least", "less_than",
                              "at_most", "range", "vague"},
+    ("claim", "change"): {"up", "down", None},
+    ("claim", "change_role"): {"by", "to", "from", None},
     ("group", "verdict"): {"agree", "conflict", "discrepancy", "updated", "single"},
     ("finding", "severity"): {"high", "medium", "low"},
 }
@@ -49,6 +51,9 @@ def main():
             if k == kind and rec.get(f) not in allowed:
                 print(f"line {i}: {kind}.{f} = {rec.get(f)!r}")
                 errors += 1
+        if kind == "claim" and (rec.get("change") is None) != (rec.get("change_role") is None):
+            print(f"line {i}: change and change_role must be both null or both set")
+            errors += 1
         if kind in ids:
             ids[kind].add(rec["id"])
         if kind == "claim" and rec["article"] in bodies:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check_workbook.py: reads a claimcheck workbook back and checks it.
 
-Usage: check_workbook.py [--generic | --big] [-v] WORKBOOK.xlsx
+Usage: check_workbook.py [--generic | --big | --change] [-v] WORKBOOK.xlsx
 
 Without a flag the workbook must be tests/sample.c's cluster (with its
 history) written by tests/test_report and every value is checked. With
@@ -11,7 +11,8 @@ Summary), inertness (no formula anywhere, links only http(s) or to the
 Findings sheet, cells within Excel's limit), the Status drop-down, the
 Summary chart, the Matrix (columns, colours, grey blanks, caps), the change
 columns and where claim highlighting stops. --big adds the checks for
-test_report --big (300 sources, 10,200 claims).
+test_report --big (300 sources, 10,200 claims); --change, for
+fixtures/all-categories, that its stated change ("rose to 22") shows.
 
 Prints one line per failed check (and per passed one with -v), then a final
 "workbook: N passed, M failed"; exits 1 if any check failed, 2 on bad usage
@@ -47,7 +48,7 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 SHEETS = ["Summary", "Findings", "Matrix", "Claims", "Sources"]
 TABLES = ["Findings", "Claims", "Sources"]
 CLAIM_HEADS = ["Claim id", "Article", "Class", "Kind", "Key", "Value", "Lo", "Hi",
-               "Qualifier", "Unit", "Date/TIMEX", "Attribution", "Group verdict", "Text",
+               "Qualifier", "Change", "Unit", "Date/TIMEX", "Attribution", "Group verdict", "Text",
                "Sentence"]
 SOURCE_HEADS = ["Article id", "Outlet", "Title", "URL", "Published", "Date from", "Claims",
                 "Findings"]
@@ -188,6 +189,7 @@ def check_structure(ck, wb):
     ck.equal(header(wb["Findings"]), findings_heads(wb["Findings"]), "Findings header")
     ck.equal(header(wb["Claims"]), CLAIM_HEADS, "Claims header")
     ck.equal(header(wb["Sources"]), SOURCE_HEADS, "Sources header")
+    check_changes(ck, wb["Claims"])
     for name in TABLES:
         ws = wb[name]
         ck.equal(ws.freeze_panes, "A2", "%s header row frozen" % name)
@@ -469,6 +471,22 @@ MESSAGES = ["Death toll: ap says at least 43 killed; reuters says 40 killed.",
             "@SUM(A1) only blog reports 12 trucks."]
 
 
+def check_changes(ck, ws):
+    """Claims' Change cells read "up by", "down to", "up from"... or are
+    blank; an amount of change and an earlier level carry the key suffix
+    that keeps them apart from levels (docs/ndjson.md)."""
+    change, key = col_of(ws, "Change"), col_of(ws, "Key")
+    bad = []
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        c, k = row[change - 1], row[key - 1] or ""
+        want = {"by": "~change", "from": "~before"}.get((c or "").split(" ")[-1])
+        ok = c is None or re.fullmatch(r"(up|down) (by|to|from)", c) is not None
+        if not ok or (want and not k.endswith(want)) or (c and c.endswith(" to") and "~" in k):
+            bad.append((c, k))
+    ck.equal(bad[:3], [], "Change cells and their keys")
+    return [row[change - 1] for row in ws.iter_rows(min_row=2, values_only=True)]
+
+
 def row_dict(ws, r):
     """{header: cell} for row r."""
     return {h: ws.cell(r, i + 1) for i, h in enumerate(header(ws))}
@@ -558,6 +576,7 @@ def check_sample_claims(ck, wb, red):
     alls = next((r for r in rows.values() if r["Text"].value == "All"), {})
     ck.equal((alls["Value"].value, alls["Lo"].value, alls["Hi"].value), (None, None, None),
              "absent numbers are blank")
+    ck.equal([r["Change"].value for r in rows.values()], [None] * 6, "no change is stated")
     ck.check("Caf\u00e9 Ren\u00e9" in (alls["Sentence"].value or ""), "non-ASCII round-trips")
     date = next((r for r in rows.values() if r["Class"].value == "date"), {})
     ck.equal(date["Date/TIMEX"].value, "2024-03-21", "TIMEX column")
@@ -622,7 +641,7 @@ def check_big(ck, wb):
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("-")]
     flags = [a for a in argv[1:] if a.startswith("-")]
-    if len(args) != 1 or set(flags) - {"--generic", "--big", "-v"}:
+    if len(args) != 1 or set(flags) - {"--generic", "--big", "--change", "-v"}:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     try:
@@ -635,6 +654,9 @@ def main(argv):
     try:
         if check_generic(ck, wb, red, formulas) and "--big" in flags:
             check_big(ck, wb)
+        elif "--change" in flags:
+            ck.equal([c for c in check_changes(ck, wb["Claims"]) if c], ["up to"],
+                     "the stated change shows in Claims")
         elif "--generic" not in flags and "--big" not in flags:
             check_sample(ck, wb, red)
     except (KeyError, StopIteration, AttributeError, TypeError) as e:

@@ -19,7 +19,7 @@ sql() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execu
 # Run 1: three reports. Run 2: two more arrive.
 mkdir first && cp "$fx"/00[012]_*.txt first/
 check "$cc" check first --db story.db -o r1.xlsx
-[ "$(sql story.db 'PRAGMA user_version')" = 2 ] && ok || no "user_version is not 2"
+[ "$(sql story.db 'PRAGMA user_version')" = 3 ] && ok || no "user_version is not 3"
 check "$cc" review --db story.db
 fid=$(grep name_variant out | grep Anthony | cut -d' ' -f1)
 [ -n "$fid" ] && ok || no "no Anthony/Antony finding to review"
@@ -50,17 +50,20 @@ has out "resolved [medium] Name spelling: “Rafah”"
 [ "$(sql story.db "SELECT count(*) FROM latest_changes WHERE change = 'resolved'")" -ge 1 ] && ok || no "no resolved change stored"
 [ "$(sql story.db "SELECT count(*) FROM articles")" = 5 ] && ok || no "re-added article duplicated"
 
-# Migration: a schema-1 database gains the workflow tables, keeps its runs.
+# Migration: a schema-1 database gains the workflow tables and the change
+# columns (schema 3), and keeps its runs.
 cp story.db old.db && python3 - old.db <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.executescript("""DROP VIEW latest_changes; DROP VIEW reviewed_findings; DROP VIEW open_findings;
 DROP TABLE finding_changes; DROP TABLE reviews;
+ALTER TABLE claims DROP COLUMN change_role; ALTER TABLE claims DROP COLUMN change;
 CREATE VIEW open_findings AS SELECT f.id FROM findings AS f; PRAGMA user_version = 1;""")
 PY
 check "$cc" check --db old.db
-[ "$(sql old.db 'PRAGMA user_version')" = 2 ] && ok || no "old.db not migrated"
+[ "$(sql old.db 'PRAGMA user_version')" = 3 ] && ok || no "old.db not migrated"
 [ "$(sql old.db 'SELECT count(*) FROM runs')" = 4 ] && ok || no "old.db lost runs"
+[ "$(sql old.db 'SELECT count(*) FROM claims WHERE change_role IS NULL')" -ge 1 ] && ok || no "old.db has no change_role column"
 
 # Killed runs: a big cluster, killed at different moments.
 python3 - "$fx" >big.ndjson <<'PY'

@@ -1,5 +1,8 @@
 /* test_extract.c: runs the table of extraction cases in cases/extract.txt
- * (phrase [+ publication day] -> first claim). Usage: test_extract RULES CASES */
+ * (phrase [+ publication day] -> first claim [+ every claim's change]) or,
+ * with --timex, in cases/timex.txt (phrase + publication day -> the first
+ * temporal claims as "CLASS TIMEX3 «span» | ...").
+ * Usage: test_extract RULES CASES [--timex] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +28,52 @@ static void num(cc_buf *b, bool has, double v)
         cc_buf_puts(b, "-");
 }
 
+static bool timex_mode;
+
+/* True for a claim of a bare reference word ("now": PRESENT_REF); the
+ * number cases leave those to the time cases. */
+static bool is_ref(const cc_claim *c)
+{
+    size_t n = c->timex ? strlen(c->timex) : 0;
+    return n > 4 && strcmp(c->timex + n - 4, "_REF") == 0;
+}
+
+/* Every temporal claim as "CLASS TIMEX3 «span»", joined by " | ", or
+ * "none"; a case's EXPECTED may name only the first ones. */
+static char *describe_timex(const cc_cluster *cl)
+{
+    cc_buf b = {0};
+    for (size_t i = 0; i < cl->claims.n; i++) {
+        const cc_claim *c = &cl->claims.v[i];
+        const char *body = cl->articles.v[c->article].body;
+        if (c->cls == CC_CLASS_DATE || c->cls == CC_CLASS_TIME || c->cls == CC_CLASS_DURATION ||
+            c->cls == CC_CLASS_SET)
+            cc_buf_printf(&b, "%s%s %s «%.*s»", b.len ? " | " : "", cc_class_name(c->cls),
+                          c->timex ? c->timex : "-", (int)(c->end - c->start), body + c->start);
+    }
+    return b.len ? cc_buf_take(&b) : cc_strdup("none");
+}
+
+/* True when got is want, or (time cases) want followed by more claims. */
+static bool matches(const char *got, const char *want)
+{
+    size_t n = strlen(want);
+    return strcmp(got, want) == 0 ||
+           (timex_mode && strncmp(got, want, n) == 0 && strncmp(got + n, " | ", 3) == 0);
+}
+
 /* Describes the first claim of the cluster like the EXPECTED column. */
 static char *describe(const cc_cluster *cl)
 {
     cc_buf b = {0};
-    if (cl->claims.n == 0)
+    if (timex_mode)
+        return describe_timex(cl);
+    size_t i = 0;
+    while (i < cl->claims.n && is_ref(&cl->claims.v[i]))
+        i++;
+    if (i == cl->claims.n)
         return cc_strdup("none");
-    const cc_claim *c = &cl->claims.v[0];
+    const cc_claim *c = &cl->claims.v[i];
     cc_buf_printf(&b, "%s %s ", cc_class_name(c->cls), cc_kind_name(cl->rules, c->kind));
     num(&b, c->has_value, c->value);
     cc_buf_puts(&b, " [");
@@ -43,8 +85,27 @@ static char *describe(const cc_cluster *cl)
     return cc_buf_take(&b);
 }
 
-/* Extracts text (published on day, or CC_NO_DAY) and describes it. */
-static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day)
+/* Appends every claim's stated change to b as " change=LIST": per claim
+ * in order "DIR:ROLE" ("up:by") or "-" for none. */
+static void changes(cc_buf *b, const cc_cluster *cl)
+{
+    cc_buf_puts(b, " change=");
+    for (size_t i = 0; i < cl->claims.n; i++) {
+        const cc_claim *c = &cl->claims.v[i];
+        if (i)
+            cc_buf_putc(b, ',');
+        if (c->change == CC_CHANGE_NONE)
+            cc_buf_puts(b, "-");
+        else
+            cc_buf_printf(b, "%s:%s", cc_change_name(c->change),
+                          cc_change_role_name(c->change_role));
+    }
+}
+
+/* Extracts text (published on day, or CC_NO_DAY) and describes it; with
+ * want_change, the description ends in the claims' changes. */
+static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day,
+                      bool want_change)
 {
     cc_cluster *cl = cc_cluster_new(r, diag, NULL);
     cc_article a = {0};
@@ -56,6 +117,13 @@ static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int
     a.published_from = day == CC_NO_DAY ? CC_PUB_NONE : CC_PUB_METADATA;
     CC_VEC_PUSH(cl->articles, a);
     char *got = cc_extract_article(ex, cl, 0) == CC_OK ? describe(cl) : cc_strdup("error");
+    if (got && want_change && strcmp(got, "error") != 0) {
+        cc_buf b = {0};
+        cc_buf_puts(&b, got);
+        changes(&b, cl);
+        free(got);
+        got = cc_buf_take(&b);
+    }
     cc_cluster_free(cl);
     return got;
 }
@@ -76,8 +144,8 @@ static int run_file(const cc_rules *r, FILE *f, int *passed)
         *tab = '\0';
         int32_t day = line[0] == '@' ? cc_day_parse_iso(line + 1) : CC_NO_DAY;
         const char *text = line[0] == '@' ? line + 12 : line;
-        char *got = run_case(r, ex, text, day);
-        if (strcmp(got, tab + 1) != 0) {
+        char *got = run_case(r, ex, text, day, strstr(tab + 1, " change=") != NULL);
+        if (!matches(got, tab + 1)) {
             printf("FAIL line %d: %s\n  want: %s\n  got:  %s\n", lineno, text, tab + 1, got);
             failed++;
         } else {
@@ -93,8 +161,9 @@ static int run_file(const cc_rules *r, FILE *f, int *passed)
 /* Entry point: test_extract RULES_DIR CASES_FILE. */
 int main(int argc, char **argv)
 {
-    if (argc != 3)
-        return fprintf(stderr, "usage: test_extract RULES_DIR CASES\n"), 2;
+    timex_mode = argc == 4 && strcmp(argv[3], "--timex") == 0;
+    if (argc != 3 && !timex_mode)
+        return fprintf(stderr, "usage: test_extract RULES_DIR CASES [--timex]\n"), 2;
     cc_rules *r = cc_rules_load(argv[1], diag, NULL);
     FILE *f = fopen(argv[2], "r");
     if (!r || !f)

@@ -136,7 +136,7 @@ static void test_first_write(env *e)
     sqlite3 *db = open_db(e);
     if (!db)
         return;
-    CHECK(e, query_int(db, "PRAGMA user_version") == 2);
+    CHECK(e, query_int(db, "PRAGMA user_version") == 3);
     CHECK(e, text_is(db, "PRAGMA journal_mode", NULL, "wal"));
     CHECK(e, text_is(db, "SELECT value FROM meta WHERE key = 'created_version'", NULL, CC_VERSION));
     CHECK(e, text_is(db, "SELECT value FROM meta WHERE key = 'application'", NULL, "claimcheck"));
@@ -198,6 +198,25 @@ static void test_nulls(env *e)
     CHECK(e, query_int(db, "SELECT count(*) FROM claims WHERE attribution IS NULL") == 4);
     CHECK(e, query_int(db, "SELECT count(*) FROM claims WHERE event IS NULL AND place IS NULL "
                            "AND group_id IS NOT NULL") == 6);
+    sqlite3_close(db);
+}
+
+/* A stated change (schema 3) is stored as its two words; none is NULL. */
+static void test_change(env *e)
+{
+    cc_claim *c = &e->cl->claims.v[1]; /* reuters' "40" */
+    c->change = CC_CHANGE_DOWN;
+    c->change_role = CC_ROLE_FROM;
+    CHECK(e, write_sample(e) == CC_OK);
+    c->change = CC_CHANGE_NONE;
+    c->change_role = CC_ROLE_NONE;
+    sqlite3 *db = open_db(e);
+    if (!db)
+        return;
+    CHECK(e, text_is(db, "SELECT change || '/' || change_role FROM claims WHERE id = ?1", c->id,
+                     "down/from"));
+    CHECK(e, query_int(db, "SELECT count(*) FROM claims WHERE change IS NULL AND "
+                           "change_role IS NULL") == 5);
     sqlite3_close(db);
 }
 
@@ -319,7 +338,7 @@ static void test_bad_path(env *e)
     CHECK(e, access(path, F_OK) != 0);
 }
 
-/* A database from a newer claimcheck (user_version 3) is left alone. */
+/* A database from a newer claimcheck (user_version 4) is left alone. */
 static void test_newer_schema(env *e)
 {
     char keep[128];
@@ -327,9 +346,9 @@ static void test_newer_schema(env *e)
     snprintf(e->db, sizeof e->db, "%s/newer.db", e->dir);
     sqlite3 *db = NULL;
     sqlite3_open(e->db, &db);
-    CHECK(e, sqlite3_exec(db, "PRAGMA user_version = 3", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(e, sqlite3_exec(db, "PRAGMA user_version = 4", NULL, NULL, NULL) == SQLITE_OK);
     CHECK(e, write_sample(e) == CC_ERROR_DB);
-    CHECK(e, e->d.n == 1 && strstr(e->d.last, "version 3") != NULL);
+    CHECK(e, e->d.n == 1 && strstr(e->d.last, "version 4") != NULL);
     CHECK(e, query_int(db, "SELECT count(*) FROM sqlite_schema") == 0);
     sqlite3_close(db);
     snprintf(e->db, sizeof e->db, "%s", keep);
@@ -410,6 +429,7 @@ int main(void)
     test_rollback(&e);
     test_reader(&e);
     test_bad_path(&e);
+    test_change(&e);
     test_newer_schema(&e);
     test_concurrent(&e);
     cleanup(&e);
