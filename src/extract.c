@@ -1236,10 +1236,44 @@ static bool tok_has_suffix(const cc_extractor *ex, size_t ti, int l)
     return false;
 }
 
+/* True when token j may be an unlisted counted noun: a plain lower-case
+ * word of three letters or more that is no stopword, verb or adverb. */
+static bool plain_noun(const cc_extractor *ex, size_t j)
+{
+    return ex->toks.v[j].cand == NO_POS && !tok_capital(ex, j) && !tok_value(ex, j, L_STOP) &&
+           ex->toks.v[j].end - ex->toks.v[j].start >= 3 &&
+           !tok_has_suffix(ex, j, L_NOT_NOUN_SUFFIX);
+}
+
+/* True when token j reads as a plural (its lemma differs from it). */
+static bool tok_plural(const cc_extractor *ex, size_t j)
+{
+    char w[128], l[128];
+    tok_fold(ex, j, w, sizeof w);
+    lemma(ex, w, l, sizeof l);
+    return strcmp(w, l) != 0;
+}
+
+/* An unlisted counted noun among the plain words right after the number
+ * ("nine illegal break-ins", "one political party"): the first plural
+ * one when more than one is counted, else the last of the run (the words
+ * before it describe it). NO_POS when there is none. */
+static size_t plain_unit(const cc_extractor *ex, size_t ti, bool plural)
+{
+    size_t last = NO_POS;
+    for (size_t j = ti + 1;
+         j <= ti + ex->w.noun && j < ex->toks.n && tok_adjacent(ex, j - 1) && plain_noun(ex, j);
+         j++) {
+        if (plural && tok_plural(ex, j))
+            return j;
+        last = j;
+    }
+    return last;
+}
+
 /* The counted noun after claim token ti: a listed noun within a few
- * words, else the next plain lower-case word that does not read as a verb
- * or adverb. Sets *entry for listed ones. */
-static size_t find_unit(const cc_extractor *ex, size_t ti, size_t *entry)
+ * words, else plain_unit. Sets *entry for listed ones. */
+static size_t find_unit(const cc_extractor *ex, size_t ti, bool plural, size_t *entry)
 {
     size_t n;
     *entry = CC_NONE;
@@ -1249,12 +1283,7 @@ static size_t find_unit(const cc_extractor *ex, size_t ti, size_t *entry)
         if ((*entry = phrase_at(ex, j, CC_NONE, ROLE_UNIT, 0, &n)) != CC_NONE)
             return j;
     }
-    size_t j = ti + 1;
-    if (!tok_adjacent(ex, ti) || ex->toks.v[j].cand != NO_POS || tok_capital(ex, j) ||
-        tok_value(ex, j, L_STOP) || ex->toks.v[j].end - ex->toks.v[j].start < 3 ||
-        tok_has_suffix(ex, j, L_NOT_NOUN_SUFFIX))
-        return NO_POS;
-    return j;
+    return plain_unit(ex, ti, plural);
 }
 
 /* Searches outward from ti within its sentence for the nearest token
@@ -1654,7 +1683,9 @@ static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm, boo
     size_t unit_entry = CC_NONE, ut = NO_POS;
     const cc_rule *ru = &ex->r->rules.v[c->rule];
     if (cm->cls == CC_CLASS_COUNT || cm->cls == CC_CLASS_AMOUNT || cm->cls == CC_CLASS_ORDINAL)
-        ut = find_unit(ex, c->tok, &unit_entry);
+        ut =
+            find_unit(ex, c->tok, cm->cls != CC_CLASS_ORDINAL && !(cm->has_value && cm->value == 1),
+                      &unit_entry);
     *has_noun = ut != NO_POS;
     if (ut != NO_POS) {
         char w[128], l[128];
