@@ -1,7 +1,8 @@
-/* extract.c: stage 2. One pass of the master regex over an article yields
- * claim candidates, words and sentence ends; a second pass over those
- * tokens (never the text) finds each claim's counted noun, kind, place,
- * tense and source using the word lists in claims/. */
+/* extract.c: stage 2. One pass over an article (each claim rule tried
+ * only where it may start, words read in C) yields claim candidates,
+ * words and sentence ends; a second pass over those tokens finds each
+ * claim's counted noun, kind, place, tense and source using the word
+ * lists in claims/. */
 #include "extract.h"
 
 #include <math.h>
@@ -575,9 +576,8 @@ static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t of
     return PCRE2_ERROR_NOMATCH;
 }
 
-/* Matches the word or boundary at off: scan_word for plain ASCII words,
- * the word and boundary rules for the rest. Returns PCRE2's code; sets
- * *rule, *m, and *end (for scan_word, whose result is not in the ovector). */
+/* Matches the word or boundary rule at off (what scan_word cannot read).
+ * Returns PCRE2's code; sets *m and, on a match, *rule. */
 static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const cc_matcher **m)
 {
     unsigned char c = (unsigned char)ex->body[off];
@@ -591,7 +591,7 @@ static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const c
 }
 
 /* Scans the body once. At each token start: the claim rules that may
- * start there (claim_matcher), else the word (scan_word, or the word and
+ * start there (claim_rules), else the word (scan_word, or the word and
  * boundary rules for what it cannot read), all anchored. */
 static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a)
 {
@@ -817,7 +817,7 @@ static bool parse_number(const cc_extractor *ex, const char *s, size_t n, numrea
     return nr->any && isfinite(nr->total + nr->cur); /* "nine hundred hundred ..." overflows */
 }
 
-/* Parses the number in slot s; NULL nr_out when only the value matters. */
+/* Parses the number in slot s into *nr; false when absent or unreadable. */
 static bool slot_read(const cc_extractor *ex, const cand *c, cc_slot s, numread *nr)
 {
     return c->slot[s].s != NO_POS &&

@@ -1,6 +1,8 @@
-/* rules.c: loads claims/ rule files, expands list and pattern references
- * into one master regex and JIT-compiles it. The engine reads meanings
- * only from slot names and section keys; all words live in the files. */
+/* rules.c: loads claims/ rule files, expands list and pattern references,
+ * JIT-compiles one matcher per claim rule (plus one for words and sentence
+ * boundaries) and notes where each rule may start: its first bytes and its
+ * starter words. The engine reads meanings only from slot names and
+ * section keys; all words live in the files. */
 #include "rules.h"
 
 #include <dirent.h>
@@ -1050,7 +1052,7 @@ static void build_matchers(loader *ld)
 /* Expands every rule in priority order (a rule's index is its place in
  * that order, and its (*MARK)), collects the starter words and compiles
  * the claim and token matchers. */
-static void build_master(loader *ld)
+static void build_rules(loader *ld)
 {
     cc_rules *r = ld->r;
     for (size_t i = 0; i < r->rules.n; i++)
@@ -1145,7 +1147,7 @@ cc_rules *cc_rules_load(const char *dir, cc_diag_fn diag, void *ud)
     if (n >= 0 && ld.errors == 0)
         validate(&ld);
     if (n >= 0 && ld.errors == 0)
-        build_master(&ld);
+        build_rules(&ld);
     if (n >= 0 && ld.errors == 0 && !build_index(ld.r))
         ld.errors++;
     for (int i = 0; i < n; i++)
