@@ -359,26 +359,33 @@ static const char *tok_value(const cc_extractor *ex, size_t ti, int l)
     return e == CC_NONE ? NULL : ex->r->entries.v[e].value;
 }
 
+/* The first entry of list l that the folded word w (n bytes) ends in,
+ * leaving at least three letters before it; NULL for none. */
+static const cc_entry *suffix_entry(const cc_extractor *ex, const char *w, size_t n, int l)
+{
+    const cc_list *sl = ex->list[l] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[l]];
+    for (size_t i = 0; sl && i < sl->n; i++) {
+        const cc_entry *e = &ex->r->entries.v[sl->entries[i]];
+        size_t k = strlen(e->phrase);
+        if (n >= k + 3 && strcmp(w + n - k, e->phrase) == 0)
+            return e;
+    }
+    return NULL;
+}
+
 /* Lemma of a folded word: irregular table, then plural endings. Writes to
  * out (cap bytes). */
 static void lemma(const cc_extractor *ex, const char *w, char *out, size_t cap)
 {
     size_t n = strlen(w);
     const char *irr = cc_rules_lookup(ex->r, ex->list[L_LEMMA], w, n);
-    if (irr) {
+    const cc_entry *pl = irr ? NULL : suffix_entry(ex, w, n, L_PLURAL);
+    if (irr)
         snprintf(out, cap, "%s", irr);
-        return;
-    }
-    const cc_list *pl = ex->list[L_PLURAL] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[L_PLURAL]];
-    for (size_t i = 0; pl && i < pl->n; i++) {
-        const cc_entry *e = &ex->r->entries.v[pl->entries[i]];
-        size_t sl = strlen(e->phrase);
-        if (n > sl + 2 && strcmp(w + n - sl, e->phrase) == 0) {
-            snprintf(out, cap, "%.*s%s", (int)(n - sl), w, e->value);
-            return;
-        }
-    }
-    snprintf(out, cap, "%s", w);
+    else if (pl)
+        snprintf(out, cap, "%.*s%s", (int)(n - strlen(pl->phrase)), w, pl->value);
+    else
+        snprintf(out, cap, "%s", w);
 }
 
 /* ---- scanning ---------------------------------------------------------- */
@@ -1226,14 +1233,7 @@ static bool tok_has_suffix(const cc_extractor *ex, size_t ti, int l)
 {
     char w[64];
     size_t n = tok_fold(ex, ti, w, sizeof w);
-    const cc_list *sl = ex->list[l] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[l]];
-    for (size_t i = 0; sl && i < sl->n; i++) {
-        const char *suf = ex->r->entries.v[sl->entries[i]].phrase;
-        size_t k = strlen(suf);
-        if (n >= k + 3 && strcmp(w + n - k, suf) == 0)
-            return true;
-    }
-    return false;
+    return suffix_entry(ex, w, n, l) != NULL;
 }
 
 /* True when token j may be an unlisted counted noun: a plain lower-case
@@ -1368,22 +1368,6 @@ static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
     return e == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[e].value);
 }
 
-/* True when word token j ends in a past suffix ("-ed"). */
-static bool past_suffix(const cc_extractor *ex, size_t j)
-{
-    const cc_list *sl =
-        ex->list[L_PAST_SUFFIX] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[L_PAST_SUFFIX]];
-    char w[64];
-    size_t n = tok_fold(ex, j, w, sizeof w);
-    for (size_t i = 0; sl && i < sl->n; i++) {
-        const char *suf = ex->r->entries.v[sl->entries[i]].phrase;
-        size_t k = strlen(suf);
-        if (n > k + 2 && strcmp(w + n - k, suf) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Tense cue at token j: 1 future, -1 past, 0 none. A participle after a
  * passive auxiliary ("will be held", "to be finalized") is no past. */
 static int tense_at(const cc_extractor *ex, size_t j, size_t first)
@@ -1392,7 +1376,7 @@ static int tense_at(const cc_extractor *ex, size_t j, size_t first)
         return 0;
     if (phrase_at(ex, j, ex->list[L_FUTURE], 0, 0, NULL) != CC_NONE)
         return 1;
-    if (phrase_at(ex, j, ex->list[L_PAST], 0, 0, NULL) == CC_NONE && !past_suffix(ex, j))
+    if (phrase_at(ex, j, ex->list[L_PAST], 0, 0, NULL) == CC_NONE && !tok_has_suffix(ex, j, L_PAST_SUFFIX))
         return 0;
     return j > first && tok_value(ex, j - 1, L_PASSIVE_AUX) ? 0 : -1;
 }
