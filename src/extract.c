@@ -948,6 +948,19 @@ static const cc_qual_sem *find_qual(const cc_extractor *ex, const cand *c, cc_cl
     return qual_sem(ex->r, qn ? qn : "exact");
 }
 
+/* Sets value v and the interval and qualifier q gives it (exact when q
+ * is NULL). */
+static void set_qualified(cc_claim *cm, const cc_qual_sem *q, double v)
+{
+    cm->value = v;
+    cm->has_value = true;
+    cm->qual = q ? q->type : CC_Q_EXACT;
+    cm->has_lo = !q || q->has_lo;
+    cm->has_hi = !q || q->has_hi;
+    cm->lo = v * (q ? q->lo : 1);
+    cm->hi = v * (q ? q->hi : 1);
+}
+
 /* Sets value, interval and qualifier from num/num2/qual/vague/scope. A
  * share ("a quarter of") in a percent claim is read as per cent. */
 static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
@@ -967,14 +980,7 @@ static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
         return false;
     if (slot_read(ex, c, CC_SLOT_NUM2, &b)) /* a range states no single value */
         return set_range(ex, c, &a, &b, cm);
-    const cc_qual_sem *q = find_qual(ex, c, cm);
-    cm->value = a.total + a.cur;
-    cm->has_value = true;
-    cm->qual = q ? q->type : CC_Q_EXACT;
-    cm->has_lo = !q || q->has_lo;
-    cm->has_hi = !q || q->has_hi;
-    cm->lo = cm->value * (q ? q->lo : 1);
-    cm->hi = cm->value * (q ? q->hi : 1);
+    set_qualified(cm, find_qual(ex, c, cm), a.total + a.cur);
     return true;
 }
 
@@ -1010,14 +1016,7 @@ static bool parse_tunit(const char *tu, char letter[4], double *days, double *fa
 static void set_one_unit(const cc_extractor *ex, const cand *c, cc_claim *cm)
 {
     const char *qn = slot_lookup(ex, c, CC_SLOT_QUAL, L_QUALIFIER);
-    const cc_qual_sem *q = qual_sem(ex->r, qn ? qn : "exact");
-    cm->has_value = true;
-    cm->value = 1;
-    cm->qual = q ? q->type : CC_Q_EXACT;
-    cm->has_lo = !q || q->has_lo;
-    cm->has_hi = !q || q->has_hi;
-    cm->lo = q ? q->lo : 1;
-    cm->hi = q ? q->hi : 1;
+    set_qualified(cm, qual_sem(ex->r, qn ? qn : "exact"), 1);
 }
 
 /* Duration: value in the stated unit, scale = days per unit, TIMEX P..;
