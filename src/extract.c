@@ -1285,29 +1285,60 @@ static size_t find_unit(const cc_extractor *ex, size_t ti, bool plural, size_t *
     return plain_unit(ex, ti, plural);
 }
 
-/* Searches outward from ti within its sentence for the nearest token
- * where phrase_at(list, roles, classes) matches, up to back words before
- * and fwd after (a later cue counts as bias words farther). Returns the
- * entry or CC_NONE; *at gets its token. */
-static size_t nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
-                      unsigned classes, size_t back, size_t fwd, size_t bias, size_t *at)
+/* How far a context search reaches from a claim within its sentence: up
+ * to back words before and fwd after; a later word counts as bias words
+ * farther; at equal distance the earlier word wins unless later_first. */
+typedef struct reach {
+    size_t back, fwd, bias;
+    bool later_first;
+} reach;
+
+/* A test on token j for walk_out; ctx carries its arguments and result. */
+typedef bool (*tok_test)(const cc_extractor *ex, size_t j, void *ctx);
+
+/* The first token outward from ti, nearest first, that test accepts;
+ * NO_POS for none. The one search order of every context search. */
+static size_t walk_out(const cc_extractor *ex, size_t ti, reach rc, tok_test test, void *ctx)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    size_t lim = back > fwd + bias ? back : fwd + bias;
+    size_t lim = rc.back > rc.fwd + rc.bias ? rc.back : rc.fwd + rc.bias;
     for (size_t d = 1; d <= lim; d++) {
-        size_t e, n;
-        if (d <= back && ti >= s->first + d &&
-            (e = phrase_at(ex, ti - d, list, roles, classes, &n)) != CC_NONE) {
-            *at = ti - d;
-            return e;
-        }
-        if (d > bias && d - bias <= fwd && ti + d - bias < s->last &&
-            (e = phrase_at(ex, ti + d - bias, list, roles, classes, &n)) != CC_NONE) {
-            *at = ti + d - bias;
-            return e;
+        size_t js[2] = {d <= rc.back && ti >= s->first + d ? ti - d : NO_POS,
+                        d > rc.bias && d - rc.bias <= rc.fwd && ti + d - rc.bias < s->last
+                            ? ti + d - rc.bias
+                            : NO_POS};
+        for (int k = 0; k < 2; k++) {
+            size_t j = js[rc.later_first ? 1 - k : k];
+            if (j != NO_POS && test(ex, j, ctx))
+                return j;
         }
     }
-    return CC_NONE;
+    return NO_POS;
+}
+
+/* phrase_at's filter and the entry it found, for walk_out. */
+typedef struct phrase_q {
+    size_t list;
+    unsigned roles, classes;
+    size_t entry;
+} phrase_q;
+
+/* walk_out test: a listed phrase starts at token j. */
+static bool phrase_test(const cc_extractor *ex, size_t j, void *ctx)
+{
+    phrase_q *q = ctx;
+    q->entry = phrase_at(ex, j, q->list, q->roles, q->classes, NULL);
+    return q->entry != CC_NONE;
+}
+
+/* The nearest token within reach rc of ti where phrase_at(list, roles,
+ * classes) matches. Returns the entry or CC_NONE; *at gets its token. */
+static size_t nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
+                      unsigned classes, reach rc, size_t *at)
+{
+    phrase_q q = {list, roles, classes, CC_NONE};
+    *at = walk_out(ex, ti, rc, phrase_test, &q);
+    return *at == NO_POS ? CC_NONE : q.entry;
 }
 
 /* Kind of the counted noun, if one of a kind's units allows the class. */
@@ -1345,12 +1376,12 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
     if (k != CC_NONE)
         return k;
     size_t bias = ex->w.tense_bias, back = ex->w.event, fwd = back > bias ? back - bias : 0;
-    size_t e = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, back, fwd, bias, &at);
+    size_t e = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, (reach){back, fwd, bias, false}, &at);
     if (e != CC_NONE) {
         cm->event = cc_strdup(r->entries.v[e].value);
         return ex->owner[r->entries.v[e].list];
     }
-    e = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, 10, 10, 0, &at);
+    e = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, (reach){10, 10, 0, false}, &at);
     k = e == CC_NONE ? CC_NONE : ex->owner[r->entries.v[e].list];
     if (k != CC_NONE && (at > ti ? at - ti : ti - at) <= (size_t)r->kinds.v[k].window &&
         !excluded(ex, k, unit_entry) && !in_name(ex, at))
@@ -1363,7 +1394,7 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
 static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
 {
     size_t w = cls == CC_CLASS_DATE || cls == CC_CLASS_TIME ? ex->w.place_date : ex->w.place_near;
-    size_t at, e = nearest(ex, ti, ex->list[L_PLACE], 0, 0, w, w, 0, &at);
+    size_t at, e = nearest(ex, ti, ex->list[L_PLACE], 0, 0, (reach){w, w, 0, false}, &at);
     return e == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[e].value);
 }
 
@@ -1375,9 +1406,24 @@ static int tense_at(const cc_extractor *ex, size_t j, size_t first)
         return 0;
     if (phrase_at(ex, j, ex->list[L_FUTURE], 0, 0, NULL) != CC_NONE)
         return 1;
-    if (phrase_at(ex, j, ex->list[L_PAST], 0, 0, NULL) == CC_NONE && !tok_has_suffix(ex, j, L_PAST_SUFFIX))
+    if (phrase_at(ex, j, ex->list[L_PAST], 0, 0, NULL) == CC_NONE &&
+        !tok_has_suffix(ex, j, L_PAST_SUFFIX))
         return 0;
     return j > first && tok_value(ex, j - 1, L_PASSIVE_AUX) ? 0 : -1;
+}
+
+/* The tense cue found by tense_test, and the sentence's first token. */
+typedef struct tense_q {
+    size_t first;
+    int tense;
+} tense_q;
+
+/* walk_out test: token j is a tense cue. */
+static bool tense_test(const cc_extractor *ex, size_t j, void *ctx)
+{
+    tense_q *q = ctx;
+    q->tense = tense_at(ex, j, q->first);
+    return q->tense != 0;
 }
 
 /* Past (-1), future (1) or unknown (0) from the nearest tense cue in the
@@ -1385,19 +1431,9 @@ static int tense_at(const cc_extractor *ex, size_t j, size_t first)
 static int find_tense(const cc_extractor *ex, size_t ti)
 {
     const windows *w = &ex->w;
-    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    size_t lim =
-        w->tense_back > w->tense_fwd + w->tense_bias ? w->tense_back : w->tense_fwd + w->tense_bias;
-    for (size_t d = 1; d <= lim; d++) {
-        int t;
-        if (d <= w->tense_back && ti >= s->first + d && (t = tense_at(ex, ti - d, s->first)))
-            return t;
-        size_t f = ti + d - w->tense_bias;
-        if (d > w->tense_bias && d - w->tense_bias <= w->tense_fwd && f < s->last &&
-            (t = tense_at(ex, f, s->first)))
-            return t;
-    }
-    return 0;
+    tense_q q = {ex->sents.v[ex->toks.v[ti].sent].first, 0};
+    reach rc = {w->tense_back, w->tense_fwd, w->tense_bias, false};
+    return walk_out(ex, ti, rc, tense_test, &q) == NO_POS ? 0 : q.tense;
 }
 
 /* True when token j may be part of a source's name. */
@@ -1434,7 +1470,8 @@ static char *find_source(const cc_extractor *ex, size_t ti)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
     size_t at, n = 0;
-    size_t e = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, ex->w.source, ex->w.source, 0, &at);
+    size_t e = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0,
+                       (reach){ex->w.source, ex->w.source, 0, false}, &at);
     if (e == CC_NONE)
         return NULL;
     phrase_at(ex, at, ex->list[L_ATTRIB], 0, 0, &n);
@@ -1728,76 +1765,75 @@ static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *c
     return cm->timex != NULL;
 }
 
+/* The cc_when of date candidate c in *w; false when c is no date or its
+ * slots do not read as one. */
+static bool cand_when(const cc_extractor *ex, const cand *c, cc_when *w)
+{
+    cc_claim tmp = {0};
+    tmp.cls = CC_CLASS_DATE;
+    bool ok = ex->r->rules.v[c->rule].cls == CC_CLASS_DATE && set_when(ex, c, &tmp);
+    free(tmp.timex);
+    *w = tmp.when;
+    return ok;
+}
+
+/* True when w names a day ("Monday", "June 1st", "today"; "two days
+ * ago" too when ago counts). */
+static bool names_day(const cc_when *w, bool ago)
+{
+    return w->has_rel || w->weekday >= 0 || w->mday || (ago && w->ago);
+}
+
+/* A day-naming date sought by date_test, and the date found. */
+typedef struct date_q {
+    bool ago; /* "two days ago" names a day */
+    cc_when when;
+} date_q;
+
+/* walk_out test: token j is a date candidate that names a day. */
+static bool date_test(const cc_extractor *ex, size_t j, void *ctx)
+{
+    date_q *q = ctx;
+    size_t ci = ex->toks.v[j].cand;
+    return ci != NO_POS && cand_when(ex, &ex->cands.v[ci], &q->when) && names_day(&q->when, q->ago);
+}
+
 /* For a count, amount, sum or share: the day-precise date next to it in
  * its sentence ("46 were arrested Wednesday night"), kept in when /
  * has_ref. Farther dates tend to date something else ("his sixth visit
  * since the war began on October 7"). */
 static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
 {
-    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
     if (cm->cls != CC_CLASS_COUNT && cm->cls != CC_CLASS_AMOUNT && cm->cls != CC_CLASS_MONEY &&
         cm->cls != CC_CLASS_PERCENT)
         return;
-    for (size_t d = 1; d <= ex->w.ref_date; d++) {
-        size_t js[2] = {ti >= s->first + d ? ti - d : NO_POS, ti + d < s->last ? ti + d : NO_POS};
-        for (int k = 0; k < 2; k++) {
-            size_t j = js[k];
-            const cand *c = j == NO_POS || ex->toks.v[j].cand == NO_POS
-                                ? NULL
-                                : &ex->cands.v[ex->toks.v[j].cand];
-            cc_claim tmp = {0};
-            if (!c || ex->r->rules.v[c->rule].cls != CC_CLASS_DATE || !set_when(ex, c, &tmp))
-                continue;
-            free(tmp.timex);
-            if (!tmp.when.has_rel && tmp.when.weekday < 0 && !tmp.when.mday)
-                continue; /* "last year" dates no single day */
-            cm->when = tmp.when;
-            cm->when.tense = find_tense(ex, j);
-            cm->has_ref = true;
-            return;
-        }
-    }
-}
-
-/* True when w names a day or more ("Monday", "June 1st", "today"). */
-static bool names_date(const cc_when *w)
-{
-    return w->has_rel || w->weekday >= 0 || w->mday || w->ago;
+    date_q q = {false, {0}};
+    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, false}, date_test, &q);
+    if (j == NO_POS)
+        return; /* "last year" dates no single day */
+    cm->when = q.when;
+    cm->when.tense = find_tense(ex, j);
+    cm->has_ref = true;
 }
 
 /* A clock time without a day ("at 18:00 UTC") takes the day-precise date
- * nearest to it in its sentence ("Tuesday ... at 18:00 UTC", "16:15 UTC,
- * June 1st"); else it stays on the report's day. */
+ * nearest to it in its sentence, a later one first ("Tuesday ... at 18:00
+ * UTC", "16:15 UTC, June 1st"); else it stays on the report's day. */
 static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
 {
-    const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    if (names_date(&cm->when) || cm->when.month || cm->when.year)
+    cc_when *w = &cm->when, own = *w;
+    if (names_day(w, true) || w->month || w->year)
         return;
-    for (size_t d = 1; d <= ex->w.ref_date; d++) {
-        size_t js[2] = {ti + d < s->last ? ti + d : NO_POS, ti >= s->first + d ? ti - d : NO_POS};
-        for (int k = 0; k < 2; k++) {
-            const cand *c = js[k] == NO_POS || ex->toks.v[js[k]].cand == NO_POS
-                                ? NULL
-                                : &ex->cands.v[ex->toks.v[js[k]].cand];
-            cc_claim tmp = {0};
-            if (!c || ex->r->rules.v[c->rule].cls != CC_CLASS_DATE)
-                continue;
-            tmp.cls = CC_CLASS_DATE;
-            bool ok = set_when(ex, c, &tmp) && names_date(&tmp.when);
-            free(tmp.timex);
-            if (!ok)
-                continue;
-            cc_when *w = &cm->when;
-            cc_when own = *w;
-            *w = tmp.when;
-            w->hour = own.hour, w->minute = own.minute;
-            memcpy(w->tz, own.tz, sizeof w->tz);
-            if (own.part[0]) /* "in morning trading" */
-                memcpy(w->part, own.part, sizeof w->part);
-            w->tense = find_tense(ex, js[k]);
-            return;
-        }
-    }
+    date_q q = {true, {0}};
+    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, true}, date_test, &q);
+    if (j == NO_POS)
+        return;
+    *w = q.when;
+    w->hour = own.hour, w->minute = own.minute;
+    memcpy(w->tz, own.tz, sizeof w->tz);
+    if (own.part[0]) /* "in morning trading" */
+        memcpy(w->part, own.part, sizeof w->part);
+    w->tense = find_tense(ex, j);
 }
 
 /* "<article id>@<start>": a claim's id; caller frees. */
@@ -1883,14 +1919,10 @@ static void find_dateline(const cc_extractor *ex, cc_article *a)
         if (++words > max_words)
             return;
     for (size_t i = 0; i < ex->cands.n && ex->cands.v[i].start < line_end; i++) {
-        const cand *c = &ex->cands.v[i];
-        cc_claim tmp = {0};
-        tmp.cls = ex->r->rules.v[c->rule].cls;
-        bool ok = tmp.cls == CC_CLASS_DATE && set_when(ex, c, &tmp);
-        free(tmp.timex);
-        int32_t day = ok && tmp.when.year && tmp.when.month && tmp.when.mday
-                          ? cc_day_from_ymd(tmp.when.year, tmp.when.month, tmp.when.mday)
-                          : CC_NO_DAY;
+        cc_when w;
+        bool ok = cand_when(ex, &ex->cands.v[i], &w);
+        int32_t day = ok && w.year && w.month && w.mday ? cc_day_from_ymd(w.year, w.month, w.mday)
+                                                        : CC_NO_DAY;
         if (day != CC_NO_DAY) {
             a->published = day;
             a->published_from = CC_PUB_TEXT;
