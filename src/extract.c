@@ -93,6 +93,10 @@ enum {
     L_PASSIVE_AUX,
     L_REL_ANAPHORIC,
     L_SET_PER,
+    L_CHANGE_CUE,
+    L_CHANGE_PART,
+    L_CHANGE_ADVERB,
+    L_CHANGE_AFTER,
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {"noun",
@@ -142,13 +146,11 @@ static const char *const list_names[L_COUNT] = {"noun",
                                                 "time_ref_noun",
                                                 "passive_aux",
                                                 "rel_day_anaphoric",
-                                                "set_per"};
-
-/* The lists of stated changes (claims/25-changes.rules), apart from the
- * others so set_change stays self-contained. */
-enum { C_CUE, C_PART, C_ADVERB, C_AFTER, C_COUNT };
-static const char *const change_list_names[C_COUNT] = {"change_cue", "change_part", "change_adverb",
-                                                       "change_after"};
+                                                "set_per",
+                                                "change_cue",
+                                                "change_part",
+                                                "change_adverb",
+                                                "change_after"};
 
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
@@ -160,7 +162,6 @@ struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
-    size_t change_list[C_COUNT];
     unsigned char *role; /* per list: ROLE_* bits */
     size_t *owner;       /* per list: kind owning it, or CC_NONE */
     pcre2_match_data *md;
@@ -228,8 +229,6 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->r = rules;
     for (int i = 0; i < L_COUNT; i++)
         ex->list[i] = cc_rules_list(rules, list_names[i]);
-    for (int i = 0; i < C_COUNT; i++)
-        ex->change_list[i] = cc_rules_list(rules, change_list_names[i]);
     ex->role = calloc(rules->lists.n + 1, 1);
     ex->owner = calloc(rules->lists.n + 1, sizeof *ex->owner);
     ex->md = pcre2_match_data_create(rules->max_captures + 1, NULL);
@@ -1524,7 +1523,7 @@ static const char *phrase_before(const cc_extractor *ex, size_t lo, size_t e, in
     }
     for (size_t k = n; k > 0; k--) {
         const char *v =
-            cc_rules_lookup(ex->r, ex->change_list[l], ex->body + start[k - 1], e - start[k - 1]);
+            cc_rules_lookup(ex->r, ex->list[l], ex->body + start[k - 1], e - start[k - 1]);
         if (v) {
             *ps = start[k - 1];
             return v;
@@ -1583,9 +1582,9 @@ static cc_change cue_before(const cc_extractor *ex, size_t lo, size_t e, cc_chan
                             bool bare)
 {
     size_t ps;
-    const char *v = phrase_before(ex, lo, e, C_CUE, &ps);
-    if (!v && phrase_before(ex, lo, e, C_ADVERB, &ps))
-        v = phrase_before(ex, lo, ps, C_CUE, &ps);
+    const char *v = phrase_before(ex, lo, e, L_CHANGE_CUE, &ps);
+    if (!v && phrase_before(ex, lo, e, L_CHANGE_ADVERB, &ps))
+        v = phrase_before(ex, lo, ps, L_CHANGE_CUE, &ps);
     return v ? cue_dir(v, role, bare) : CC_CHANGE_NONE;
 }
 
@@ -1606,12 +1605,12 @@ static bool bare_figure_ok(const cc_extractor *ex, size_t ci)
 static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int hops)
 {
     size_t p = ex->cands.v[ci].start, ps = 0;
-    const char *part = phrase_before(ex, lo, p, C_PART, &ps);
+    const char *part = phrase_before(ex, lo, p, L_CHANGE_PART, &ps);
     if (!part) { /* a range rule may keep its "from" in the span ("from $2 billion") */
         size_t e = p;
         while (e < ex->cands.v[ci].end && word_byte(ex->body[e]))
             e++;
-        part = e > p ? cc_rules_lookup(ex->r, ex->change_list[C_PART], ex->body + p, e - p) : NULL;
+        part = e > p ? cc_rules_lookup(ex->r, ex->list[L_CHANGE_PART], ex->body + p, e - p) : NULL;
         ps = p;
     }
     change ch = {CC_CHANGE_NONE, part ? role_of(part, strlen(part)) : CC_ROLE_BY};
@@ -1635,7 +1634,7 @@ static cc_change cue_after(const cc_extractor *ex, const cand *c, size_t hi)
     for (e = s; e < hi && word_byte(ex->body[e]);)
         e++;
     const char *v =
-        e > s ? cc_rules_lookup(ex->r, ex->change_list[C_AFTER], ex->body + s, e - s) : NULL;
+        e > s ? cc_rules_lookup(ex->r, ex->list[L_CHANGE_AFTER], ex->body + s, e - s) : NULL;
     return v ? cue_dir(v, CC_ROLE_BY, true) : CC_CHANGE_NONE;
 }
 
