@@ -459,13 +459,15 @@ static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
     return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
 }
 
-/* Records a word token [s, e), folded once with its index bucket: the
- * context search looks at each word many times. */
-static bool add_word(cc_extractor *ex, size_t s, size_t e)
+/* Records a word token [s, e), folded once with its index bucket (bk when
+ * the caller has it, else hashed here): the context search looks at each
+ * word many times. */
+static bool add_word(cc_extractor *ex, size_t s, size_t e, const cc_phrase_bucket *bk)
 {
-    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL};
+    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, bk};
     t.fold_len = cc_fold(ex->body + s, e - s, ex->folds + t.fold, ex->folds_cap - t.fold);
-    t.bk = cc_rules_bucket(ex->r, ex->folds + t.fold, t.fold_len);
+    if (!t.bk)
+        t.bk = cc_rules_bucket(ex->r, ex->folds + t.fold, t.fold_len);
     ex->folds_len += t.fold_len + 1;
     return CC_VEC_PUSH(ex->toks, t);
 }
@@ -476,7 +478,7 @@ static bool on_match(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
 {
     const cc_rule *ru = &ex->r->rules.v[rule];
     if (ru->kind == CC_RULE_WORD)
-        return add_word(ex, ov[0], ov[1]);
+        return add_word(ex, ov[0], ov[1], NULL);
     if (ru->kind == CC_RULE_BOUNDARY)
         return !is_boundary(ex, ov[0], ov[1]) || close_sentence(ex, sent_start, ov[1]);
     return ru->cls == CC_CLASS_SKIP || add_cand(ex, m, rule, ov);
@@ -537,23 +539,34 @@ static bool words_agree(cc_extractor *ex)
     return true;
 }
 
-/* The claim rules that may start at i, or NULL. Starter words decide for
- * letters (most words start no claim and only meet the word rule);
- * digits, symbols and words with digits ("F-16") meet every claim rule
- * that may start with their first byte. */
-static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i)
+/* The leading letters of the word at a position, lower-cased, and their
+ * phrase-index bucket: hashed once for the starter lookup and, when they
+ * are the whole word, for the word's token too. */
+typedef struct word_key {
+    char key[32];
+    size_t n;
+    const cc_phrase_bucket *bk; /* NULL when there are no letters or too many */
+} word_key;
+
+/* The claim rules that may start at i, or NULL; fills *wk. Starter words
+ * decide for letters (most words start no claim and only meet the word
+ * rule); digits, symbols and words with digits ("F-16") meet every claim
+ * rule that may start with their first byte. */
+static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key *wk)
 {
     const cc_rules *r = ex->r;
-    char key[32];
     size_t n = 0, j = i;
-    for (; j < ex->len && n + 1 < sizeof key && is_alpha(ex->body[j]); j++, n++)
-        key[n] = (char)(ex->body[j] | 0x20);
-    if (n == 0 || n + 1 == sizeof key)
+    for (; j < ex->len && n + 1 < sizeof wk->key && is_alpha(ex->body[j]); j++, n++)
+        wk->key[n] = (char)(ex->body[j] | 0x20);
+    wk->n = n;
+    wk->bk = NULL;
+    if (n == 0 || n + 1 == sizeof wk->key)
         return &r->claims;
+    wk->bk = cc_rules_bucket(r, wk->key, n);
     for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return &r->claims;
-    const char *v = cc_rules_find_word(r, r->starters, key, n);
+    const char *v = cc_rules_find_word(r, wk->bk, r->starters, wk->key, n);
     size_t set = 0;
     for (; v && *v >= '0' && *v <= '9'; v++) /* the loader wrote a plain index */
         set = set * 10 + (size_t)(*v - '0');
@@ -614,12 +627,13 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
         }
         size_t rule = 0;
         const cc_matcher *m = NULL;
-        int rc = match_claim(ex, claim_rules(ex, off), off, &rule, &m);
+        word_key wk;
+        int rc = match_claim(ex, claim_rules(ex, off, &wk), off, &rule, &m);
         if (rc == PCRE2_ERROR_NOMATCH) {
             size_t e =
                 ex->fast_words && is_alpha((char)c) ? scan_word(ex->body, ex->len, off) : NO_POS;
             if (e != NO_POS) {
-                if (!add_word(ex, off, e))
+                if (!add_word(ex, off, e, e - off == wk.n ? wk.bk : NULL))
                     return CC_ERROR_MEMORY;
                 off = e;
                 continue;

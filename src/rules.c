@@ -150,10 +150,10 @@ size_t cc_rules_list(const cc_rules *r, const char *name)
 }
 
 /* Value of the entry of list whose phrase is the folded single word
- * w[0:n), or NULL: cc_rules_lookup without folding. */
-const char *cc_rules_find_word(const cc_rules *r, size_t list, const char *w, size_t n)
+ * w[0:n), or NULL: cc_rules_lookup without folding. b is w's bucket. */
+const char *cc_rules_find_word(const cc_rules *r, const cc_phrase_bucket *b, size_t list,
+                               const char *w, size_t n)
 {
-    const cc_phrase_bucket *b = cc_rules_bucket(r, w, n);
     for (size_t i = 0; i < b->n; i++) {
         const cc_entry *e = &r->entries.v[b->entries[i]];
         if (e->list == list && strncmp(e->phrase, w, n) == 0 && e->phrase[n] == '\0')
