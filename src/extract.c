@@ -156,6 +156,7 @@ static const char *const list_names[L_COUNT] = {"noun",
 typedef struct windows {
     size_t noun, event, ref_date, place_date, place_near, source, source_words, tense_back,
         tense_fwd, tense_bias, dateline_words;
+    size_t trigger; /* the widest kind window: how far find_kind looks */
 } windows;
 
 struct cc_extractor {
@@ -217,7 +218,11 @@ static void read_windows(cc_extractor *ex)
                       (size_t)cc_rules_setting(r, "tense_window_before", 12),
                       (size_t)cc_rules_setting(r, "tense_window_after", 6),
                       (size_t)cc_rules_setting(r, "after_counts_farther", 3),
-                      (size_t)cc_rules_setting(r, "dateline_words", 8)};
+                      (size_t)cc_rules_setting(r, "dateline_words", 8),
+                      0};
+    for (size_t k = 0; k < r->kinds.n; k++)
+        if ((size_t)r->kinds.v[k].window > ex->w.trigger)
+            ex->w.trigger = (size_t)r->kinds.v[k].window;
 }
 
 /* Creates an extractor; caller frees with cc_extractor_free. */
@@ -1394,7 +1399,8 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
         cm->event = cc_strdup(r->entries.v[e].value);
         return ex->owner[r->entries.v[e].list];
     }
-    e = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, (reach){10, 10, 0, false}, &at);
+    e = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, (reach){ex->w.trigger, ex->w.trigger, 0, false},
+                &at);
     k = e == CC_NONE ? CC_NONE : ex->owner[r->entries.v[e].list];
     if (k != CC_NONE && (at > ti ? at - ti : ti - at) <= (size_t)r->kinds.v[k].window &&
         !excluded(ex, k, unit_entry) && !in_name(ex, at))

@@ -421,7 +421,6 @@ static void open_section(loader *ld, const char *type, const char *name)
                      .label = cc_strdup(name),
                      .where = w,
                      .max_severity = CC_SEV_HIGH,
-                     .window = 10,
                      .triggers = CC_NONE,
                      .units = CC_NONE,
                      .events = CC_NONE,
@@ -1114,6 +1113,16 @@ static void validate(loader *ld)
     }
 }
 
+/* Kinds that set no window take the trigger_window setting (which needs
+ * the phrase index, so this runs last). */
+static void default_windows(cc_rules *r)
+{
+    int w = (int)cc_rules_setting(r, "trigger_window", 10);
+    for (size_t i = 0; i < r->kinds.n; i++)
+        if (r->kinds.v[i].window <= 0)
+            r->kinds.v[i].window = w;
+}
+
 /* Frees the loader's pattern definitions. */
 static void loader_clear(loader *ld)
 {
@@ -1150,6 +1159,8 @@ cc_rules *cc_rules_load(const char *dir, cc_diag_fn diag, void *ud)
         build_rules(&ld);
     if (n >= 0 && ld.errors == 0 && !build_index(ld.r))
         ld.errors++;
+    if (n >= 0 && ld.errors == 0)
+        default_windows(ld.r);
     for (int i = 0; i < n; i++)
         free(files[i]);
     free(files);
