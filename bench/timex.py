@@ -35,22 +35,18 @@ import collections
 import glob
 import json
 import re
-import subprocess
 import sys
+
+from benchlib import extract, f1
 
 TYPES = {"date": "DATE", "time": "TIME", "duration": "DURATION", "set": "SET"}
 
 
 def system(cc, corpus):
     """Spans per article: (start, end, TYPE, value)."""
-    files = sorted(glob.glob(corpus + "/*/*.txt"))
-    out = subprocess.run([cc, "extract", *files, "--json", "-"], capture_output=True, text=True)
-    if out.returncode:
-        sys.exit(f"{cc} extract failed:\n{out.stderr}")
     spans = {}
-    for line in out.stdout.splitlines():
-        r = json.loads(line)
-        if r["type"] == "claim" and r["class"] in TYPES:
+    for r in extract(cc, sorted(glob.glob(corpus + "/*/*.txt"))):
+        if r["class"] in TYPES:
             spans.setdefault(r["article"], []).append(
                 (r["start"], r["end"], TYPES[r["class"]], r["timex"] or ""))
     return spans
@@ -98,10 +94,6 @@ def region_end(body):
 
 def overlap(a, b):
     return min(a[1], b[1]) - max(a[0], b[0])
-
-
-def f1(p, r):
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def score(sysd, gd):
