@@ -79,6 +79,7 @@ class Tally:
         cs = [c for c in claims if c["class"] in SCORED and not c.get("scope")]
         gold = rec["quantities"]
         pairs = align(gold, cs)
+        paired_g = {gi for gi, _ in pairs}
         paired_c = {ci for _, ci in pairs}
         for gi, ci in pairs:
             g, c = gold[gi], cs[ci]
@@ -99,7 +100,7 @@ class Tally:
             else:
                 self.err("QUAL", rec, g, c)
         for gi, g in enumerate(gold):
-            if not g["optional"] and gi not in {p[0] for p in pairs}:
+            if not g["optional"] and gi not in paired_g:
                 self.n["gold"] += 1
                 self.n["gold:" + g["class"]] += 1
                 self.err("FN", rec, g, None)

@@ -63,7 +63,8 @@ def gold(corpus):
 
 
 def bodies(corpus):
-    """Article id -> body bytes (after the front matter), for error dumps."""
+    """Article id -> body bytes (after the front matter), for the scored
+    region and the error dumps."""
     out = {}
     for path in glob.glob(corpus + "/*/*.txt"):
         raw = open(path, "rb").read()
@@ -154,8 +155,9 @@ def main():
     include_dct = "--dct" in args and args[args.index("--dct") + 1] == "include"
     sysd = system(args[0], args[1])
     gd, dct = gold(args[1])
+    text = bodies(args[1])
     if "--region" not in args or args[args.index("--region") + 1] != "all":
-        for art, body in bodies(args[1]).items():
+        for art, body in text.items():
             end = region_end(body)
             outside = [g for g in gd.get(art, []) if g[1] > end]
             if outside:
@@ -177,7 +179,7 @@ def main():
     print(f"type accuracy {100*c['type']/m:.1f}, value accuracy {100*c['value']/m:.1f}")
     print(f"value F1 {100*c['value']/m*rf:.1f}")
     if "--errors" in args:
-        show(errors, bodies(args[1]))
+        show(errors, text)
 
 
 if __name__ == "__main__":
