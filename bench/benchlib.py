@@ -8,6 +8,18 @@ import sys
 import tempfile
 
 
+def body_start(text):
+    """Where the body of an article file's text (str or bytes) begins: after
+    its front matter, or 0 without one or when it is never closed (as
+    claimcheck reads it)."""
+    fence = "\n---\n" if isinstance(text, str) else b"\n---\n"
+    if text.startswith(fence[1:]):
+        end = text.find(fence, 4)
+        if end >= 0:
+            return end + 5
+    return 0
+
+
 def extract(binary, paths):
     """The claim records of one `BIN extract PATHS --json -` run, in output
     order; exits with BIN's diagnostics when it fails."""

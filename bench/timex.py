@@ -37,7 +37,7 @@ import json
 import re
 import sys
 
-from benchlib import extract, f1
+from benchlib import body_start, extract, f1
 
 TYPES = {"date": "DATE", "time": "TIME", "duration": "DURATION", "set": "SET"}
 
@@ -68,9 +68,7 @@ def bodies(corpus):
     out = {}
     for path in glob.glob(corpus + "/*/*.txt"):
         raw = open(path, "rb").read()
-        if raw.startswith(b"---\n"):
-            raw = raw[raw.index(b"\n---\n", 4) + 5:]
-        out[path.rsplit("/", 1)[1][:-4]] = raw
+        out[path.rsplit("/", 1)[1][:-4]] = raw[body_start(raw):]
     return out
 
 
