@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 
+from benchlib import body_start
+
 
 def run(cc, path):
     out = subprocess.run([cc, "check", path, "--json", "-"], capture_output=True, text=True)
@@ -28,16 +30,6 @@ def run(cc, path):
         else:
             by[r["type"]].append(r)
     return by
-
-
-def body_offset(text):
-    """Byte offset of the body in a file with front matter."""
-    raw = text.encode("utf-8")
-    if raw.startswith(b"---\n"):
-        end = raw.find(b"\n---\n", 4)
-        if end >= 0:
-            return end + 5
-    return 0
 
 
 def trials(res):
@@ -56,7 +48,7 @@ def mutate(cluster, claim, tmp):
     shutil.copytree(cluster, work)
     path = os.path.join(work, claim["article"] + ".txt")
     raw = open(path, encoding="utf-8").read().encode("utf-8")
-    at = body_offset(raw.decode("utf-8")) + claim["start"]
+    at = body_start(raw) + claim["start"]
     old = raw[at:at + claim["end"] - claim["start"]].decode("utf-8")
     assert old == claim["text"], (old, claim["text"])
     new = str(int(claim["value"] * 1.5) + 1)

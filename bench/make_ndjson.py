@@ -9,13 +9,13 @@ import glob
 import json
 import sys
 
+from benchlib import body_start
+
 
 def articles(corpus):
     for path in sorted(glob.glob(corpus + "/*/*.txt")):
         text = open(path, encoding="utf-8").read()
-        if text.startswith("---\n"):
-            text = text.split("\n---\n", 1)[-1]
-        yield path.rsplit("/", 1)[-1][:-4], text
+        yield path.rsplit("/", 1)[-1][:-4], text[body_start(text):]
 
 
 def main():

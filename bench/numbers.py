@@ -22,9 +22,9 @@ they and the system claims aligned with them are left out."""
 import collections
 import json
 import os
-import subprocess
 import sys
-import tempfile
+
+from benchlib import close, extract_texts, prf
 
 SCORED = {"count", "amount", "percent", "money", "ordinal", "duration"}
 
@@ -38,31 +38,6 @@ def load_gold(path):
             q["bstart"] = len(s[:q["start"]].encode())
             q["bend"] = len(s[:q["end"]].encode())
     return recs
-
-
-def run_extract(binary, recs):
-    """Runs BIN extract on the sentences; returns claims by article id."""
-    with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "gold.ndjson")
-        with open(src, "w", encoding="utf-8") as f:
-            for r in recs:
-                f.write(json.dumps({"id": r["id"], "title": r["id"],
-                                    "text": r["sentence"]}) + "\n")
-        out = subprocess.run([binary, "extract", src, "--json", "-"],
-                             check=True, capture_output=True, text=True)
-    claims = collections.defaultdict(list)
-    for line in out.stdout.splitlines():
-        c = json.loads(line)
-        if c.get("type") == "claim":
-            claims[c["article"]].append(c)
-    return claims
-
-
-def close(a, b):
-    """Numbers (or nulls) equal up to a relative 1e-6."""
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
 def value_ok(g, c):
@@ -104,6 +79,7 @@ class Tally:
         cs = [c for c in claims if c["class"] in SCORED and not c.get("scope")]
         gold = rec["quantities"]
         pairs = align(gold, cs)
+        paired_g = {gi for gi, _ in pairs}
         paired_c = {ci for _, ci in pairs}
         for gi, ci in pairs:
             g, c = gold[gi], cs[ci]
@@ -124,7 +100,7 @@ class Tally:
             else:
                 self.err("QUAL", rec, g, c)
         for gi, g in enumerate(gold):
-            if not g["optional"] and gi not in {p[0] for p in pairs}:
+            if not g["optional"] and gi not in paired_g:
                 self.n["gold"] += 1
                 self.n["gold:" + g["class"]] += 1
                 self.err("FN", rec, g, None)
@@ -144,20 +120,18 @@ class Tally:
                            f"      {rec['sentence']}")
 
 
-def prf(tp, nsys, ngold):
-    p = 100.0 * tp / nsys if nsys else 0.0
-    r = 100.0 * tp / ngold if ngold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return f"P {p:5.1f}  R {r:5.1f}  F1 {f:5.1f}"
+def show_prf(tp, nsys, ngold):
+    """P, R and F1 as one report column."""
+    return "P {:5.1f}  R {:5.1f}  F1 {:5.1f}".format(*prf(tp, nsys, ngold))
 
 
 def report(t, nsent):
     n = t.n
     print(f"{nsent} sentences, {n['gold']} gold quantities, "
           f"{n['sys']} scored system claims")
-    print(f"value            {prf(n['value'], n['sys'], n['gold'])}"
+    print(f"value            {show_prf(n['value'], n['sys'], n['gold'])}"
           f"  ({n['value']} correct)")
-    print(f"value+qualifier  {prf(n['vq'], n['sys'], n['gold'])}"
+    print(f"value+qualifier  {show_prf(n['vq'], n['sys'], n['gold'])}"
           f"  ({n['vq']} correct)")
     print("by gold class: gold / span found / value correct / value+qual;"
           " unaligned system claims by their class")
@@ -175,7 +149,8 @@ def main():
     gold = args[1] if len(args) > 1 else os.path.join(
         here, "numbers", "ecbplus-gold.jsonl")
     recs = load_gold(gold)
-    claims = run_extract(args[0], recs)
+    claims = extract_texts(args[0],
+                           ((r["id"], r["sentence"]) for r in recs))
     t = Tally()
     for r in recs:
         t.sentence(r, claims.get(r["id"], []))

@@ -38,9 +38,9 @@ import collections
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
+
+from benchlib import close, extract_texts, prf
 
 MODELS = {
     "NumberModel": {"count", "amount"},
@@ -82,12 +82,6 @@ def expected(model, res):
     return res["Start"], res["End"] + 1, what
 
 
-def close(a, b):
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
-
-
 def correct(model, what, c):
     """Whether claim c resolves like the expected result what."""
     if model == "NumberRangeModel":
@@ -117,24 +111,6 @@ def load(specs):
             cases.append((model, f"{model}-{i}", case["Input"],
                           [e for e in exp if e is not None]))
     return cases, skipped
-
-
-def run_extract(binary, cases):
-    """Claims by article id from one `extract` run over all inputs."""
-    with tempfile.TemporaryDirectory() as tmp:
-        src = os.path.join(tmp, "specs.ndjson")
-        with open(src, "w", encoding="utf-8") as f:
-            for _, cid, text, _ in cases:
-                f.write(json.dumps({"id": cid, "title": cid, "text": text})
-                        + "\n")
-        out = subprocess.run([binary, "extract", src, "--json", "-"],
-                             check=True, capture_output=True, text=True)
-    claims = collections.defaultdict(list)
-    for line in out.stdout.splitlines():
-        c = json.loads(line)
-        if c.get("type") == "claim":
-            claims[c["article"]].append(c)
-    return claims
 
 
 def score_case(model, text, exp, claims):
@@ -173,7 +149,7 @@ def main():
     specs = args[1] if len(args) > 1 else os.path.join(
         here, "..", "..", "shared", "corpora", "recognizers-text-specs")
     cases, skipped = load(specs)
-    claims = run_extract(args[0], cases)
+    claims = extract_texts(args[0], ((cid, text) for _, cid, text, _ in cases))
     n = collections.defaultdict(collections.Counter)
     for model, cid, text, exp in cases:
         ne, ns, ok, errs = score_case(model, text, exp, claims.get(cid, []))
@@ -188,9 +164,7 @@ def main():
     print(f"{'model':17} {'inputs':>6} {'skipped':>7} {'expected':>8} "
           f"{'system':>6} {'correct':>7}     P      R     F1  accuracy")
     for model, t in n.items():
-        p = 100.0 * t["ok"] / t["sys"] if t["sys"] else 0.0
-        r = 100.0 * t["ok"] / t["exp"] if t["exp"] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
+        p, r, f = prf(t["ok"], t["sys"], t["exp"])
         print(f"{model:17} {t['cases']:6} {skipped[model]:7} {t['exp']:8} "
               f"{t['sys']:6} {t['ok']:7} {p:6.1f} {r:6.1f} {f:6.1f}"
               f"  {100.0 * t['exact'] / t['cases']:6.1f}")

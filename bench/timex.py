@@ -35,22 +35,18 @@ import collections
 import glob
 import json
 import re
-import subprocess
 import sys
+
+from benchlib import body_start, extract, f1
 
 TYPES = {"date": "DATE", "time": "TIME", "duration": "DURATION", "set": "SET"}
 
 
 def system(cc, corpus):
     """Spans per article: (start, end, TYPE, value)."""
-    files = sorted(glob.glob(corpus + "/*/*.txt"))
-    out = subprocess.run([cc, "extract", *files, "--json", "-"], capture_output=True, text=True)
-    if out.returncode:
-        sys.exit(f"{cc} extract failed:\n{out.stderr}")
     spans = {}
-    for line in out.stdout.splitlines():
-        r = json.loads(line)
-        if r["type"] == "claim" and r["class"] in TYPES:
+    for r in extract(cc, sorted(glob.glob(corpus + "/*/*.txt"))):
+        if r["class"] in TYPES:
             spans.setdefault(r["article"], []).append(
                 (r["start"], r["end"], TYPES[r["class"]], r["timex"] or ""))
     return spans
@@ -67,13 +63,12 @@ def gold(corpus):
 
 
 def bodies(corpus):
-    """Article id -> body bytes (after the front matter), for error dumps."""
+    """Article id -> body bytes (after the front matter), for the scored
+    region and the error dumps."""
     out = {}
     for path in glob.glob(corpus + "/*/*.txt"):
         raw = open(path, "rb").read()
-        if raw.startswith(b"---\n"):
-            raw = raw[raw.index(b"\n---\n", 4) + 5:]
-        out[path.rsplit("/", 1)[1][:-4]] = raw
+        out[path.rsplit("/", 1)[1][:-4]] = raw[body_start(raw):]
     return out
 
 
@@ -98,10 +93,6 @@ def region_end(body):
 
 def overlap(a, b):
     return min(a[1], b[1]) - max(a[0], b[0])
-
-
-def f1(p, r):
-    return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def score(sysd, gd):
@@ -162,8 +153,9 @@ def main():
     include_dct = "--dct" in args and args[args.index("--dct") + 1] == "include"
     sysd = system(args[0], args[1])
     gd, dct = gold(args[1])
+    text = bodies(args[1])
     if "--region" not in args or args[args.index("--region") + 1] != "all":
-        for art, body in bodies(args[1]).items():
+        for art, body in text.items():
             end = region_end(body)
             outside = [g for g in gd.get(art, []) if g[1] > end]
             if outside:
@@ -185,7 +177,7 @@ def main():
     print(f"type accuracy {100*c['type']/m:.1f}, value accuracy {100*c['value']/m:.1f}")
     print(f"value F1 {100*c['value']/m*rf:.1f}")
     if "--errors" in args:
-        show(errors, bodies(args[1]))
+        show(errors, text)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def main():
             except ValueError:
                 continue  # a deliberately broken input line
             bodies[str(rec["id"])] = rec["text"].encode("utf-8")
-    ids = {"claim": set(), "group": set(), "article": set()}
+    claim_ids = set()  # claims come first: groups and findings cite them
     errors = 0
     counts = {}
     for i, rec in enumerate(out, 1):
@@ -54,15 +54,15 @@ def main():
         if kind == "claim" and (rec.get("change") is None) != (rec.get("change_role") is None):
             print(f"line {i}: change and change_role must be both null or both set")
             errors += 1
-        if kind in ids:
-            ids[kind].add(rec["id"])
+        if kind == "claim":
+            claim_ids.add(rec["id"])
         if kind == "claim" and rec["article"] in bodies:
             body = bodies[rec["article"]]
             if body[rec["start"]:rec["end"]].decode("utf-8") != rec["text"]:
                 print(f"line {i}: text {rec['text']!r} is not body[start:end]")
                 errors += 1
         if kind in ("group", "finding"):
-            missing = [c for c in rec["claims"] if c not in ids["claim"]]
+            missing = [c for c in rec["claims"] if c not in claim_ids]
             if missing:
                 print(f"line {i}: {kind} cites unknown claims {missing}")
                 errors += 1

@@ -38,20 +38,21 @@ static bool is_ref(const cc_claim *c)
     return n > 4 && strcmp(c->timex + n - 4, "_REF") == 0;
 }
 
-/* Every temporal claim as "CLASS TIMEX3 «span»", joined by " | ", or
- * "none"; a case's EXPECTED may name only the first ones. */
-static char *describe_timex(const cc_cluster *cl)
+/* Appends every temporal claim to b as "CLASS TIMEX3 «span»", joined by
+ * " | ", or "none"; a case's EXPECTED may name only the first ones. */
+static void describe_timex(cc_buf *b, const cc_cluster *cl)
 {
-    cc_buf b = {0};
+    size_t start = b->len;
     for (size_t i = 0; i < cl->claims.n; i++) {
         const cc_claim *c = &cl->claims.v[i];
         const char *body = cl->articles.v[c->article].body;
         if (c->cls == CC_CLASS_DATE || c->cls == CC_CLASS_TIME || c->cls == CC_CLASS_DURATION ||
             c->cls == CC_CLASS_SET)
-            cc_buf_printf(&b, "%s%s %s «%.*s»", b.len ? " | " : "", cc_class_name(c->cls),
+            cc_buf_printf(b, "%s%s %s «%.*s»", b->len > start ? " | " : "", cc_class_name(c->cls),
                           c->timex ? c->timex : "-", (int)(c->end - c->start), body + c->start);
     }
-    return b.len ? cc_buf_take(&b) : cc_strdup("none");
+    if (b->len == start)
+        cc_buf_puts(b, "none");
 }
 
 /* True when got is want, or (time cases) want followed by more claims. */
@@ -62,27 +63,29 @@ static bool matches(const char *got, const char *want)
            (timex_mode && strncmp(got, want, n) == 0 && strncmp(got + n, " | ", 3) == 0);
 }
 
-/* Describes the first claim of the cluster like the EXPECTED column. */
-static char *describe(const cc_cluster *cl)
+/* Appends the first claim of the cluster to b like the EXPECTED column. */
+static void describe(cc_buf *b, const cc_cluster *cl)
 {
-    cc_buf b = {0};
-    if (timex_mode)
-        return describe_timex(cl);
+    if (timex_mode) {
+        describe_timex(b, cl);
+        return;
+    }
     size_t i = 0;
     while (i < cl->claims.n && is_ref(&cl->claims.v[i]))
         i++;
-    if (i == cl->claims.n)
-        return cc_strdup("none");
+    if (i == cl->claims.n) {
+        cc_buf_puts(b, "none");
+        return;
+    }
     const cc_claim *c = &cl->claims.v[i];
-    cc_buf_printf(&b, "%s %s ", cc_class_name(c->cls), cc_kind_name(cl->rules, c->kind));
-    num(&b, c->has_value, c->value);
-    cc_buf_puts(&b, " [");
-    num(&b, c->has_lo, c->lo);
-    cc_buf_puts(&b, ",");
-    num(&b, c->has_hi, c->hi);
-    cc_buf_printf(&b, "] %s unit=%s timex=%s", cc_qualifier_name(c->qual), c->unit ? c->unit : "-",
+    cc_buf_printf(b, "%s %s ", cc_class_name(c->cls), cc_kind_name(cl->rules, c->kind));
+    num(b, c->has_value, c->value);
+    cc_buf_puts(b, " [");
+    num(b, c->has_lo, c->lo);
+    cc_buf_puts(b, ",");
+    num(b, c->has_hi, c->hi);
+    cc_buf_printf(b, "] %s unit=%s timex=%s", cc_qualifier_name(c->qual), c->unit ? c->unit : "-",
                   c->timex ? c->timex : "-");
-    return cc_buf_take(&b);
 }
 
 /* Appends every claim's stated change to b as " change=LIST": per claim
@@ -103,7 +106,8 @@ static void changes(cc_buf *b, const cc_cluster *cl)
 }
 
 /* Extracts text (published on day, or CC_NO_DAY) and describes it; with
- * want_change, the description ends in the claims' changes. */
+ * want_change, the description ends in the claims' changes. The caller
+ * frees the description. */
 static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day,
                       bool want_change)
 {
@@ -116,16 +120,16 @@ static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int
     a.published = day;
     a.published_from = day == CC_NO_DAY ? CC_PUB_NONE : CC_PUB_METADATA;
     CC_VEC_PUSH(cl->articles, a);
-    char *got = cc_extract_article(ex, cl, 0) == CC_OK ? describe(cl) : cc_strdup("error");
-    if (got && want_change && strcmp(got, "error") != 0) {
-        cc_buf b = {0};
-        cc_buf_puts(&b, got);
-        changes(&b, cl);
-        free(got);
-        got = cc_buf_take(&b);
+    cc_buf got = {0};
+    if (cc_extract_article(ex, cl, 0) != CC_OK) {
+        cc_buf_puts(&got, "error");
+    } else {
+        describe(&got, cl);
+        if (want_change)
+            changes(&got, cl);
     }
     cc_cluster_free(cl);
-    return got;
+    return cc_buf_take(&got);
 }
 
 /* Runs every case line; returns the number of failures. */

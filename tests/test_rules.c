@@ -16,11 +16,9 @@ static void collect(void *ud, const char *msg)
     cc_buf_printf(ud, "%s\n", msg);
 }
 
-/* Writes text as DIR/name. */
-static void write_file(const char *dir, const char *name, const char *text)
+/* Writes text as the file path. */
+static void write_file(const char *path, const char *text)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "w");
     fputs(text, f);
     fclose(f);
@@ -36,7 +34,8 @@ static void expect_error(const char *bad, const char *want)
     if (!mkdtemp(dir))
         return;
     char *text = cc_strfmt("%s%s", base, bad);
-    write_file(dir, "x.rules", text);
+    char *path = cc_strfmt("%s/x.rules", dir);
+    write_file(path, text);
     cc_buf diags = {0};
     cc_rules *r = cc_rules_load(dir, collect, &diags);
     bool ok = !r && diags.p && strstr(diags.p, want);
@@ -47,9 +46,8 @@ static void expect_error(const char *bad, const char *want)
     cc_rules_free(r);
     cc_buf_free(&diags);
     free(text);
-    char path[600];
-    snprintf(path, sizeof path, "%s/x.rules", dir);
     unlink(path);
+    free(path);
     rmdir(dir);
 }
 
