@@ -335,18 +335,22 @@ static cc_error finish(const store *s, sqlite3_stmt *st, cc_error err)
     return err == CC_OK && rc != SQLITE_OK ? fail(s) : err;
 }
 
-/* Prepares sql and steps to its first row. On CC_OK the caller reads *st
- * and hands it to finish; on error *st is NULL. */
-static cc_error first_row(const store *s, const char *sql, sqlite3_stmt **st)
+/* Runs static sql that yields one integer (a pragma or a count) and sets
+ * *v to it; *v is left alone on error. */
+static cc_error query_int(const store *s, const char *sql, int *v)
 {
-    *st = prepare(s, sql);
-    if (!*st)
+    sqlite3_stmt *st = prepare(s, sql);
+    if (!st)
         return CC_ERROR_DB;
-    if (sqlite3_step(*st) == SQLITE_ROW)
-        return CC_OK;
-    cc_error err = fail(s);
-    sqlite3_finalize(*st); /* its error was just reported */
-    *st = NULL;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        cc_error err = fail(s);
+        sqlite3_finalize(st); /* its error was just reported */
+        return err;
+    }
+    int got = sqlite3_column_int(st, 0);
+    cc_error err = finish(s, st, CC_OK);
+    if (err == CC_OK)
+        *v = got;
     return err;
 }
 
@@ -678,23 +682,12 @@ static bool index_new(store *s)
 
 /* ---- the transaction -------------------------------------------------- */
 
-/* Reads PRAGMA user_version into *v. */
-static cc_error user_version(const store *s, int *v)
-{
-    sqlite3_stmt *st;
-    cc_error err = first_row(s, "PRAGMA user_version", &st);
-    if (err != CC_OK)
-        return err;
-    *v = sqlite3_column_int(st, 0);
-    return finish(s, st, CC_OK);
-}
-
 /* Brings the schema to SCHEMA_VERSION; must run inside the transaction so
  * concurrent writers migrate once and a failure leaves the old schema. */
 static cc_error migrate(const store *s)
 {
     int v = 0;
-    cc_error err = user_version(s, &v);
+    cc_error err = query_int(s, "PRAGMA user_version", &v);
     if (err != CC_OK)
         return err;
     if (v < 0 || v > SCHEMA_VERSION) {
@@ -880,8 +873,8 @@ static bool open_existing(store *s, int *version)
 {
     int v = 0;
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK || user_version(s, &v) != CC_OK ||
-        v < 1) {
+        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
+        query_int(s, "PRAGMA user_version", &v) != CC_OK || v < 1) {
         sqlite3_close(s->db);
         s->db = NULL;
         return false;
@@ -1025,16 +1018,6 @@ static cc_error read_changes(const store *s, cc_cluster *cl, cc_finding **by_id,
     return finish(s, st, err);
 }
 
-/* Number of recorded runs, or -1 on error. */
-static int count_runs(const store *s)
-{
-    sqlite3_stmt *st;
-    if (first_row(s, "SELECT count(*) FROM runs", &st) != CC_OK)
-        return -1;
-    int n = sqlite3_column_int(st, 0);
-    return finish(s, st, CC_OK) == CC_OK ? n : -1;
-}
-
 /* Reads reviews and changes from an earlier run (see store.h). */
 cc_error cc_store_read_history(cc_cluster *cl, const char *path, bool last_run)
 {
@@ -1044,8 +1027,8 @@ cc_error cc_store_read_history(cc_cluster *cl, const char *path, bool last_run)
         return CC_OK;
     size_t n = cl->findings.n;
     cc_finding **by_id = malloc((n + 1) * sizeof(cc_finding *));
-    int runs = by_id ? count_runs(&s) : -1;
-    cc_error err = runs < 0 ? CC_ERROR_DB : CC_OK;
+    int runs = -1; /* stays -1 on error: no history */
+    cc_error err = by_id ? query_int(&s, "SELECT count(*) FROM runs", &runs) : CC_ERROR_DB;
     for (size_t i = 0; by_id && i < n; i++)
         by_id[i] = &cl->findings.v[i];
     if (by_id && n)
