@@ -744,25 +744,37 @@ static void rollback(const store *s)
         fail(s);
 }
 
-/* Migrates and writes everything in one IMMEDIATE transaction (the write
- * lock is taken up front, so the busy timeout covers waiting for it). */
-static cc_error write_transaction(store *s)
+/* The writes of one transaction, made after the schema is migrated; arg
+ * is whatever the caller of transaction() passed (borrowed). */
+typedef cc_error (*txn_fn)(store *s, const void *arg);
+
+/* Migrates the schema and runs body in one IMMEDIATE transaction (the
+ * write lock is taken up front, so the busy timeout covers waiting for it);
+ * any error rolls everything back. Both writers, a run and a review, go
+ * through here. */
+static cc_error transaction(store *s, txn_fn body, const void *arg)
 {
     cc_error err = exec(s, "BEGIN IMMEDIATE");
     if (err != CC_OK)
         return err;
     err = migrate(s);
     if (err == CC_OK)
-        err = exec_rows(s, sql_meta, 1, bind_meta);
-    if (err == CC_OK)
-        err = write_run(s);
-    if (err == CC_OK)
-        err = write_analysis(s);
+        err = body(s, arg);
     if (err == CC_OK)
         err = exec(s, "COMMIT");
     if (err != CC_OK)
         rollback(s);
     return err;
+}
+
+/* A run's writes: meta, the run row and the analysis (arg unused). */
+static cc_error write_all(store *s, const void *arg)
+{
+    (void)arg;
+    cc_error err = exec_rows(s, sql_meta, 1, bind_meta);
+    if (err == CC_OK)
+        err = write_run(s);
+    return err == CC_OK ? write_analysis(s) : err;
 }
 
 /* ---- connection ------------------------------------------------------- */
@@ -800,15 +812,22 @@ static cc_error set_wal(const store *s)
     return finish(s, st, CC_OK);
 }
 
-/* Opens (creating if missing) s->path and configures the connection. */
-static cc_error open_db(store *s)
+/* Opens s->path with flags and sets the busy timeout, reporting failures;
+ * close_db closes even a half-opened connection. */
+static cc_error connect_db(store *s, int flags)
 {
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK)
         return fail(s);
-    if (sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
-        return fail(s);
-    cc_error err = set_wal(s);
+    return sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) == SQLITE_OK ? CC_OK : fail(s);
+}
+
+/* Opens (creating if missing) s->path and configures the connection for
+ * writing a run. */
+static cc_error open_db(store *s)
+{
+    cc_error err = connect_db(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (err == CC_OK)
+        err = set_wal(s);
     return err == CC_OK ? exec(s, "PRAGMA foreign_keys = ON") : err;
 }
 
@@ -858,7 +877,7 @@ cc_error cc_store_write(const cc_cluster *cl, const char *path)
     store s = {.path = path, .cl = cl, .inputs = inputs, .started = (sqlite3_int64)time(NULL)};
     cc_error err = index_new(&s) ? open_db(&s) : CC_ERROR_MEMORY;
     if (err == CC_OK)
-        err = write_transaction(&s);
+        err = transaction(&s, write_all, NULL);
     err = close_db(&s, err);
     free(inputs);
     free(s.new_idx);
@@ -1057,9 +1076,13 @@ static cc_error known_finding(const store *s, const char *finding)
     return finish(s, st, err);
 }
 
+/* An editor's verdict to record (all borrowed; note may be NULL). */
+typedef struct review {
+    const char *finding, *status, *note;
+} review;
+
 /* Upserts the review row. */
-static cc_error put_review(const store *s, const char *finding, const char *status,
-                           const char *note)
+static cc_error put_review(const store *s, const review *r)
 {
     sqlite3_stmt *st =
         prepare(s, "INSERT INTO reviews(finding_id, status, note, updated_at)\n"
@@ -1069,10 +1092,18 @@ static cc_error put_review(const store *s, const char *finding, const char *stat
     if (!st)
         return CC_ERROR_DB;
     binder b = {st, 0, SQLITE_OK};
-    put_text(&b, finding);
-    put_text(&b, status);
-    put_text(&b, note);
+    put_text(&b, r->finding);
+    put_text(&b, r->status);
+    put_text(&b, r->note);
     return finish(s, st, step_row(s, st, b.rc));
+}
+
+/* A review's writes: the verdict, if the finding exists (arg: a review). */
+static cc_error write_review(store *s, const void *arg)
+{
+    const review *r = arg;
+    cc_error err = known_finding(s, r->finding);
+    return err == CC_OK ? put_review(s, r) : err;
 }
 
 /* Records an editor's verdict (see store.h). */
@@ -1080,21 +1111,9 @@ cc_error cc_store_review(const cc_cluster *cl, const char *path, const char *fin
                          const char *status, const char *note)
 {
     store s = {.path = path, .cl = cl};
-    if (sqlite3_open_v2(path, &s.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        cc_error err = fail(&s);
-        return close_db(&s, err);
-    }
-    sqlite3_busy_timeout(s.db, BUSY_TIMEOUT_MS);
-    cc_error err = exec(&s, "BEGIN IMMEDIATE");
+    review r = {finding, status, note};
+    cc_error err = connect_db(&s, SQLITE_OPEN_READWRITE);
     if (err == CC_OK)
-        err = migrate(&s);
-    if (err == CC_OK)
-        err = known_finding(&s, finding);
-    if (err == CC_OK)
-        err = put_review(&s, finding, status, note);
-    if (err == CC_OK)
-        err = exec(&s, "COMMIT");
-    if (err != CC_OK)
-        rollback(&s);
+        err = transaction(&s, write_review, &r);
     return close_db(&s, err);
 }
