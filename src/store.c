@@ -438,72 +438,63 @@ static const char *group_id(const cc_cluster *cl, size_t i)
 
 /* ---- row binders ------------------------------------------------------ */
 
-/* Binds the parameters of row i of one statement; returns the first error. */
-typedef int (*bind_fn)(sqlite3_stmt *st, const store *s, size_t i);
+/* Binds the parameters of row i of one statement through b (which keeps
+ * the first error). */
+typedef void (*bind_fn)(binder *b, const store *s, size_t i);
 
 /* meta: created_version, created_at (only stick on the first write). */
-static int bind_meta(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_meta(binder *b, const store *s, size_t i)
 {
-    binder b = {st, 0, SQLITE_OK};
     (void)i;
-    put_text(&b, CC_VERSION);
-    put_int(&b, s->started);
-    return b.rc;
+    put_text(b, CC_VERSION);
+    put_int(b, s->started);
 }
 
 /* runs: the run being recorded. */
-static int bind_run(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_run(binder *b, const store *s, size_t i)
 {
-    binder b = {st, 0, SQLITE_OK};
     (void)i;
-    put_int(&b, s->started);
-    put_text(&b, CC_VERSION);
-    put_text(&b, s->inputs);
-    put_int(&b, (sqlite3_int64)s->cl->articles.n);
-    put_int(&b, (sqlite3_int64)s->cl->claims.n);
-    put_int(&b, (sqlite3_int64)s->cl->groups.n);
-    put_int(&b, (sqlite3_int64)s->cl->findings.n);
-    return b.rc;
+    put_int(b, s->started);
+    put_text(b, CC_VERSION);
+    put_text(b, s->inputs);
+    put_int(b, (sqlite3_int64)s->cl->articles.n);
+    put_int(b, (sqlite3_int64)s->cl->claims.n);
+    put_int(b, (sqlite3_int64)s->cl->groups.n);
+    put_int(b, (sqlite3_int64)s->cl->findings.n);
 }
 
 /* The id of the current run (for the stale-article delete). */
-static int bind_run_id(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_run_id(binder *b, const store *s, size_t i)
 {
-    binder b = {st, 0, SQLITE_OK};
     (void)i;
-    put_int(&b, s->run);
-    return b.rc;
+    put_int(b, s->run);
 }
 
 /* articles: article i, stamped with the current run. */
-static int bind_article(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_article(binder *b, const store *s, size_t i)
 {
     const cc_article *a = &s->cl->articles.v[i];
-    binder b = {st, 0, SQLITE_OK};
-    put_text(&b, a->id);
-    put_text(&b, a->path);
-    put_text(&b, a->title);
-    put_text(&b, a->outlet);
-    put_text(&b, a->url);
-    put_day(&b, a->published);
-    put_text(&b, a->published_from == CC_PUB_NONE ? NULL : cc_pub_from_name(a->published_from));
-    put_span(&b, a, 0, a->body_len);
-    put_int(&b, s->run);
-    return b.rc;
+    put_text(b, a->id);
+    put_text(b, a->path);
+    put_text(b, a->title);
+    put_text(b, a->outlet);
+    put_text(b, a->url);
+    put_day(b, a->published);
+    put_text(b, a->published_from == CC_PUB_NONE ? NULL : cc_pub_from_name(a->published_from));
+    put_span(b, a, 0, a->body_len);
+    put_int(b, s->run);
 }
 
 /* groups: group i. */
-static int bind_group(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_group(binder *b, const store *s, size_t i)
 {
     const cc_group *g = &s->cl->groups.v[i];
-    binder b = {st, 0, SQLITE_OK};
-    put_text(&b, g->id);
-    put_text(&b, cc_kind_name(s->cl->rules, g->kind));
-    put_text(&b, cc_kind_label(s->cl->rules, g->kind));
-    put_text(&b, g->key);
-    put_text(&b, g->verdict == CC_V_NONE ? NULL : cc_verdict_name(g->verdict));
-    put_int(&b, (sqlite3_int64)g->n_articles);
-    return b.rc;
+    put_text(b, g->id);
+    put_text(b, cc_kind_name(s->cl->rules, g->kind));
+    put_text(b, cc_kind_label(s->cl->rules, g->kind));
+    put_text(b, g->key);
+    put_text(b, g->verdict == CC_V_NONE ? NULL : cc_verdict_name(g->verdict));
+    put_int(b, (sqlite3_int64)g->n_articles);
 }
 
 /* claims columns id .. sentence: where the claim is. */
@@ -548,29 +539,25 @@ static void put_claim_context(binder *b, const cc_cluster *cl, const cc_claim *c
 }
 
 /* claims: claim i. */
-static int bind_claim(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_claim(binder *b, const store *s, size_t i)
 {
     const cc_claim *c = &s->cl->claims.v[i];
-    binder b = {st, 0, SQLITE_OK};
-    put_claim_where(&b, s->cl, c);
-    put_claim_what(&b, s->cl, c);
-    put_claim_context(&b, s->cl, c);
-    put_text(&b, cc_change_name(c->change)); /* columns of version 3 */
-    put_text(&b, cc_change_role_name(c->change_role));
-    return b.rc;
+    put_claim_where(b, s->cl, c);
+    put_claim_what(b, s->cl, c);
+    put_claim_context(b, s->cl, c);
+    put_text(b, cc_change_name(c->change)); /* columns of version 3 */
+    put_text(b, cc_change_role_name(c->change_role));
 }
 
 /* findings: finding i. */
-static int bind_finding(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_finding(binder *b, const store *s, size_t i)
 {
     const cc_finding *f = &s->cl->findings.v[i];
-    binder b = {st, 0, SQLITE_OK};
-    put_text(&b, f->id);
-    put_text(&b, group_id(s->cl, f->group));
-    put_text(&b, cc_category_name(f->category));
-    put_text(&b, cc_severity_name(f->severity));
-    put_text(&b, f->message);
-    return b.rc;
+    put_text(b, f->id);
+    put_text(b, group_id(s->cl, f->group));
+    put_text(b, cc_category_name(f->category));
+    put_text(b, cc_severity_name(f->severity));
+    put_text(b, f->message);
 }
 
 /* ---- inserting -------------------------------------------------------- */
@@ -596,8 +583,11 @@ static cc_error exec_rows(const store *s, const char *sql, size_t n, bind_fn bin
     if (!st)
         return CC_ERROR_DB;
     cc_error err = CC_OK;
-    for (size_t i = 0; err == CC_OK && i < n; i++)
-        err = step_row(s, st, bind(st, s, i));
+    for (size_t i = 0; err == CC_OK && i < n; i++) {
+        binder b = {st, 0, SQLITE_OK};
+        bind(&b, s, i);
+        err = step_row(s, st, b.rc);
+    }
     return finish(s, st, err);
 }
 
@@ -648,26 +638,24 @@ static cc_error insert_links(const store *s, const char *sql, size_t n, links_fn
 }
 
 /* finding_changes row i: the new findings, then the resolved ones. */
-static int bind_change(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_change(binder *b, const store *s, size_t i)
 {
-    binder b = {st, 0, SQLITE_OK};
-    put_int(&b, s->run);
+    put_int(b, s->run);
     if (i < s->n_new) {
         const cc_finding *f = &s->cl->findings.v[s->new_idx[i]];
-        put_text(&b, f->id);
-        put_text(&b, "new");
-        put_text(&b, cc_category_name(f->category));
-        put_text(&b, cc_severity_name(f->severity));
-        put_text(&b, f->message);
+        put_text(b, f->id);
+        put_text(b, "new");
+        put_text(b, cc_category_name(f->category));
+        put_text(b, cc_severity_name(f->severity));
+        put_text(b, f->message);
     } else {
         const cc_resolved *r = &s->cl->resolved.v[i - s->n_new];
-        put_text(&b, r->id);
-        put_text(&b, "resolved");
-        put_text(&b, r->category);
-        put_text(&b, r->severity);
-        put_text(&b, r->message);
+        put_text(b, r->id);
+        put_text(b, "resolved");
+        put_text(b, r->category);
+        put_text(b, r->severity);
+        put_text(b, r->message);
     }
-    return b.rc;
 }
 
 /* Lists the new findings' indices in s (freed by cc_store_write). */
