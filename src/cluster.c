@@ -61,12 +61,8 @@ void cc_cluster_free(cc_cluster *cl)
         free(cl->findings.v[i].review);
         free(cl->findings.v[i].review_note);
     }
-    for (size_t i = 0; i < cl->resolved.n; i++) {
-        free(cl->resolved.v[i].id);
-        free(cl->resolved.v[i].category);
-        free(cl->resolved.v[i].severity);
-        free(cl->resolved.v[i].message);
-    }
+    for (size_t i = 0; i < cl->resolved.n; i++)
+        cc_resolved_clear(&cl->resolved.v[i]);
     free(cl->resolved.v);
     free(cl->articles.v);
     free(cl->claims.v);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "model.h"
 #include "util.h"
 
 /* Collects diagnostics into the golden text so input problems are part
@@ -89,48 +90,42 @@ static int cmp_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Lists fixture folders under dir in name order; caller frees. */
-static size_t list_fixtures(const char *dir, char ***out)
+/* Fixture folder paths; each string is owned by the list. */
+typedef CC_VEC(char *) path_list;
+
+/* Adds the fixture folders under dir to l in name order; the caller frees
+ * l's strings and array. */
+static void list_fixtures(const char *dir, path_list *l)
 {
     DIR *d = opendir(dir);
-    size_t n = 0;
-    char **v = NULL;
     for (struct dirent *e; d && (e = readdir(d));) {
         char *p = e->d_name[0] == '.' ? NULL : cc_strfmt("%s/%s", dir, e->d_name);
-        char **nv = p && is_fixture(p) ? realloc(v, (n + 1) * sizeof *v) : NULL;
-        if (nv) {
-            v = nv;
-            v[n++] = p;
-        } else {
+        if (!p || !is_fixture(p) || !CC_VEC_PUSH(*l, p))
             free(p);
-        }
     }
     if (d)
         closedir(d);
-    if (n)
-        qsort(v, n, sizeof *v, cmp_name);
-    *out = v;
-    return n;
+    if (l->n)
+        qsort(l->v, l->n, sizeof *l->v, cmp_name);
 }
 
-/* Runs the fixtures (see fixture.h). */
+/* Runs the fixtures (see fixture.h): dir itself when it is one, else the
+ * fixtures under it. */
 cc_error cc_fixtures_run(const cc_rules *rules, const char *dir, bool update, FILE *out,
                          size_t *passed, size_t *failed)
 {
-    char **v = NULL;
-    size_t n = is_fixture(dir) ? 0 : list_fixtures(dir, &v);
+    path_list l = {0};
+    bool single = is_fixture(dir);
+    if (!single)
+        list_fixtures(dir, &l);
     *passed = *failed = 0;
-    if (is_fixture(dir)) {
-        bool ok = run_one(rules, dir, update, out);
+    for (size_t i = 0; i < (single ? 1 : l.n); i++) {
+        bool ok = run_one(rules, single ? dir : l.v[i], update, out);
         *passed += ok;
         *failed += !ok;
     }
-    for (size_t i = 0; i < n; i++) {
-        bool ok = run_one(rules, v[i], update, out);
-        *passed += ok;
-        *failed += !ok;
-        free(v[i]);
-    }
-    free(v);
+    for (size_t i = 0; i < l.n; i++)
+        free(l.v[i]);
+    free(l.v);
     return *passed + *failed ? CC_OK : CC_ERROR_IO;
 }

@@ -335,18 +335,22 @@ static cc_error finish(const store *s, sqlite3_stmt *st, cc_error err)
     return err == CC_OK && rc != SQLITE_OK ? fail(s) : err;
 }
 
-/* Prepares sql and steps to its first row. On CC_OK the caller reads *st
- * and hands it to finish; on error *st is NULL. */
-static cc_error first_row(const store *s, const char *sql, sqlite3_stmt **st)
+/* Runs static sql that yields one integer (a pragma or a count) and sets
+ * *v to it; *v is left alone on error. */
+static cc_error query_int(const store *s, const char *sql, int *v)
 {
-    *st = prepare(s, sql);
-    if (!*st)
+    sqlite3_stmt *st = prepare(s, sql);
+    if (!st)
         return CC_ERROR_DB;
-    if (sqlite3_step(*st) == SQLITE_ROW)
-        return CC_OK;
-    cc_error err = fail(s);
-    sqlite3_finalize(*st); /* its error was just reported */
-    *st = NULL;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        cc_error err = fail(s);
+        sqlite3_finalize(st); /* its error was just reported */
+        return err;
+    }
+    int got = sqlite3_column_int(st, 0);
+    cc_error err = finish(s, st, CC_OK);
+    if (err == CC_OK)
+        *v = got;
     return err;
 }
 
@@ -434,72 +438,63 @@ static const char *group_id(const cc_cluster *cl, size_t i)
 
 /* ---- row binders ------------------------------------------------------ */
 
-/* Binds the parameters of row i of one statement; returns the first error. */
-typedef int (*bind_fn)(sqlite3_stmt *st, const store *s, size_t i);
+/* Binds the parameters of row i of one statement through b (which keeps
+ * the first error). */
+typedef void (*bind_fn)(binder *b, const store *s, size_t i);
 
 /* meta: created_version, created_at (only stick on the first write). */
-static int bind_meta(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_meta(binder *b, const store *s, size_t i)
 {
-    binder b = {st, 0, SQLITE_OK};
     (void)i;
-    put_text(&b, CC_VERSION);
-    put_int(&b, s->started);
-    return b.rc;
+    put_text(b, CC_VERSION);
+    put_int(b, s->started);
 }
 
 /* runs: the run being recorded. */
-static int bind_run(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_run(binder *b, const store *s, size_t i)
 {
-    binder b = {st, 0, SQLITE_OK};
     (void)i;
-    put_int(&b, s->started);
-    put_text(&b, CC_VERSION);
-    put_text(&b, s->inputs);
-    put_int(&b, (sqlite3_int64)s->cl->articles.n);
-    put_int(&b, (sqlite3_int64)s->cl->claims.n);
-    put_int(&b, (sqlite3_int64)s->cl->groups.n);
-    put_int(&b, (sqlite3_int64)s->cl->findings.n);
-    return b.rc;
+    put_int(b, s->started);
+    put_text(b, CC_VERSION);
+    put_text(b, s->inputs);
+    put_int(b, (sqlite3_int64)s->cl->articles.n);
+    put_int(b, (sqlite3_int64)s->cl->claims.n);
+    put_int(b, (sqlite3_int64)s->cl->groups.n);
+    put_int(b, (sqlite3_int64)s->cl->findings.n);
 }
 
 /* The id of the current run (for the stale-article delete). */
-static int bind_run_id(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_run_id(binder *b, const store *s, size_t i)
 {
-    binder b = {st, 0, SQLITE_OK};
     (void)i;
-    put_int(&b, s->run);
-    return b.rc;
+    put_int(b, s->run);
 }
 
 /* articles: article i, stamped with the current run. */
-static int bind_article(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_article(binder *b, const store *s, size_t i)
 {
     const cc_article *a = &s->cl->articles.v[i];
-    binder b = {st, 0, SQLITE_OK};
-    put_text(&b, a->id);
-    put_text(&b, a->path);
-    put_text(&b, a->title);
-    put_text(&b, a->outlet);
-    put_text(&b, a->url);
-    put_day(&b, a->published);
-    put_text(&b, a->published_from == CC_PUB_NONE ? NULL : cc_pub_from_name(a->published_from));
-    put_span(&b, a, 0, a->body_len);
-    put_int(&b, s->run);
-    return b.rc;
+    put_text(b, a->id);
+    put_text(b, a->path);
+    put_text(b, a->title);
+    put_text(b, a->outlet);
+    put_text(b, a->url);
+    put_day(b, a->published);
+    put_text(b, a->published_from == CC_PUB_NONE ? NULL : cc_pub_from_name(a->published_from));
+    put_span(b, a, 0, a->body_len);
+    put_int(b, s->run);
 }
 
 /* groups: group i. */
-static int bind_group(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_group(binder *b, const store *s, size_t i)
 {
     const cc_group *g = &s->cl->groups.v[i];
-    binder b = {st, 0, SQLITE_OK};
-    put_text(&b, g->id);
-    put_text(&b, cc_kind_name(s->cl->rules, g->kind));
-    put_text(&b, cc_kind_label(s->cl->rules, g->kind));
-    put_text(&b, g->key);
-    put_text(&b, g->verdict == CC_V_NONE ? NULL : cc_verdict_name(g->verdict));
-    put_int(&b, (sqlite3_int64)g->n_articles);
-    return b.rc;
+    put_text(b, g->id);
+    put_text(b, cc_kind_name(s->cl->rules, g->kind));
+    put_text(b, cc_kind_label(s->cl->rules, g->kind));
+    put_text(b, g->key);
+    put_text(b, g->verdict == CC_V_NONE ? NULL : cc_verdict_name(g->verdict));
+    put_int(b, (sqlite3_int64)g->n_articles);
 }
 
 /* claims columns id .. sentence: where the claim is. */
@@ -544,29 +539,25 @@ static void put_claim_context(binder *b, const cc_cluster *cl, const cc_claim *c
 }
 
 /* claims: claim i. */
-static int bind_claim(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_claim(binder *b, const store *s, size_t i)
 {
     const cc_claim *c = &s->cl->claims.v[i];
-    binder b = {st, 0, SQLITE_OK};
-    put_claim_where(&b, s->cl, c);
-    put_claim_what(&b, s->cl, c);
-    put_claim_context(&b, s->cl, c);
-    put_text(&b, cc_change_name(c->change)); /* columns of version 3 */
-    put_text(&b, cc_change_role_name(c->change_role));
-    return b.rc;
+    put_claim_where(b, s->cl, c);
+    put_claim_what(b, s->cl, c);
+    put_claim_context(b, s->cl, c);
+    put_text(b, cc_change_name(c->change)); /* columns of version 3 */
+    put_text(b, cc_change_role_name(c->change_role));
 }
 
 /* findings: finding i. */
-static int bind_finding(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_finding(binder *b, const store *s, size_t i)
 {
     const cc_finding *f = &s->cl->findings.v[i];
-    binder b = {st, 0, SQLITE_OK};
-    put_text(&b, f->id);
-    put_text(&b, group_id(s->cl, f->group));
-    put_text(&b, cc_category_name(f->category));
-    put_text(&b, cc_severity_name(f->severity));
-    put_text(&b, f->message);
-    return b.rc;
+    put_text(b, f->id);
+    put_text(b, group_id(s->cl, f->group));
+    put_text(b, cc_category_name(f->category));
+    put_text(b, cc_severity_name(f->severity));
+    put_text(b, f->message);
 }
 
 /* ---- inserting -------------------------------------------------------- */
@@ -592,8 +583,11 @@ static cc_error exec_rows(const store *s, const char *sql, size_t n, bind_fn bin
     if (!st)
         return CC_ERROR_DB;
     cc_error err = CC_OK;
-    for (size_t i = 0; err == CC_OK && i < n; i++)
-        err = step_row(s, st, bind(st, s, i));
+    for (size_t i = 0; err == CC_OK && i < n; i++) {
+        binder b = {st, 0, SQLITE_OK};
+        bind(&b, s, i);
+        err = step_row(s, st, b.rc);
+    }
     return finish(s, st, err);
 }
 
@@ -644,26 +638,24 @@ static cc_error insert_links(const store *s, const char *sql, size_t n, links_fn
 }
 
 /* finding_changes row i: the new findings, then the resolved ones. */
-static int bind_change(sqlite3_stmt *st, const store *s, size_t i)
+static void bind_change(binder *b, const store *s, size_t i)
 {
-    binder b = {st, 0, SQLITE_OK};
-    put_int(&b, s->run);
+    put_int(b, s->run);
     if (i < s->n_new) {
         const cc_finding *f = &s->cl->findings.v[s->new_idx[i]];
-        put_text(&b, f->id);
-        put_text(&b, "new");
-        put_text(&b, cc_category_name(f->category));
-        put_text(&b, cc_severity_name(f->severity));
-        put_text(&b, f->message);
+        put_text(b, f->id);
+        put_text(b, "new");
+        put_text(b, cc_category_name(f->category));
+        put_text(b, cc_severity_name(f->severity));
+        put_text(b, f->message);
     } else {
         const cc_resolved *r = &s->cl->resolved.v[i - s->n_new];
-        put_text(&b, r->id);
-        put_text(&b, "resolved");
-        put_text(&b, r->category);
-        put_text(&b, r->severity);
-        put_text(&b, r->message);
+        put_text(b, r->id);
+        put_text(b, "resolved");
+        put_text(b, r->category);
+        put_text(b, r->severity);
+        put_text(b, r->message);
     }
-    return b.rc;
 }
 
 /* Lists the new findings' indices in s (freed by cc_store_write). */
@@ -678,23 +670,12 @@ static bool index_new(store *s)
 
 /* ---- the transaction -------------------------------------------------- */
 
-/* Reads PRAGMA user_version into *v. */
-static cc_error user_version(const store *s, int *v)
-{
-    sqlite3_stmt *st;
-    cc_error err = first_row(s, "PRAGMA user_version", &st);
-    if (err != CC_OK)
-        return err;
-    *v = sqlite3_column_int(st, 0);
-    return finish(s, st, CC_OK);
-}
-
 /* Brings the schema to SCHEMA_VERSION; must run inside the transaction so
  * concurrent writers migrate once and a failure leaves the old schema. */
 static cc_error migrate(const store *s)
 {
     int v = 0;
-    cc_error err = user_version(s, &v);
+    cc_error err = query_int(s, "PRAGMA user_version", &v);
     if (err != CC_OK)
         return err;
     if (v < 0 || v > SCHEMA_VERSION) {
@@ -751,25 +732,37 @@ static void rollback(const store *s)
         fail(s);
 }
 
-/* Migrates and writes everything in one IMMEDIATE transaction (the write
- * lock is taken up front, so the busy timeout covers waiting for it). */
-static cc_error write_transaction(store *s)
+/* The writes of one transaction, made after the schema is migrated; arg
+ * is whatever the caller of transaction() passed (borrowed). */
+typedef cc_error (*txn_fn)(store *s, const void *arg);
+
+/* Migrates the schema and runs body in one IMMEDIATE transaction (the
+ * write lock is taken up front, so the busy timeout covers waiting for it);
+ * any error rolls everything back. Both writers, a run and a review, go
+ * through here. */
+static cc_error transaction(store *s, txn_fn body, const void *arg)
 {
     cc_error err = exec(s, "BEGIN IMMEDIATE");
     if (err != CC_OK)
         return err;
     err = migrate(s);
     if (err == CC_OK)
-        err = exec_rows(s, sql_meta, 1, bind_meta);
-    if (err == CC_OK)
-        err = write_run(s);
-    if (err == CC_OK)
-        err = write_analysis(s);
+        err = body(s, arg);
     if (err == CC_OK)
         err = exec(s, "COMMIT");
     if (err != CC_OK)
         rollback(s);
     return err;
+}
+
+/* A run's writes: meta, the run row and the analysis (arg unused). */
+static cc_error write_all(store *s, const void *arg)
+{
+    (void)arg;
+    cc_error err = exec_rows(s, sql_meta, 1, bind_meta);
+    if (err == CC_OK)
+        err = write_run(s);
+    return err == CC_OK ? write_analysis(s) : err;
 }
 
 /* ---- connection ------------------------------------------------------- */
@@ -807,15 +800,22 @@ static cc_error set_wal(const store *s)
     return finish(s, st, CC_OK);
 }
 
-/* Opens (creating if missing) s->path and configures the connection. */
-static cc_error open_db(store *s)
+/* Opens s->path with flags and sets the busy timeout, reporting failures;
+ * close_db closes even a half-opened connection. */
+static cc_error connect_db(store *s, int flags)
 {
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(s->path, &s->db, flags, NULL) != SQLITE_OK)
         return fail(s);
-    if (sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK)
-        return fail(s);
-    cc_error err = set_wal(s);
+    return sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) == SQLITE_OK ? CC_OK : fail(s);
+}
+
+/* Opens (creating if missing) s->path and configures the connection for
+ * writing a run. */
+static cc_error open_db(store *s)
+{
+    cc_error err = connect_db(s, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (err == CC_OK)
+        err = set_wal(s);
     return err == CC_OK ? exec(s, "PRAGMA foreign_keys = ON") : err;
 }
 
@@ -865,7 +865,7 @@ cc_error cc_store_write(const cc_cluster *cl, const char *path)
     store s = {.path = path, .cl = cl, .inputs = inputs, .started = (sqlite3_int64)time(NULL)};
     cc_error err = index_new(&s) ? open_db(&s) : CC_ERROR_MEMORY;
     if (err == CC_OK)
-        err = write_transaction(&s);
+        err = transaction(&s, write_all, NULL);
     err = close_db(&s, err);
     free(inputs);
     free(s.new_idx);
@@ -880,8 +880,8 @@ static bool open_existing(store *s, int *version)
 {
     int v = 0;
     if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK || user_version(s, &v) != CC_OK ||
-        v < 1) {
+        sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS) != SQLITE_OK ||
+        query_int(s, "PRAGMA user_version", &v) != CC_OK || v < 1) {
         sqlite3_close(s->db);
         s->db = NULL;
         return false;
@@ -979,17 +979,24 @@ static cc_error read_reviews(const store *s, cc_finding **by_id, size_t n)
     return finish(s, st, err);
 }
 
+/* Frees a resolved record's strings and zeroes it (see store.h). */
+void cc_resolved_clear(cc_resolved *r)
+{
+    free(r->id);
+    free(r->category);
+    free(r->severity);
+    free(r->message);
+    memset(r, 0, sizeof *r);
+}
+
 /* Records a finding of an earlier run that is gone now, from a row of
- * (id, change, category, severity, message). */
+ * (id, change, category, severity, message); cl owns the copies. */
 static bool add_resolved(cc_cluster *cl, sqlite3_stmt *st)
 {
     cc_resolved r = {column_dup(st, 0), column_dup(st, 2), column_dup(st, 3), column_dup(st, 4)};
     if (r.id && CC_VEC_PUSH(cl->resolved, r))
         return true;
-    free(r.id);
-    free(r.category);
-    free(r.severity);
-    free(r.message);
+    cc_resolved_clear(&r);
     return false;
 }
 
@@ -1025,16 +1032,6 @@ static cc_error read_changes(const store *s, cc_cluster *cl, cc_finding **by_id,
     return finish(s, st, err);
 }
 
-/* Number of recorded runs, or -1 on error. */
-static int count_runs(const store *s)
-{
-    sqlite3_stmt *st;
-    if (first_row(s, "SELECT count(*) FROM runs", &st) != CC_OK)
-        return -1;
-    int n = sqlite3_column_int(st, 0);
-    return finish(s, st, CC_OK) == CC_OK ? n : -1;
-}
-
 /* Reads reviews and changes from an earlier run (see store.h). */
 cc_error cc_store_read_history(cc_cluster *cl, const char *path, bool last_run)
 {
@@ -1044,8 +1041,8 @@ cc_error cc_store_read_history(cc_cluster *cl, const char *path, bool last_run)
         return CC_OK;
     size_t n = cl->findings.n;
     cc_finding **by_id = malloc((n + 1) * sizeof(cc_finding *));
-    int runs = by_id ? count_runs(&s) : -1;
-    cc_error err = runs < 0 ? CC_ERROR_DB : CC_OK;
+    int runs = -1; /* stays -1 on error: no history */
+    cc_error err = by_id ? query_int(&s, "SELECT count(*) FROM runs", &runs) : CC_ERROR_DB;
     for (size_t i = 0; by_id && i < n; i++)
         by_id[i] = &cl->findings.v[i];
     if (by_id && n)
@@ -1074,9 +1071,13 @@ static cc_error known_finding(const store *s, const char *finding)
     return finish(s, st, err);
 }
 
+/* An editor's verdict to record (all borrowed; note may be NULL). */
+typedef struct review {
+    const char *finding, *status, *note;
+} review;
+
 /* Upserts the review row. */
-static cc_error put_review(const store *s, const char *finding, const char *status,
-                           const char *note)
+static cc_error put_review(const store *s, const review *r)
 {
     sqlite3_stmt *st =
         prepare(s, "INSERT INTO reviews(finding_id, status, note, updated_at)\n"
@@ -1086,10 +1087,18 @@ static cc_error put_review(const store *s, const char *finding, const char *stat
     if (!st)
         return CC_ERROR_DB;
     binder b = {st, 0, SQLITE_OK};
-    put_text(&b, finding);
-    put_text(&b, status);
-    put_text(&b, note);
+    put_text(&b, r->finding);
+    put_text(&b, r->status);
+    put_text(&b, r->note);
     return finish(s, st, step_row(s, st, b.rc));
+}
+
+/* A review's writes: the verdict, if the finding exists (arg: a review). */
+static cc_error write_review(store *s, const void *arg)
+{
+    const review *r = arg;
+    cc_error err = known_finding(s, r->finding);
+    return err == CC_OK ? put_review(s, r) : err;
 }
 
 /* Records an editor's verdict (see store.h). */
@@ -1097,21 +1106,9 @@ cc_error cc_store_review(const cc_cluster *cl, const char *path, const char *fin
                          const char *status, const char *note)
 {
     store s = {.path = path, .cl = cl};
-    if (sqlite3_open_v2(path, &s.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        cc_error err = fail(&s);
-        return close_db(&s, err);
-    }
-    sqlite3_busy_timeout(s.db, BUSY_TIMEOUT_MS);
-    cc_error err = exec(&s, "BEGIN IMMEDIATE");
+    review r = {finding, status, note};
+    cc_error err = connect_db(&s, SQLITE_OPEN_READWRITE);
     if (err == CC_OK)
-        err = migrate(&s);
-    if (err == CC_OK)
-        err = known_finding(&s, finding);
-    if (err == CC_OK)
-        err = put_review(&s, finding, status, note);
-    if (err == CC_OK)
-        err = exec(&s, "COMMIT");
-    if (err != CC_OK)
-        rollback(&s);
+        err = transaction(&s, write_review, &r);
     return close_db(&s, err);
 }
