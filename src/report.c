@@ -225,6 +225,18 @@ static size_t min_size(size_t a, size_t b)
     return a < b ? a : b;
 }
 
+/* Three-way comparison of a and b, for the qsort comparators. */
+static int cmp_size(size_t a, size_t b)
+{
+    return a < b ? -1 : a > b;
+}
+
+/* strcmp with NULL read as "", for the qsort comparators. */
+static int cmp_opt_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
+}
+
 /* Claim idx of the cluster, or NULL when idx or its article is out of range. */
 static const cc_claim *claim_at(const cc_cluster *cl, size_t idx)
 {
@@ -1075,21 +1087,17 @@ static unsigned verdict_rank(cc_verdict v)
 static int mkey_cmp(const void *pa, const void *pb)
 {
     const mkey *a = pa, *b = pb;
-    if (a->rank != b->rank)
-        return a->rank < b->rank ? -1 : 1;
-    int c = strcmp(a->key ? a->key : "", b->key ? b->key : "");
-    if (c)
-        return c;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    int c = cmp_size(a->rank, b->rank);
+    c = c ? c : cmp_opt_str(a->key, b->key);
+    return c ? c : cmp_size(a->idx, b->idx);
 }
 
 /* Orders sources by shown facts reported, most first, then by position. */
 static int srank_cmp(const void *pa, const void *pb)
 {
     const srank *a = pa, *b = pb;
-    if (a->facts != b->facts)
-        return a->facts > b->facts ? -1 : 1;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    int c = cmp_size(b->facts, a->facts);
+    return c ? c : cmp_size(a->idx, b->idx);
 }
 
 /* Picks the Matrix rows into r->mrows, sorted: the groups with claims from
@@ -1722,14 +1730,10 @@ static void write_summary(report *r)
 static int fkey_cmp(const void *pa, const void *pb)
 {
     const fkey *a = pa, *b = pb;
-    if (a->sev != b->sev)
-        return a->sev < b->sev ? -1 : 1;
-    if (a->cat != b->cat)
-        return a->cat < b->cat ? -1 : 1;
-    int c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
-    if (c)
-        return c;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    int c = cmp_size(a->sev, b->sev);
+    c = c ? c : cmp_size(a->cat, b->cat);
+    c = c ? c : cmp_opt_str(a->id, b->id);
+    return c ? c : cmp_size(a->idx, b->idx);
 }
 
 /* Orders resolved findings most severe first, then by category, id and
@@ -1737,14 +1741,10 @@ static int fkey_cmp(const void *pa, const void *pb)
 static int rkey_cmp(const void *pa, const void *pb)
 {
     const rkey *a = pa, *b = pb;
-    if (a->sev != b->sev)
-        return a->sev < b->sev ? -1 : 1;
-    int c = strcmp(a->cat ? a->cat : "", b->cat ? b->cat : "");
-    if (c == 0)
-        c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
-    if (c)
-        return c;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    int c = cmp_size(a->sev, b->sev);
+    c = c ? c : cmp_opt_str(a->cat, b->cat);
+    c = c ? c : cmp_opt_str(a->id, b->id);
+    return c ? c : cmp_size(a->idx, b->idx);
 }
 
 /* Sorts the resolved findings into r->resolved; false when memory ran out. */
