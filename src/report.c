@@ -879,8 +879,10 @@ static void table_setup(report *r, lxw_worksheet *ws, const column *cols, size_t
 /* ---- Findings -------------------------------------------------------------- */
 
 /* Fills slot[] with the first claim of each distinct article f cites, at
- * most SLOTS_MAX, in citation order; *more counts the articles left out. */
-static size_t finding_slots(report *r, const cc_finding *f, size_t slot[SLOTS_MAX], size_t *more)
+ * most SLOTS_MAX, in citation order; *more counts the articles left out.
+ * When cites is given, cites[a] is raised by one for each article a cited. */
+static size_t finding_slots(report *r, const cc_finding *f, size_t slot[SLOTS_MAX], size_t *more,
+                            size_t *cites)
 {
     size_t n = 0, stamp = ++r->stamp;
     *more = 0;
@@ -889,6 +891,8 @@ static size_t finding_slots(report *r, const cc_finding *f, size_t slot[SLOTS_MA
         if (!c || r->seen[c->article] == stamp)
             continue;
         r->seen[c->article] = stamp;
+        if (cites)
+            cites[c->article]++;
         if (n < SLOTS_MAX)
             slot[n++] = f->claims[i];
         else
@@ -1012,7 +1016,7 @@ static void findings_row(report *r, lxw_row_t row, const cc_finding *f)
     put_str(r, ws, row, 2, f->message, r->wrap);
     put_str(r, ws, row, 3, finding_kind(r->cl, f), r->wrap);
     size_t slot[SLOTS_MAX], more = 0;
-    size_t n = finding_slots(r, f, slot, &more);
+    size_t n = finding_slots(r, f, slot, &more, NULL);
     for (size_t i = 0; i < n; i++)
         slot_put(r, row, (lxw_col_t)(4 + 3 * i), f, slot[i], i + 1 == n ? more : 0);
     lxw_col_t a = (lxw_col_t)(4 + 3 * r->slots);
@@ -1773,16 +1777,8 @@ static void count_articles(report *r)
             r->art_claims[cl->claims.v[i].article]++;
     r->slots = 1;
     for (size_t i = 0; i < cl->findings.n; i++) {
-        const cc_finding *f = &cl->findings.v[i];
-        size_t stamp = ++r->stamp, slot[SLOTS_MAX], more;
-        for (size_t k = 0; k < f->n_claims; k++) {
-            const cc_claim *c = claim_at(cl, f->claims[k]);
-            if (c && r->seen[c->article] != stamp) {
-                r->seen[c->article] = stamp;
-                r->art_findings[c->article]++;
-            }
-        }
-        size_t n = finding_slots(r, f, slot, &more);
+        size_t slot[SLOTS_MAX], more;
+        size_t n = finding_slots(r, &cl->findings.v[i], slot, &more, r->art_findings);
         r->slots = n > r->slots ? n : r->slots;
         r->finding_sentences += n;
     }
