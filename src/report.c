@@ -1004,14 +1004,20 @@ static const char *review_status(const char *review)
     return STATUS_OPEN;
 }
 
+/* The format of a severity cell: its severity's colours, or plain. */
+static lxw_format *severity_format(report *r, unsigned sev)
+{
+    return sev < CC_SEV_MAX ? r->sev[sev] : r->cell;
+}
+
 /* Writes one Findings row: severity, category, message, kind, one
  * Value/Source/Sentence group per cited article, attribution, the change
  * since the last run (with history), and the editor's status and notes. */
 static void findings_row(report *r, lxw_row_t row, const cc_finding *f)
 {
     lxw_worksheet *ws = r->findings;
-    unsigned sev = (unsigned)f->severity;
-    put_str(r, ws, row, 0, cc_severity_name(f->severity), sev < CC_SEV_MAX ? r->sev[sev] : r->cell);
+    put_str(r, ws, row, 0, cc_severity_name(f->severity),
+            severity_format(r, (unsigned)f->severity));
     put_str(r, ws, row, 1, cc_category_name(f->category), r->cell);
     put_str(r, ws, row, 2, f->message, r->wrap);
     put_str(r, ws, row, 3, finding_kind(r->cl, f), r->wrap);
@@ -1507,12 +1513,6 @@ static void summary_heads(report *r, lxw_row_t row, const char *const heads[4])
 {
     for (lxw_col_t c = 0; c < 4; c++)
         put_str(r, r->summary, row, c, heads[c], r->head);
-}
-
-/* The format of a severity cell: its severity's colours, or plain. */
-static lxw_format *severity_format(report *r, unsigned sev)
-{
-    return sev < CC_SEV_MAX ? r->sev[sev] : r->cell;
 }
 
 /* True when an editor has dismissed f ("Not an error"). */
