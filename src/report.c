@@ -60,7 +60,6 @@
  * (about 260 characters for 3 fragments). */
 #define RICH_MAX (CELL_MAX - 512u)
 #define CREATED ((time_t)1704067200) /* 2024-01-01T00:00:00Z: identical bytes */
-#define STATUS_OPEN "Open"
 #define NEW_MARK "new"
 #define ELLIPSIS "\xE2\x80\xA6"
 #define REPLACEMENT "\xEF\xBF\xBD"
@@ -992,16 +991,24 @@ static void slot_put(report *r, lxw_row_t row, lxw_col_t col, const cc_finding *
     put_sentence(r, r->findings, row, col + 2, a->body, claim_span(c, a->body_len), rich);
 }
 
+/* The Status drop-down, in list order: each editor's review as stored and
+ * its label; the first is also what an unreviewed finding shows. */
+static const struct {
+    const char *review, *label;
+} statuses[] = {{"open", "Open"},
+                {"confirmed", "Confirmed error"},
+                {"dismissed", "Not an error"},
+                {"needs_reporting", "Needs reporting"}};
+#define N_STATUSES (sizeof statuses / sizeof *statuses)
+#define STATUS_LABEL_MAX 32u /* room for any label above, NUL included */
+
 /* The Status drop-down value for an editor's review (NULL = open). */
 static const char *review_status(const char *review)
 {
-    static const char *const map[][2] = {{"confirmed", "Confirmed error"},
-                                         {"dismissed", "Not an error"},
-                                         {"needs_reporting", "Needs reporting"}};
-    for (size_t i = 0; review && i < sizeof map / sizeof *map; i++)
-        if (strcmp(review, map[i][0]) == 0)
-            return map[i][1];
-    return STATUS_OPEN;
+    for (size_t i = 0; review && i < N_STATUSES; i++)
+        if (strcmp(review, statuses[i].review) == 0)
+            return statuses[i].label;
+    return statuses[0].label;
 }
 
 /* The format of a severity cell: its severity's colours, or plain. */
@@ -1034,16 +1041,27 @@ static void findings_row(report *r, lxw_row_t row, const cc_finding *f)
     end_row(r, ws, row);
 }
 
-/* Adds the Status drop-down over the n finding rows of column col. */
+/* Adds the Status drop-down (the labels of statuses[]) over the n finding
+ * rows of column col; its error message lists them too (built in r->join). */
 static void status_validation(report *r, lxw_col_t col, size_t n)
 {
-    char open[] = STATUS_OPEN, error[] = "Confirmed error", fine[] = "Not an error",
-         more[] = "Needs reporting", title[] = "Status",
-         message[] = "Choose one of: Open, Confirmed error, Not an error, Needs reporting.";
-    char *list[] = {open, error, fine, more, NULL}; /* the struct wants char * */
+    char labels[N_STATUSES][STATUS_LABEL_MAX], title[] = "Status";
+    char *list[N_STATUSES + 1]; /* the struct wants char *; libxlsxwriter copies */
+    buf_reset(&r->join);
+    cc_buf_puts(&r->join, "Choose one of: ");
+    for (size_t i = 0; i < N_STATUSES; i++) {
+        snprintf(labels[i], sizeof labels[i], "%s", statuses[i].label);
+        list[i] = labels[i];
+        cc_buf_printf(&r->join, "%s%s", statuses[i].label, i + 1 < N_STATUSES ? ", " : ".");
+    }
+    list[N_STATUSES] = NULL;
+    if (r->join.oom) {
+        check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
     lxw_data_validation dv = {.validate = LXW_VALIDATION_TYPE_LIST, .value_list = list};
     dv.error_title = title;
-    dv.error_message = message;
+    dv.error_message = r->join.p;
     if (n > 0)
         check(r, worksheet_data_validation_range(r->findings, 1, col, (lxw_row_t)n, col, &dv));
 }
