@@ -268,11 +268,13 @@ static void write_changes(const cc_cluster *cl, FILE *out)
         if (f->is_new && f->category != CC_F_SINGLE)
             fprintf(out, "  new      [%s] %s\n", cc_severity_name(f->severity), f->message);
     }
-    for (size_t i = 0; i < cl->resolved.n; i++)
-        if (cl->resolved.v[i].category && strcmp(cl->resolved.v[i].category, "single") != 0)
-            fprintf(out, "  resolved [%s] %s\n",
-                    cl->resolved.v[i].severity ? cl->resolved.v[i].severity : "?",
-                    cl->resolved.v[i].message ? cl->resolved.v[i].message : "");
+    const char *single = cc_category_name(CC_F_SINGLE); /* resolved ones keep the name */
+    for (size_t i = 0; i < cl->resolved.n; i++) {
+        const cc_resolved *x = &cl->resolved.v[i];
+        if (x->category && strcmp(x->category, single) != 0)
+            fprintf(out, "  resolved [%s] %s\n", x->severity ? x->severity : "?",
+                    x->message ? x->message : "");
+    }
 }
 
 /* One line per finding with its editor status (`claimcheck review`). */
