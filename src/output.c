@@ -80,6 +80,12 @@ const char *cc_source_name(const cc_article *a)
     return a->outlet ? a->outlet : a->id;
 }
 
+/* True when an editor has dismissed f (see output.h). */
+bool cc_finding_dismissed(const cc_finding *f)
+{
+    return f->review && strcmp(f->review, "dismissed") == 0;
+}
+
 /* {"type":"article",...} */
 void cc_json_article(const cc_cluster *cl, size_t ai, FILE *out)
 {
@@ -306,7 +312,7 @@ void cc_cluster_write_summary(const cc_cluster *cl, FILE *out)
         fputs("\ntop findings:\n", out);
     for (size_t i = 0; i < cl->findings.n && shown < 10; i++) {
         const cc_finding *f = &cl->findings.v[i];
-        if (f->category == CC_F_SINGLE || (f->review && !strcmp(f->review, "dismissed")))
+        if (f->category == CC_F_SINGLE || cc_finding_dismissed(f))
             continue;
         fprintf(out, "  [%-6s] %-12s %s%s%s\n", cc_severity_name(f->severity),
                 cc_category_name(f->category), f->message, f->review ? " — " : "",

@@ -12,5 +12,8 @@ void cc_json_article(const cc_cluster *cl, size_t ai, FILE *out);
 void cc_json_claim(const cc_cluster *cl, size_t ci, FILE *out);
 /* A source's display name: outlet, else article id. */
 const char *cc_source_name(const cc_article *a);
+/* True when an editor has dismissed f: it stays out of the top findings
+ * of the terminal summary and of the workbook's Summary. */
+bool cc_finding_dismissed(const cc_finding *f);
 
 #endif

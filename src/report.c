@@ -40,6 +40,7 @@
 
 #include <xlsxwriter.h>
 
+#include "output.h"
 #include "util.h"
 
 #define CELL_MAX 32767u         /* Excel's characters (UTF-16 units) per cell */
@@ -1533,12 +1534,6 @@ static void summary_heads(report *r, lxw_row_t row, const char *const heads[4])
         put_str(r, r->summary, row, c, heads[c], r->head);
 }
 
-/* True when an editor has dismissed f ("Not an error"). */
-static bool is_dismissed(const cc_finding *f)
-{
-    return f->review && strcmp(f->review, "dismissed") == 0;
-}
-
 /* Writes the Top findings row for the finding at position i of r->order. */
 static void top_row(report *r, lxw_row_t row, size_t i)
 {
@@ -1561,7 +1556,7 @@ static lxw_row_t summary_top(report *r, lxw_row_t row)
     summary_heads(r, row++, heads);
     size_t shown = 0;
     for (size_t i = 0; i < r->cl->findings.n && shown < TOP_MAX; i++) {
-        if (is_dismissed(&r->cl->findings.v[r->order[i].idx]))
+        if (cc_finding_dismissed(&r->cl->findings.v[r->order[i].idx]))
             continue;
         top_row(r, row++, i);
         shown++;
