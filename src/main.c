@@ -163,6 +163,12 @@ static int exit_for(cc_error err)
     }
 }
 
+/* True when --json goes to standard output: the summary then stays off it. */
+static bool json_on_stdout(const opts *o)
+{
+    return o->json && strcmp(o->json, "-") == 0;
+}
+
 /* Writes the --json stream of a judged cluster. */
 static int write_json(const cc_cluster *cl, const char *path, unsigned flags)
 {
@@ -202,11 +208,11 @@ static int cmd_check(const opts *o, const cc_rules *rules)
     if (err == CC_OK && o->db)
         err = cc_cluster_read_history(cl, o->db, 0);
     int rc = err == CC_OK ? write_outputs(o, cl) : exit_for(err);
-    if (err == CC_OK && !(o->json && !strcmp(o->json, "-")))
+    if (err == CC_OK && !json_on_stdout(o))
         cc_cluster_write_summary(cl, stdout);
     if (err == CC_ERROR_EMPTY)
         fprintf(stderr, "claimcheck: no usable article in the input\n");
-    if (rc == EXIT_OK && o->out_xlsx && !(o->json && !strcmp(o->json, "-")))
+    if (rc == EXIT_OK && o->out_xlsx && !json_on_stdout(o))
         printf("\nwrote %s%s%s\n", o->out_xlsx, o->db ? " and " : "", o->db ? o->db : "");
     cc_cluster_free(cl);
     return rc != EXIT_OK ? rc : input_rc;
@@ -242,7 +248,7 @@ static int cmd_report(const opts *o, const cc_rules *rules)
     opts out = *o;
     out.db = NULL; /* reading only: this is not a new run */
     rc = write_outputs(&out, cl);
-    if (!(o->json && !strcmp(o->json, "-")))
+    if (!json_on_stdout(o))
         cc_cluster_write_summary(cl, stdout);
     cc_cluster_free(cl);
     return rc;
