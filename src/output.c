@@ -250,24 +250,27 @@ cc_error cc_cluster_write_golden(const cc_cluster *cl, FILE *out)
     return ferror(out) ? CC_ERROR_IO : CC_OK;
 }
 
-/* Counts groups by verdict and findings by severity. */
-static void tally(const cc_cluster *cl, size_t *verdicts, size_t *sev)
+/* Counts groups and findings into t (see output.h). */
+void cc_tally_count(const cc_cluster *cl, cc_tally *t)
 {
-    memset(verdicts, 0, CC_V_MAX * sizeof *verdicts);
-    memset(sev, 0, CC_SEV_MAX * sizeof *sev);
+    memset(t, 0, sizeof *t);
     for (size_t i = 0; i < cl->groups.n; i++)
-        verdicts[cl->groups.v[i].verdict]++;
-    for (size_t i = 0; i < cl->findings.n; i++)
-        sev[cl->findings.v[i].severity]++;
+        if ((unsigned)cl->groups.v[i].verdict < CC_V_MAX)
+            t->verdicts[cl->groups.v[i].verdict]++;
+    for (size_t i = 0; i < cl->findings.n; i++) {
+        const cc_finding *f = &cl->findings.v[i];
+        if ((unsigned)f->severity < CC_SEV_MAX)
+            t->severities[f->severity]++;
+        if ((unsigned)f->category < CC_F_MAX)
+            t->categories[f->category]++;
+        t->fresh += f->is_new;
+    }
 }
 
 /* Lists what changed since the last run (new, then resolved findings),
  * leaving out single-source notes. */
-static void write_changes(const cc_cluster *cl, FILE *out)
+static void write_changes(const cc_cluster *cl, size_t n_new, FILE *out)
 {
-    size_t n_new = 0;
-    for (size_t i = 0; i < cl->findings.n; i++)
-        n_new += cl->findings.v[i].is_new;
     fprintf(out, "since the last run: %zu new, %zu resolved findings\n", n_new, cl->resolved.n);
     for (size_t i = 0; i < cl->findings.n; i++) {
         const cc_finding *f = &cl->findings.v[i];
@@ -297,8 +300,10 @@ void cc_cluster_write_findings(const cc_cluster *cl, FILE *out)
  * findings stay out of the top list; reviewed ones say so. */
 void cc_cluster_write_summary(const cc_cluster *cl, FILE *out)
 {
-    size_t v[CC_V_MAX], s[CC_SEV_MAX], shown = 0;
-    tally(cl, v, s);
+    size_t shown = 0;
+    cc_tally t;
+    cc_tally_count(cl, &t);
+    const size_t *v = t.verdicts, *s = t.severities;
     fprintf(out, "%zu articles, %zu claims, %zu groups\n", cl->articles.n, cl->claims.n,
             cl->groups.n);
     fprintf(out,
@@ -307,7 +312,7 @@ void cc_cluster_write_summary(const cc_cluster *cl, FILE *out)
     fprintf(out, "findings: %zu high, %zu medium, %zu low\n", s[CC_SEV_HIGH], s[CC_SEV_MEDIUM],
             s[CC_SEV_LOW]);
     if (cl->has_history)
-        write_changes(cl, out);
+        write_changes(cl, t.fresh, out);
     if (cl->findings.n)
         fputs("\ntop findings:\n", out);
     for (size_t i = 0; i < cl->findings.n && shown < 10; i++) {

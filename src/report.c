@@ -140,6 +140,7 @@ typedef struct report {
     double width_rest;             /* width of the columns from COLS_MAX on */
     size_t lines;                  /* wrapped lines of the tallest cell in the row */
     fkey *order;                   /* findings, most severe first; owned */
+    cc_tally tally;                /* the Summary's counts */
     size_t *art_claims;            /* claims per article; owned */
     size_t *art_findings;          /* findings citing each article; owned */
     size_t *seen;                  /* per-article stamps for distinct counts; owned */
@@ -1502,10 +1503,7 @@ static lxw_row_t summary_totals(report *r, lxw_row_t row)
 /* Writes the group counts by verdict from row; returns the next row. */
 static lxw_row_t summary_verdicts(report *r, lxw_row_t row)
 {
-    size_t count[CC_V_MAX] = {0};
-    for (size_t i = 0; i < r->cl->groups.n; i++)
-        if ((unsigned)r->cl->groups.v[i].verdict < CC_V_MAX)
-            count[r->cl->groups.v[i].verdict]++;
+    const size_t *count = r->tally.verdicts;
     put_str(r, r->summary, row, 0, "Groups by verdict", r->head);
     put_str(r, r->summary, row++, 1, "Count", r->head_num);
     for (int v = CC_V_AGREE; v <= CC_V_SINGLE; v++)
@@ -1516,10 +1514,7 @@ static lxw_row_t summary_verdicts(report *r, lxw_row_t row)
 /* Writes the finding counts by severity from row; returns the next row. */
 static lxw_row_t summary_severities(report *r, lxw_row_t row)
 {
-    size_t count[CC_SEV_MAX] = {0};
-    for (size_t i = 0; i < r->cl->findings.n; i++)
-        if (r->order[i].sev < CC_SEV_MAX)
-            count[r->order[i].sev]++;
+    const size_t *count = r->tally.severities;
     put_str(r, r->summary, row, 0, "Findings by severity", r->head);
     put_str(r, r->summary, row++, 1, "Count", r->head_num);
     for (int s = 0; s < CC_SEV_MAX; s++)
@@ -1615,10 +1610,7 @@ static lxw_row_t summary_changes(report *r, lxw_row_t row)
     summary_count(r, row++, "Findings", cl->findings.n, r->cell);
     if (!cl->has_history)
         return row;
-    size_t fresh = 0;
-    for (size_t i = 0; i < cl->findings.n; i++)
-        fresh += cl->findings.v[i].is_new;
-    summary_count(r, row++, "New since last run", fresh, r->cell);
+    summary_count(r, row++, "New since last run", r->tally.fresh, r->cell);
     summary_count(r, row++, "Resolved since last run", cl->resolved.n, r->cell);
     return row;
 }
@@ -1653,10 +1645,7 @@ static lxw_row_t summary_highlight(report *r, lxw_row_t row)
  * sets *most to the largest; returns the next row. */
 static lxw_row_t summary_categories(report *r, lxw_row_t row, size_t *most)
 {
-    size_t count[CC_F_MAX] = {0};
-    for (size_t i = 0; i < r->cl->findings.n; i++)
-        if (r->order[i].cat < CC_F_MAX)
-            count[r->order[i].cat]++;
+    const size_t *count = r->tally.categories;
     put_str(r, r->summary, row, 0, "Findings by category", r->head);
     put_str(r, r->summary, row++, 1, "Count", r->head_num);
     *most = 0;
@@ -1842,6 +1831,7 @@ static cc_error report_prepare(report *r, const char *path)
         return CC_ERROR_MEMORY;
     }
     count_articles(r);
+    cc_tally_count(cl, &r->tally);
     return CC_OK;
 }
 
