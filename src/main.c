@@ -52,36 +52,6 @@ static const char usage_text[] =
     "exit codes: 0 ok, 1 fixture differences, 2 usage, 3 some input rejected,\n"
     "4 invalid rules, 5 output not written, 6 no usable article, 70 internal.\n";
 
-/* Per-command help, shown by `claimcheck COMMAND --help`. */
-static const struct {
-    const char *cmd, *text;
-} command_help[] = {
-    {"check", "usage: claimcheck check PATH... [-o report.xlsx] [--db claims.db] [--json FILE|-]\n"
-              "Fact-checks a story cluster: extracts, dates, aligns and judges the claims\n"
-              "of every article, prints a summary and writes the outputs asked for:\n"
-              "  -o FILE      the editors' workbook (.xlsx)\n"
-              "  --db FILE    SQLite database (created or updated)\n"
-              "  --json FILE  NDJSON records (docs/ndjson.md); - for standard output\n"},
-    {"extract", "usage: claimcheck extract PATH... --json FILE|-\n"
-                "Writes article and claim records only (no alignment), one article at a\n"
-                "time, so memory stays flat for NDJSON streams of any size.\n"},
-    {"test", "usage: claimcheck test [DIR] [--update]\n"
-             "Runs every fixture under DIR (default: fixtures): DIR/NAME/cluster is\n"
-             "analyzed and compared with DIR/NAME/expected.txt; differences are shown\n"
-             "as a unified diff and make the exit code 1. --update rewrites expected.txt.\n"},
-    {"report", "usage: claimcheck report --db FILE [-o report.xlsx] [--json FILE|-]\n"
-               "Rebuilds the outputs from the database alone: the stored articles are\n"
-               "analyzed again with the current rules, the editors' reviews applied,\n"
-               "and the changes the last run recorded shown.\n"},
-    {"review", "usage: claimcheck review --db FILE [FINDING STATUS [NOTE]]\n"
-               "Without FINDING: lists the stored findings with their status.\n"
-               "With FINDING STATUS: records an editor's verdict, which later runs keep.\n"
-               "STATUS is open, confirmed, dismissed or needs_reporting.\n"},
-    {"rules", "usage: claimcheck rules check [DIR]\n"
-              "Validates the rule files in DIR (default: the claims/ folder) and lists\n"
-              "the kinds and rules; errors are reported as file:line.\n"},
-};
-
 typedef struct opts {
     const char *cmd, *out_xlsx, *db, *json, *rules_dir;
     const char **paths;
@@ -193,6 +163,12 @@ static int exit_for(cc_error err)
     }
 }
 
+/* True when --json goes to standard output: the summary then stays off it. */
+static bool json_on_stdout(const opts *o)
+{
+    return o->json && strcmp(o->json, "-") == 0;
+}
+
 /* Writes the --json stream of a judged cluster. */
 static int write_json(const cc_cluster *cl, const char *path, unsigned flags)
 {
@@ -232,11 +208,11 @@ static int cmd_check(const opts *o, const cc_rules *rules)
     if (err == CC_OK && o->db)
         err = cc_cluster_read_history(cl, o->db, 0);
     int rc = err == CC_OK ? write_outputs(o, cl) : exit_for(err);
-    if (err == CC_OK && !(o->json && !strcmp(o->json, "-")))
+    if (err == CC_OK && !json_on_stdout(o))
         cc_cluster_write_summary(cl, stdout);
     if (err == CC_ERROR_EMPTY)
         fprintf(stderr, "claimcheck: no usable article in the input\n");
-    if (rc == EXIT_OK && o->out_xlsx && !(o->json && !strcmp(o->json, "-")))
+    if (rc == EXIT_OK && o->out_xlsx && !json_on_stdout(o))
         printf("\nwrote %s%s%s\n", o->out_xlsx, o->db ? " and " : "", o->db ? o->db : "");
     cc_cluster_free(cl);
     return rc != EXIT_OK ? rc : input_rc;
@@ -272,7 +248,7 @@ static int cmd_report(const opts *o, const cc_rules *rules)
     opts out = *o;
     out.db = NULL; /* reading only: this is not a new run */
     rc = write_outputs(&out, cl);
-    if (!(o->json && !strcmp(o->json, "-")))
+    if (!json_on_stdout(o))
         cc_cluster_write_summary(cl, stdout);
     cc_cluster_free(cl);
     return rc;
@@ -339,6 +315,62 @@ static int cmd_test(const opts *o, const cc_rules *rules)
     return failed ? EXIT_DIFF : EXIT_OK;
 }
 
+/* claimcheck rules check: the kinds and rules of the loaded files. */
+static int cmd_rules(const opts *o, const cc_rules *rules)
+{
+    (void)o;
+    cc_rules_describe(rules, stdout);
+    return EXIT_OK;
+}
+
+/* The commands: name, what runs it and the help shown by
+ * `claimcheck COMMAND --help`. */
+static const struct command {
+    const char *name;
+    int (*run)(const opts *o, const cc_rules *rules);
+    const char *help;
+} commands[] = {
+    {"check", cmd_check,
+     "usage: claimcheck check PATH... [-o report.xlsx] [--db claims.db] [--json FILE|-]\n"
+     "Fact-checks a story cluster: extracts, dates, aligns and judges the claims\n"
+     "of every article, prints a summary and writes the outputs asked for:\n"
+     "  -o FILE      the editors' workbook (.xlsx)\n"
+     "  --db FILE    SQLite database (created or updated)\n"
+     "  --json FILE  NDJSON records (docs/ndjson.md); - for standard output\n"},
+    {"extract", cmd_extract,
+     "usage: claimcheck extract PATH... --json FILE|-\n"
+     "Writes article and claim records only (no alignment), one article at a\n"
+     "time, so memory stays flat for NDJSON streams of any size.\n"},
+    {"test", cmd_test,
+     "usage: claimcheck test [DIR] [--update]\n"
+     "Runs every fixture under DIR (default: fixtures): DIR/NAME/cluster is\n"
+     "analyzed and compared with DIR/NAME/expected.txt; differences are shown\n"
+     "as a unified diff and make the exit code 1. --update rewrites expected.txt.\n"},
+    {"report", cmd_report,
+     "usage: claimcheck report --db FILE [-o report.xlsx] [--json FILE|-]\n"
+     "Rebuilds the outputs from the database alone: the stored articles are\n"
+     "analyzed again with the current rules, the editors' reviews applied,\n"
+     "and the changes the last run recorded shown.\n"},
+    {"review", cmd_review,
+     "usage: claimcheck review --db FILE [FINDING STATUS [NOTE]]\n"
+     "Without FINDING: lists the stored findings with their status.\n"
+     "With FINDING STATUS: records an editor's verdict, which later runs keep.\n"
+     "STATUS is open, confirmed, dismissed or needs_reporting.\n"},
+    {"rules", cmd_rules,
+     "usage: claimcheck rules check [DIR]\n"
+     "Validates the rule files in DIR (default: the claims/ folder) and lists\n"
+     "the kinds and rules; errors are reported as file:line.\n"},
+};
+
+/* The command called name; NULL when there is none. */
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
 /* report and review work on a database: --db is required. */
 static bool needs_db(const opts *o)
 {
@@ -360,37 +392,29 @@ static bool needs_paths(const opts *o)
 /* Runs the chosen command. */
 static int dispatch(opts *o)
 {
-    if (!strcmp(o->cmd, "rules")) { /* rules check [DIR] */
+    const struct command *c = find_command(o->cmd);
+    if (!c)
+        return fprintf(stderr, "claimcheck: unknown command '%s'\n", o->cmd), EXIT_USAGE;
+    if (!strcmp(c->name, "rules")) { /* rules check [DIR] */
         if (o->n_paths < 1 || strcmp(o->paths[0], "check") != 0)
             return fprintf(stderr, "claimcheck: usage: claimcheck rules check [DIR]\n"), EXIT_USAGE;
         o->rules_dir = o->n_paths > 1 ? o->paths[1] : o->rules_dir;
-    } else if (strcmp(o->cmd, "check") != 0 && strcmp(o->cmd, "extract") != 0 &&
-               strcmp(o->cmd, "test") != 0 && strcmp(o->cmd, "report") != 0 &&
-               strcmp(o->cmd, "review") != 0) {
-        return fprintf(stderr, "claimcheck: unknown command '%s'\n", o->cmd), EXIT_USAGE;
     }
     if (needs_paths(o) || needs_db(o))
         return EXIT_USAGE;
     cc_rules *rules = load_rules(o);
     if (!rules)
         return EXIT_RULES;
-    int rc = !strcmp(o->cmd, "rules")    ? (cc_rules_describe(rules, stdout), EXIT_OK)
-             : !strcmp(o->cmd, "check")  ? cmd_check(o, rules)
-             : !strcmp(o->cmd, "test")   ? cmd_test(o, rules)
-             : !strcmp(o->cmd, "report") ? cmd_report(o, rules)
-             : !strcmp(o->cmd, "review") ? cmd_review(o, rules)
-                                         : cmd_extract(o, rules);
+    int rc = c->run(o, rules);
     cc_rules_free(rules);
     return rc;
 }
 
-/* The help text for cmd (NULL: the general text). */
+/* The help text for cmd (NULL or unknown: the general text). */
 static const char *help_for(const char *cmd)
 {
-    for (size_t i = 0; cmd && i < sizeof command_help / sizeof *command_help; i++)
-        if (strcmp(command_help[i].cmd, cmd) == 0)
-            return command_help[i].text;
-    return usage_text;
+    const struct command *c = find_command(cmd);
+    return c ? c->help : usage_text;
 }
 
 /* The single exit path: flushes stdout and reports write errors. */

@@ -80,6 +80,12 @@ const char *cc_source_name(const cc_article *a)
     return a->outlet ? a->outlet : a->id;
 }
 
+/* True when an editor has dismissed f (see output.h). */
+bool cc_finding_dismissed(const cc_finding *f)
+{
+    return f->review && strcmp(f->review, "dismissed") == 0;
+}
+
 /* {"type":"article",...} */
 void cc_json_article(const cc_cluster *cl, size_t ai, FILE *out)
 {
@@ -244,35 +250,40 @@ cc_error cc_cluster_write_golden(const cc_cluster *cl, FILE *out)
     return ferror(out) ? CC_ERROR_IO : CC_OK;
 }
 
-/* Counts groups by verdict and findings by severity. */
-static void tally(const cc_cluster *cl, size_t *verdicts, size_t *sev)
+/* Counts groups and findings into t (see output.h). */
+void cc_tally_count(const cc_cluster *cl, cc_tally *t)
 {
-    memset(verdicts, 0, CC_V_MAX * sizeof *verdicts);
-    memset(sev, 0, CC_SEV_MAX * sizeof *sev);
+    memset(t, 0, sizeof *t);
     for (size_t i = 0; i < cl->groups.n; i++)
-        verdicts[cl->groups.v[i].verdict]++;
-    for (size_t i = 0; i < cl->findings.n; i++)
-        sev[cl->findings.v[i].severity]++;
+        if ((unsigned)cl->groups.v[i].verdict < CC_V_MAX)
+            t->verdicts[cl->groups.v[i].verdict]++;
+    for (size_t i = 0; i < cl->findings.n; i++) {
+        const cc_finding *f = &cl->findings.v[i];
+        if ((unsigned)f->severity < CC_SEV_MAX)
+            t->severities[f->severity]++;
+        if ((unsigned)f->category < CC_F_MAX)
+            t->categories[f->category]++;
+        t->fresh += f->is_new;
+    }
 }
 
 /* Lists what changed since the last run (new, then resolved findings),
  * leaving out single-source notes. */
-static void write_changes(const cc_cluster *cl, FILE *out)
+static void write_changes(const cc_cluster *cl, size_t n_new, FILE *out)
 {
-    size_t n_new = 0;
-    for (size_t i = 0; i < cl->findings.n; i++)
-        n_new += cl->findings.v[i].is_new;
     fprintf(out, "since the last run: %zu new, %zu resolved findings\n", n_new, cl->resolved.n);
     for (size_t i = 0; i < cl->findings.n; i++) {
         const cc_finding *f = &cl->findings.v[i];
         if (f->is_new && f->category != CC_F_SINGLE)
             fprintf(out, "  new      [%s] %s\n", cc_severity_name(f->severity), f->message);
     }
-    for (size_t i = 0; i < cl->resolved.n; i++)
-        if (cl->resolved.v[i].category && strcmp(cl->resolved.v[i].category, "single") != 0)
-            fprintf(out, "  resolved [%s] %s\n",
-                    cl->resolved.v[i].severity ? cl->resolved.v[i].severity : "?",
-                    cl->resolved.v[i].message ? cl->resolved.v[i].message : "");
+    const char *single = cc_category_name(CC_F_SINGLE); /* resolved ones keep the name */
+    for (size_t i = 0; i < cl->resolved.n; i++) {
+        const cc_resolved *x = &cl->resolved.v[i];
+        if (x->category && strcmp(x->category, single) != 0)
+            fprintf(out, "  resolved [%s] %s\n", x->severity ? x->severity : "?",
+                    x->message ? x->message : "");
+    }
 }
 
 /* One line per finding with its editor status (`claimcheck review`). */
@@ -289,8 +300,10 @@ void cc_cluster_write_findings(const cc_cluster *cl, FILE *out)
  * findings stay out of the top list; reviewed ones say so. */
 void cc_cluster_write_summary(const cc_cluster *cl, FILE *out)
 {
-    size_t v[CC_V_MAX], s[CC_SEV_MAX], shown = 0;
-    tally(cl, v, s);
+    size_t shown = 0;
+    cc_tally t;
+    cc_tally_count(cl, &t);
+    const size_t *v = t.verdicts, *s = t.severities;
     fprintf(out, "%zu articles, %zu claims, %zu groups\n", cl->articles.n, cl->claims.n,
             cl->groups.n);
     fprintf(out,
@@ -299,12 +312,12 @@ void cc_cluster_write_summary(const cc_cluster *cl, FILE *out)
     fprintf(out, "findings: %zu high, %zu medium, %zu low\n", s[CC_SEV_HIGH], s[CC_SEV_MEDIUM],
             s[CC_SEV_LOW]);
     if (cl->has_history)
-        write_changes(cl, out);
+        write_changes(cl, t.fresh, out);
     if (cl->findings.n)
         fputs("\ntop findings:\n", out);
     for (size_t i = 0; i < cl->findings.n && shown < 10; i++) {
         const cc_finding *f = &cl->findings.v[i];
-        if (f->category == CC_F_SINGLE || (f->review && !strcmp(f->review, "dismissed")))
+        if (f->category == CC_F_SINGLE || cc_finding_dismissed(f))
             continue;
         fprintf(out, "  [%-6s] %-12s %s%s%s\n", cc_severity_name(f->severity),
                 cc_category_name(f->category), f->message, f->review ? " — " : "",

@@ -12,5 +12,15 @@ void cc_json_article(const cc_cluster *cl, size_t ai, FILE *out);
 void cc_json_claim(const cc_cluster *cl, size_t ci, FILE *out);
 /* A source's display name: outlet, else article id. */
 const char *cc_source_name(const cc_article *a);
+/* A judged cluster's counts: groups by verdict, findings by severity and
+ * by category, and findings new since the last run. Values out of range
+ * are left out. Filled by cc_tally_count into caller storage. */
+typedef struct cc_tally {
+    size_t verdicts[CC_V_MAX], severities[CC_SEV_MAX], categories[CC_F_MAX], fresh;
+} cc_tally;
+void cc_tally_count(const cc_cluster *cl, cc_tally *t);
+/* True when an editor has dismissed f: it stays out of the top findings
+ * of the terminal summary and of the workbook's Summary. */
+bool cc_finding_dismissed(const cc_finding *f);
 
 #endif

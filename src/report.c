@@ -40,6 +40,7 @@
 
 #include <xlsxwriter.h>
 
+#include "output.h"
 #include "util.h"
 
 #define CELL_MAX 32767u         /* Excel's characters (UTF-16 units) per cell */
@@ -60,7 +61,6 @@
  * (about 260 characters for 3 fragments). */
 #define RICH_MAX (CELL_MAX - 512u)
 #define CREATED ((time_t)1704067200) /* 2024-01-01T00:00:00Z: identical bytes */
-#define STATUS_OPEN "Open"
 #define NEW_MARK "new"
 #define ELLIPSIS "\xE2\x80\xA6"
 #define REPLACEMENT "\xEF\xBF\xBD"
@@ -140,6 +140,7 @@ typedef struct report {
     double width_rest;             /* width of the columns from COLS_MAX on */
     size_t lines;                  /* wrapped lines of the tallest cell in the row */
     fkey *order;                   /* findings, most severe first; owned */
+    cc_tally tally;                /* the Summary's counts */
     size_t *art_claims;            /* claims per article; owned */
     size_t *art_findings;          /* findings citing each article; owned */
     size_t *seen;                  /* per-article stamps for distinct counts; owned */
@@ -223,6 +224,18 @@ static size_t clamp(size_t v, size_t lo, size_t hi)
 static size_t min_size(size_t a, size_t b)
 {
     return a < b ? a : b;
+}
+
+/* Three-way comparison of a and b, for the qsort comparators. */
+static int cmp_size(size_t a, size_t b)
+{
+    return a < b ? -1 : a > b;
+}
+
+/* strcmp with NULL read as "", for the qsort comparators. */
+static int cmp_opt_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "");
 }
 
 /* Claim idx of the cluster, or NULL when idx or its article is out of range. */
@@ -867,8 +880,10 @@ static void table_setup(report *r, lxw_worksheet *ws, const column *cols, size_t
 /* ---- Findings -------------------------------------------------------------- */
 
 /* Fills slot[] with the first claim of each distinct article f cites, at
- * most SLOTS_MAX, in citation order; *more counts the articles left out. */
-static size_t finding_slots(report *r, const cc_finding *f, size_t slot[SLOTS_MAX], size_t *more)
+ * most SLOTS_MAX, in citation order; *more counts the articles left out.
+ * When cites is given, cites[a] is raised by one for each article a cited. */
+static size_t finding_slots(report *r, const cc_finding *f, size_t slot[SLOTS_MAX], size_t *more,
+                            size_t *cites)
 {
     size_t n = 0, stamp = ++r->stamp;
     *more = 0;
@@ -877,6 +892,8 @@ static size_t finding_slots(report *r, const cc_finding *f, size_t slot[SLOTS_MA
         if (!c || r->seen[c->article] == stamp)
             continue;
         r->seen[c->article] = stamp;
+        if (cites)
+            cites[c->article]++;
         if (n < SLOTS_MAX)
             slot[n++] = f->claims[i];
         else
@@ -976,16 +993,30 @@ static void slot_put(report *r, lxw_row_t row, lxw_col_t col, const cc_finding *
     put_sentence(r, r->findings, row, col + 2, a->body, claim_span(c, a->body_len), rich);
 }
 
+/* The Status drop-down, in list order: each editor's review as stored and
+ * its label; the first is also what an unreviewed finding shows. */
+static const struct {
+    const char *review, *label;
+} statuses[] = {{"open", "Open"},
+                {"confirmed", "Confirmed error"},
+                {"dismissed", "Not an error"},
+                {"needs_reporting", "Needs reporting"}};
+#define N_STATUSES (sizeof statuses / sizeof *statuses)
+#define STATUS_LABEL_MAX 32u /* room for any label above, NUL included */
+
 /* The Status drop-down value for an editor's review (NULL = open). */
 static const char *review_status(const char *review)
 {
-    static const char *const map[][2] = {{"confirmed", "Confirmed error"},
-                                         {"dismissed", "Not an error"},
-                                         {"needs_reporting", "Needs reporting"}};
-    for (size_t i = 0; review && i < sizeof map / sizeof *map; i++)
-        if (strcmp(review, map[i][0]) == 0)
-            return map[i][1];
-    return STATUS_OPEN;
+    for (size_t i = 0; review && i < N_STATUSES; i++)
+        if (strcmp(review, statuses[i].review) == 0)
+            return statuses[i].label;
+    return statuses[0].label;
+}
+
+/* The format of a severity cell: its severity's colours, or plain. */
+static lxw_format *severity_format(report *r, unsigned sev)
+{
+    return sev < CC_SEV_MAX ? r->sev[sev] : r->cell;
 }
 
 /* Writes one Findings row: severity, category, message, kind, one
@@ -994,13 +1025,13 @@ static const char *review_status(const char *review)
 static void findings_row(report *r, lxw_row_t row, const cc_finding *f)
 {
     lxw_worksheet *ws = r->findings;
-    unsigned sev = (unsigned)f->severity;
-    put_str(r, ws, row, 0, cc_severity_name(f->severity), sev < CC_SEV_MAX ? r->sev[sev] : r->cell);
+    put_str(r, ws, row, 0, cc_severity_name(f->severity),
+            severity_format(r, (unsigned)f->severity));
     put_str(r, ws, row, 1, cc_category_name(f->category), r->cell);
     put_str(r, ws, row, 2, f->message, r->wrap);
     put_str(r, ws, row, 3, finding_kind(r->cl, f), r->wrap);
     size_t slot[SLOTS_MAX], more = 0;
-    size_t n = finding_slots(r, f, slot, &more);
+    size_t n = finding_slots(r, f, slot, &more, NULL);
     for (size_t i = 0; i < n; i++)
         slot_put(r, row, (lxw_col_t)(4 + 3 * i), f, slot[i], i + 1 == n ? more : 0);
     lxw_col_t a = (lxw_col_t)(4 + 3 * r->slots);
@@ -1012,16 +1043,27 @@ static void findings_row(report *r, lxw_row_t row, const cc_finding *f)
     end_row(r, ws, row);
 }
 
-/* Adds the Status drop-down over the n finding rows of column col. */
+/* Adds the Status drop-down (the labels of statuses[]) over the n finding
+ * rows of column col; its error message lists them too (built in r->join). */
 static void status_validation(report *r, lxw_col_t col, size_t n)
 {
-    char open[] = STATUS_OPEN, error[] = "Confirmed error", fine[] = "Not an error",
-         more[] = "Needs reporting", title[] = "Status",
-         message[] = "Choose one of: Open, Confirmed error, Not an error, Needs reporting.";
-    char *list[] = {open, error, fine, more, NULL}; /* the struct wants char * */
+    char labels[N_STATUSES][STATUS_LABEL_MAX], title[] = "Status";
+    char *list[N_STATUSES + 1]; /* the struct wants char *; libxlsxwriter copies */
+    buf_reset(&r->join);
+    cc_buf_puts(&r->join, "Choose one of: ");
+    for (size_t i = 0; i < N_STATUSES; i++) {
+        snprintf(labels[i], sizeof labels[i], "%s", statuses[i].label);
+        list[i] = labels[i];
+        cc_buf_printf(&r->join, "%s%s", statuses[i].label, i + 1 < N_STATUSES ? ", " : ".");
+    }
+    list[N_STATUSES] = NULL;
+    if (r->join.oom) {
+        check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
     lxw_data_validation dv = {.validate = LXW_VALIDATION_TYPE_LIST, .value_list = list};
     dv.error_title = title;
-    dv.error_message = message;
+    dv.error_message = r->join.p;
     if (n > 0)
         check(r, worksheet_data_validation_range(r->findings, 1, col, (lxw_row_t)n, col, &dv));
 }
@@ -1075,21 +1117,17 @@ static unsigned verdict_rank(cc_verdict v)
 static int mkey_cmp(const void *pa, const void *pb)
 {
     const mkey *a = pa, *b = pb;
-    if (a->rank != b->rank)
-        return a->rank < b->rank ? -1 : 1;
-    int c = strcmp(a->key ? a->key : "", b->key ? b->key : "");
-    if (c)
-        return c;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    int c = cmp_size(a->rank, b->rank);
+    c = c ? c : cmp_opt_str(a->key, b->key);
+    return c ? c : cmp_size(a->idx, b->idx);
 }
 
 /* Orders sources by shown facts reported, most first, then by position. */
 static int srank_cmp(const void *pa, const void *pb)
 {
     const srank *a = pa, *b = pb;
-    if (a->facts != b->facts)
-        return a->facts > b->facts ? -1 : 1;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    int c = cmp_size(b->facts, a->facts);
+    return c ? c : cmp_size(a->idx, b->idx);
 }
 
 /* Picks the Matrix rows into r->mrows, sorted: the groups with claims from
@@ -1465,10 +1503,7 @@ static lxw_row_t summary_totals(report *r, lxw_row_t row)
 /* Writes the group counts by verdict from row; returns the next row. */
 static lxw_row_t summary_verdicts(report *r, lxw_row_t row)
 {
-    size_t count[CC_V_MAX] = {0};
-    for (size_t i = 0; i < r->cl->groups.n; i++)
-        if ((unsigned)r->cl->groups.v[i].verdict < CC_V_MAX)
-            count[r->cl->groups.v[i].verdict]++;
+    const size_t *count = r->tally.verdicts;
     put_str(r, r->summary, row, 0, "Groups by verdict", r->head);
     put_str(r, r->summary, row++, 1, "Count", r->head_num);
     for (int v = CC_V_AGREE; v <= CC_V_SINGLE; v++)
@@ -1479,10 +1514,7 @@ static lxw_row_t summary_verdicts(report *r, lxw_row_t row)
 /* Writes the finding counts by severity from row; returns the next row. */
 static lxw_row_t summary_severities(report *r, lxw_row_t row)
 {
-    size_t count[CC_SEV_MAX] = {0};
-    for (size_t i = 0; i < r->cl->findings.n; i++)
-        if (r->order[i].sev < CC_SEV_MAX)
-            count[r->order[i].sev]++;
+    const size_t *count = r->tally.severities;
     put_str(r, r->summary, row, 0, "Findings by severity", r->head);
     put_str(r, r->summary, row++, 1, "Count", r->head_num);
     for (int s = 0; s < CC_SEV_MAX; s++)
@@ -1495,18 +1527,6 @@ static void summary_heads(report *r, lxw_row_t row, const char *const heads[4])
 {
     for (lxw_col_t c = 0; c < 4; c++)
         put_str(r, r->summary, row, c, heads[c], r->head);
-}
-
-/* The format of a severity cell: its severity's colours, or plain. */
-static lxw_format *severity_format(report *r, unsigned sev)
-{
-    return sev < CC_SEV_MAX ? r->sev[sev] : r->cell;
-}
-
-/* True when an editor has dismissed f ("Not an error"). */
-static bool is_dismissed(const cc_finding *f)
-{
-    return f->review && strcmp(f->review, "dismissed") == 0;
 }
 
 /* Writes the Top findings row for the finding at position i of r->order. */
@@ -1531,7 +1551,7 @@ static lxw_row_t summary_top(report *r, lxw_row_t row)
     summary_heads(r, row++, heads);
     size_t shown = 0;
     for (size_t i = 0; i < r->cl->findings.n && shown < TOP_MAX; i++) {
-        if (is_dismissed(&r->cl->findings.v[r->order[i].idx]))
+        if (cc_finding_dismissed(&r->cl->findings.v[r->order[i].idx]))
             continue;
         top_row(r, row++, i);
         shown++;
@@ -1590,10 +1610,7 @@ static lxw_row_t summary_changes(report *r, lxw_row_t row)
     summary_count(r, row++, "Findings", cl->findings.n, r->cell);
     if (!cl->has_history)
         return row;
-    size_t fresh = 0;
-    for (size_t i = 0; i < cl->findings.n; i++)
-        fresh += cl->findings.v[i].is_new;
-    summary_count(r, row++, "New since last run", fresh, r->cell);
+    summary_count(r, row++, "New since last run", r->tally.fresh, r->cell);
     summary_count(r, row++, "Resolved since last run", cl->resolved.n, r->cell);
     return row;
 }
@@ -1628,10 +1645,7 @@ static lxw_row_t summary_highlight(report *r, lxw_row_t row)
  * sets *most to the largest; returns the next row. */
 static lxw_row_t summary_categories(report *r, lxw_row_t row, size_t *most)
 {
-    size_t count[CC_F_MAX] = {0};
-    for (size_t i = 0; i < r->cl->findings.n; i++)
-        if (r->order[i].cat < CC_F_MAX)
-            count[r->order[i].cat]++;
+    const size_t *count = r->tally.categories;
     put_str(r, r->summary, row, 0, "Findings by category", r->head);
     put_str(r, r->summary, row++, 1, "Count", r->head_num);
     *most = 0;
@@ -1722,14 +1736,10 @@ static void write_summary(report *r)
 static int fkey_cmp(const void *pa, const void *pb)
 {
     const fkey *a = pa, *b = pb;
-    if (a->sev != b->sev)
-        return a->sev < b->sev ? -1 : 1;
-    if (a->cat != b->cat)
-        return a->cat < b->cat ? -1 : 1;
-    int c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
-    if (c)
-        return c;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    int c = cmp_size(a->sev, b->sev);
+    c = c ? c : cmp_size(a->cat, b->cat);
+    c = c ? c : cmp_opt_str(a->id, b->id);
+    return c ? c : cmp_size(a->idx, b->idx);
 }
 
 /* Orders resolved findings most severe first, then by category, id and
@@ -1737,14 +1747,10 @@ static int fkey_cmp(const void *pa, const void *pb)
 static int rkey_cmp(const void *pa, const void *pb)
 {
     const rkey *a = pa, *b = pb;
-    if (a->sev != b->sev)
-        return a->sev < b->sev ? -1 : 1;
-    int c = strcmp(a->cat ? a->cat : "", b->cat ? b->cat : "");
-    if (c == 0)
-        c = strcmp(a->id ? a->id : "", b->id ? b->id : "");
-    if (c)
-        return c;
-    return a->idx < b->idx ? -1 : a->idx > b->idx;
+    int c = cmp_size(a->sev, b->sev);
+    c = c ? c : cmp_opt_str(a->cat, b->cat);
+    c = c ? c : cmp_opt_str(a->id, b->id);
+    return c ? c : cmp_size(a->idx, b->idx);
 }
 
 /* Sorts the resolved findings into r->resolved; false when memory ran out. */
@@ -1773,16 +1779,8 @@ static void count_articles(report *r)
             r->art_claims[cl->claims.v[i].article]++;
     r->slots = 1;
     for (size_t i = 0; i < cl->findings.n; i++) {
-        const cc_finding *f = &cl->findings.v[i];
-        size_t stamp = ++r->stamp, slot[SLOTS_MAX], more;
-        for (size_t k = 0; k < f->n_claims; k++) {
-            const cc_claim *c = claim_at(cl, f->claims[k]);
-            if (c && r->seen[c->article] != stamp) {
-                r->seen[c->article] = stamp;
-                r->art_findings[c->article]++;
-            }
-        }
-        size_t n = finding_slots(r, f, slot, &more);
+        size_t slot[SLOTS_MAX], more;
+        size_t n = finding_slots(r, &cl->findings.v[i], slot, &more, r->art_findings);
         r->slots = n > r->slots ? n : r->slots;
         r->finding_sentences += n;
     }
@@ -1833,6 +1831,7 @@ static cc_error report_prepare(report *r, const char *path)
         return CC_ERROR_MEMORY;
     }
     count_articles(r);
+    cc_tally_count(cl, &r->tally);
     return CC_OK;
 }
 

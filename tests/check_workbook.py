@@ -143,9 +143,9 @@ def read_raw(path):
 
 # ---- generic checks ---------------------------------------------------------
 
-def header(ws):
-    """The header row's values, up to the last non-empty cell."""
-    row = [c.value for c in ws[1]]
+def header(ws, r=1):
+    """The values of header row r, up to the last non-empty cell."""
+    row = [c.value for c in ws[r]]
     while row and row[-1] is None:
         row.pop()
     return row
@@ -169,11 +169,12 @@ def col_of(ws, name):
     return row.index(name) + 1 if name in row else 0
 
 
-def summary_value(ws, label):
-    """Column B next to the first column-A cell equal to label, or None."""
-    for row in ws.iter_rows(min_col=1, max_col=2):
+def summary_value(ws, label, col=2):
+    """Column col (default B) next to the first column-A cell equal to
+    label, or None."""
+    for row in ws.iter_rows(min_col=1, max_col=col):
         if row[0].value == label:
-            return row[1].value
+            return row[col - 1].value
     return None
 
 
@@ -307,7 +308,7 @@ def sentence_cells(wb):
 
 def highlight_note(wb):
     """The Summary's note on where highlighting stops, or None."""
-    return summary_text(wb["Summary"], "Highlighting")
+    return summary_value(wb["Summary"], "Highlighting", 3)
 
 
 def check_highlights(ck, wb, red):
@@ -328,14 +329,6 @@ def check_highlights(ck, wb, red):
     if m:
         last = [c.row for n, c in rich if n == "Claims"][-1:]
         ck.equal([int(m.group(1))], last, "highlight note names the last highlighted Claims row")
-
-
-def summary_text(ws, label):
-    """Column C next to the first column-A cell equal to label, or None."""
-    for row in ws.iter_rows(min_col=1, max_col=3):
-        if row[0].value == label:
-            return row[2].value
-    return None
 
 
 def summary_table(ws, title, width=2):
@@ -380,9 +373,7 @@ def check_matrix_layout(ck, wb):
     """Header, source columns (Sources order, capped), frozen panes,
     autofilter, print titles and notes of the Matrix."""
     ws, src = wb["Matrix"], wb["Sources"]
-    heads = [c.value for c in ws[MATRIX_HEAD]]
-    while heads and heads[-1] is None:
-        heads.pop()
+    heads = header(ws, MATRIX_HEAD)
     ck.equal(heads[:2], ["Fact", "Verdict"], "Matrix header")
     names = [(r[1].value or r[0].value) for r in src.iter_rows(min_row=2, max_col=2)]
     ck.equal(len(heads) - 2, min(len(names), MATRIX_SOURCES_MAX), "Matrix source columns")
