@@ -76,11 +76,17 @@ static size_t list_sources(cc_buf *b, const cc_cluster *cl, const size_t *claims
     return total;
 }
 
+/* The group's kind, or NULL without rules or for an unknown index. */
+static const cc_kind *group_kind(const judge_ctx *jc)
+{
+    const cc_rules *r = jc->cl->rules;
+    return r && jc->g->kind < r->kinds.n ? &r->kinds.v[jc->g->kind] : NULL;
+}
+
 /* Appends a finding for the current group; message is consumed. */
 static cc_error add_finding(judge_ctx *jc, cc_category cat, cc_severity sev, cc_buf *msg)
 {
-    const cc_rules *r = jc->cl->rules;
-    const cc_kind *k = r && jc->g->kind < r->kinds.n ? &r->kinds.v[jc->g->kind] : NULL;
+    const cc_kind *k = group_kind(jc);
     cc_finding f = {0};
     if (k && sev < k->max_severity)
         sev = k->max_severity;
@@ -115,19 +121,20 @@ static void label(cc_buf *b, const judge_ctx *jc)
     cc_buf_puts(b, ": ");
 }
 
-/* True when the group's kind is a generic fallback. */
-static bool generic(const judge_ctx *jc)
+/* Records a routine verdict (single, agree); true when the group's kind
+ * is a generic fallback, whose routine verdicts make no finding. */
+static bool routine(judge_ctx *jc, cc_verdict v)
 {
-    const cc_rules *r = jc->cl->rules;
-    return !r || jc->g->kind >= r->kinds.n || r->kinds.v[jc->g->kind].generic;
+    const cc_kind *k = group_kind(jc);
+    jc->cl->groups.v[jc->gi].verdict = v;
+    return !k || k->generic;
 }
 
 /* single: one source only. */
 static cc_error judge_single(judge_ctx *jc)
 {
     cc_buf b = {0};
-    jc->cl->groups.v[jc->gi].verdict = CC_V_SINGLE;
-    if (generic(jc))
+    if (routine(jc, CC_V_SINGLE))
         return CC_OK;
     label(&b, jc);
     cc_buf_puts(&b, "only ");
@@ -142,8 +149,7 @@ static cc_error judge_single(judge_ctx *jc)
 static cc_error judge_agree(judge_ctx *jc)
 {
     cc_buf b = {0};
-    jc->cl->groups.v[jc->gi].verdict = CC_V_AGREE;
-    if (generic(jc))
+    if (routine(jc, CC_V_AGREE))
         return CC_OK;
     label(&b, jc);
     cc_buf_printf(&b, "%zu sources agree (", jc->g->n_articles);
@@ -250,8 +256,8 @@ static size_t make_sides(const judge_ctx *jc, side **out, size_t **pool_out)
 /* A running total that only grew with later reports. */
 static bool is_update(const judge_ctx *jc, const side *sd, size_t ns)
 {
-    const cc_rules *r = jc->cl->rules;
-    if (!r || jc->g->kind >= r->kinds.n || !r->kinds.v[jc->g->kind].running)
+    const cc_kind *k = group_kind(jc);
+    if (!k || !k->running)
         return false;
     for (size_t i = 0; i + 1 < ns; i++)
         if (sd[i].last_day == CC_NO_DAY || sd[i + 1].first_day == CC_NO_DAY ||
@@ -260,7 +266,17 @@ static bool is_update(const judge_ctx *jc, const side *sd, size_t ns)
     return true;
 }
 
-static cc_severity gap_severity(const cc_rules *r, const side *sd, size_t ns);
+/* Severity from the relative gap between the outermost sides; thresholds
+ * from claims/00-settings.rules (gap_high, gap_medium). */
+static cc_severity gap_severity(const cc_rules *r, const side *sd, size_t ns)
+{
+    double high = cc_rules_setting(r, "gap_high", 0.10);
+    double medium = cc_rules_setting(r, "gap_medium", 0.02);
+    double lo_side_hi = sd[0].hi, hi_side_lo = sd[ns - 1].lo;
+    double scale = fmax(fabs(hi_side_lo), fabs(lo_side_hi));
+    double gap = scale > 0 ? (hi_side_lo - lo_side_hi) / scale : 0;
+    return gap >= high ? CC_SEV_HIGH : gap >= medium ? CC_SEV_MEDIUM : CC_SEV_LOW;
+}
 
 /* True when one article stands on two sides: a report does not contradict
  * itself, so the group most likely mixes different facts. */
@@ -299,18 +315,6 @@ static cc_severity conflict_severity(const cc_cluster *cl, const side *sd, size_
         side_sources(cl, &sd[1]) >= 2)
         s = CC_SEV_HIGH;
     return ns > 2 && s == CC_SEV_HIGH ? CC_SEV_MEDIUM : s;
-}
-
-/* Severity from the relative gap between the outermost sides; thresholds
- * from claims/00-settings.rules (gap_high, gap_medium). */
-static cc_severity gap_severity(const cc_rules *r, const side *sd, size_t ns)
-{
-    double high = cc_rules_setting(r, "gap_high", 0.10);
-    double medium = cc_rules_setting(r, "gap_medium", 0.02);
-    double lo_side_hi = sd[0].hi, hi_side_lo = sd[ns - 1].lo;
-    double scale = fmax(fabs(hi_side_lo), fabs(lo_side_hi));
-    double gap = scale > 0 ? (hi_side_lo - lo_side_hi) / scale : 0;
-    return gap >= high ? CC_SEV_HIGH : gap >= medium ? CC_SEV_MEDIUM : CC_SEV_LOW;
 }
 
 /* The most precise claim of a side (narrowest interval): the one to quote. */
