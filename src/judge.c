@@ -59,13 +59,20 @@ static bool seen_article(const cc_cluster *cl, const size_t *claims, size_t i)
     return false;
 }
 
+/* Number of distinct articles among claims[0..n). */
+static size_t distinct_sources(const cc_cluster *cl, const size_t *claims, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += !seen_article(cl, claims, i);
+    return total;
+}
+
 /* Appends the distinct sources of claims[0..n) as "A, B and C"; returns
  * how many there are. */
 static size_t list_sources(cc_buf *b, const cc_cluster *cl, const size_t *claims, size_t n)
 {
-    size_t total = 0, shown = 0;
-    for (size_t i = 0; i < n; i++)
-        total += !seen_article(cl, claims, i);
+    size_t total = distinct_sources(cl, claims, n), shown = 0;
     for (size_t i = 0; i < n; i++) {
         if (seen_article(cl, claims, i))
             continue;
@@ -292,15 +299,6 @@ static bool article_on_two_sides(const cc_cluster *cl, const side *sd, size_t ns
     return false;
 }
 
-/* Number of distinct articles on a side. */
-static size_t side_sources(const cc_cluster *cl, const side *sd)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < sd->n; i++)
-        n += !seen_article(cl, sd->claims, i);
-    return n;
-}
-
 /* Severity of a conflict, from the gap and the sources behind each side:
  * far apart (>= 10 %) is high; a smaller gap (>= 2 %) is medium, or high
  * when at least two outlets stand on each side (a real split, not one
@@ -311,8 +309,8 @@ static cc_severity conflict_severity(const cc_cluster *cl, const side *sd, size_
     if (article_on_two_sides(cl, sd, ns))
         return CC_SEV_LOW;
     cc_severity s = gap_severity(cl->rules, sd, ns);
-    if (ns == 2 && s == CC_SEV_MEDIUM && side_sources(cl, &sd[0]) >= 2 &&
-        side_sources(cl, &sd[1]) >= 2)
+    if (ns == 2 && s == CC_SEV_MEDIUM && distinct_sources(cl, sd[0].claims, sd[0].n) >= 2 &&
+        distinct_sources(cl, sd[1].claims, sd[1].n) >= 2)
         s = CC_SEV_HIGH;
     return ns > 2 && s == CC_SEV_HIGH ? CC_SEV_MEDIUM : s;
 }
