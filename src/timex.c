@@ -111,7 +111,7 @@ static int infer_year(const cc_when *w, int32_t dct)
     int mday = w->mday ? w->mday : 15;
     int32_t cand = cc_day_from_ymd(y, w->month, mday > 28 ? 28 : mday);
     int32_t ref = w->mday ? dct : cc_day_from_ymd(y, m, 15);
-    if (w->tense >= 0 && w->tense != 0 && cand < ref)
+    if (w->tense > 0 && cand < ref)
         return y + 1;
     if (w->tense < 0 && cand > ref)
         return y - 1;
