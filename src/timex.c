@@ -159,6 +159,14 @@ static int32_t weekday_day(const cc_when *w, int32_t dct)
     return dct - back;
 }
 
+/* The month `shift` months from month m of year y, as YYYY-MM; caller
+ * frees. */
+static char *month_timex(int y, int m, int shift)
+{
+    int mm = y * 12 + (m - 1) + shift;
+    return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
+}
+
 /* Formats a resolved day; caller frees. */
 static char *day_timex(int32_t d)
 {
@@ -245,8 +253,7 @@ static char *resolve_period(const cc_when *w, int32_t dct)
         return cc_strfmt("%03d", y / 10 + s);
     if (w->punit == 'Y')
         return cc_strfmt("%04d", y + s);
-    int mm = (y * 12 + (m - 1)) + s;
-    return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
+    return month_timex(y, m, s);
 }
 
 /* "two days ago", "a month ago": the day (for days and weeks), month or
@@ -263,8 +270,7 @@ static char *resolve_ago(const cc_when *w, int32_t dct, int32_t *day)
     }
     if (w->nunit == 'Y')
         return cc_strfmt("%04d", y + w->ago);
-    int mm = y * 12 + (m - 1) + w->ago;
-    return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
+    return month_timex(y, m, w->ago);
 }
 
 /* The day a day-level expression names, or CC_NO_DAY. */
