@@ -356,6 +356,15 @@ static bool set_context(cc_cluster *cl, size_t ci)
     return c->context || (!c->place && !dated);
 }
 
+/* End of the run of claims sharing idx[a]'s context, at most hi. */
+static size_t context_end(const cc_cluster *cl, const size_t *idx, size_t a, size_t hi)
+{
+    size_t b = a + 1;
+    while (b < hi && !strcmp(cl->claims.v[idx[a]].context, cl->claims.v[idx[b]].context))
+        b++;
+    return b;
+}
+
 /* Splits one key's run [lo, hi) by context (place and day): claims with
  * none join the largest part; different contexts stay apart. */
 static bool group_run(cc_cluster *cl, size_t *idx, size_t lo, size_t hi)
@@ -365,17 +374,13 @@ static bool group_run(cc_cluster *cl, size_t *idx, size_t lo, size_t hi)
         nctx++;
     size_t best_lo = nctx, best_n = 0;
     for (size_t a = nctx, b; a < hi; a = b) {
-        for (b = a + 1;
-             b < hi && !strcmp(cl->claims.v[idx[a]].context, cl->claims.v[idx[b]].context);)
-            b++;
+        b = context_end(cl, idx, a, hi);
         if (b - a > best_n)
             best_lo = a, best_n = b - a;
     }
     bool ok = true;
     for (size_t a = nctx, b; ok && a < hi; a = b) {
-        for (b = a + 1;
-             b < hi && !strcmp(cl->claims.v[idx[a]].context, cl->claims.v[idx[b]].context);)
-            b++;
+        b = context_end(cl, idx, a, hi);
         if (a == best_lo) /* take the context-free claims along */
             continue;
         qsort(idx + a, b - a, sizeof *idx, cmp_index);
