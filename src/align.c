@@ -33,11 +33,34 @@ static int32_t reference_day(const cc_cluster *cl)
     return best;
 }
 
+/* Score weights of the cluster dating, from claims/00-settings.rules
+ * (read once per cluster, not per candidate day). */
+typedef struct dating_weights {
+    double this_weekday; /* "this Thursday" names the day */
+    double future_today; /* a coming weekday should not be the day itself */
+    double last_today;   /* "last Thursday" is not the day itself */
+    double yesterday;    /* "yesterday" beside the weekday before */
+    double per_day;      /* each day further back from the reference day */
+} dating_weights;
+
+/* Reads the dating weights; defaults when a setting is missing. */
+static dating_weights read_dating_weights(const cc_rules *r)
+{
+    return (dating_weights){
+        cc_rules_setting(r, "dating_this_weekday", 10),
+        cc_rules_setting(r, "dating_future_today", 3),
+        cc_rules_setting(r, "dating_last_today", 7),
+        cc_rules_setting(r, "dating_yesterday", 1.5),
+        cc_rules_setting(r, "dating_per_day", 0.1),
+    };
+}
+
 /* How well publication day c fits what article a says about weekdays:
  * past mentions should be recent, future ones still ahead, "this
  * Thursday" names the day, and "yesterday" beside a named weekday pins
  * the day after it. Higher is better. */
-static double day_fit(const cc_cluster *cl, const cc_article *a, int32_t c)
+static double day_fit(const cc_cluster *cl, const dating_weights *dw, const cc_article *a,
+                      int32_t c)
 {
     int wd = cc_day_weekday(c);
     double score = 0;
@@ -51,14 +74,14 @@ static double day_fit(const cc_cluster *cl, const cc_article *a, int32_t c)
             continue;
         int back = (wd - w->weekday + 7) % 7, fwd = (w->weekday - wd + 7) % 7;
         if (w->shift == 0) /* "this Thursday" all but names the day */
-            score += back == 0 ? 10 : 0;
+            score += back == 0 ? dw->this_weekday : 0;
         else if (w->tense > 0 || w->shift == 1)
-            score -= fwd == 0 ? 3 : 0;
+            score -= fwd == 0 ? dw->future_today : 0;
         else
-            score -= w->shift == -1 && back == 0 ? 7 : back;
+            score -= w->shift == -1 && back == 0 ? dw->last_today : back;
         day_after_named |= w->tense <= 0 && back == 1;
     }
-    return score + (yesterday && day_after_named ? 1.5 : 0);
+    return score + (yesterday && day_after_named ? dw->yesterday : 0);
 }
 
 /* Dates every undated article from the reference day and its own text. */
@@ -66,6 +89,7 @@ static cc_error date_from_cluster(cc_cluster *cl)
 {
     int32_t ref = reference_day(cl);
     int32_t span = (int32_t)cc_rules_setting(cl->rules, "dating_span", 6);
+    dating_weights dw = read_dating_weights(cl->rules);
     for (size_t i = 0; ref != CC_NO_DAY && i < cl->articles.n; i++) {
         cc_article *a = &cl->articles.v[i];
         if (a->published != CC_NO_DAY)
@@ -73,7 +97,7 @@ static cc_error date_from_cluster(cc_cluster *cl)
         int32_t best = ref;
         double best_score = -1e9;
         for (int32_t c = ref - span; c <= ref; c++) {
-            double s = day_fit(cl, a, c) - 0.1 * (ref - c);
+            double s = day_fit(cl, &dw, a, c) - dw.per_day * (ref - c);
             if (s > best_score)
                 best = c, best_score = s;
         }
@@ -332,6 +356,15 @@ static bool set_context(cc_cluster *cl, size_t ci)
     return c->context || (!c->place && !dated);
 }
 
+/* End of the run of claims sharing idx[a]'s context, at most hi. */
+static size_t context_end(const cc_cluster *cl, const size_t *idx, size_t a, size_t hi)
+{
+    size_t b = a + 1;
+    while (b < hi && !strcmp(cl->claims.v[idx[a]].context, cl->claims.v[idx[b]].context))
+        b++;
+    return b;
+}
+
 /* Splits one key's run [lo, hi) by context (place and day): claims with
  * none join the largest part; different contexts stay apart. */
 static bool group_run(cc_cluster *cl, size_t *idx, size_t lo, size_t hi)
@@ -341,17 +374,13 @@ static bool group_run(cc_cluster *cl, size_t *idx, size_t lo, size_t hi)
         nctx++;
     size_t best_lo = nctx, best_n = 0;
     for (size_t a = nctx, b; a < hi; a = b) {
-        for (b = a + 1;
-             b < hi && !strcmp(cl->claims.v[idx[a]].context, cl->claims.v[idx[b]].context);)
-            b++;
+        b = context_end(cl, idx, a, hi);
         if (b - a > best_n)
             best_lo = a, best_n = b - a;
     }
     bool ok = true;
     for (size_t a = nctx, b; ok && a < hi; a = b) {
-        for (b = a + 1;
-             b < hi && !strcmp(cl->claims.v[idx[a]].context, cl->claims.v[idx[b]].context);)
-            b++;
+        b = context_end(cl, idx, a, hi);
         if (a == best_lo) /* take the context-free claims along */
             continue;
         qsort(idx + a, b - a, sizeof *idx, cmp_index);

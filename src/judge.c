@@ -26,7 +26,14 @@ typedef struct judge_ctx {
     cc_cluster *cl;
     const cc_group *g;
     size_t gi;
+    size_t messages; /* the rules' [list message]: the findings' wording */
 } judge_ctx;
+
+/* One {name} of a message template and the text that replaces it. */
+typedef struct slot {
+    const char *name;
+    const char *text;
+} slot;
 
 /* The interval a claim means, in comparable units; unbounded sides are
  * infinite. */
@@ -59,28 +66,103 @@ static bool seen_article(const cc_cluster *cl, const size_t *claims, size_t i)
     return false;
 }
 
-/* Appends the distinct sources of claims[0..n) as "A, B and C"; returns
- * how many there are. */
-static size_t list_sources(cc_buf *b, const cc_cluster *cl, const size_t *claims, size_t n)
+/* Number of distinct articles among claims[0..n). */
+static size_t distinct_sources(const cc_cluster *cl, const size_t *claims, size_t n)
 {
-    size_t total = 0, shown = 0;
+    size_t total = 0;
     for (size_t i = 0; i < n; i++)
         total += !seen_article(cl, claims, i);
+    return total;
+}
+
+/* A piece's text ("" while empty). */
+static const char *text(const cc_buf *b)
+{
+    return b->p ? b->p : "";
+}
+
+/* Frees a piece that went into b, passing on its allocation failure. */
+static void absorb(cc_buf *b, cc_buf *piece)
+{
+    b->oom |= piece->oom;
+    cc_buf_free(piece);
+}
+
+/* Appends message template `name` (claims/90-messages.rules) with each
+ * {slot} replaced by its text; an unknown {slot} stays as written, and a
+ * missing template shows its name. */
+static void fill(cc_buf *b, const judge_ctx *jc, const char *name, const slot *slots, size_t ns)
+{
+    const char *t = cc_rules_lookup(jc->cl->rules, jc->messages, name, strlen(name));
+    for (t = t ? t : name; *t;) {
+        const char *close = *t == '{' ? strchr(t, '}') : NULL;
+        size_t len = close ? (size_t)(close - t - 1) : 0, i = 0;
+        while (close && i < ns && (strncmp(slots[i].name, t + 1, len) != 0 || slots[i].name[len]))
+            i++;
+        if (close && i < ns) {
+            cc_buf_puts(b, slots[i].text);
+            t = close + 1;
+        } else {
+            cc_buf_putc(b, *t++);
+        }
+    }
+}
+
+/* Joins piece onto acc with template name ({all}: acc's text, {next}:
+ * the piece's), or moves it into an empty acc. Frees piece. */
+static void join(cc_buf *acc, const judge_ctx *jc, const char *name, cc_buf *piece)
+{
+    cc_buf joined = {0};
+    if (!acc->len) {
+        piece->oom |= acc->oom;
+        cc_buf_free(acc);
+        *acc = *piece;
+        *piece = (cc_buf){0};
+        return;
+    }
+    slot s[] = {{"all", text(acc)}, {"next", text(piece)}};
+    fill(&joined, jc, name, s, 2);
+    absorb(&joined, acc);
+    absorb(&joined, piece);
+    *acc = joined;
+}
+
+/* Appends the distinct sources of claims[0..n) as "A, B and C" (the last
+ * joined by template sources_and); returns how many there are. */
+static size_t list_sources(cc_buf *b, const judge_ctx *jc, const size_t *claims, size_t n)
+{
+    const cc_cluster *cl = jc->cl;
+    size_t total = distinct_sources(cl, claims, n), shown = 0;
+    cc_buf all = {0};
     for (size_t i = 0; i < n; i++) {
         if (seen_article(cl, claims, i))
             continue;
-        if (shown++)
-            cc_buf_puts(b, shown == total ? " and " : ", ");
-        cc_buf_puts(b, cc_source_name(&cl->articles.v[cl->claims.v[claims[i]].article]));
+        const char *name = cc_source_name(&cl->articles.v[cl->claims.v[claims[i]].article]);
+        if (++shown == total && shown > 1) {
+            cc_buf last = {0};
+            cc_buf_puts(&last, name);
+            join(&all, jc, "sources_and", &last);
+        } else {
+            cc_buf_puts(&all, shown > 1 ? ", " : "");
+            cc_buf_puts(&all, name);
+        }
     }
+    cc_buf_puts(b, text(&all));
+    absorb(b, &all);
     return total;
+}
+
+/* The group's kind, or NULL without rules or for an unknown index. */
+static const cc_kind *group_kind(const judge_ctx *jc)
+{
+    const cc_rules *r = jc->cl->rules;
+    return r && jc->g->kind < r->kinds.n ? &r->kinds.v[jc->g->kind] : NULL;
 }
 
 /* Appends a finding for the current group; message is consumed. */
 static cc_error add_finding(judge_ctx *jc, cc_category cat, cc_severity sev, cc_buf *msg)
 {
-    const cc_rules *r = jc->cl->rules;
-    const cc_kind *k = r && jc->g->kind < r->kinds.n ? &r->kinds.v[jc->g->kind] : NULL;
+    const cc_kind *k = group_kind(jc);
     cc_finding f = {0};
     if (k && sev < k->max_severity)
         sev = k->max_severity;
@@ -115,26 +197,44 @@ static void label(cc_buf *b, const judge_ctx *jc)
     cc_buf_puts(b, ": ");
 }
 
-/* True when the group's kind is a generic fallback. */
-static bool generic(const judge_ctx *jc)
+/* Records a routine verdict (single, agree); true when the group's kind
+ * is a generic fallback, whose routine verdicts make no finding. */
+static bool routine(judge_ctx *jc, cc_verdict v)
 {
-    const cc_rules *r = jc->cl->rules;
-    return !r || jc->g->kind >= r->kinds.n || r->kinds.v[jc->g->kind].generic;
+    const cc_kind *k = group_kind(jc);
+    jc->cl->groups.v[jc->gi].verdict = v;
+    return !k || k->generic;
+}
+
+/* Fills template name for a claim list and its quoted claim (the
+ * resolved day of a date when timex): {sources}, {n} (how many) and
+ * {quote}. Returns how many sources there are. */
+static size_t fill_quoted(cc_buf *b, const judge_ctx *jc, const char *name, const size_t *claims,
+                          size_t n, size_t quoted, bool timex)
+{
+    cc_buf src = {0}, q = {0};
+    size_t k = list_sources(&src, jc, claims, n);
+    const cc_claim *c = &jc->cl->claims.v[quoted];
+    char count[24];
+    snprintf(count, sizeof count, "%zu", k);
+    quote_claim(&q, jc->cl, quoted);
+    if (timex && c->timex) /* the resolved day, not just "Friday" */
+        cc_buf_printf(&q, " (%s)", c->timex);
+    slot s[] = {{"sources", text(&src)}, {"n", count}, {"quote", text(&q)}};
+    fill(b, jc, name, s, 3);
+    absorb(b, &src);
+    absorb(b, &q);
+    return k;
 }
 
 /* single: one source only. */
 static cc_error judge_single(judge_ctx *jc)
 {
     cc_buf b = {0};
-    jc->cl->groups.v[jc->gi].verdict = CC_V_SINGLE;
-    if (generic(jc))
+    if (routine(jc, CC_V_SINGLE))
         return CC_OK;
     label(&b, jc);
-    cc_buf_puts(&b, "only ");
-    list_sources(&b, jc->cl, jc->g->claims, 1);
-    cc_buf_puts(&b, " reports ");
-    quote_claim(&b, jc->cl, jc->g->claims[0]);
-    cc_buf_puts(&b, "; no other source confirms it.");
+    fill_quoted(&b, jc, "single", jc->g->claims, 1, jc->g->claims[0], false);
     return add_finding(jc, CC_F_SINGLE, CC_SEV_LOW, &b);
 }
 
@@ -142,25 +242,19 @@ static cc_error judge_single(judge_ctx *jc)
 static cc_error judge_agree(judge_ctx *jc)
 {
     cc_buf b = {0};
-    jc->cl->groups.v[jc->gi].verdict = CC_V_AGREE;
-    if (generic(jc))
+    if (routine(jc, CC_V_AGREE))
         return CC_OK;
+    bool date = jc->cl->claims.v[jc->g->claims[0]].cls == CC_CLASS_DATE;
     label(&b, jc);
-    cc_buf_printf(&b, "%zu sources agree (", jc->g->n_articles);
-    list_sources(&b, jc->cl, jc->g->claims, jc->g->n_claims);
-    cc_buf_puts(&b, "), e.g. ");
-    quote_claim(&b, jc->cl, jc->g->claims[0]);
-    const cc_claim *c = &jc->cl->claims.v[jc->g->claims[0]];
-    if (c->timex && c->cls == CC_CLASS_DATE) /* the resolved day, not just "Friday" */
-        cc_buf_printf(&b, " (%s)", c->timex);
-    cc_buf_puts(&b, ".");
+    /* {n} counts distinct sources: g->n_articles, as claims are in article order */
+    fill_quoted(&b, jc, "agree", jc->g->claims, jc->g->n_claims, jc->g->claims[0], date);
     return add_finding(jc, CC_F_AGREE, CC_SEV_LOW, &b);
 }
 
 /* discrepancy of scope: "all hostages" against a number. */
 static cc_error judge_scope(judge_ctx *jc)
 {
-    cc_buf b = {0};
+    cc_buf b = {0}, numbers = {0}, all_of = {0};
     size_t *all = malloc(jc->g->n_claims * sizeof *all),
            *num = malloc(jc->g->n_claims * sizeof *num);
     size_t na = 0, nn = 0;
@@ -177,14 +271,16 @@ static cc_error judge_scope(judge_ctx *jc)
             num[nn++] = ci;
     }
     jc->cl->groups.v[jc->gi].verdict = CC_V_DISCREPANCY;
+    bool one = distinct_sources(jc->cl, num, nn) == 1;
+    fill_quoted(&numbers, jc, one ? "scope_number_one" : "scope_number_many", num, nn, num[0],
+                false);
+    one = distinct_sources(jc->cl, all, na) == 1;
+    fill_quoted(&all_of, jc, one ? "scope_all_one" : "scope_all_many", all, na, all[0], false);
     label(&b, jc);
-    size_t k = list_sources(&b, jc->cl, num, nn);
-    cc_buf_puts(&b, k == 1 ? " gives a number (" : " give a number (");
-    quote_claim(&b, jc->cl, num[0]);
-    cc_buf_puts(&b, "), while ");
-    k = list_sources(&b, jc->cl, all, na);
-    cc_buf_puts(&b, k == 1 ? " speaks of all of them" : " speak of all of them");
-    cc_buf_puts(&b, "; check which scope is right.");
+    slot s[] = {{"numbers", text(&numbers)}, {"all", text(&all_of)}};
+    fill(&b, jc, "scope", s, 2);
+    absorb(&b, &numbers);
+    absorb(&b, &all_of);
     free(all);
     free(num);
     return add_finding(jc, CC_F_DISCREPANCY, CC_SEV_MEDIUM, &b);
@@ -250,8 +346,8 @@ static size_t make_sides(const judge_ctx *jc, side **out, size_t **pool_out)
 /* A running total that only grew with later reports. */
 static bool is_update(const judge_ctx *jc, const side *sd, size_t ns)
 {
-    const cc_rules *r = jc->cl->rules;
-    if (!r || jc->g->kind >= r->kinds.n || !r->kinds.v[jc->g->kind].running)
+    const cc_kind *k = group_kind(jc);
+    if (!k || !k->running)
         return false;
     for (size_t i = 0; i + 1 < ns; i++)
         if (sd[i].last_day == CC_NO_DAY || sd[i + 1].first_day == CC_NO_DAY ||
@@ -260,7 +356,17 @@ static bool is_update(const judge_ctx *jc, const side *sd, size_t ns)
     return true;
 }
 
-static cc_severity gap_severity(const cc_rules *r, const side *sd, size_t ns);
+/* Severity from the relative gap between the outermost sides; thresholds
+ * from claims/00-settings.rules (gap_high, gap_medium). */
+static cc_severity gap_severity(const cc_rules *r, const side *sd, size_t ns)
+{
+    double high = cc_rules_setting(r, "gap_high", 0.10);
+    double medium = cc_rules_setting(r, "gap_medium", 0.02);
+    double lo_side_hi = sd[0].hi, hi_side_lo = sd[ns - 1].lo;
+    double scale = fmax(fabs(hi_side_lo), fabs(lo_side_hi));
+    double gap = scale > 0 ? (hi_side_lo - lo_side_hi) / scale : 0;
+    return gap >= high ? CC_SEV_HIGH : gap >= medium ? CC_SEV_MEDIUM : CC_SEV_LOW;
+}
 
 /* True when one article stands on two sides: a report does not contradict
  * itself, so the group most likely mixes different facts. */
@@ -276,15 +382,6 @@ static bool article_on_two_sides(const cc_cluster *cl, const side *sd, size_t ns
     return false;
 }
 
-/* Number of distinct articles on a side. */
-static size_t side_sources(const cc_cluster *cl, const side *sd)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < sd->n; i++)
-        n += !seen_article(cl, sd->claims, i);
-    return n;
-}
-
 /* Severity of a conflict, from the gap and the sources behind each side:
  * far apart (>= 10 %) is high; a smaller gap (>= 2 %) is medium, or high
  * when at least two outlets stand on each side (a real split, not one
@@ -295,22 +392,10 @@ static cc_severity conflict_severity(const cc_cluster *cl, const side *sd, size_
     if (article_on_two_sides(cl, sd, ns))
         return CC_SEV_LOW;
     cc_severity s = gap_severity(cl->rules, sd, ns);
-    if (ns == 2 && s == CC_SEV_MEDIUM && side_sources(cl, &sd[0]) >= 2 &&
-        side_sources(cl, &sd[1]) >= 2)
+    if (ns == 2 && s == CC_SEV_MEDIUM && distinct_sources(cl, sd[0].claims, sd[0].n) >= 2 &&
+        distinct_sources(cl, sd[1].claims, sd[1].n) >= 2)
         s = CC_SEV_HIGH;
     return ns > 2 && s == CC_SEV_HIGH ? CC_SEV_MEDIUM : s;
-}
-
-/* Severity from the relative gap between the outermost sides; thresholds
- * from claims/00-settings.rules (gap_high, gap_medium). */
-static cc_severity gap_severity(const cc_rules *r, const side *sd, size_t ns)
-{
-    double high = cc_rules_setting(r, "gap_high", 0.10);
-    double medium = cc_rules_setting(r, "gap_medium", 0.02);
-    double lo_side_hi = sd[0].hi, hi_side_lo = sd[ns - 1].lo;
-    double scale = fmax(fabs(hi_side_lo), fabs(lo_side_hi));
-    double gap = scale > 0 ? (hi_side_lo - lo_side_hi) / scale : 0;
-    return gap >= high ? CC_SEV_HIGH : gap >= medium ? CC_SEV_MEDIUM : CC_SEV_LOW;
 }
 
 /* The most precise claim of a side (narrowest interval): the one to quote. */
@@ -343,29 +428,39 @@ static int32_t shared_day(const judge_ctx *jc)
     return day;
 }
 
-/* Appends "A says “x”; B and C say “y”" over the sides: dates with their
- * resolved value, an update with each side's publication day, a conflict
- * with the day all its claims speak of ("(all on 2024-05-07)"). */
-static void describe_sides(cc_buf *b, const judge_ctx *jc, const side *sd, size_t ns, bool dates,
-                           bool update)
+/* Fills template name with {sides}: "A says “x”; B and C say “y”"
+ * (templates side_one, side_many), dates with their resolved value, an
+ * update with each side's publication day (template published), a
+ * conflict with the day all its claims speak of (template all_about). */
+static void describe_sides(cc_buf *b, const judge_ctx *jc, const char *name, const side *sd,
+                           size_t ns, bool dates, bool update)
 {
     char day[11];
+    cc_buf sides = {0}, about = {0};
     for (size_t i = 0; i < ns; i++) {
-        size_t quoted = sharpest(jc->cl, &sd[i]);
-        const cc_claim *c = &jc->cl->claims.v[quoted];
-        if (i)
-            cc_buf_puts(b, "; ");
-        size_t k = list_sources(b, jc->cl, sd[i].claims, sd[i].n);
-        cc_buf_puts(b, k == 1 ? " says " : " say ");
-        quote_claim(b, jc->cl, quoted);
-        if (dates && c->timex)
-            cc_buf_printf(b, " (%s)", c->timex);
-        if (update && sd[i].first_day != CC_NO_DAY)
-            cc_buf_printf(b, " (published %s)", cc_day_format(sd[i].last_day, day));
+        cc_buf one = {0};
+        bool single = distinct_sources(jc->cl, sd[i].claims, sd[i].n) == 1;
+        fill_quoted(&one, jc, single ? "side_one" : "side_many", sd[i].claims, sd[i].n,
+                    sharpest(jc->cl, &sd[i]), dates);
+        cc_buf_puts(&sides, i ? "; " : "");
+        if (update && sd[i].first_day != CC_NO_DAY) {
+            slot s[] = {{"side", text(&one)}, {"day", cc_day_format(sd[i].last_day, day)}};
+            fill(&sides, jc, "published", s, 2);
+        } else {
+            cc_buf_puts(&sides, text(&one));
+        }
+        absorb(&sides, &one);
     }
     int32_t shared = dates ? CC_NO_DAY : shared_day(jc);
-    if (shared != CC_NO_DAY)
-        cc_buf_printf(b, " (all about %s)", cc_day_format(shared, day));
+    if (shared != CC_NO_DAY) {
+        slot s[] = {{"sides", text(&sides)}, {"day", cc_day_format(shared, day)}};
+        fill(&about, jc, "all_about", s, 2);
+        absorb(&about, &sides);
+        sides = about;
+    }
+    slot s[] = {{"sides", text(&sides)}};
+    fill(b, jc, name, s, 1);
+    absorb(b, &sides);
 }
 
 /* conflict or updated: some intervals do not overlap. */
@@ -379,9 +474,7 @@ static cc_error judge_apart(judge_ctx *jc, side *sd, size_t ns)
     label(&b, jc);
     if (update) {
         jc->cl->groups.v[jc->gi].verdict = CC_V_UPDATED;
-        cc_buf_puts(&b, "the figure was updated: ");
-        describe_sides(&b, jc, sd, ns, false, true);
-        cc_buf_puts(&b, ". Use the latest.");
+        describe_sides(&b, jc, "updated", sd, ns, false, true);
         return add_finding(jc, CC_F_UPDATED, CC_SEV_LOW, &b);
     }
     /* Events recur (arrests on Monday and on Tuesday): differing dates are
@@ -389,14 +482,39 @@ static cc_error judge_apart(judge_ctx *jc, side *sd, size_t ns)
     bool dates = jc->cl->claims.v[jc->g->claims[0]].cls == CC_CLASS_DATE;
     bool soft = vague || dates;
     jc->cl->groups.v[jc->gi].verdict = soft ? CC_V_DISCREPANCY : CC_V_CONFLICT;
-    describe_sides(&b, jc, sd, ns, dates, false);
-    cc_buf_puts(&b, vague   ? " (a vague and a precise figure that do not match)."
-                    : dates ? " (one event, or two?)."
-                            : ".");
+    describe_sides(&b, jc,
+                   vague   ? "conflict_vague"
+                   : dates ? "conflict_dates"
+                           : "conflict",
+                   sd, ns, dates, false);
     cc_severity sev = dates   ? CC_SEV_LOW
                       : vague ? CC_SEV_MEDIUM
                               : conflict_severity(jc->cl, sd, ns);
     return add_finding(jc, soft ? CC_F_DISCREPANCY : CC_F_CONFLICT, sev, &b);
+}
+
+/* Fills template names with {forms}, each spelling with its number of
+ * sources (templates name_form_one, name_form_many, joined by name_vs),
+ * and {quote}, the spelling most reports use. */
+static void describe_names(cc_buf *b, const judge_ctx *jc, const size_t *first, const size_t *count,
+                           size_t nf, size_t best)
+{
+    cc_buf forms = {0}, q = {0};
+    for (size_t j = 0; j < nf; j++) {
+        cc_buf one = {0};
+        char n[24];
+        snprintf(n, sizeof n, "%zu", count[j]);
+        quote_claim(&q, jc->cl, first[j]);
+        slot s[] = {{"quote", text(&q)}, {"n", n}};
+        fill(&one, jc, count[j] == 1 ? "name_form_one" : "name_form_many", s, 2);
+        join(&forms, jc, "name_vs", &one);
+        absorb(&forms, &q);
+    }
+    quote_claim(&q, jc->cl, first[best]);
+    slot s[] = {{"forms", text(&forms)}, {"quote", text(&q)}};
+    fill(b, jc, "names", s, 2);
+    absorb(b, &forms);
+    absorb(b, &q);
 }
 
 /* name_variant: one name spelt differently across reports. Each claim's
@@ -425,14 +543,7 @@ static cc_error judge_names(judge_ctx *jc)
     cc_buf b = {0};
     jc->cl->groups.v[jc->gi].verdict = CC_V_DISCREPANCY;
     label(&b, jc);
-    for (size_t j = 0; j < nf; j++) {
-        cc_buf_puts(&b, j ? " vs " : "");
-        quote_claim(&b, jc->cl, first[j]);
-        cc_buf_printf(&b, " (%zu source%s)", count[j], count[j] == 1 ? "" : "s");
-    }
-    cc_buf_puts(&b, "; most reports spell it ");
-    quote_claim(&b, jc->cl, first[best]);
-    cc_buf_puts(&b, ".");
+    describe_names(&b, jc, first, count, nf, best);
     free(first);
     free(count);
     return add_finding(jc, CC_F_NAME_VARIANT, CC_SEV_MEDIUM, &b);
@@ -509,8 +620,9 @@ static cc_error sort_findings(cc_cluster *cl)
 cc_error cc_judge(cc_cluster *cl)
 {
     cc_error err = CC_OK;
+    size_t messages = cc_rules_list(cl->rules, "message");
     for (size_t i = 0; err == CC_OK && i < cl->groups.n; i++) {
-        judge_ctx jc = {cl, &cl->groups.v[i], i};
+        judge_ctx jc = {cl, &cl->groups.v[i], i, messages};
         err = judge_group(&jc);
     }
     return err == CC_OK ? sort_findings(cl) : err;

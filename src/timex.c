@@ -111,7 +111,7 @@ static int infer_year(const cc_when *w, int32_t dct)
     int mday = w->mday ? w->mday : 15;
     int32_t cand = cc_day_from_ymd(y, w->month, mday > 28 ? 28 : mday);
     int32_t ref = w->mday ? dct : cc_day_from_ymd(y, m, 15);
-    if (w->tense >= 0 && w->tense != 0 && cand < ref)
+    if (w->tense > 0 && cand < ref)
         return y + 1;
     if (w->tense < 0 && cand > ref)
         return y - 1;
@@ -157,6 +157,14 @@ static int32_t weekday_day(const cc_when *w, int32_t dct)
     if (w->shift == 1 || (w->shift == CC_NO_SHIFT && w->tense > 0))
         return dct + fwd;
     return dct - back;
+}
+
+/* The month `shift` months from month m of year y, as YYYY-MM; caller
+ * frees. */
+static char *month_timex(int y, int m, int shift)
+{
+    int mm = y * 12 + (m - 1) + shift;
+    return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
 }
 
 /* Formats a resolved day; caller frees. */
@@ -245,8 +253,7 @@ static char *resolve_period(const cc_when *w, int32_t dct)
         return cc_strfmt("%03d", y / 10 + s);
     if (w->punit == 'Y')
         return cc_strfmt("%04d", y + s);
-    int mm = (y * 12 + (m - 1)) + s;
-    return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
+    return month_timex(y, m, s);
 }
 
 /* "two days ago", "a month ago": the day (for days and weeks), month or
@@ -263,8 +270,7 @@ static char *resolve_ago(const cc_when *w, int32_t dct, int32_t *day)
     }
     if (w->nunit == 'Y')
         return cc_strfmt("%04d", y + w->ago);
-    int mm = y * 12 + (m - 1) + w->ago;
-    return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
+    return month_timex(y, m, w->ago);
 }
 
 /* The day a day-level expression names, or CC_NO_DAY. */
