@@ -2,7 +2,6 @@
  * articles) and expected.txt (the golden form, cc_cluster_write_golden). */
 #include "fixture.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -84,29 +83,18 @@ static bool is_fixture(const char *path)
     return yes;
 }
 
-/* qsort comparator for names. */
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Fixture folder paths; each string is owned by the list. */
-typedef CC_VEC(char *) path_list;
-
 /* Adds the fixture folders under dir to l in name order; the caller frees
- * l's strings and array. */
-static void list_fixtures(const char *dir, path_list *l)
+ * l with cc_strv_free. */
+static void list_fixtures(const char *dir, cc_strv *l)
 {
-    DIR *d = opendir(dir);
-    for (struct dirent *e; d && (e = readdir(d));) {
-        char *p = e->d_name[0] == '.' ? NULL : cc_strfmt("%s/%s", dir, e->d_name);
+    cc_strv names = {0};
+    cc_dir_names(dir, NULL, &names); /* an unreadable dir lists no fixtures */
+    for (size_t i = 0; i < names.n; i++) {
+        char *p = cc_strfmt("%s/%s", dir, names.v[i]);
         if (!p || !is_fixture(p) || !CC_VEC_PUSH(*l, p))
             free(p);
     }
-    if (d)
-        closedir(d);
-    if (l->n)
-        qsort(l->v, l->n, sizeof *l->v, cmp_name);
+    cc_strv_free(&names);
 }
 
 /* Runs the fixtures (see fixture.h): dir itself when it is one, else the
@@ -114,7 +102,7 @@ static void list_fixtures(const char *dir, path_list *l)
 cc_error cc_fixtures_run(const cc_rules *rules, const char *dir, bool update, FILE *out,
                          size_t *passed, size_t *failed)
 {
-    path_list l = {0};
+    cc_strv l = {0};
     bool single = is_fixture(dir);
     if (!single)
         list_fixtures(dir, &l);
@@ -124,8 +112,6 @@ cc_error cc_fixtures_run(const cc_rules *rules, const char *dir, bool update, FI
         *passed += ok;
         *failed += !ok;
     }
-    for (size_t i = 0; i < l.n; i++)
-        free(l.v[i]);
-    free(l.v);
+    cc_strv_free(&l);
     return *passed + *failed ? CC_OK : CC_ERROR_IO;
 }

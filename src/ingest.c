@@ -2,7 +2,6 @@
  * streams into cc_article records with sanitized bodies (see ingest.h). */
 #include "ingest.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -571,33 +570,16 @@ static cc_error ingest_file(ingest_run *run, const char *path)
 
 /* ---- directories ---- */
 
-/* A list of heap strings, each owned by the list. */
-typedef CC_VEC(char *) str_list;
-
-/* Frees every string in l and the list itself. */
-static void str_list_free(str_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i]);
-    free(l->v);
-}
-
-/* Orders strings by strcmp (byte order, not locale), for qsort. */
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* True for directory entry names that are articles: "*.txt" or "*.md",
- * not hidden (like a shell glob). */
+/* True for directory entry names that are articles: "*.txt" or "*.md"
+ * (cc_dir_names leaves hidden ones out, like a shell glob). */
 static bool is_article_name(const char *name)
 {
-    return name[0] != '.' && (has_suffix(name, ".txt") || has_suffix(name, ".md"));
+    return has_suffix(name, ".txt") || has_suffix(name, ".md");
 }
 
 /* Adds dir/name to l unless it exists and is not a regular file (a path
  * that cannot be examined is kept so that reading it reports why). */
-static cc_error list_add(str_list *l, const char *dir, const char *name)
+static cc_error list_add(cc_strv *l, const char *dir, const char *name)
 {
     const char *sep = has_suffix(dir, "/") ? "" : "/";
     char *p = cc_strfmt("%s%s%s", dir, sep, name);
@@ -616,28 +598,22 @@ static cc_error list_add(str_list *l, const char *dir, const char *name)
 }
 
 /* Lists dir's article files into l (paths, sorted; l owns them). */
-static cc_error list_dir(ingest_run *run, const char *dir, str_list *l)
+static cc_error list_dir(ingest_run *run, const char *dir, cc_strv *l)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
+    cc_strv names = {0};
+    cc_error err = cc_dir_names(dir, is_article_name, &names);
+    if (err == CC_ERROR_INPUT)
         cc_diagf(run->diag, run->dud, "%s: cannot read: %s", dir, strerror(errno));
-        return CC_ERROR_INPUT;
-    }
-    cc_error err = CC_OK;
-    struct dirent *e;
-    while (err == CC_OK && (e = readdir(d)) != NULL)
-        if (is_article_name(e->d_name))
-            err = list_add(l, dir, e->d_name);
-    closedir(d);
-    if (l->n > 0)
-        qsort(l->v, l->n, sizeof *l->v, cmp_str);
+    for (size_t i = 0; err == CC_OK && i < names.n; i++)
+        err = list_add(l, dir, names.v[i]);
+    cc_strv_free(&names);
     return err;
 }
 
 /* Ingests every article file of dir in byte order of name. */
 static cc_error ingest_dir(ingest_run *run, const char *dir)
 {
-    str_list l = {NULL, 0, 0};
+    cc_strv l = {0};
     cc_error err = list_dir(run, dir, &l);
     if (err == CC_OK && l.n == 0) {
         cc_diagf(run->diag, run->dud, "%s: no *.txt or *.md articles in directory", dir);
@@ -645,7 +621,7 @@ static cc_error ingest_dir(ingest_run *run, const char *dir)
     }
     for (size_t i = 0; i < l.n && err == CC_OK; i++)
         err = ingest_file(run, l.v[i]);
-    str_list_free(&l);
+    cc_strv_free(&l);
     return absorb(run, err);
 }
 

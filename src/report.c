@@ -1416,12 +1416,6 @@ static void write_sources(report *r)
 
 /* ---- Summary --------------------------------------------------------------- */
 
-/* Orders strings with strcmp (for qsort). */
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Composes in r->join the distinct outlet-or-id names, sorted, ", " apart;
  * returns how many there are. */
 static size_t source_names(report *r)
@@ -1435,7 +1429,7 @@ static size_t source_names(report *r)
     }
     for (size_t i = 0; i < n; i++)
         names[i] = article_name(&r->cl->articles.v[i]);
-    qsort(names, n, sizeof *names, cmp_str);
+    qsort(names, n, sizeof *names, cc_cmp_str);
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && strcmp(names[i], names[i - 1]) == 0)
             continue;

@@ -5,7 +5,6 @@
  * section keys; all words live in the files. */
 #include "rules.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,37 +556,23 @@ static void load_file(loader *ld, const char *path)
     fclose(f);
 }
 
-/* qsort comparator for file names. */
-static int cmp_str(const void *a, const void *b)
+/* True for a rule file's name: "*.rules". */
+static bool is_rules_name(const char *name)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    size_t len = strlen(name);
+    return len >= 7 && strcmp(name + len - 6, ".rules") == 0;
 }
 
-/* Lists dir's *.rules files in name order; caller frees the array and its
- * strings. Returns the count, or -1 if dir cannot be read. */
-static int rule_files(const char *dir, char ***out)
+/* Loads dir/name. */
+static void load_named(loader *ld, const char *dir, const char *name)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    char **v = NULL;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len < 7 || strcmp(e->d_name + len - 6, ".rules") != 0 || e->d_name[0] == '.')
-            continue;
-        char **nv = realloc(v, (size_t)(n + 1) * sizeof *v);
-        if (!nv)
-            break;
-        v = nv;
-        v[n++] = cc_strfmt("%s/%s", dir, e->d_name);
-    }
-    closedir(d);
-    if (n > 0)
-        qsort(v, (size_t)n, sizeof *v, cmp_str);
-    *out = v;
-    return n;
+    char *path = cc_strfmt("%s/%s", dir, name);
+    if (path)
+        load_file(ld, path);
+    else
+        cc_diagf(ld->diag, ld->ud, "%s: out of memory", dir);
+    ld->errors += path == NULL;
+    free(path);
 }
 
 /* Finds a [pattern] by name. */
@@ -650,12 +635,6 @@ static void emit_trie(cc_buf *b, const char *const *ph, size_t lo, size_t hi, si
     cc_buf_puts(b, !wrap ? "" : terminal ? ")?" : ")");
 }
 
-/* Orders phrase pointers bytewise (a prefix sorts first). */
-static int cmp_phrase(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Appends list li as a non-capturing, prefix-factored alternation. */
 static void emit_list(cc_buf *b, const cc_rules *r, size_t li)
 {
@@ -668,8 +647,8 @@ static void emit_list(cc_buf *b, const cc_rules *r, size_t li)
     size_t n = 0;
     for (size_t i = 0; i < l->n; i++)
         ph[n++] = r->entries.v[l->entries[i]].phrase;
-    qsort(ph, n, sizeof *ph, cmp_phrase);
-    size_t u = 0; /* drop duplicates */
+    qsort(ph, n, sizeof *ph, cc_cmp_str); /* bytewise: a prefix sorts first */
+    size_t u = 0;                         /* drop duplicates */
     for (size_t i = 0; i < n; i++)
         if (u == 0 || strcmp(ph[u - 1], ph[i]) != 0)
             ph[u++] = ph[i];
@@ -1142,17 +1121,18 @@ static void loader_clear(loader *ld)
 cc_rules *cc_rules_load(const char *dir, cc_diag_fn diag, void *ud)
 {
     loader ld = {0};
-    char **files = NULL;
+    cc_strv files = {0};
     ld.diag = diag;
     ld.ud = ud;
     ld.r = calloc(1, sizeof *ld.r);
-    int n = ld.r ? rule_files(dir, &files) : 0;
+    cc_error lerr = ld.r ? cc_dir_names(dir, is_rules_name, &files) : CC_OK;
+    int n = lerr == CC_OK ? (int)files.n : -1;
     if (!ld.r)
         return NULL;
     if (n < 0)
         cc_diagf(diag, ud, "%s: cannot read rules directory", dir);
     for (int i = 0; i < n; i++)
-        load_file(&ld, files[i]);
+        load_named(&ld, dir, files.v[i]);
     if (n >= 0 && ld.errors == 0)
         validate(&ld);
     if (n >= 0 && ld.errors == 0)
@@ -1161,9 +1141,7 @@ cc_rules *cc_rules_load(const char *dir, cc_diag_fn diag, void *ud)
         ld.errors++;
     if (n >= 0 && ld.errors == 0)
         default_windows(ld.r);
-    for (int i = 0; i < n; i++)
-        free(files[i]);
-    free(files);
+    cc_strv_free(&files);
     loader_clear(&ld);
     if (n < 0 || ld.errors) {
         cc_rules_free(ld.r);

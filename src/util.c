@@ -1,6 +1,7 @@
 /* util.c: buffers, vectors, strings, hashing, diagnostics. */
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,4 +242,45 @@ int cc_to_int(const char *s, bool *ok)
     if (ok)
         *ok = end != s && *end == '\0' && v >= -2147483647L && v <= 2147483647L;
     return end == s ? 0 : (int)v;
+}
+
+/* qsort comparator for an array of strings: byte order, not locale. */
+int cc_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Frees every string of l and its array; l may then be reused. */
+void cc_strv_free(cc_strv *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+/* Lists the names of dir that keep accepts, sorted (see util.h). */
+cc_error cc_dir_names(const char *dir, bool (*keep)(const char *name), cc_strv *out)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return CC_ERROR_INPUT;
+    size_t first = out->n;
+    cc_error err = CC_OK;
+    for (struct dirent *e; err == CC_OK && (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.' || (keep && !keep(e->d_name)))
+            continue;
+        char *name = cc_strdup(e->d_name);
+        if (!name || !CC_VEC_PUSH(*out, name)) {
+            free(name);
+            err = CC_ERROR_MEMORY;
+        }
+    }
+    int saved = errno;
+    closedir(d);
+    errno = saved;
+    if (out->n > first)
+        qsort(out->v + first, out->n - first, sizeof *out->v, cc_cmp_str);
+    return err;
 }

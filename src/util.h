@@ -33,6 +33,21 @@ bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem);
          ? ((vec).v[(vec).n++] = (item), true)                                                     \
          : false)
 
+/* qsort comparator for an array of strings: byte order, not locale. */
+int cc_cmp_str(const void *a, const void *b);
+
+/* A list of heap strings, each owned by the list; free with cc_strv_free. */
+typedef struct cc_strv {
+    char **v;
+    size_t n, cap;
+} cc_strv;
+void cc_strv_free(cc_strv *l);
+
+/* Appends to *out the names in directory dir that keep accepts (hidden
+ * names never), in byte order. CC_ERROR_INPUT when dir cannot be read
+ * (errno says why), CC_ERROR_MEMORY on allocation failure. */
+cc_error cc_dir_names(const char *dir, bool (*keep)(const char *name), cc_strv *out);
+
 /* Heap copies; NULL in gives NULL out. Caller frees. */
 char *cc_strdup(const char *s);
 char *cc_strndup(const char *s, size_t n);
