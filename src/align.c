@@ -347,7 +347,7 @@ static int cmp_index(const void *x, const void *y)
 static bool set_context(cc_cluster *cl, size_t ci)
 {
     cc_claim *c = &cl->claims.v[ci];
-    const cc_kind *k = c->kind < cl->rules->kinds.n ? &cl->rules->kinds.v[c->kind] : NULL;
+    const cc_kind *k = cc_rules_kind_at(cl->rules, c->kind);
     bool dated = c->has_ref && c->day != CC_NO_DAY && !(k && k->running);
     char day[11];
     free(c->context);

@@ -155,8 +155,7 @@ static size_t list_sources(cc_buf *b, const judge_ctx *jc, const size_t *claims,
 /* The group's kind, or NULL without rules or for an unknown index. */
 static const cc_kind *group_kind(const judge_ctx *jc)
 {
-    const cc_rules *r = jc->cl->rules;
-    return r && jc->g->kind < r->kinds.n ? &r->kinds.v[jc->g->kind] : NULL;
+    return cc_rules_kind_at(jc->cl->rules, jc->g->kind);
 }
 
 /* Appends a finding for the current group; message is consumed. */

@@ -191,13 +191,21 @@ size_t cc_rules_generic_kind(const cc_rules *r, cc_class cls)
 /* Kind name, "generic" without rules or for an unknown index. */
 const char *cc_kind_name(const cc_rules *r, size_t kind)
 {
-    return r && kind < r->kinds.n ? r->kinds.v[kind].name : "generic";
+    const cc_kind *k = cc_rules_kind_at(r, kind);
+    return k ? k->name : "generic";
+}
+
+/* Kind number kind, or NULL without rules or for an unknown index. */
+const cc_kind *cc_rules_kind_at(const cc_rules *r, size_t kind)
+{
+    return r && kind < r->kinds.n ? &r->kinds.v[kind] : NULL;
 }
 
 /* Kind label for editors. */
 const char *cc_kind_label(const cc_rules *r, size_t kind)
 {
-    return r && kind < r->kinds.n ? r->kinds.v[kind].label : "Other number";
+    const cc_kind *k = cc_rules_kind_at(r, kind);
+    return k ? k->label : "Other number";
 }
 
 /* "file:line" of the current position; caller frees. */

@@ -140,6 +140,8 @@ void cc_matcher_free(cc_matcher *m);
  * dflt when the list or the entry is absent. */
 double cc_rules_setting(const cc_rules *r, const char *name, double dflt);
 
+/* Kind number kind, or NULL without rules or for an unknown index. */
+const cc_kind *cc_rules_kind_at(const cc_rules *r, size_t kind);
 /* Finds a kind by name; CC_NONE if absent. */
 size_t cc_rules_kind(const cc_rules *r, const char *name);
 /* Finds a list by name; CC_NONE if absent. */
