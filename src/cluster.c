@@ -26,6 +26,16 @@ cc_cluster *cc_cluster_new(const cc_rules *rules, cc_diag_fn diag, void *ud)
     return cl;
 }
 
+/* Frees a resolved record's strings and zeroes it (see model.h). */
+void cc_resolved_clear(cc_resolved *r)
+{
+    free(r->id);
+    free(r->category);
+    free(r->severity);
+    free(r->message);
+    memset(r, 0, sizeof *r);
+}
+
 /* Frees one claim's strings (see model.h). */
 void cc_claim_clear(cc_claim *c)
 {

@@ -227,6 +227,9 @@ const char *cc_kind_label(const cc_rules *rules, size_t kind);
 
 /* Frees a claim's strings (the claim itself is not freed). */
 void cc_claim_clear(cc_claim *c);
+/* Frees a resolved record's strings (cc_store_read_history makes them)
+ * and zeroes it. */
+void cc_resolved_clear(cc_resolved *r);
 
 /* Formats a day as YYYY-MM-DD into buf (>= 11 bytes); "" for CC_NO_DAY. */
 char *cc_day_format(int32_t day, char *buf);

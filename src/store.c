@@ -979,16 +979,6 @@ static cc_error read_reviews(const store *s, cc_finding **by_id, size_t n)
     return finish(s, st, err);
 }
 
-/* Frees a resolved record's strings and zeroes it (see store.h). */
-void cc_resolved_clear(cc_resolved *r)
-{
-    free(r->id);
-    free(r->category);
-    free(r->severity);
-    free(r->message);
-    memset(r, 0, sizeof *r);
-}
-
 /* Records a finding of an earlier run that is gone now, from a row of
  * (id, change, category, severity, message); cl owns the copies. */
 static bool add_resolved(cc_cluster *cl, sqlite3_stmt *st)

@@ -21,10 +21,6 @@ cc_error cc_store_load_articles(cc_cluster *cl, const char *path);
  * recorded. Sets cl->has_history when there is an earlier run. */
 cc_error cc_store_read_history(cc_cluster *cl, const char *path, bool last_run);
 
-/* Frees the strings of a resolved record (cc_store_read_history makes
- * them; cc_cluster_free frees them through this) and zeroes it. */
-void cc_resolved_clear(cc_resolved *r);
-
 /* Records an editor's verdict on a stored finding: status is open,
  * confirmed, dismissed or needs_reporting; note may be NULL. Diagnostics
  * go to cl's diag. CC_ERROR_INPUT if there is no such finding. */
