@@ -197,23 +197,6 @@ static void check(report *r, lxw_error e)
         r->err = e;
 }
 
-/* Empties b, keeping its storage. */
-static void buf_reset(cc_buf *b)
-{
-    b->len = 0;
-    b->oom = false;
-    if (b->p)
-        b->p[0] = '\0';
-}
-
-/* Cuts b to its first len bytes. */
-static void buf_cut(cc_buf *b, size_t len)
-{
-    b->len = len;
-    if (b->p)
-        b->p[len] = '\0';
-}
-
 /* v limited to [lo, hi]. */
 static size_t clamp(size_t v, size_t lo, size_t hi)
 {
@@ -418,14 +401,14 @@ static size_t utf8_tail(const char *s, size_t n, size_t max, bool xml)
  * memory ran out (then r->err is set). */
 static const char *cell_text(report *r, const char *s, size_t n)
 {
-    buf_reset(&r->text);
+    cc_buf_reset(&r->text);
     if (s)
         text_clean(&r->text, s, n);
     if (r->text.oom) {
         check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return NULL;
     }
-    buf_cut(&r->text, utf8_head(r->text.p, r->text.len, CELL_MAX, false));
+    cc_buf_cut(&r->text, utf8_head(r->text.p, r->text.len, CELL_MAX, false));
     return r->text.len ? r->text.p : NULL;
 }
 
@@ -610,7 +593,7 @@ static void put_link(report *r, lxw_row_t row, lxw_col_t col, size_t target)
 static void cut_front(report *r, cc_buf *b, size_t keep)
 {
     size_t from = utf8_tail(b->p, b->len, keep, true);
-    buf_reset(&r->text);
+    cc_buf_reset(&r->text);
     cc_buf_puts(&r->text, ELLIPSIS);
     cc_buf_add(&r->text, b->p + from, b->len - from);
     cc_buf swap = *b;
@@ -621,7 +604,7 @@ static void cut_front(report *r, cc_buf *b, size_t keep)
 /* Keeps the first keep units of b followed by an ellipsis. */
 static void cut_back(cc_buf *b, size_t keep)
 {
-    buf_cut(b, utf8_head(b->p, b->len, keep, true));
+    cc_buf_cut(b, utf8_head(b->p, b->len, keep, true));
     cc_buf_puts(b, ELLIPSIS);
 }
 
@@ -636,7 +619,7 @@ static void frag_fit(report *r)
     if (pu + mu + qu <= RICH_MAX)
         return;
     if (mu > RICH_MAX - 2) {
-        buf_cut(mid, utf8_head(mid->p, mid->len, RICH_MAX - 2, true));
+        cc_buf_cut(mid, utf8_head(mid->p, mid->len, RICH_MAX - 2, true));
         mu = RICH_MAX - 2;
     }
     size_t room = RICH_MAX - 2 - mu;
@@ -654,7 +637,7 @@ static bool frag_build(report *r, const char *body, span sp)
 {
     const size_t cut[4] = {sp.ss, sp.cs, sp.ce, sp.se};
     for (size_t i = 0; i < 3; i++) {
-        buf_reset(&r->frag[i]);
+        cc_buf_reset(&r->frag[i]);
         text_clean(&r->frag[i], body + cut[i], cut[i + 1] - cut[i]);
     }
     frag_fit(r);
@@ -678,7 +661,7 @@ static bool take_highlight(report *r)
  * clean already: going through cell_text again would escape "_x005F_". */
 static void put_plain_sentence(report *r, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col)
 {
-    buf_reset(&r->join);
+    cc_buf_reset(&r->join);
     for (size_t i = 0; i < 3; i++)
         if (r->frag[i].len)
             cc_buf_add(&r->join, r->frag[i].p, r->frag[i].len);
@@ -926,7 +909,7 @@ static void values_start(values *v, cc_buf *out)
 {
     v->out = out;
     v->n = v->more = 0;
-    buf_reset(out);
+    cc_buf_reset(out);
 }
 
 /* Adds text p to the list unless it is empty or already there. */
@@ -970,7 +953,7 @@ static void slot_values(report *r, const cc_finding *f, size_t art)
 static void source_label(report *r, const cc_article *a, size_t more)
 {
     char day[16];
-    buf_reset(&r->join);
+    cc_buf_reset(&r->join);
     cc_buf_puts(&r->join, article_name(a));
     if (a->published != CC_NO_DAY)
         cc_buf_printf(&r->join, "\n%s", cc_day_format(a->published, day));
@@ -1049,7 +1032,7 @@ static void status_validation(report *r, lxw_col_t col, size_t n)
 {
     char labels[N_STATUSES][STATUS_LABEL_MAX], title[] = "Status";
     char *list[N_STATUSES + 1]; /* the struct wants char *; libxlsxwriter copies */
-    buf_reset(&r->join);
+    cc_buf_reset(&r->join);
     cc_buf_puts(&r->join, "Choose one of: ");
     for (size_t i = 0; i < N_STATUSES; i++) {
         snprintf(labels[i], sizeof labels[i], "%s", statuses[i].label);
@@ -1229,7 +1212,7 @@ static void matrix_row(report *r, lxw_row_t row, size_t g)
 {
     const cc_group *gr = &r->cl->groups.v[g];
     lxw_format *fmt = r->verdict[(unsigned)gr->verdict < CC_V_MAX ? gr->verdict : CC_V_NONE];
-    buf_reset(&r->join);
+    cc_buf_reset(&r->join);
     cc_buf_printf(&r->join, "%s\n%s", cc_kind_label(r->cl->rules, gr->kind),
                   gr->key ? gr->key : "");
     put_buf(r, r->matrix, row, 0, &r->join, r->fact);
@@ -1258,7 +1241,7 @@ static void matrix_notes(report *r)
             "Who says what: one row per fact, one column per source. Colour = verdict: green "
             "agree, red conflict, orange discrepancy, yellow updated; grey = not reported.",
             r->note);
-    buf_reset(&r->join);
+    cc_buf_reset(&r->join);
     cc_buf_printf(&r->join, "%zu single-source fact%s without a finding %s left out (see Claims).",
                   n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
     if (shown < all)
@@ -1422,7 +1405,7 @@ static size_t source_names(report *r)
 {
     size_t n = r->cl->articles.n, distinct = 0;
     const char **names = malloc((n + 1) * sizeof *names); /* freed below */
-    buf_reset(&r->join);
+    cc_buf_reset(&r->join);
     if (!names) {
         check(r, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return 0;
@@ -1455,7 +1438,7 @@ static size_t date_range(report *r)
         hi = d != CC_NO_DAY && d > hi ? d : hi;
     }
     char a[16], b[16];
-    buf_reset(&r->join);
+    cc_buf_reset(&r->join);
     if (lo > hi)
         cc_buf_puts(&r->join, "unknown");
     else if (lo == hi)
@@ -1484,7 +1467,7 @@ static lxw_row_t summary_totals(report *r, lxw_row_t row)
     put_str(r, ws, row, 0, "Publication dates", r->cell);
     put_buf(r, ws, row, 1, &r->join, r->cell);
     if (undated) {
-        buf_reset(&r->join);
+        cc_buf_reset(&r->join);
         cc_buf_printf(&r->join, "%zu article%s without a date", undated, undated == 1 ? "" : "s");
         put_buf(r, ws, row, 2, &r->join, r->cell);
     }
@@ -1589,7 +1572,7 @@ static void summary_resolved(report *r, lxw_row_t row)
     for (size_t i = 0; i < shown; i++)
         resolved_row(r, row++, r->resolved[i].idx);
     if (n > shown) {
-        buf_reset(&r->join);
+        cc_buf_reset(&r->join);
         cc_buf_printf(&r->join, "%zu more resolved findings are in the database.", n - shown);
         put_buf(r, r->summary, row, 2, &r->join, r->note);
     }
@@ -1616,7 +1599,7 @@ static lxw_row_t summary_highlight(report *r, lxw_row_t row)
     size_t fs = r->finding_sentences;
     if (fs + r->cl->claims.n <= HIGHLIGHT_MAX)
         return row;
-    buf_reset(&r->join);
+    cc_buf_reset(&r->join);
     if (fs < HIGHLIGHT_MAX)
         cc_buf_printf(&r->join,
                       "The claim is highlighted in red in every Findings sentence and on Claims "

@@ -688,7 +688,7 @@ static void flush_literal(loader *ld)
 {
     if (ld->literal.len && ld->list_used)
         add_starter(ld, ld->literal.p, ld->literal.len);
-    ld->literal.len = 0;
+    cc_buf_reset(&ld->literal);
 }
 
 /* Notes a copied pattern byte for the starter words. Letters in a class

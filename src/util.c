@@ -87,6 +87,23 @@ void cc_buf_free(cc_buf *b)
     b->oom = false;
 }
 
+/* Empties b, keeping its storage (see util.h). */
+void cc_buf_reset(cc_buf *b)
+{
+    b->len = 0;
+    b->oom = false;
+    if (b->p)
+        b->p[0] = '\0';
+}
+
+/* Cuts b to its first len bytes (see util.h). */
+void cc_buf_cut(cc_buf *b, size_t len)
+{
+    b->len = len;
+    if (b->p)
+        b->p[len] = '\0';
+}
+
 /* Doubles *v's capacity when n elements fill it. */
 bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem)
 {

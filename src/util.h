@@ -25,6 +25,10 @@ void cc_buf_printf(cc_buf *b, const char *fmt, ...) __attribute__((format(printf
 /* Returns the contents and resets b; caller frees. NULL on oom. */
 char *cc_buf_take(cc_buf *b);
 void cc_buf_free(cc_buf *b);
+/* Empties b, keeping its storage. */
+void cc_buf_reset(cc_buf *b);
+/* Cuts b to its first len bytes (len <= b->len). */
+void cc_buf_cut(cc_buf *b, size_t len);
 
 /* Grows a CC_VEC so one more element fits; false on allocation failure. */
 bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem);
