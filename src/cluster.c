@@ -120,6 +120,21 @@ const char *cc_category_name(cc_category c)
     return NAME_OF(t, c);
 }
 
+const char *cc_review_name(cc_review r)
+{
+    static const char *const t[] = {"open", "confirmed", "dismissed", "needs_reporting"};
+    return NAME_OF(t, r);
+}
+
+/* The review named s, or CC_R_MAX (see model.h). */
+cc_review cc_review_parse(const char *s)
+{
+    int r = 0;
+    while (r < CC_R_MAX && strcmp(s, cc_review_name((cc_review)r)) != 0)
+        r++;
+    return (cc_review)r;
+}
+
 const char *cc_severity_name(cc_severity s)
 {
     static const char *const t[] = {"high", "medium", "low"};

@@ -91,6 +91,15 @@ typedef enum cc_category {
 
 typedef enum cc_severity { CC_SEV_HIGH = 0, CC_SEV_MEDIUM, CC_SEV_LOW, CC_SEV_MAX } cc_severity;
 
+/* An editor's verdict on a finding (stored as its name: "dismissed"). */
+typedef enum cc_review {
+    CC_R_OPEN = 0,
+    CC_R_CONFIRMED,
+    CC_R_DISMISSED,
+    CC_R_NEEDS_REPORTING,
+    CC_R_MAX
+} cc_review;
+
 typedef struct cc_article {
     char *id;     /* unique in the cluster: file stem or NDJSON id */
     char *path;   /* where it came from, for messages */
@@ -217,6 +226,9 @@ const char *cc_qualifier_name(cc_qualifier q);
 const char *cc_verdict_name(cc_verdict v);
 const char *cc_category_name(cc_category c);
 const char *cc_severity_name(cc_severity s);
+const char *cc_review_name(cc_review r);
+/* The review named s, or CC_R_MAX when s names none. */
+cc_review cc_review_parse(const char *s);
 const char *cc_pub_from_name(cc_pub_from p);
 /* "up"/"down" and "by"/"to"/"from"; NULL for the _NONE values. */
 const char *cc_change_name(cc_change c);

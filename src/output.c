@@ -83,7 +83,7 @@ const char *cc_source_name(const cc_article *a)
 /* True when an editor has dismissed f (see output.h). */
 bool cc_finding_dismissed(const cc_finding *f)
 {
-    return f->review && strcmp(f->review, "dismissed") == 0;
+    return f->review && cc_review_parse(f->review) == CC_R_DISMISSED;
 }
 
 /* {"type":"article",...} */

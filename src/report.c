@@ -976,24 +976,18 @@ static void slot_put(report *r, lxw_row_t row, lxw_col_t col, const cc_finding *
     put_sentence(r, r->findings, row, col + 2, a->body, claim_span(c, a->body_len), rich);
 }
 
-/* The Status drop-down, in list order: each editor's review as stored and
- * its label; the first is also what an unreviewed finding shows. */
-static const struct {
-    const char *review, *label;
-} statuses[] = {{"open", "Open"},
-                {"confirmed", "Confirmed error"},
-                {"dismissed", "Not an error"},
-                {"needs_reporting", "Needs reporting"}};
+/* The Status drop-down labels, in cc_review order; the first is also what
+ * an unreviewed finding shows. */
+static const char *const statuses[CC_R_MAX] = {"Open", "Confirmed error", "Not an error",
+                                               "Needs reporting"};
 #define N_STATUSES (sizeof statuses / sizeof *statuses)
 #define STATUS_LABEL_MAX 32u /* room for any label above, NUL included */
 
 /* The Status drop-down value for an editor's review (NULL = open). */
 static const char *review_status(const char *review)
 {
-    for (size_t i = 0; review && i < N_STATUSES; i++)
-        if (strcmp(review, statuses[i].review) == 0)
-            return statuses[i].label;
-    return statuses[0].label;
+    cc_review v = review ? cc_review_parse(review) : CC_R_OPEN;
+    return statuses[v < CC_R_MAX ? v : CC_R_OPEN];
 }
 
 /* The format of a severity cell: its severity's colours, or plain. */
@@ -1035,9 +1029,9 @@ static void status_validation(report *r, lxw_col_t col, size_t n)
     cc_buf_reset(&r->join);
     cc_buf_puts(&r->join, "Choose one of: ");
     for (size_t i = 0; i < N_STATUSES; i++) {
-        snprintf(labels[i], sizeof labels[i], "%s", statuses[i].label);
+        snprintf(labels[i], sizeof labels[i], "%s", statuses[i]);
         list[i] = labels[i];
-        cc_buf_printf(&r->join, "%s%s", statuses[i].label, i + 1 < N_STATUSES ? ", " : ".");
+        cc_buf_printf(&r->join, "%s%s", statuses[i], i + 1 < N_STATUSES ? ", " : ".");
     }
     list[N_STATUSES] = NULL;
     if (r->join.oom) {
