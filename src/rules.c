@@ -17,6 +17,11 @@ struct pattern_def {
     char *name, *regex, *where;
 };
 
+/* A rule's loosened copy for the start tests, or NULL (starts.c). */
+struct loose_rule {
+    pcre2_code *code;
+};
+
 /* A word claim rule `rule` may start with. */
 struct starter {
     char *word;
@@ -40,6 +45,8 @@ typedef struct loader {
     char syntax;                     /* '[' in a class, '(' in group syntax, else 0 */
     int behind;                      /* parenthesis depth inside a look-behind, else 0 */
     CC_VEC(struct starter) starters; /* (word, rule) pairs; freed by the loader */
+    struct loose_rule *loose;        /* per rule: its loosened copy (starts.c) */
+    pcre2_match_data *loose_md;      /* for matching the loosened copies */
 } loader;
 
 /* Reports "file:line: message" and counts an error. */
@@ -936,6 +943,10 @@ static void expand_rule(loader *ld, size_t i)
         add_list_starters(ld);
     if (one.p)
         check_rule(ld, ru, one.p);
+    if (one.p && ru->kind == CC_RULE_CLAIM && ld->loose) {
+        ld->loose[i].code = cc_starts_compile(one.p, RX_OPTIONS);
+        cc_starts_refine(ld->loose[i].code, ld->loose_md, ru->first);
+    }
     ru->expanded = cc_buf_take(&one);
     if (!ru->expanded)
         LOAD_ERR(ld, "out of memory");
@@ -967,6 +978,13 @@ static size_t intern_set(cc_rules *r, size_t *rules, size_t n)
     return r->sets.n - 1;
 }
 
+/* Whether the starter pair's rule may really begin with its word. */
+static bool may_start(const loader *ld, const struct starter *st)
+{
+    const pcre2_code *c = ld->loose ? ld->loose[st->rule].code : NULL;
+    return cc_starts_word(c, ld->loose_md, st->word, strlen(st->word));
+}
+
 /* Turns the (word, rule) pairs into the starters list: each word maps to
  * the set of claim rules it may begin, so a word is only tried against
  * those. Frees the pairs. */
@@ -979,8 +997,12 @@ static void build_starters(loader *ld)
     for (size_t i = 0, j; i < n && !ld->errors; i = j) {
         size_t *rules = malloc((n - i) * sizeof *rules), k = 0;
         for (j = i; j < n && strcmp(v[j].word, v[i].word) == 0; j++)
-            if (rules && (k == 0 || rules[k - 1] != v[j].rule))
+            if (rules && (k == 0 || rules[k - 1] != v[j].rule) && may_start(ld, &v[j]))
                 rules[k++] = v[j].rule;
+        if (k == 0) { /* the word starts none of the rules that name it */
+            free(rules);
+            continue;
+        }
         size_t set = rules ? intern_set(ld->r, rules, k) : CC_NONE;
         char entry[300];
         snprintf(entry, sizeof entry, "%.250s = %zu", v[i].word, set);
@@ -994,6 +1016,24 @@ static void build_starters(loader *ld)
     free(v);
     ld->starters.v = NULL;
     ld->starters.n = ld->starters.cap = 0;
+}
+
+/* Files each first byte's claim rules (in priority order) as a set, so
+ * the scan meets only those at a digit, a sign or a word with digits. */
+static void build_byte_sets(loader *ld)
+{
+    cc_rules *r = ld->r;
+    for (int b = 0; b < 256 && !ld->errors; b++) {
+        size_t *rules = malloc((r->rules.n + 1) * sizeof *rules), k = 0;
+        for (size_t i = 0; rules && i < r->rules.n; i++) {
+            const cc_rule *ru = &r->rules.v[i];
+            if (ru->kind == CC_RULE_CLAIM && ((ru->first[b / 8] >> (b % 8)) & 1))
+                rules[k++] = i;
+        }
+        r->by_byte[b] = rules ? intern_set(r, rules, k) : CC_NONE;
+        if (r->by_byte[b] == CC_NONE)
+            LOAD_ERR(ld, "out of memory");
+    }
 }
 
 /* Captures a matcher needs room for. */
@@ -1025,6 +1065,8 @@ static void build_matchers(loader *ld)
         if (capture_count(ru->m) > r->max_captures)
             r->max_captures = capture_count(ru->m);
     }
+    if (ok)
+        build_byte_sets(ld);
     r->tokens = ok ? cc_matcher_new(r, tokens, nt) : NULL;
     if (capture_count(r->tokens) > r->max_captures)
         r->max_captures = capture_count(r->tokens);
@@ -1033,6 +1075,17 @@ static void build_matchers(loader *ld)
         ld->errors++;
     }
     free(tokens);
+}
+
+/* Frees the loosened rule copies once the starters are known. */
+static void free_loose(loader *ld)
+{
+    for (size_t i = 0; ld->loose && i < ld->r->rules.n; i++)
+        pcre2_code_free(ld->loose[i].code);
+    free(ld->loose);
+    ld->loose = NULL;
+    pcre2_match_data_free(ld->loose_md);
+    ld->loose_md = NULL;
 }
 
 /* Expands every rule in priority order (a rule's index is its place in
@@ -1045,6 +1098,10 @@ static void build_rules(loader *ld)
         r->rules.v[i].priority = r->rules.v[i].priority * 100000 + (int)i;
     qsort(r->rules.v, r->rules.n, sizeof *r->rules.v, cmp_rule);
     ld->list_used = calloc(r->lists.n + 1, sizeof *ld->list_used);
+    ld->loose = calloc(r->rules.n + 1, sizeof *ld->loose);
+    ld->loose_md = pcre2_match_data_create(64, NULL);
+    if (!ld->loose || !ld->loose_md)
+        LOAD_ERR(ld, "out of memory");
     for (size_t i = 0; ld->list_used && i < r->rules.n; i++) {
         r->rules.v[i].priority /= 100000;
         expand_rule(ld, i);
@@ -1053,6 +1110,7 @@ static void build_rules(loader *ld)
     ld->list_used = NULL;
     if (!ld->errors)
         build_starters(ld);
+    free_loose(ld);
     if (!ld->errors)
         build_matchers(ld);
 }

@@ -125,6 +125,8 @@ struct cc_rules {
     cc_matcher *tokens;            /* the word and boundary rules */
     unsigned char token_first[32]; /* bit per byte a word or boundary may start with */
     cc_rule_set claims;            /* every claim rule, in priority order */
+    size_t by_byte[256];           /* per first byte: index into sets of the claim rules
+                                      that may start with it (what no starter word decides) */
     size_t starters;               /* list: starter word -> index into sets */
     CC_VEC(cc_rule_set) sets;      /* the claim rules each starter word may begin */
     uint32_t max_captures;         /* most capture groups in any matcher */
@@ -160,5 +162,15 @@ size_t cc_rules_generic_kind(const cc_rules *r, cc_class cls);
 size_t cc_fold(const char *s, size_t n, char *out, size_t cap);
 /* The bucket for a folded word. */
 const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, size_t n);
+
+/* starts.c: where a claim rule may start. Compiles a loosened copy of an
+ * expanded rule (no look-arounds, \b, \B or case-sensitive groups) for
+ * the tests below; NULL when it does not compile. Caller frees. */
+pcre2_code *cc_starts_compile(const char *rx, uint32_t options);
+/* Whether the loosened rule c may match text that begins with the lower-
+ * case word w[0:n) in any of its usual cases; true when c is NULL. */
+bool cc_starts_word(const pcre2_code *c, pcre2_match_data *md, const char *w, size_t n);
+/* Clears the ASCII non-letter bytes no match of c can begin with. */
+void cc_starts_refine(const pcre2_code *c, pcre2_match_data *md, unsigned char first[32]);
 
 #endif
