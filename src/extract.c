@@ -464,15 +464,32 @@ static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
     return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
 }
 
-/* Records a word token [s, e), folded once with its index bucket (bk when
- * the caller has it, else hashed here): the context search looks at each
- * word many times. */
-static bool add_word(cc_extractor *ex, size_t s, size_t e, const cc_phrase_bucket *bk)
+/* The leading letters of the word at a position, lower-cased, and their
+ * phrase-index bucket: hashed once for the starter lookup and, when they
+ * are the whole word, for the word's token too. */
+typedef struct word_key {
+    char key[32];
+    size_t n;
+    const cc_phrase_bucket *bk; /* NULL when there are no letters or too many */
+} word_key;
+
+/* Records a word token [s, e), folded once with its index bucket: the
+ * context search looks at each word many times. When wk holds the whole
+ * word (plain ASCII letters) its fold and bucket are reused, else the
+ * word is folded and hashed here. */
+static bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
 {
-    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, bk};
-    t.fold_len = cc_fold(ex->body + s, e - s, ex->folds + t.fold, ex->folds_cap - t.fold);
-    if (!t.bk)
-        t.bk = cc_rules_bucket(ex->r, ex->folds + t.fold, t.fold_len);
+    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL};
+    char *out = ex->folds + t.fold;
+    if (wk && wk->bk && e - s == wk->n && wk->n < ex->folds_cap - t.fold) {
+        memcpy(out, wk->key, wk->n);
+        out[wk->n] = '\0';
+        t.fold_len = wk->n;
+        t.bk = wk->bk;
+    } else {
+        t.fold_len = cc_fold(ex->body + s, e - s, out, ex->folds_cap - t.fold);
+        t.bk = cc_rules_bucket(ex->r, out, t.fold_len);
+    }
     ex->folds_len += t.fold_len + 1;
     return CC_VEC_PUSH(ex->toks, t);
 }
@@ -544,33 +561,25 @@ static bool words_agree(cc_extractor *ex)
     return true;
 }
 
-/* The leading letters of the word at a position, lower-cased, and their
- * phrase-index bucket: hashed once for the starter lookup and, when they
- * are the whole word, for the word's token too. */
-typedef struct word_key {
-    char key[32];
-    size_t n;
-    const cc_phrase_bucket *bk; /* NULL when there are no letters or too many */
-} word_key;
-
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
  * decide for letters (most words start no claim and only meet the word
- * rule); digits, symbols and words with digits ("F-16") meet every claim
- * rule that may start with their first byte. */
+ * rule); digits, symbols and words with digits ("F-16") meet the claim
+ * rules that may start with their first byte. */
 static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key *wk)
 {
     const cc_rules *r = ex->r;
+    const cc_rule_set *by_byte = &r->sets.v[r->by_byte[(unsigned char)ex->body[i]]];
     size_t n = 0, j = i;
     for (; j < ex->len && n + 1 < sizeof wk->key && is_alpha(ex->body[j]); j++, n++)
         wk->key[n] = (char)(ex->body[j] | 0x20);
     wk->n = n;
     wk->bk = NULL;
     if (n == 0 || n + 1 == sizeof wk->key)
-        return &r->claims;
+        return by_byte;
     wk->bk = cc_rules_bucket(r, wk->key, n);
     for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
-            return &r->claims;
+            return by_byte;
     const char *v = cc_rules_find_word(r, wk->bk, r->starters, wk->key, n);
     size_t set = 0;
     for (; v && *v >= '0' && *v <= '9'; v++) /* the loader wrote a plain index */
@@ -638,7 +647,7 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
             size_t e =
                 ex->fast_words && is_alpha((char)c) ? scan_word(ex->body, ex->len, off) : NO_POS;
             if (e != NO_POS) {
-                if (!add_word(ex, off, e, e - off == wk.n ? wk.bk : NULL))
+                if (!add_word(ex, off, e, &wk))
                     return CC_ERROR_MEMORY;
                 off = e;
                 continue;
