@@ -17,9 +17,13 @@ struct pattern_def {
     char *name, *regex, *where;
 };
 
-/* A rule's loosened copy for the start tests, or NULL (starts.c). */
+/* A claim rule's compiled code while loading: its loosened copy for the
+ * start tests (starts.c; NULL keeps every start) and the rule itself as
+ * check_rule compiled it, until its matcher takes it. */
 struct loose_rule {
     pcre2_code *code;
+    bool cased; /* letter case matters in code */
+    pcre2_code *rule;
 };
 
 /* A word claim rule `rule` may start with. */
@@ -45,7 +49,7 @@ typedef struct loader {
     char syntax;                     /* '[' in a class, '(' in group syntax, else 0 */
     int behind;                      /* parenthesis depth inside a look-behind, else 0 */
     CC_VEC(struct starter) starters; /* (word, rule) pairs; freed by the loader */
-    struct loose_rule *loose;        /* per rule: its loosened copy (starts.c) */
+    struct loose_rule *loose;        /* per rule, freed once the matchers are built */
     pcre2_match_data *loose_md;      /* for matching the loosened copies */
 } loader;
 
@@ -803,21 +807,23 @@ static void note_first_bytes(const pcre2_code *c, unsigned char first[32])
     }
 }
 
-/* Compiles one expanded rule alone to report errors at its file:line and
- * reject capture names the engine does not know; notes its first bytes. */
-static void check_rule(loader *ld, cc_rule *ru, const char *rx)
+/* Compiles one expanded rule alone, anchored as the scan runs it: errors
+ * are reported at its file:line, capture names the engine does not know
+ * are rejected and its first bytes noted. Returns the code (caller frees)
+ * or NULL after an error. */
+static pcre2_code *check_rule(loader *ld, cc_rule *ru, const char *rx)
 {
     int err;
     PCRE2_SIZE off;
-    pcre2_code *c =
-        pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED, RX_OPTIONS, &err, &off, NULL);
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)rx, PCRE2_ZERO_TERMINATED,
+                                  RX_OPTIONS | PCRE2_ANCHORED, &err, &off, NULL);
     if (!c) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(err, msg, sizeof msg);
         cc_diagf(ld->diag, ld->ud, "%s: rule %s: pattern error at offset %zu: %s", ru->where,
                  ru->name, (size_t)off, (char *)msg);
         ld->errors++;
-        return;
+        return NULL;
     }
     uint32_t count, size;
     PCRE2_SPTR table;
@@ -831,7 +837,7 @@ static void check_rule(loader *ld, cc_rule *ru, const char *rx)
             ld->errors++;
         }
     note_first_bytes(c, ru->kind == CC_RULE_CLAIM ? ru->first : ld->r->token_first);
-    pcre2_code_free(c);
+    return c;
 }
 
 /* Records which capture numbers carry each slot in a matcher. */
@@ -864,27 +870,37 @@ static int cmp_rule(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Compiles the rules idx[0:n) into one matcher; NULL on failure. Caller
- * frees with cc_matcher_free. */
+/* Makes a matcher of compiled code, taking ownership of it: JIT-compiles
+ * it and maps its slots. NULL on failure (code freed). Caller frees. */
+static cc_matcher *matcher_of(pcre2_code *code)
+{
+    cc_matcher *m = calloc(1, sizeof *m);
+    if (!m) {
+        pcre2_code_free(code);
+        return NULL;
+    }
+    m->code = code;
+    if (!code || pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) != 0 || !map_slots(m)) {
+        cc_matcher_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* Compiles the rules idx[0:n) into one anchored alternation, each branch
+ * tagged (*MARK:i); NULL on failure. Caller frees with cc_matcher_free. */
 cc_matcher *cc_matcher_new(const cc_rules *r, const size_t *idx, size_t n)
 {
     cc_buf b = {0};
     int err;
     PCRE2_SIZE off;
-    cc_matcher *m = calloc(1, sizeof *m);
-    for (size_t k = 0; m && k < n; k++)
+    for (size_t k = 0; k < n; k++)
         cc_buf_printf(&b, "%s(*MARK:%zu)(?:%s)", k ? "|" : "", idx[k], r->rules.v[idx[k]].expanded);
-    if (!m || b.oom || !b.p)
-        goto error;
-    m->code = pcre2_compile((PCRE2_SPTR)b.p, b.len, RX_OPTIONS | PCRE2_ANCHORED, &err, &off, NULL);
-    if (!m->code || pcre2_jit_compile(m->code, PCRE2_JIT_COMPLETE) != 0 || !map_slots(m))
-        goto error;
+    pcre2_code *code = b.oom || !b.p ? NULL
+                                     : pcre2_compile((PCRE2_SPTR)b.p, b.len,
+                                                     RX_OPTIONS | PCRE2_ANCHORED, &err, &off, NULL);
     cc_buf_free(&b);
-    return m;
-error:
-    cc_buf_free(&b);
-    cc_matcher_free(m);
-    return NULL;
+    return code ? matcher_of(code) : NULL;
 }
 
 /* Frees a matcher; accepts NULL and half-built ones. */
@@ -941,11 +957,13 @@ static void expand_rule(loader *ld, size_t i)
     ld->list_used = used;
     if (ru->kind == CC_RULE_CLAIM)
         add_list_starters(ld);
-    if (one.p)
-        check_rule(ld, ru, one.p);
-    if (one.p && ru->kind == CC_RULE_CLAIM && ld->loose) {
-        ld->loose[i].code = cc_starts_compile(one.p, RX_OPTIONS);
+    pcre2_code *code = one.p ? check_rule(ld, ru, one.p) : NULL;
+    if (code && ru->kind == CC_RULE_CLAIM && ld->loose) {
+        ld->loose[i].code = cc_starts_compile(one.p, RX_OPTIONS, &ld->loose[i].cased);
         cc_starts_refine(ld->loose[i].code, ld->loose_md, ru->first);
+        ld->loose[i].rule = code; /* the claim rule's own matcher, made later */
+    } else {
+        pcre2_code_free(code);
     }
     ru->expanded = cc_buf_take(&one);
     if (!ru->expanded)
@@ -981,8 +999,8 @@ static size_t intern_set(cc_rules *r, size_t *rules, size_t n)
 /* Whether the starter pair's rule may really begin with its word. */
 static bool may_start(const loader *ld, const struct starter *st)
 {
-    const pcre2_code *c = ld->loose ? ld->loose[st->rule].code : NULL;
-    return cc_starts_word(c, ld->loose_md, st->word, strlen(st->word));
+    const struct loose_rule *lr = ld->loose ? &ld->loose[st->rule] : NULL;
+    return !lr || cc_starts_word(lr->code, lr->cased, ld->loose_md, st->word, strlen(st->word));
 }
 
 /* Turns the (word, rule) pairs into the starters list: each word maps to
@@ -1060,7 +1078,8 @@ static void build_matchers(loader *ld)
             continue;
         }
         r->claims.rules[r->claims.n++] = i;
-        ru->m = cc_matcher_new(r, &i, 1);
+        ru->m = matcher_of(ld->loose[i].rule);
+        ld->loose[i].rule = NULL;
         ok = ru->m != NULL;
         if (capture_count(ru->m) > r->max_captures)
             r->max_captures = capture_count(ru->m);
@@ -1077,11 +1096,13 @@ static void build_matchers(loader *ld)
     free(tokens);
 }
 
-/* Frees the loosened rule copies once the starters are known. */
+/* Frees the rules' load-time code once the matchers are built. */
 static void free_loose(loader *ld)
 {
-    for (size_t i = 0; ld->loose && i < ld->r->rules.n; i++)
+    for (size_t i = 0; ld->loose && i < ld->r->rules.n; i++) {
         pcre2_code_free(ld->loose[i].code);
+        pcre2_code_free(ld->loose[i].rule);
+    }
     free(ld->loose);
     ld->loose = NULL;
     pcre2_match_data_free(ld->loose_md);
@@ -1110,9 +1131,9 @@ static void build_rules(loader *ld)
     ld->list_used = NULL;
     if (!ld->errors)
         build_starters(ld);
-    free_loose(ld);
     if (!ld->errors)
         build_matchers(ld);
+    free_loose(ld);
 }
 
 /* Indexes every entry under the hash of its first word. */

@@ -86,8 +86,9 @@ static void loosen(cc_buf *b, const char *rx)
 
 /* Compiles the loosened copy of an expanded rule pattern rx for the start
  * tests; NULL when loosening broke it (a quantified assertion): then every
- * start is kept. Caller frees with pcre2_code_free. */
-pcre2_code *cc_starts_compile(const char *rx, uint32_t options)
+ * start is kept. *cased tells whether letter case still matters in it
+ * (\p{Lu} and the like). Caller frees with pcre2_code_free. */
+pcre2_code *cc_starts_compile(const char *rx, uint32_t options, bool *cased)
 {
     cc_buf b = {0};
     loosen(&b, rx);
@@ -96,6 +97,8 @@ pcre2_code *cc_starts_compile(const char *rx, uint32_t options)
     pcre2_code *c = b.oom || !b.p ? NULL
                                   : pcre2_compile((PCRE2_SPTR)b.p, b.len, options | PCRE2_ANCHORED,
                                                   &err, &off, NULL);
+    *cased = !b.p || strstr(b.p, "\\p{L") || strstr(b.p, "\\P{L") || strstr(b.p, ":upper:") ||
+             strstr(b.p, ":lower:");
     cc_buf_free(&b);
     return c;
 }
@@ -108,9 +111,10 @@ static bool may_begin(const pcre2_code *c, pcre2_match_data *md, const char *s, 
 }
 
 /* Whether code c may match text beginning with the lower-case word
- * w[0:n) written in lower case, capitalised or in capitals (the case-
- * sensitive groups are opened, but \p{Lu} still tests case). */
-bool cc_starts_word(const pcre2_code *c, pcre2_match_data *md, const char *w, size_t n)
+ * w[0:n) written in lower case or, when case matters in c (cased), also
+ * capitalised or in capitals. */
+bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
+                    size_t n)
 {
     char buf[64];
     if (!c || n >= sizeof buf)
@@ -118,6 +122,8 @@ bool cc_starts_word(const pcre2_code *c, pcre2_match_data *md, const char *w, si
     memcpy(buf, w, n);
     if (may_begin(c, md, buf, n))
         return true;
+    if (!cased)
+        return false;
     for (size_t i = 0; i < n; i++)
         if (buf[i] >= 'a' && buf[i] <= 'z')
             buf[i] = (char)(buf[i] - 'a' + 'A');
