@@ -170,8 +170,7 @@ const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, siz
 pcre2_code *cc_starts_compile(const char *rx, uint32_t options, bool *cased);
 /* Whether the loosened rule c may match text that begins with the lower-
  * case word w[0:n) in any of its usual cases; true when c is NULL. */
-bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
-                    size_t n);
+bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w, size_t n);
 /* Clears the ASCII non-letter bytes no match of c can begin with. */
 void cc_starts_refine(const pcre2_code *c, pcre2_match_data *md, unsigned char first[32]);
 

@@ -113,8 +113,7 @@ static bool may_begin(const pcre2_code *c, pcre2_match_data *md, const char *s, 
 /* Whether code c may match text beginning with the lower-case word
  * w[0:n) written in lower case or, when case matters in c (cased), also
  * capitalised or in capitals. */
-bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
-                    size_t n)
+bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w, size_t n)
 {
     char buf[64];
     if (!c || n >= sizeof buf)
