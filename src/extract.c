@@ -168,7 +168,8 @@ struct cc_extractor {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
-    bool fast_words; /* the word rule agrees with scan_word on ASCII */
+    bool fast_words;        /* the word rule agrees with scan_word on ASCII */
+    unsigned char *gate_at; /* per gate, at the position being tried (gate_open) */
     /* per-article scratch, reused */
     const char *body;
     size_t len;
@@ -239,7 +240,8 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->md = pcre2_match_data_create(rules->max_captures + 1, NULL);
     ex->mctx = pcre2_match_context_create(NULL);
     ex->jit = pcre2_jit_stack_create((size_t)32 * 1024, (size_t)1024 * 1024, NULL);
-    if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit)
+    ex->gate_at = calloc(rules->gates.n + 1, 1);
+    if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit || !ex->gate_at)
         goto mem_error;
     read_windows(ex);
     pcre2_set_match_limit(ex->mctx, MATCH_LIMIT);
@@ -261,6 +263,7 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->role);
     free(ex->owner);
     pcre2_match_data_free(ex->md);
+    free(ex->gate_at);
     pcre2_match_context_free(ex->mctx);
     pcre2_jit_stack_free(ex->jit);
     free(ex->toks.v);
@@ -587,17 +590,30 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     return v ? &r->sets.v[set] : NULL;
 }
 
+/* Whether gate g lets its rules try off: matched once per position and
+ * kept in open[g] (0 not yet tried, 1 open, 2 shut). A limit hit leaves
+ * it open, so the rule itself meets and reports the limit. */
+static bool gate_open(const cc_extractor *ex, size_t g, size_t off, unsigned char *open)
+{
+    if (!open[g])
+        open[g] = match_at(ex, ex->r->gates.v[g].m, off) == PCRE2_ERROR_NOMATCH ? 2 : 1;
+    return open[g] == 1;
+}
+
 /* Tries the rules of set at off in priority order, skipping those that
- * cannot start with its byte: the first match wins, as in one alternation.
- * Returns PCRE2's code; *rule and *m are the rule that matched or hit a
- * limit and its matcher. */
+ * cannot start with its byte or whose gate is shut: the first match wins,
+ * as in one alternation. Returns PCRE2's code; *rule and *m are the rule
+ * that matched or hit a limit and its matcher. */
 static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t off, size_t *rule,
                        const cc_matcher **m)
 {
     unsigned char c = (unsigned char)ex->body[off];
+    if (set && ex->r->gates.n)
+        memset(ex->gate_at, 0, ex->r->gates.n);
     for (size_t k = 0; set && k < set->n; k++) {
         const cc_rule *ru = &ex->r->rules.v[set->rules[k]];
-        if (!((ru->first[c / 8] >> (c % 8)) & 1))
+        if (!((ru->first[c / 8] >> (c % 8)) & 1) ||
+            (ru->gate != CC_NONE && !gate_open(ex, ru->gate, off, ex->gate_at)))
             continue;
         int rc = match_at(ex, ru->m, off);
         if (rc != PCRE2_ERROR_NOMATCH) {

@@ -368,6 +368,9 @@ static void rule_key(loader *ld, const char *key, const char *val)
     } else if (strcmp(key, "kind") == 0) {
         free(ru->kind_name);
         ru->kind_name = cc_strdup(val);
+    } else if (strcmp(key, "gate") == 0) {
+        free(ru->gate_name);
+        ru->gate_name = cc_strdup(val);
     } else if (strcmp(key, "needs_kind") == 0 && parse_bool(val) >= 0) {
         ru->needs_kind = parse_bool(val);
     } else {
@@ -431,7 +434,8 @@ static void open_section(loader *ld, const char *type, const char *name)
                       .kind = CC_RULE_CLAIM,
                       .cls = CC_CLASS_SKIP,
                       .priority = 50,
-                      .forced_kind = CC_NONE};
+                      .forced_kind = CC_NONE,
+                      .gate = CC_NONE};
         ok = CC_VEC_PUSH(ld->r->rules, ru);
         ld->sec = ld->r->rules.n - 1;
     } else if (strcmp(type, "kind") == 0) {
@@ -1109,6 +1113,56 @@ static void free_loose(loader *ld)
     ld->loose_md = NULL;
 }
 
+/* The gate named name, compiled and added on first use; CC_NONE (with
+ * an error at the rule's file:line) when no pattern has that name. */
+static size_t gate_of(loader *ld, const cc_rule *ru, const char *name)
+{
+    cc_rules *r = ld->r;
+    for (size_t g = 0; g < r->gates.n; g++)
+        if (strcmp(r->gates.v[g].name, name) == 0)
+            return g;
+    const struct pattern_def *pd = find_pattern(ld, name, strlen(name));
+    if (!pd) {
+        cc_diagf(ld->diag, ld->ud, "%s: rule %s: gate '%s' is no [pattern]", ru->where, ru->name,
+                 name);
+        ld->errors++;
+        return CC_NONE;
+    }
+    cc_buf b = {0};
+    bool *used = ld->list_used;
+    ld->list_used = NULL; /* a gate's words start no rule */
+    expand(ld, &b, pd->regex ? pd->regex : "", 0);
+    ld->list_used = used;
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *code = b.oom || !b.p ? NULL
+                                     : pcre2_compile((PCRE2_SPTR)b.p, b.len,
+                                                     RX_OPTIONS | PCRE2_ANCHORED, &err, &off, NULL);
+    cc_buf_free(&b);
+    cc_gate gt = {cc_strdup(name), code ? matcher_of(code) : NULL};
+    if (!gt.name || !gt.m || !CC_VEC_PUSH(r->gates, gt)) {
+        free(gt.name);
+        cc_matcher_free(gt.m);
+        cc_diagf(ld->diag, ld->ud, "%s: rule %s: cannot compile gate '%s'", ru->where, ru->name,
+                 name);
+        ld->errors++;
+        return CC_NONE;
+    }
+    return r->gates.n - 1;
+}
+
+/* Compiles the gates the claim rules name. */
+static void build_gates(loader *ld)
+{
+    for (size_t i = 0; i < ld->r->rules.n; i++) {
+        cc_rule *ru = &ld->r->rules.v[i];
+        if (ru->gate_name)
+            ru->gate = gate_of(ld, ru, ru->gate_name);
+        if (ru->gate != CC_NONE && capture_count(ld->r->gates.v[ru->gate].m) > ld->r->max_captures)
+            ld->r->max_captures = capture_count(ld->r->gates.v[ru->gate].m);
+    }
+}
+
 /* Expands every rule in priority order (a rule's index is its place in
  * that order, and its (*MARK)), collects the starter words and compiles
  * the claim and token matchers. */
@@ -1133,6 +1187,8 @@ static void build_rules(loader *ld)
         build_starters(ld);
     if (!ld->errors)
         build_matchers(ld);
+    if (!ld->errors)
+        build_gates(ld);
     free_loose(ld);
 }
 
@@ -1255,10 +1311,16 @@ void cc_rules_free(cc_rules *r)
         free(r->rules.v[i].pattern);
         free(r->rules.v[i].where);
         free(r->rules.v[i].kind_name);
+        free(r->rules.v[i].gate_name);
         free(r->rules.v[i].expanded);
         cc_matcher_free(r->rules.v[i].m);
     }
     free(r->claims.rules);
+    for (size_t i = 0; i < r->gates.n; i++) {
+        free(r->gates.v[i].name);
+        cc_matcher_free(r->gates.v[i].m);
+    }
+    free(r->gates.v);
     for (size_t i = 0; i < r->sets.n; i++)
         free(r->sets.v[i].rules);
     free(r->sets.v);

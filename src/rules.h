@@ -68,6 +68,8 @@ typedef struct cc_rule {
     char *expanded;  /* the pattern with {list} and {pattern} expanded */
     size_t forced_kind;
     struct cc_matcher *m;    /* claim rules: the rule alone, anchored (JIT) */
+    char *gate_name;         /* gate = NAME: a pattern every match begins with */
+    size_t gate;             /* index into rules->gates; CC_NONE without one */
     unsigned char first[32]; /* bit per byte a match may start with */
 } cc_rule;
 
@@ -114,6 +116,13 @@ typedef struct cc_phrase_bucket {
     size_t n, cap;
 } cc_phrase_bucket;
 
+/* A pattern some rules declare every match of theirs begins with: tried
+ * once at a position, it rules them all out there when it fails. */
+typedef struct cc_gate {
+    char *name;
+    struct cc_matcher *m;
+} cc_gate;
+
 struct cc_rules {
     CC_VEC(cc_entry) entries;
     CC_VEC(cc_list) lists;
@@ -129,6 +138,7 @@ struct cc_rules {
                                       that may start with it (what no starter word decides) */
     size_t starters;               /* list: starter word -> index into sets */
     CC_VEC(cc_rule_set) sets;      /* the claim rules each starter word may begin */
+    CC_VEC(cc_gate) gates;         /* the patterns named by rules' gate keys */
     uint32_t max_captures;         /* most capture groups in any matcher */
 };
 

@@ -27,28 +27,98 @@ static void write_file(const char *path, const char *text)
 /* A minimal valid rule file body (one word rule). */
 static const char base[] = "[rule word]\nclass = word\npattern = \\p{L}+\n";
 
-/* Loading base + bad must fail with a diagnostic containing want. */
-static void expect_error(const char *bad, const char *want)
+/* Loads base + text from a temporary directory; diagnostics go to diags.
+ * Caller frees the rules. */
+static cc_rules *load_text(const char *text, cc_buf *diags)
 {
     char dir[] = "/tmp/cc_rules_XXXXXX";
     if (!mkdtemp(dir))
-        return;
-    char *text = cc_strfmt("%s%s", base, bad);
+        return NULL;
+    char *all = cc_strfmt("%s%s", base, text);
     char *path = cc_strfmt("%s/x.rules", dir);
-    write_file(path, text);
-    cc_buf diags = {0};
-    cc_rules *r = cc_rules_load(dir, collect, &diags);
-    bool ok = !r && diags.p && strstr(diags.p, want);
-    printf("%s: %s\n", ok ? "ok  " : "FAIL", want);
-    if (!ok)
-        printf("  got: %s\n", diags.p ? diags.p : "(no diagnostic, rules loaded)");
-    ok ? passed++ : failed++;
-    cc_rules_free(r);
-    cc_buf_free(&diags);
-    free(text);
+    write_file(path, all);
+    cc_rules *r = cc_rules_load(dir, collect, diags);
+    free(all);
     unlink(path);
     free(path);
     rmdir(dir);
+    return r;
+}
+
+/* Records one check. */
+static void check(bool ok, const char *what, const char *detail)
+{
+    printf("%s: %s\n", ok ? "ok  " : "FAIL", what);
+    if (!ok && detail)
+        printf("  got: %s\n", detail);
+    ok ? passed++ : failed++;
+}
+
+/* Loading base + bad must fail with a diagnostic containing want. */
+static void expect_error(const char *bad, const char *want)
+{
+    cc_buf diags = {0};
+    cc_rules *r = load_text(bad, &diags);
+    check(!r && diags.p && strstr(diags.p, want), want,
+          diags.p ? diags.p : "(no diagnostic, rules loaded)");
+    cc_rules_free(r);
+    cc_buf_free(&diags);
+}
+
+/* Whether word is a starter of rule `name` (whose set it names). */
+static bool starts(const cc_rules *r, const char *word, const char *name)
+{
+    const char *v = cc_rules_lookup(r, r->starters, word, strlen(word));
+    const cc_rule_set *set = v ? &r->sets.v[strtoul(v, NULL, 10)] : NULL;
+    for (size_t k = 0; set && k < set->n; k++)
+        if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* The rule called name; NULL if none. */
+static const cc_rule *rule_named(const cc_rules *r, const char *name)
+{
+    for (size_t i = 0; i < r->rules.n; i++)
+        if (strcmp(r->rules.v[i].name, name) == 0)
+            return &r->rules.v[i];
+    return NULL;
+}
+
+/* Whether rule `name` is in the set for first byte b. */
+static bool starts_byte(const cc_rules *r, unsigned char b, const char *name)
+{
+    const cc_rule_set *set = &r->sets.v[r->by_byte[b]];
+    for (size_t k = 0; k < set->n; k++)
+        if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Starter words are the words a rule can begin with (starts.c), checked
+ * on the loosened rule: look-behinds and case groups do not hide them;
+ * words further in ("of") are no starters. Gates compile once. */
+static void test_starts(void)
+{
+    cc_buf diags = {0};
+    cc_rules *r = load_text("[pattern lead]\nregex = \\d\n"
+                            "[rule a]\nclass = count\ngate = lead\n"
+                            "pattern = (?:about\\s+)?\\d+\\s+of\\s+them\n"
+                            "[rule b]\nclass = date\npattern = (?<=\\bin\\s)march\\b\n"
+                            "[rule c]\nclass = count\ngate = lead\n"
+                            "pattern = (?=\\p{Lu})(?:first|second)\\s+street\n",
+                            &diags);
+    check(r && starts(r, "about", "a") && !starts(r, "of", "a") && !starts(r, "them", "a"),
+          "starters: a word inside a rule is no starter", diags.p);
+    check(r && starts(r, "march", "b") && starts(r, "first", "c") && starts(r, "second", "c"),
+          "starters: look-behinds and capitals do not hide a first word", diags.p);
+    check(r && starts_byte(r, '7', "a") && !starts_byte(r, ',', "a") && !starts_byte(r, '7', "b"),
+          "first bytes: a digit may start rule a, a comma none", diags.p);
+    check(r && r->gates.n == 1 && rule_named(r, "a")->gate == 0 && rule_named(r, "c")->gate == 0 &&
+              rule_named(r, "b")->gate == CC_NONE,
+          "gates: two rules share one compiled gate", diags.p);
+    cc_rules_free(r);
+    cc_buf_free(&diags);
 }
 
 /* Entry point: test_rules CLAIMS_DIR. */
@@ -72,15 +142,16 @@ int main(int argc, char **argv)
     expect_error("[rule r]\nclass = count\nflavour = x\n", "x.rules:6: rule: bad key");
     expect_error("[rule r]\nclass = count\npriority = soon\npattern = x\n",
                  "x.rules:6: priority must be a whole number");
+    expect_error("[rule r]\nclass = count\ngate = nope\npattern = \\d\n",
+                 "x.rules:4: rule r: gate 'nope' is no [pattern]");
+    test_starts();
     cc_buf diags = {0};
     cc_rules *r = cc_rules_load(argc > 1 ? argv[1] : "claims", collect, &diags);
     bool ok = r && r->kinds.n > 10 && r->tokens;
     /* settings come from claims/00-settings.rules; a missing one is the default */
     ok = ok && cc_rules_setting(r, "gap_high", -1) == 0.10 &&
          cc_rules_setting(r, "no_such_setting", 7) == 7;
-    printf("%s: shipped claims/ load (%s)\n", ok ? "ok  " : "FAIL",
-           diags.p ? diags.p : "no diagnostics");
-    ok ? passed++ : failed++;
+    check(ok, "shipped claims/ load", diags.p ? diags.p : "no diagnostics");
     cc_rules_free(r);
     cc_buf_free(&diags);
     printf("rules: %d passed, %d failed\n", passed, failed);
