@@ -138,8 +138,10 @@ static char *resolve_calendar(const cc_when *w, int32_t dct, int32_t *day)
     if (!w->mday)
         return y ? cc_strfmt("%04d-%02d", y, w->month) : cc_strfmt("XXXX-%02d", w->month);
     *day = y ? cc_day_from_ymd(y, w->month, w->mday) : CC_NO_DAY;
+    if (y && *day == CC_NO_DAY && w->year)
+        return NULL; /* "February 30, 2024" is no date */
     if (y && *day == CC_NO_DAY)
-        return NULL;
+        y = 0; /* "February 29" and the inferred year has none: left unresolved */
     return y ? cc_strfmt("%04d-%02d-%02d", y, w->month, w->mday)
              : cc_strfmt("XXXX-%02d-%02d", w->month, w->mday);
 }
