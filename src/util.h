@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "claimcheck.h"
 
@@ -29,6 +30,19 @@ void cc_buf_free(cc_buf *b);
 void cc_buf_reset(cc_buf *b);
 /* Cuts b to its first len bytes (len <= b->len). */
 void cc_buf_cut(cc_buf *b, size_t len);
+/* Room for n more bytes at b->p + b->len, for writers that fill it
+ * themselves (escapers, number formatters); NULL on oom. They then call
+ * cc_buf_commit with the count they wrote (at most n). */
+char *cc_buf_room(cc_buf *b, size_t n);
+void cc_buf_commit(cc_buf *b, size_t n);
+/* Hands b's bytes to out in one fwrite and empties b (its storage is
+ * kept). False when b ran out of memory (its bytes are lost); write
+ * errors are left to ferror(out), as with any stdio write. */
+bool cc_buf_write(cc_buf *b, FILE *out);
+
+/* Writes v in decimal to out (room for 20 bytes, no NUL); returns the
+ * number of digits. printf's %llu without its cost, for ids and NDJSON. */
+size_t cc_fmt_u64(uint64_t v, char *out);
 
 /* Grows a CC_VEC so one more element fits; false on allocation failure. */
 bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem);

@@ -40,6 +40,7 @@ static void odd_claim(cc_cluster *cl, size_t art, size_t start, size_t end, doub
     c.end = end;
     c.key = cc_strdup("count/\"quoted\\key\"");
     c.unit = cc_strdup("tab\there");
+    c.place = cc_strdup("a plain run of more than sixteen bytes\x1f then more\x80\x9f\xa0 \"");
     c.has_value = !isnan(v) || start == 0;
     c.has_lo = c.has_hi = true;
     c.value = v;
@@ -57,10 +58,17 @@ static void odd_fill(cc_cluster *cl)
 {
     static const char body[] = "\"q\" \\b\\ \n\t\r\x01\x1f\x7f "
                                "Caf\xc3\xa9 \xff\xfe \xf0\x9f\x93\xb0 end";
+    char up[256], down[256]; /* every byte value, each at many offsets */
+    for (int i = 0; i < 255; i++) {
+        up[i] = (char)(i + 1);
+        down[i] = (char)(255 - i);
+    }
+    up[255] = down[255] = '\0';
     cc_article a = {0};
     a.id = cc_strdup("odd\x01id");
     a.title = cc_strdup("line1\nline2\t\"x\"\\");
-    a.url = cc_strdup("");
+    a.outlet = cc_strdup(up);
+    a.url = cc_strdup(down);
     a.body = cc_strndup(body, sizeof body - 1);
     a.body_len = sizeof body - 1;
     a.published = CC_NO_DAY;
