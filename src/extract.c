@@ -152,6 +152,19 @@ static const char *const list_names[L_COUNT] = {"noun",
                                                 "change_adverb",
                                                 "change_after"};
 
+/* What a phrase index bucket holds, so that phrase_at tells at a glance
+ * that a word starts no phrase of the lists asked about (most words, most
+ * of the time: the context searches ask each word about several lists). */
+typedef struct bucket_sum {
+    uint64_t lists;      /* list_bit of each entry's list */
+    unsigned classes;    /* the classes of the kinds owning an entry's list */
+    unsigned char roles; /* ROLE_* bits of the entries' lists */
+} bucket_sum;
+
+/* list_bit of the lists the engine does not read by name. */
+#define OTHER_LISTS (1ull << 63)
+_Static_assert(L_COUNT < 63, "one bit per engine list, and OTHER_LISTS");
+
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
     size_t noun, event, ref_date, place_date, place_near, source, source_words, tense_back,
@@ -165,6 +178,8 @@ struct cc_extractor {
     size_t list[L_COUNT];
     unsigned char *role; /* per list: ROLE_* bits */
     size_t *owner;       /* per list: kind owning it, or CC_NONE */
+    uint64_t *list_bit;  /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
+    bucket_sum *sums;    /* per phrase index bucket */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -202,6 +217,33 @@ static void index_kinds(cc_extractor *ex)
     for (size_t k = 0; k < r->kinds.n; k++) /* excluded nouns are nouns too */
         if (r->kinds.v[k].excludes != CC_NONE)
             ex->role[r->kinds.v[k].excludes] |= ROLE_UNIT;
+}
+
+/* Sums up each phrase index bucket (bucket_sum); false when out of
+ * memory. Runs after index_kinds, which sets the roles and owners. */
+static bool sum_buckets(cc_extractor *ex)
+{
+    const cc_rules *r = ex->r;
+    ex->list_bit = calloc(r->lists.n + 1, sizeof *ex->list_bit);
+    ex->sums = calloc(r->index_size + 1, sizeof *ex->sums);
+    if (!ex->list_bit || !ex->sums)
+        return false;
+    for (size_t l = 0; l < r->lists.n; l++)
+        ex->list_bit[l] = OTHER_LISTS;
+    for (int i = 0; i < L_COUNT; i++)
+        if (ex->list[i] != CC_NONE)
+            ex->list_bit[ex->list[i]] = 1ull << i;
+    for (size_t k = 0; k < r->index_size; k++) {
+        bucket_sum *sum = &ex->sums[k];
+        for (size_t i = 0; i < r->index[k].n; i++) {
+            size_t l = r->entries.v[r->index[k].entries[i]].list;
+            sum->lists |= ex->list_bit[l];
+            sum->roles |= ex->role[l];
+            if (ex->owner[l] != CC_NONE)
+                sum->classes |= r->kinds.v[ex->owner[l]].classes;
+        }
+    }
+    return true;
 }
 
 /* Reads the context windows (claims/00-settings.rules; defaults here). */
@@ -246,6 +288,8 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
     pcre2_jit_stack_assign(ex->mctx, NULL, ex->jit);
     index_kinds(ex);
+    if (!sum_buckets(ex))
+        goto mem_error;
     ex->fast_words = words_agree(ex);
     return ex;
 mem_error:
@@ -260,6 +304,8 @@ void cc_extractor_free(cc_extractor *ex)
         return;
     free(ex->role);
     free(ex->owner);
+    free(ex->list_bit);
+    free(ex->sums);
     pcre2_match_data_free(ex->md);
     pcre2_match_context_free(ex->mctx);
     pcre2_jit_stack_free(ex->jit);
@@ -326,15 +372,22 @@ static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phras
     return n;
 }
 
-/* Finds the longest entry starting at token ti whose list passes the
- * filter (a list index, or any list with role bits when list is CC_NONE).
- * Returns the entry index or CC_NONE; *ntok gets its length in tokens. */
-static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
-                        unsigned classes, size_t *ntok)
+/* False when bucket b holds no entry that phrase_at's filter (below)
+ * lets through; true when it may. */
+static bool bucket_may_pass(const cc_extractor *ex, const cc_phrase_bucket *b, size_t list,
+                            unsigned roles, unsigned classes)
 {
-    if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS)
-        return CC_NONE;
-    const cc_phrase_bucket *b = ex->toks.v[ti].bk;
+    const bucket_sum *sum = &ex->sums[b - ex->r->index];
+    if (list != CC_NONE ? !(sum->lists & ex->list_bit[list]) : !(sum->roles & roles))
+        return false;
+    return !classes || (sum->classes & classes);
+}
+
+/* phrase_at's search of the bucket b of token ti, once bucket_may_pass
+ * let it through. */
+static size_t phrase_in(const cc_extractor *ex, size_t ti, const cc_phrase_bucket *b, size_t list,
+                        unsigned roles, unsigned classes, size_t *ntok)
+{
     size_t best = CC_NONE, best_n = 0;
     for (size_t i = 0; i < b->n; i++) {
         const cc_entry *e = &ex->r->entries.v[b->entries[i]];
@@ -354,6 +407,21 @@ static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned
     if (ntok)
         *ntok = best_n;
     return best;
+}
+
+/* Finds the longest entry starting at token ti whose list passes the
+ * filter (a list index, or any list with role bits when list is CC_NONE).
+ * Returns the entry index or CC_NONE; *ntok gets its length in tokens.
+ * Small, so that the context searches' many misses cost a few loads. */
+static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
+                        unsigned classes, size_t *ntok)
+{
+    if (ntok)
+        *ntok = 0;
+    if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS ||
+        !bucket_may_pass(ex, ex->toks.v[ti].bk, list, roles, classes))
+        return CC_NONE;
+    return phrase_in(ex, ti, ex->toks.v[ti].bk, list, roles, classes, ntok);
 }
 
 /* Value of a list entry matching token ti, or NULL. */
