@@ -22,14 +22,10 @@ static bool needs_escape(unsigned char c)
     return c < 0x20 || c == '"' || c == '\\';
 }
 
-/* True when one of the 8 bytes of w must be escaped: a byte below 0x20,
- * '"' or '\\' (the "has less than" and "has zero byte" word tests of Bit
- * Twiddling Hacks; exact as a yes/no answer, whatever the byte order). */
+/* True when one of the 8 bytes of w must be escaped. */
 static bool word_needs_escape(uint64_t w)
 {
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
-    return (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs)) & highs;
+    return cc_word_has_less(w, 0x20) || cc_word_has_byte(w, '"') || cc_word_has_byte(w, '\\');
 }
 
 /* Length of the longest prefix of s[0:n) that needs no escape, read

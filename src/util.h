@@ -40,6 +40,22 @@ void cc_buf_commit(cc_buf *b, size_t n);
  * errors are left to ferror(out), as with any stdio write. */
 bool cc_buf_write(cc_buf *b, FILE *out);
 
+/* Tests on the 8 bytes of a word read with memcpy, for scanners that skip
+ * ordinary text a word at a time (Bit Twiddling Hacks' "has less than"
+ * and "has zero byte"; exact as yes/no answers, whatever the byte order).
+ * cc_word_has_less: some byte is below n (n <= 128). */
+#define CC_WORD_ONES 0x0101010101010101u
+#define CC_WORD_HIGHS 0x8080808080808080u
+static inline bool cc_word_has_less(uint64_t w, unsigned n)
+{
+    return ((w - CC_WORD_ONES * n) & ~w & CC_WORD_HIGHS) != 0;
+}
+/* Some byte of w is c. */
+static inline bool cc_word_has_byte(uint64_t w, unsigned char c)
+{
+    return cc_word_has_less(w ^ (CC_WORD_ONES * c), 1);
+}
+
 /* Writes v in decimal to out (room for 20 bytes, no NUL); returns the
  * number of digits. printf's %llu without its cost, for ids and NDJSON. */
 size_t cc_fmt_u64(uint64_t v, char *out);
