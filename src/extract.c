@@ -176,10 +176,12 @@ struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
-    unsigned char *role; /* per list: ROLE_* bits */
-    size_t *owner;       /* per list: kind owning it, or CC_NONE */
-    uint64_t *list_bit;  /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
-    bucket_sum *sums;    /* per phrase index bucket */
+    unsigned char *role;   /* per list: ROLE_* bits */
+    size_t *owner;         /* per list: kind owning it, or CC_NONE */
+    uint64_t *list_bit;    /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
+    bucket_sum *sums;      /* per phrase index bucket */
+    bucket_sum *sent_sums; /* per sentence of the article: its words' sums */
+    size_t sent_sums_cap;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -306,6 +308,7 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->owner);
     free(ex->list_bit);
     free(ex->sums);
+    free(ex->sent_sums);
     pcre2_match_data_free(ex->md);
     pcre2_match_context_free(ex->mctx);
     pcre2_jit_stack_free(ex->jit);
@@ -372,15 +375,47 @@ static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phras
     return n;
 }
 
-/* False when bucket b holds no entry that phrase_at's filter (below)
- * lets through; true when it may. */
-static bool bucket_may_pass(const cc_extractor *ex, const cc_phrase_bucket *b, size_t list,
-                            unsigned roles, unsigned classes)
+/* False when the entries summed up in sum hold none that phrase_at's
+ * filter (below) lets through; true when they may. */
+static bool sum_may_pass(const cc_extractor *ex, const bucket_sum *sum, size_t list, unsigned roles,
+                         unsigned classes)
 {
-    const bucket_sum *sum = &ex->sums[b - ex->r->index];
     if (list != CC_NONE ? !(sum->lists & ex->list_bit[list]) : !(sum->roles & roles))
         return false;
     return !classes || (sum->classes & classes);
+}
+
+/* The same for the entries of phrase index bucket b. */
+static bool bucket_may_pass(const cc_extractor *ex, const cc_phrase_bucket *b, size_t list,
+                            unsigned roles, unsigned classes)
+{
+    return sum_may_pass(ex, &ex->sums[b - ex->r->index], list, roles, classes);
+}
+
+/* Sums up each sentence's words (sent_sums), so that a context search
+ * for a list no word of the sentence is in ends before it starts. False
+ * when out of memory. */
+static bool sum_sentences(cc_extractor *ex)
+{
+    if (ex->sents.n > ex->sent_sums_cap) {
+        bucket_sum *s = realloc(ex->sent_sums, ex->sents.n * sizeof *s);
+        if (!s)
+            return false;
+        ex->sent_sums = s;
+        ex->sent_sums_cap = ex->sents.n;
+    }
+    memset(ex->sent_sums, 0, ex->sents.n * sizeof *ex->sent_sums);
+    for (size_t i = 0; i < ex->toks.n; i++) {
+        const tok *t = &ex->toks.v[i];
+        if (t->cand != NO_POS || t->sent >= ex->sents.n)
+            continue;
+        const bucket_sum *b = &ex->sums[t->bk - ex->r->index];
+        bucket_sum *s = &ex->sent_sums[t->sent];
+        s->lists |= b->lists;
+        s->classes |= b->classes;
+        s->roles |= b->roles;
+    }
+    return true;
 }
 
 /* phrase_at's search of the bucket b of token ti, once bucket_may_pass
@@ -1436,6 +1471,10 @@ static size_t nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned r
                       unsigned classes, reach rc, size_t *at)
 {
     phrase_q q = {list, roles, classes, CC_NONE};
+    if (!sum_may_pass(ex, &ex->sent_sums[ex->toks.v[ti].sent], list, roles, classes)) {
+        *at = NO_POS; /* no word of the sentence is in the lists asked */
+        return CC_NONE;
+    }
     *at = walk_out(ex, ti, rc, phrase_test, &q);
     return *at == NO_POS ? CC_NONE : q.entry;
 }
@@ -2038,6 +2077,8 @@ cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
     ex->body = a->body;
     ex->len = a->body_len;
     cc_error err = scan(ex, cl, a);
+    if (err == CC_OK && !sum_sentences(ex))
+        err = CC_ERROR_MEMORY;
     if (a->published == CC_NO_DAY)
         find_dateline(ex, a);
     a->first_claim = cl->claims.n;
