@@ -109,11 +109,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     if (cc_extract_article(ex, cl, 0) == CC_OK) {
+        cc_buf json = {0}; /* owned here */
         for (size_t i = 0; i < cl->claims.n; i++) {
             check_span(&cl->articles.v[0], &cl->claims.v[i]);
             check_numbers(&cl->articles.v[0], &cl->claims.v[i]);
-            cc_json_claim(cl, i, devnull);
+            cc_json_claim(cl, i, &json);
+            cc_buf_write(&json, devnull);
         }
+        cc_buf_free(&json);
     }
     cc_cluster_free(cl);
     return 0;

@@ -320,9 +320,11 @@ typedef struct stream_ctx {
     cc_cluster *cl;
     cc_extractor *ex;
     FILE *out;
+    cc_buf json; /* one article's records, reused; owned here */
 } stream_ctx;
 
-/* Ingest sink for streaming: extract, print, forget. */
+/* Ingest sink for streaming: extract, print (one fwrite per article),
+ * forget. */
 static cc_error stream_article(void *ud, cc_article *a)
 {
     stream_ctx *sc = ud;
@@ -332,9 +334,11 @@ static cc_error stream_article(void *ud, cc_article *a)
         return CC_ERROR_MEMORY;
     }
     cc_error err = cc_extract_article(sc->ex, cl, 0);
-    cc_json_article(cl, 0, sc->out);
+    cc_json_article(cl, 0, &sc->json);
     for (size_t i = 0; i < cl->claims.n; i++)
-        cc_json_claim(cl, i, sc->out);
+        cc_json_claim(cl, i, &sc->json);
+    if (!cc_buf_write(&sc->json, sc->out) && err == CC_OK)
+        err = CC_ERROR_MEMORY;
     for (size_t i = 0; i < cl->claims.n; i++)
         cc_claim_clear(&cl->claims.v[i]);
     cl->claims.n = 0;
@@ -349,7 +353,7 @@ static cc_error stream_article(void *ud, cc_article *a)
 cc_error cc_extract_stream(const cc_rules *rules, const char *const *paths, size_t n_paths,
                            FILE *out, cc_diag_fn diag, void *ud)
 {
-    stream_ctx sc = {cc_cluster_new(rules, diag, ud), cc_extractor_new(rules), out};
+    stream_ctx sc = {cc_cluster_new(rules, diag, ud), cc_extractor_new(rules), out, {0}};
     cc_error err = sc.cl && sc.ex ? CC_OK : CC_ERROR_MEMORY;
     bool bad_input = false;
     for (size_t i = 0; err == CC_OK && i < n_paths; i++) {
@@ -359,5 +363,6 @@ cc_error cc_extract_stream(const cc_rules *rules, const char *const *paths, size
     }
     cc_extractor_free(sc.ex);
     cc_cluster_free(sc.cl);
+    cc_buf_free(&sc.json);
     return err == CC_OK && bad_input ? CC_ERROR_INPUT : err;
 }

@@ -152,6 +152,19 @@ static const char *const list_names[L_COUNT] = {"noun",
                                                 "change_adverb",
                                                 "change_after"};
 
+/* What a phrase index bucket holds, so that phrase_at tells at a glance
+ * that a word starts no phrase of the lists asked about (most words, most
+ * of the time: the context searches ask each word about several lists). */
+typedef struct bucket_sum {
+    uint64_t lists;      /* list_bit of each entry's list */
+    unsigned classes;    /* the classes of the kinds owning an entry's list */
+    unsigned char roles; /* ROLE_* bits of the entries' lists */
+} bucket_sum;
+
+/* list_bit of the lists the engine does not read by name. */
+#define OTHER_LISTS (1ull << 63)
+_Static_assert(L_COUNT < 63, "one bit per engine list, and OTHER_LISTS");
+
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
     size_t noun, event, ref_date, place_date, place_near, source, source_words, tense_back,
@@ -163,8 +176,12 @@ struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
-    unsigned char *role; /* per list: ROLE_* bits */
-    size_t *owner;       /* per list: kind owning it, or CC_NONE */
+    unsigned char *role;   /* per list: ROLE_* bits */
+    size_t *owner;         /* per list: kind owning it, or CC_NONE */
+    uint64_t *list_bit;    /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
+    bucket_sum *sums;      /* per phrase index bucket */
+    bucket_sum *sent_sums; /* per sentence of the article: its words' sums */
+    size_t sent_sums_cap;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -203,6 +220,33 @@ static void index_kinds(cc_extractor *ex)
     for (size_t k = 0; k < r->kinds.n; k++) /* excluded nouns are nouns too */
         if (r->kinds.v[k].excludes != CC_NONE)
             ex->role[r->kinds.v[k].excludes] |= ROLE_UNIT;
+}
+
+/* Sums up each phrase index bucket (bucket_sum); false when out of
+ * memory. Runs after index_kinds, which sets the roles and owners. */
+static bool sum_buckets(cc_extractor *ex)
+{
+    const cc_rules *r = ex->r;
+    ex->list_bit = calloc(r->lists.n + 1, sizeof *ex->list_bit);
+    ex->sums = calloc(r->index_size + 1, sizeof *ex->sums);
+    if (!ex->list_bit || !ex->sums)
+        return false;
+    for (size_t l = 0; l < r->lists.n; l++)
+        ex->list_bit[l] = OTHER_LISTS;
+    for (int i = 0; i < L_COUNT; i++)
+        if (ex->list[i] != CC_NONE)
+            ex->list_bit[ex->list[i]] = 1ull << i;
+    for (size_t k = 0; k < r->index_size; k++) {
+        bucket_sum *sum = &ex->sums[k];
+        for (size_t i = 0; i < r->index[k].n; i++) {
+            size_t l = r->entries.v[r->index[k].entries[i]].list;
+            sum->lists |= ex->list_bit[l];
+            sum->roles |= ex->role[l];
+            if (ex->owner[l] != CC_NONE)
+                sum->classes |= r->kinds.v[ex->owner[l]].classes;
+        }
+    }
+    return true;
 }
 
 /* Reads the context windows (claims/00-settings.rules; defaults here). */
@@ -248,6 +292,8 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
     pcre2_jit_stack_assign(ex->mctx, NULL, ex->jit);
     index_kinds(ex);
+    if (!sum_buckets(ex))
+        goto mem_error;
     ex->fast_words = words_agree(ex);
     return ex;
 mem_error:
@@ -262,6 +308,9 @@ void cc_extractor_free(cc_extractor *ex)
         return;
     free(ex->role);
     free(ex->owner);
+    free(ex->list_bit);
+    free(ex->sums);
+    free(ex->sent_sums);
     pcre2_match_data_free(ex->md);
     free(ex->gate_at);
     pcre2_match_context_free(ex->mctx);
@@ -329,15 +378,54 @@ static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phras
     return n;
 }
 
-/* Finds the longest entry starting at token ti whose list passes the
- * filter (a list index, or any list with role bits when list is CC_NONE).
- * Returns the entry index or CC_NONE; *ntok gets its length in tokens. */
-static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
-                        unsigned classes, size_t *ntok)
+/* False when the entries summed up in sum hold none that phrase_at's
+ * filter (below) lets through; true when they may. */
+static bool sum_may_pass(const cc_extractor *ex, const bucket_sum *sum, size_t list, unsigned roles,
+                         unsigned classes)
 {
-    if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS)
-        return CC_NONE;
-    const cc_phrase_bucket *b = ex->toks.v[ti].bk;
+    if (list != CC_NONE ? !(sum->lists & ex->list_bit[list]) : !(sum->roles & roles))
+        return false;
+    return !classes || (sum->classes & classes);
+}
+
+/* The same for the entries of phrase index bucket b. */
+static bool bucket_may_pass(const cc_extractor *ex, const cc_phrase_bucket *b, size_t list,
+                            unsigned roles, unsigned classes)
+{
+    return sum_may_pass(ex, &ex->sums[b - ex->r->index], list, roles, classes);
+}
+
+/* Sums up each sentence's words (sent_sums), so that a context search
+ * for a list no word of the sentence is in ends before it starts. False
+ * when out of memory. */
+static bool sum_sentences(cc_extractor *ex)
+{
+    if (ex->sents.n > ex->sent_sums_cap) {
+        bucket_sum *s = realloc(ex->sent_sums, ex->sents.n * sizeof *s);
+        if (!s)
+            return false;
+        ex->sent_sums = s;
+        ex->sent_sums_cap = ex->sents.n;
+    }
+    memset(ex->sent_sums, 0, ex->sents.n * sizeof *ex->sent_sums);
+    for (size_t i = 0; i < ex->toks.n; i++) {
+        const tok *t = &ex->toks.v[i];
+        if (t->cand != NO_POS || t->sent >= ex->sents.n)
+            continue;
+        const bucket_sum *b = &ex->sums[t->bk - ex->r->index];
+        bucket_sum *s = &ex->sent_sums[t->sent];
+        s->lists |= b->lists;
+        s->classes |= b->classes;
+        s->roles |= b->roles;
+    }
+    return true;
+}
+
+/* phrase_at's search of the bucket b of token ti, once bucket_may_pass
+ * let it through. */
+static size_t phrase_in(const cc_extractor *ex, size_t ti, const cc_phrase_bucket *b, size_t list,
+                        unsigned roles, unsigned classes, size_t *ntok)
+{
     size_t best = CC_NONE, best_n = 0;
     for (size_t i = 0; i < b->n; i++) {
         const cc_entry *e = &ex->r->entries.v[b->entries[i]];
@@ -357,6 +445,21 @@ static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned
     if (ntok)
         *ntok = best_n;
     return best;
+}
+
+/* Finds the longest entry starting at token ti whose list passes the
+ * filter (a list index, or any list with role bits when list is CC_NONE).
+ * Returns the entry index or CC_NONE; *ntok gets its length in tokens.
+ * Small, so that the context searches' many misses cost a few loads. */
+static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
+                        unsigned classes, size_t *ntok)
+{
+    if (ntok)
+        *ntok = 0;
+    if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS ||
+        !bucket_may_pass(ex, ex->toks.v[ti].bk, list, roles, classes))
+        return CC_NONE;
+    return phrase_in(ex, ti, ex->toks.v[ti].bk, list, roles, classes, ntok);
 }
 
 /* Value of a list entry matching token ti, or NULL. */
@@ -380,6 +483,18 @@ static const cc_entry *suffix_entry(const cc_extractor *ex, const char *w, size_
     return NULL;
 }
 
+/* Copies s[0:n) to out + at, where out holds cap bytes (at < cap), and
+ * NUL-terminates; what does not fit is cut, as snprintf would. Returns
+ * the new length. snprintf("%s") cost ~700 instructions a copy here. */
+static size_t copy_at(char *out, size_t cap, size_t at, const char *s, size_t n)
+{
+    if (n > cap - 1 - at)
+        n = cap - 1 - at;
+    memcpy(out + at, s, n);
+    out[at + n] = '\0';
+    return at + n;
+}
+
 /* Lemma of a folded word: irregular table, then plural endings. Writes to
  * out (cap bytes). */
 static void lemma(const cc_extractor *ex, const char *w, char *out, size_t cap)
@@ -388,11 +503,12 @@ static void lemma(const cc_extractor *ex, const char *w, char *out, size_t cap)
     const char *irr = cc_rules_lookup(ex->r, ex->list[L_LEMMA], w, n);
     const cc_entry *pl = irr ? NULL : suffix_entry(ex, w, n, L_PLURAL);
     if (irr)
-        snprintf(out, cap, "%s", irr);
+        copy_at(out, cap, 0, irr, strlen(irr));
     else if (pl)
-        snprintf(out, cap, "%.*s%s", (int)(n - strlen(pl->phrase)), w, pl->value);
+        copy_at(out, cap, copy_at(out, cap, 0, w, n - strlen(pl->phrase)), pl->value,
+                strlen(pl->value));
     else
-        snprintf(out, cap, "%s", w);
+        copy_at(out, cap, 0, w, n);
 }
 
 /* ---- scanning ---------------------------------------------------------- */
@@ -1122,7 +1238,7 @@ static void slot_year(const cc_extractor *ex, const cand *c, cc_when *w)
 /* Copies list value v (or "") into a fixed field of cap bytes. */
 static void copy_code(char *dst, size_t cap, const char *v)
 {
-    snprintf(dst, cap, "%s", v ? v : "");
+    copy_at(dst, cap, 0, v ? v : "", v ? strlen(v) : 0);
 }
 
 /* "two years ago": the count and unit letter from num and tunit, when the
@@ -1380,6 +1496,10 @@ static size_t nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned r
                       unsigned classes, reach rc, size_t *at)
 {
     phrase_q q = {list, roles, classes, CC_NONE};
+    if (!sum_may_pass(ex, &ex->sent_sums[ex->toks.v[ti].sent], list, roles, classes)) {
+        *at = NO_POS; /* no word of the sentence is in the lists asked */
+        return CC_NONE;
+    }
     *at = walk_out(ex, ti, rc, phrase_test, &q);
     return *at == NO_POS ? CC_NONE : q.entry;
 }
@@ -1883,8 +2003,8 @@ static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
 /* "<article id>@<start>": a claim's id; caller frees. */
 static char *claim_id(const char *article_id, size_t start)
 {
-    char at[24];
-    snprintf(at, sizeof at, "@%zu", start);
+    char at[24] = "@";
+    at[1 + cc_fmt_u64(start, at + 1)] = '\0';
     return cc_strcat_n(article_id, at, NULL);
 }
 
@@ -1982,6 +2102,8 @@ cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
     ex->body = a->body;
     ex->len = a->body_len;
     cc_error err = scan(ex, cl, a);
+    if (err == CC_OK && !sum_sentences(ex))
+        err = CC_ERROR_MEMORY;
     if (a->published == CC_NO_DAY)
         find_dateline(ex, a);
     a->first_claim = cl->claims.n;

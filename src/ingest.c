@@ -221,6 +221,11 @@ static void sanitize(const char *raw, size_t start, size_t len, cc_buf *out, rep
     size_t i = start;
     while (i < len) {
         size_t run = i;
+        for (uint64_t w; run + 8 <= len; run += 8) { /* plain ASCII, 8 bytes at a time */
+            memcpy(&w, s + run, 8);
+            if ((w & CC_WORD_HIGHS) || cc_word_has_byte(w, 0) || cc_word_has_byte(w, '\r'))
+                break;
+        }
         while (run < len && s[run] != '\0' && s[run] != '\r' && s[run] < 0x80)
             run++;
         if (run > i)

@@ -2,76 +2,185 @@
 #include "output.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "util.h"
 
-/* Writes s as a JSON string (or null). Control characters are escaped;
- * the input is valid UTF-8 (ingest guarantees it) and is copied as is. */
-static void json_str(FILE *out, const char *s, size_t n)
+/* Bytes a field may take besides its key: an n-byte string escaped
+ * ("\u00XX" is 6 bytes per input byte) with its quotes, or "null". */
+#define JSON_STR_ROOM(n) (6 * (n) + 4)
+/* Bytes a number field may take besides its key: "%.15g" prints at most
+ * 23 characters ("-1.23456789012345e+308"), plus its NUL. */
+#define JSON_NUM_ROOM 25
+/* NDJSON collects this much before one fwrite hands it to stdio. */
+#define JSON_SPILL ((size_t)64 * 1024)
+
+/* True when byte c must be escaped in a JSON string. */
+static bool needs_escape(unsigned char c)
 {
-    if (!s) {
-        fputs("null", out);
-        return;
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* True when one of the 8 bytes of w must be escaped. */
+static bool word_needs_escape(uint64_t w)
+{
+    return cc_word_has_less(w, 0x20) || cc_word_has_byte(w, '"') || cc_word_has_byte(w, '\\');
+}
+
+/* Length of the longest prefix of s[0:n) that needs no escape, read
+ * eight bytes at a time (the last few padded with spaces): most strings
+ * have no escape at all. */
+static size_t plain_run(const char *s, size_t n)
+{
+    size_t i = 0;
+    uint64_t w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (word_needs_escape(w))
+            break;
     }
-    putc_unlocked('"', out);
-    size_t run = 0; /* bytes before i that need no escape, written in one go */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        fwrite(s + run, 1, i - run, out);
-        run = i + 1;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c == '\n')
-            fputs("\\n", out);
-        else if (c == '\t')
-            fputs("\\t", out);
-        else
-            fprintf(out, "\\u%04x", c);
+    if (i + 8 > n) {
+        w = 0x2020202020202020u;
+        memcpy(&w, s + i, n - i);
+        if (!word_needs_escape(w))
+            return n;
     }
-    fwrite(s + run, 1, n - run, out);
-    putc_unlocked('"', out);
+    while (i < n && !needs_escape((unsigned char)s[i]))
+        i++;
+    return i;
 }
 
-/* ,"key": */
-static void field_key(FILE *out, const char *key)
+/* Copies s[0:n) as JSON string contents to o (room for 6n bytes) and
+ * returns the end. Quotes, backslashes and control characters are
+ * escaped; the input is valid UTF-8 (ingest guarantees it) and copied
+ * as is, each run without an escape in one memcpy. */
+static char *put_escaped(char *o, const char *s, size_t n)
 {
-    putc_unlocked(',', out);
-    putc_unlocked('"', out);
-    fputs(key, out);
-    putc_unlocked('"', out);
-    putc_unlocked(':', out);
+    static const char hex[] = "0123456789abcdef";
+    for (;;) {
+        size_t k = plain_run(s, n);
+        memcpy(o, s, k);
+        o += k;
+        if (k == n)
+            return o;
+        unsigned char c = (unsigned char)s[k];
+        s += k + 1;
+        n -= k + 1;
+        *o++ = '\\';
+        if (c == '"' || c == '\\') {
+            *o++ = (char)c;
+        } else if (c == '\n') {
+            *o++ = 'n';
+        } else if (c == '\t') {
+            *o++ = 't';
+        } else { /* \u00XX, lower-case hex as printf's %04x wrote it */
+            o[0] = 'u';
+            o[1] = o[2] = '0';
+            o[3] = hex[c >> 4];
+            o[4] = hex[c & 15];
+            o += 5;
+        }
+    }
 }
 
-/* "key": string field with a leading comma. */
-static void field_s(FILE *out, const char *key, const char *s)
+/* Writes null (4 bytes) to o; returns the end. */
+static char *put_null(char *o)
 {
-    field_key(out, key);
-    json_str(out, s, s ? strlen(s) : 0);
+    o[0] = 'n';
+    o[1] = 'u';
+    o[2] = o[3] = 'l';
+    return o + 4;
 }
 
-/* "key": number or null. Whole numbers (nearly all) skip printf: "%.15g"
- * prints them as plain digits too. */
-static void field_n(FILE *out, const char *key, bool has, double v)
+/* Writes s[0:n) as a JSON string (or null when s is NULL) to o, which
+ * has JSON_STR_ROOM(n) bytes; returns the end. */
+static char *put_str(char *o, const char *s, size_t n)
 {
-    field_key(out, key);
-    if (!has || !isfinite(v)) {
-        fputs("null", out);
-    } else if (v == (double)(long long)v && fabs(v) < 1e15) {
-        char buf[24], *p = buf + sizeof buf;
+    if (!s)
+        return put_null(o);
+    *o++ = '"';
+    o = put_escaped(o, s, n);
+    *o++ = '"';
+    return o;
+}
+
+/* Writes v (or null when !has or not finite) to o, which has
+ * JSON_NUM_ROOM bytes; returns the end. Whole numbers (nearly all) skip
+ * printf: "%.15g" prints them as plain digits too. */
+static char *put_num(char *o, bool has, double v)
+{
+    if (!has || !isfinite(v))
+        return put_null(o);
+    if (v == (double)(long long)v && fabs(v) < 1e15) {
         long long x = (long long)v;
-        unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
-        do
-            *--p = (char)('0' + u % 10);
-        while (u /= 10);
         if (x < 0)
-            *--p = '-';
-        fwrite(p, 1, (size_t)(buf + sizeof buf - p), out);
-    } else {
-        fprintf(out, "%.15g", v);
+            *o++ = '-';
+        return o + cc_fmt_u64(x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x, o);
     }
+    int n = snprintf(o, JSON_NUM_ROOM, "%.15g", v);
+    return o + (n > 0 ? n : 0);
+}
+
+/* Makes room in b for ,"key": and extra more bytes and writes the key;
+ * returns where the value goes, NULL when b is out of memory. */
+static char *field_open(cc_buf *b, const char *key, size_t extra)
+{
+    size_t kn = strlen(key);
+    char *o = cc_buf_room(b, kn + 4 + extra);
+    if (!o)
+        return NULL;
+    o[0] = ',';
+    o[1] = '"';
+    for (size_t i = 0; i < kn; i++) /* keys are short: no memcpy call */
+        o[2 + i] = key[i];
+    o[kn + 2] = '"';
+    o[kn + 3] = ':';
+    return o + kn + 4;
+}
+
+/* Takes the bytes from b's end up to o (a field_open/put_* result) into b. */
+static void field_close(cc_buf *b, const char *o)
+{
+    cc_buf_commit(b, (size_t)(o - (b->p + b->len)));
+}
+
+/* ,"key": and the JSON string s[0:n) or null. */
+static void field_str(cc_buf *b, const char *key, const char *s, size_t n)
+{
+    char *o = field_open(b, key, JSON_STR_ROOM(n));
+    if (o)
+        field_close(b, put_str(o, s, n));
+}
+
+/* ,"key": and the NUL-terminated string s or null. */
+static void field_s(cc_buf *b, const char *key, const char *s)
+{
+    field_str(b, key, s, s ? strlen(s) : 0);
+}
+
+/* ,"key": and a number or null. */
+static void field_n(cc_buf *b, const char *key, bool has, double v)
+{
+    char *o = field_open(b, key, JSON_NUM_ROOM);
+    if (o)
+        field_close(b, put_num(o, has, v));
+}
+
+/* ,"key": and a count. */
+static void field_count(cc_buf *b, const char *key, size_t n)
+{
+    char *o = field_open(b, key, 20);
+    if (o)
+        field_close(b, o + cc_fmt_u64(n, o));
+}
+
+/* Hands b to out once it holds JSON_SPILL bytes, or at the end (last):
+ * a few large writes instead of one per record. False once b ran out of
+ * memory. */
+static bool json_spill(cc_buf *b, FILE *out, bool last)
+{
+    return (!last && b->len < JSON_SPILL) || cc_buf_write(b, out);
 }
 
 /* A source's display name. */
@@ -87,107 +196,128 @@ bool cc_finding_dismissed(const cc_finding *f)
 }
 
 /* {"type":"article",...} */
-void cc_json_article(const cc_cluster *cl, size_t ai, FILE *out)
+void cc_json_article(const cc_cluster *cl, size_t ai, cc_buf *b)
 {
     const cc_article *a = &cl->articles.v[ai];
     char day[11];
-    fputs("{\"type\":\"article\"", out);
-    field_s(out, "id", a->id);
-    field_s(out, "title", a->title);
-    field_s(out, "outlet", a->outlet);
-    field_s(out, "url", a->url);
-    field_s(out, "published", a->published == CC_NO_DAY ? NULL : cc_day_format(a->published, day));
-    field_s(out, "published_from", cc_pub_from_name(a->published_from));
-    fprintf(out, ",\"claims\":%zu}\n", a->n_claims);
+    cc_buf_puts(b, "{\"type\":\"article\"");
+    field_s(b, "id", a->id);
+    field_s(b, "title", a->title);
+    field_s(b, "outlet", a->outlet);
+    field_s(b, "url", a->url);
+    field_s(b, "published", a->published == CC_NO_DAY ? NULL : cc_day_format(a->published, day));
+    field_s(b, "published_from", cc_pub_from_name(a->published_from));
+    field_count(b, "claims", a->n_claims);
+    cc_buf_add(b, "}\n", 2);
 }
 
 /* {"type":"claim",...} */
-void cc_json_claim(const cc_cluster *cl, size_t ci, FILE *out)
+void cc_json_claim(const cc_cluster *cl, size_t ci, cc_buf *b)
 {
     const cc_claim *c = &cl->claims.v[ci];
     const cc_article *a = &cl->articles.v[c->article];
     char day[11];
-    fputs("{\"type\":\"claim\"", out);
-    field_s(out, "id", c->id);
-    field_s(out, "article", a->id);
-    field_n(out, "start", true, (double)c->start);
-    field_n(out, "end", true, (double)c->end);
-    field_key(out, "text");
-    json_str(out, a->body + c->start, c->end - c->start);
-    field_s(out, "class", cc_class_name(c->cls));
-    field_s(out, "kind", cc_kind_name(cl->rules, c->kind));
-    field_s(out, "key", c->key);
-    field_n(out, "value", c->has_value, c->value);
-    field_n(out, "lo", c->has_lo, c->lo);
-    field_n(out, "hi", c->has_hi, c->hi);
-    field_s(out, "qualifier", cc_qualifier_name(c->qual));
-    field_s(out, "change", cc_change_name(c->change));
-    field_s(out, "change_role", cc_change_role_name(c->change_role));
-    field_s(out, "unit", c->unit);
-    field_s(out, "timex", c->timex);
-    field_s(out, "attribution", c->attribution);
-    field_s(out, "scope", c->scope_all ? "all" : NULL);
-    field_s(out, "date", c->day == CC_NO_DAY ? NULL : cc_day_format(c->day, day));
-    field_s(out, "event", c->event);
-    field_s(out, "place", c->place);
-    fputs("}\n", out);
+    cc_buf_puts(b, "{\"type\":\"claim\"");
+    field_s(b, "id", c->id);
+    field_s(b, "article", a->id);
+    field_count(b, "start", c->start);
+    field_count(b, "end", c->end);
+    field_str(b, "text", a->body + c->start, c->end - c->start);
+    field_s(b, "class", cc_class_name(c->cls));
+    field_s(b, "kind", cc_kind_name(cl->rules, c->kind));
+    field_s(b, "key", c->key);
+    field_n(b, "value", c->has_value, c->value);
+    field_n(b, "lo", c->has_lo, c->lo);
+    field_n(b, "hi", c->has_hi, c->hi);
+    field_s(b, "qualifier", cc_qualifier_name(c->qual));
+    field_s(b, "change", cc_change_name(c->change));
+    field_s(b, "change_role", cc_change_role_name(c->change_role));
+    field_s(b, "unit", c->unit);
+    field_s(b, "timex", c->timex);
+    field_s(b, "attribution", c->attribution);
+    field_s(b, "scope", c->scope_all ? "all" : NULL);
+    field_s(b, "date", c->day == CC_NO_DAY ? NULL : cc_day_format(c->day, day));
+    field_s(b, "event", c->event);
+    field_s(b, "place", c->place);
+    cc_buf_add(b, "}\n", 2);
 }
 
-/* Writes a JSON array of ids: claim ids (claims) or article ids. */
-static void id_array(FILE *out, const cc_cluster *cl, const size_t *v, size_t n, bool articles)
+/* ,"key": and a JSON array of ids: claim ids, or article ids when
+ * articles. */
+static void field_ids(cc_buf *b, const char *key, const cc_cluster *cl, const size_t *v, size_t n,
+                      bool articles)
 {
-    fputc('[', out);
+    char *o = field_open(b, key, 1);
+    if (!o)
+        return;
+    *o++ = '[';
+    field_close(b, o);
     for (size_t i = 0; i < n; i++) {
         const char *id = articles ? cl->articles.v[v[i]].id : cl->claims.v[v[i]].id;
+        size_t len = strlen(id);
+        if (!(o = cc_buf_room(b, 1 + JSON_STR_ROOM(len))))
+            return;
         if (i)
-            fputc(',', out);
-        json_str(out, id, strlen(id));
+            *o++ = ',';
+        field_close(b, put_str(o, id, len));
     }
-    fputc(']', out);
+    cc_buf_putc(b, ']');
 }
 
 /* {"type":"group",...} */
-static void json_group(const cc_cluster *cl, size_t gi, FILE *out)
+static void json_group(const cc_cluster *cl, size_t gi, cc_buf *b)
 {
     const cc_group *g = &cl->groups.v[gi];
-    fputs("{\"type\":\"group\"", out);
-    field_s(out, "id", g->id);
-    field_s(out, "kind", cc_kind_name(cl->rules, g->kind));
-    field_s(out, "key", g->key);
-    fputs(",\"claims\":", out);
-    id_array(out, cl, g->claims, g->n_claims, false);
-    fputs(",\"articles\":", out);
-    id_array(out, cl, g->articles, g->n_articles, true);
-    field_s(out, "verdict", cc_verdict_name(g->verdict));
-    fputs("}\n", out);
+    cc_buf_puts(b, "{\"type\":\"group\"");
+    field_s(b, "id", g->id);
+    field_s(b, "kind", cc_kind_name(cl->rules, g->kind));
+    field_s(b, "key", g->key);
+    field_ids(b, "claims", cl, g->claims, g->n_claims, false);
+    field_ids(b, "articles", cl, g->articles, g->n_articles, true);
+    field_s(b, "verdict", cc_verdict_name(g->verdict));
+    cc_buf_add(b, "}\n", 2);
 }
 
 /* {"type":"finding",...} */
-static void json_finding(const cc_cluster *cl, size_t fi, FILE *out)
+static void json_finding(const cc_cluster *cl, size_t fi, cc_buf *b)
 {
     const cc_finding *f = &cl->findings.v[fi];
-    fputs("{\"type\":\"finding\"", out);
-    field_s(out, "id", f->id);
-    field_s(out, "group", f->group == CC_NONE ? NULL : cl->groups.v[f->group].id);
-    field_s(out, "category", cc_category_name(f->category));
-    field_s(out, "severity", cc_severity_name(f->severity));
-    fputs(",\"claims\":", out);
-    id_array(out, cl, f->claims, f->n_claims, false);
-    field_s(out, "message", f->message);
-    fputs("}\n", out);
+    cc_buf_puts(b, "{\"type\":\"finding\"");
+    field_s(b, "id", f->id);
+    field_s(b, "group", f->group == CC_NONE ? NULL : cl->groups.v[f->group].id);
+    field_s(b, "category", cc_category_name(f->category));
+    field_s(b, "severity", cc_severity_name(f->severity));
+    field_ids(b, "claims", cl, f->claims, f->n_claims, false);
+    field_s(b, "message", f->message);
+    cc_buf_add(b, "}\n", 2);
 }
 
-/* Writes the NDJSON stream (see claimcheck.h and docs/ndjson.md). */
+/* Writes the NDJSON stream (see claimcheck.h and docs/ndjson.md) through
+ * a buffer owned here, spilled to out every JSON_SPILL bytes. */
 cc_error cc_cluster_write_json(const cc_cluster *cl, FILE *out, unsigned flags)
 {
-    for (size_t i = 0; i < cl->articles.n; i++)
-        cc_json_article(cl, i, out);
-    for (size_t i = 0; i < cl->claims.n; i++)
-        cc_json_claim(cl, i, out);
-    for (size_t i = 0; !(flags & CC_JSON_CLAIMS_ONLY) && i < cl->groups.n; i++)
-        json_group(cl, i, out);
-    for (size_t i = 0; !(flags & CC_JSON_CLAIMS_ONLY) && i < cl->findings.n; i++)
-        json_finding(cl, i, out);
+    cc_buf b = {0};
+    bool ok = true, all = !(flags & CC_JSON_CLAIMS_ONLY);
+    for (size_t i = 0; ok && i < cl->articles.n; i++) {
+        cc_json_article(cl, i, &b);
+        ok = json_spill(&b, out, false);
+    }
+    for (size_t i = 0; ok && i < cl->claims.n; i++) {
+        cc_json_claim(cl, i, &b);
+        ok = json_spill(&b, out, false);
+    }
+    for (size_t i = 0; ok && all && i < cl->groups.n; i++) {
+        json_group(cl, i, &b);
+        ok = json_spill(&b, out, false);
+    }
+    for (size_t i = 0; ok && all && i < cl->findings.n; i++) {
+        json_finding(cl, i, &b);
+        ok = json_spill(&b, out, false);
+    }
+    ok = json_spill(&b, out, true) && ok;
+    cc_buf_free(&b);
+    if (!ok)
+        return CC_ERROR_MEMORY;
     return ferror(out) ? CC_ERROR_IO : CC_OK;
 }
 

@@ -6,10 +6,12 @@
 #include <stdio.h>
 
 #include "model.h"
+#include "util.h"
 
-/* Writes one NDJSON record for article ai / claim ci. */
-void cc_json_article(const cc_cluster *cl, size_t ai, FILE *out);
-void cc_json_claim(const cc_cluster *cl, size_t ci, FILE *out);
+/* Appends one NDJSON record for article ai / claim ci to b (the caller
+ * owns b and hands it to stdio, e.g. with cc_buf_write). */
+void cc_json_article(const cc_cluster *cl, size_t ai, cc_buf *b);
+void cc_json_claim(const cc_cluster *cl, size_t ci, cc_buf *b);
 /* A source's display name: outlet, else article id. */
 const char *cc_source_name(const cc_article *a);
 /* A judged cluster's counts: groups by verdict, findings by severity and

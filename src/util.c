@@ -104,6 +104,42 @@ void cc_buf_cut(cc_buf *b, size_t len)
         b->p[len] = '\0';
 }
 
+/* Makes room for n more bytes (see util.h); b keeps owning its storage. */
+char *cc_buf_room(cc_buf *b, size_t n)
+{
+    return buf_reserve(b, n) ? b->p + b->len : NULL;
+}
+
+/* Takes n bytes written at cc_buf_room's pointer into b (see util.h). */
+void cc_buf_commit(cc_buf *b, size_t n)
+{
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+/* Writes b to out and empties it (see util.h). */
+bool cc_buf_write(cc_buf *b, FILE *out)
+{
+    bool ok = !b->oom;
+    if (ok && b->len)
+        fwrite(b->p, 1, b->len, out);
+    cc_buf_reset(b);
+    return ok;
+}
+
+/* Decimal digits of v, written backwards from the end of a scratch array
+ * and copied out (see util.h). */
+size_t cc_fmt_u64(uint64_t v, char *out)
+{
+    char tmp[20], *p = tmp + sizeof tmp;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(out, p, n);
+    return n;
+}
+
 /* Doubles *v's capacity when n elements fill it. */
 bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem)
 {

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "claimcheck.h"
 
@@ -29,6 +30,35 @@ void cc_buf_free(cc_buf *b);
 void cc_buf_reset(cc_buf *b);
 /* Cuts b to its first len bytes (len <= b->len). */
 void cc_buf_cut(cc_buf *b, size_t len);
+/* Room for n more bytes at b->p + b->len, for writers that fill it
+ * themselves (escapers, number formatters); NULL on oom. They then call
+ * cc_buf_commit with the count they wrote (at most n). */
+char *cc_buf_room(cc_buf *b, size_t n);
+void cc_buf_commit(cc_buf *b, size_t n);
+/* Hands b's bytes to out in one fwrite and empties b (its storage is
+ * kept). False when b ran out of memory (its bytes are lost); write
+ * errors are left to ferror(out), as with any stdio write. */
+bool cc_buf_write(cc_buf *b, FILE *out);
+
+/* Tests on the 8 bytes of a word read with memcpy, for scanners that skip
+ * ordinary text a word at a time (Bit Twiddling Hacks' "has less than"
+ * and "has zero byte"; exact as yes/no answers, whatever the byte order).
+ * cc_word_has_less: some byte is below n (n <= 128). */
+#define CC_WORD_ONES 0x0101010101010101u
+#define CC_WORD_HIGHS 0x8080808080808080u
+static inline bool cc_word_has_less(uint64_t w, unsigned n)
+{
+    return ((w - CC_WORD_ONES * n) & ~w & CC_WORD_HIGHS) != 0;
+}
+/* Some byte of w is c. */
+static inline bool cc_word_has_byte(uint64_t w, unsigned char c)
+{
+    return cc_word_has_less(w ^ (CC_WORD_ONES * c), 1);
+}
+
+/* Writes v in decimal to out (room for 20 bytes, no NUL); returns the
+ * number of digits. printf's %llu without its cost, for ids and NDJSON. */
+size_t cc_fmt_u64(uint64_t v, char *out);
 
 /* Grows a CC_VEC so one more element fits; false on allocation failure. */
 bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem);

@@ -370,6 +370,16 @@ static void test_line_ends(tally *t)
     CHECK_STR(t, a.body, "One\ntwo\nthree\n\n");
     CHECK(t, d.n == 0);
     built_free(&a, &d);
+    /* long plain runs are skipped 8 bytes at a time: a CR, a NUL and a
+     * non-ASCII byte at each offset of such a word are still seen */
+    CHECK(t,
+          build_s("0123456789abcdef\r0123456789abcde\r\n0123456789ab\xc3\xa9z", &a, &d) == CC_OK);
+    CHECK_STR(t, a.body, "0123456789abcdef\n0123456789abcde\n0123456789ab\xc3\xa9z");
+    CHECK(t, d.n == 0);
+    built_free(&a, &d);
+    CHECK(t, build("0123456789\0abcdefgh", 19, &a, &d) == CC_OK);
+    CHECK_STR(t, a.body, "0123456789" FFFD "abcdefgh");
+    built_free(&a, &d);
 }
 
 /* NUL bytes become U+FFFD with one warning naming the first offset. */

@@ -1,0 +1,121 @@
+/* test_output.c: the NDJSON writer's escaping and number forms.
+ *
+ * Usage: test_output GOLDEN.ndjson [--write]
+ *
+ * Writes tests/sample.c's cluster plus an article of awkward text (quotes,
+ * backslashes, newlines, tabs, other control characters, DEL, UTF-8 and
+ * invalid bytes) and claims with awkward numbers (NaN, infinities, -0,
+ * fractions, 1e15 and past, the largest integers printed as digits) and
+ * compares the bytes with GOLDEN; --write stores them there instead. Also
+ * checks that a stream that cannot be written gives CC_ERROR_IO. Exits 0
+ * when every check passes. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sample.h"
+#include "util.h"
+
+/* Prints one expectation; returns 1 when it failed, for the caller to sum. */
+static int expect(int ok, const char *what)
+{
+    printf("%s: %s\n", ok ? "ok" : "FAIL", what);
+    return !ok;
+}
+
+/* Adds a claim over body[start:end) of article art with value v (has_value
+ * false when v is NaN, to show both forms) and bounds lo, hi. */
+static void odd_claim(cc_cluster *cl, size_t art, size_t start, size_t end, double v, double lo,
+                      double hi)
+{
+    cc_claim c = {0};
+    c.id = cc_strfmt("%s@%zu", cl->articles.v[art].id, start);
+    c.article = art;
+    c.start = start;
+    c.end = end;
+    c.key = cc_strdup("count/\"quoted\\key\"");
+    c.unit = cc_strdup("tab\there");
+    c.place = cc_strdup("a plain run of more than sixteen bytes\x1f then more\x80\x9f\xa0 \"");
+    c.has_value = !isnan(v) || start == 0;
+    c.has_lo = c.has_hi = true;
+    c.value = v;
+    c.lo = lo;
+    c.hi = hi;
+    c.day = CC_NO_DAY;
+    c.group = CC_NONE;
+    if (!CC_VEC_PUSH(cl->claims, c))
+        abort(); /* tests stop on out-of-memory */
+    cl->articles.v[art].n_claims++;
+}
+
+/* Adds the awkward article and its claims to the sample cluster. */
+static void odd_fill(cc_cluster *cl)
+{
+    static const char body[] = "\"q\" \\b\\ \n\t\r\x01\x1f\x7f "
+                               "Caf\xc3\xa9 \xff\xfe \xf0\x9f\x93\xb0 end";
+    char up[256], down[256]; /* every byte value, each at many offsets */
+    for (int i = 0; i < 255; i++) {
+        up[i] = (char)(i + 1);
+        down[i] = (char)(255 - i);
+    }
+    up[255] = down[255] = '\0';
+    cc_article a = {0};
+    a.id = cc_strdup("odd\x01id");
+    a.title = cc_strdup("line1\nline2\t\"x\"\\");
+    a.outlet = cc_strdup(up);
+    a.url = cc_strdup(down);
+    a.body = cc_strndup(body, sizeof body - 1);
+    a.body_len = sizeof body - 1;
+    a.published = CC_NO_DAY;
+    if (!CC_VEC_PUSH(cl->articles, a))
+        abort(); /* tests stop on out-of-memory */
+    size_t art = cl->articles.n - 1, n = sizeof body - 1;
+    odd_claim(cl, art, 0, n, NAN, -INFINITY, INFINITY);
+    odd_claim(cl, art, 1, 2, -0.0, -42, 0.5);
+    odd_claim(cl, art, 2, 3, 999999999999999.0, -999999999999999.0, 1e15);
+    odd_claim(cl, art, 3, 4, 1e300, -1e-7, 0.1);
+    odd_claim(cl, art, 4, 4, 123456.789, 2.5e-300, 9007199254740993.0);
+}
+
+/* Runs the checks; see the file comment. */
+int main(int argc, char **argv)
+{
+    bool write = argc == 3 && strcmp(argv[2], "--write") == 0;
+    if (argc != 2 && !write) {
+        fprintf(stderr, "usage: %s GOLDEN.ndjson [--write]\n", argv[0]);
+        return 2;
+    }
+    cc_cluster *cl = cc_test_sample_cluster();
+    if (!cl)
+        return 2;
+    odd_fill(cl);
+    char *got = NULL, *want = NULL;
+    size_t got_len = 0, want_len = 0;
+    FILE *mem = open_memstream(&got, &got_len);
+    int failed = expect(mem && cc_cluster_write_json(cl, mem, 0) == CC_OK, "cluster written");
+    if (mem)
+        fclose(mem);
+    if (write) {
+        FILE *f = fopen(argv[1], "wb");
+        failed +=
+            expect(f && fwrite(got, 1, got_len, f) == got_len && fclose(f) == 0, "golden written");
+    } else {
+        failed += expect(cc_read_file(argv[1], &want, &want_len) == CC_OK && want_len == got_len &&
+                             memcmp(want, got, got_len) == 0,
+                         "bytes equal the golden");
+    }
+    FILE *ro = fopen("/dev/null", "r"); /* every write fails: the error is reported */
+    failed += expect(ro && cc_cluster_write_json(cl, ro, 0) == CC_ERROR_IO, "write error reported");
+    if (ro)
+        fclose(ro);
+    free(got);
+    free(want);
+    cc_cluster_free(cl);
+    printf("test_output: %s\n", failed ? "FAILED" : "all passed");
+    return failed ? 1 : 0;
+}
