@@ -688,7 +688,12 @@ static void emit_list(cc_buf *b, const cc_rules *r, size_t li)
 static void add_starter(loader *ld, const char *w, size_t n)
 {
     for (int plural = 0; plural < 2; plural++) {
-        struct starter st = {cc_strfmt("%.*s%s", (int)n, w, plural ? "s" : ""), ld->rule};
+        struct starter st = {malloc(n + 2), ld->rule};
+        if (st.word) { /* w, or w + "s"; no printf: ~4K words per load */
+            memcpy(st.word, w, n);
+            st.word[n] = 's';
+            st.word[n + (size_t)plural] = '\0';
+        }
         if (!st.word || !CC_VEC_PUSH(ld->starters, st)) {
             free(st.word);
             LOAD_ERR(ld, "out of memory");
