@@ -680,6 +680,17 @@ static bool words_agree(cc_extractor *ex)
     return true;
 }
 
+/* The number a plain decimal index written by the loader spells (a
+ * starter's rule set, a (*MARK) name); without strtoul's locale and sign
+ * handling, at every word. */
+static size_t plain_index(const char *v)
+{
+    size_t n = 0;
+    for (; *v >= '0' && *v <= '9'; v++)
+        n = n * 10 + (size_t)(*v - '0');
+    return n;
+}
+
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
  * decide for letters (most words start no claim and only meet the word
  * rule); digits, symbols and words with digits ("F-16") meet the claim
@@ -700,10 +711,7 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return by_byte;
     const char *v = cc_rules_find_word(r, wk->bk, r->starters, wk->key, n);
-    size_t set = 0;
-    for (; v && *v >= '0' && *v <= '9'; v++) /* the loader wrote a plain index */
-        set = set * 10 + (size_t)(*v - '0');
-    return v ? &r->sets.v[set] : NULL;
+    return v ? &r->sets.v[plain_index(v)] : NULL;
 }
 
 /* Whether gate g lets its rules try off: matched once per position and
@@ -751,7 +759,7 @@ static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const c
         return PCRE2_ERROR_NOMATCH;
     int rc = match_at(ex, *m, off);
     if (rc > 0)
-        *rule = strtoul((const char *)pcre2_get_mark(ex->md), NULL, 10);
+        *rule = plain_index((const char *)pcre2_get_mark(ex->md));
     return rc;
 }
 
