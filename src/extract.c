@@ -680,9 +680,8 @@ static bool words_agree(cc_extractor *ex)
     return true;
 }
 
-/* The number a plain decimal index written by the loader spells (a
- * starter's rule set, a (*MARK) name); without strtoul's locale and sign
- * handling, at every word. */
+/* The number a (*MARK) name written by the loader spells: a plain
+ * decimal index, read without strtoul's locale and sign handling. */
 static size_t plain_index(const char *v)
 {
     size_t n = 0;
@@ -706,12 +705,12 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     wk->bk = NULL;
     if (n == 0 || n + 1 == sizeof wk->key)
         return by_byte;
-    wk->bk = cc_rules_bucket(r, wk->key, n);
+    uint64_t h = cc_fnv(CC_FNV_INIT, wk->key, n);
+    wk->bk = cc_rules_bucket_hashed(r, h);
     for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return by_byte;
-    const char *v = cc_rules_find_word(r, wk->bk, r->starters, wk->key, n);
-    return v ? &r->sets.v[plain_index(v)] : NULL;
+    return cc_rules_starter(r, h, wk->key, n);
 }
 
 /* Whether gate g lets its rules try off: matched once per position and

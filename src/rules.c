@@ -132,6 +132,25 @@ const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, siz
     return &r->index[bucket_of(r, word, n)];
 }
 
+const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h)
+{
+    return &r->index[h % r->index_size];
+}
+
+/* Looks the word up in the open-addressed starter table: a miss (most
+ * words) ends at the first empty slot, without touching the phrase index
+ * whose buckets for "the" or "a" are long. */
+const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n)
+{
+    for (size_t i = (size_t)h & r->starter_mask; r->starter_tab && r->starter_tab[i].word;
+         i = (i + 1) & r->starter_mask) {
+        const cc_starter *st = &r->starter_tab[i];
+        if (st->hash == h && st->len == n && memcmp(st->word, w, n) == 0)
+            return &r->sets.v[st->set];
+    }
+    return NULL;
+}
+
 /* Reads a number from the "settings" list (see rules.h). */
 double cc_rules_setting(const cc_rules *r, const char *name, double dflt)
 {
@@ -1012,31 +1031,48 @@ static bool may_start(const loader *ld, const struct starter *st)
     return !lr || cc_starts_word(lr->code, lr->cased, ld->loose_md, st->word, strlen(st->word));
 }
 
-/* Turns the (word, rule) pairs into the starters list: each word maps to
+/* Files word (taken over) under rule set `set` in the starter table. */
+static void put_starter(cc_rules *r, char *word, size_t set)
+{
+    size_t len = strlen(word);
+    uint64_t h = cc_fnv(CC_FNV_INIT, word, len);
+    size_t i = (size_t)h & r->starter_mask;
+    while (r->starter_tab[i].word)
+        i = (i + 1) & r->starter_mask;
+    r->starter_tab[i] = (cc_starter){h, word, len, set};
+}
+
+/* Turns the (word, rule) pairs into the starter table: each word maps to
  * the set of claim rules it may begin, so a word is only tried against
  * those. Frees the pairs. */
 static void build_starters(loader *ld)
 {
+    cc_rules *r = ld->r;
     struct starter *v = ld->starters.v;
-    size_t n = ld->starters.n;
+    size_t n = ld->starters.n, size = 16;
+    while (size < 2 * n + 2) /* at most half full: misses end early */
+        size *= 2;
+    r->starter_tab = calloc(size, sizeof *r->starter_tab);
+    r->starter_mask = size - 1;
+    if (!r->starter_tab)
+        LOAD_ERR(ld, "out of memory");
     qsort(v, n, sizeof *v, cmp_starter);
-    ld->r->starters = new_list(ld, "(starters)");
     for (size_t i = 0, j; i < n && !ld->errors; i = j) {
         size_t *rules = malloc((n - i) * sizeof *rules), k = 0;
         for (j = i; j < n && strcmp(v[j].word, v[i].word) == 0; j++)
             if (rules && (k == 0 || rules[k - 1] != v[j].rule) && may_start(ld, &v[j]))
                 rules[k++] = v[j].rule;
-        if (k == 0) { /* the word starts none of the rules that name it */
+        if (rules && k == 0) { /* the word starts none of the rules that name it */
             free(rules);
             continue;
         }
-        size_t set = rules ? intern_set(ld->r, rules, k) : CC_NONE;
-        char entry[300];
-        snprintf(entry, sizeof entry, "%.250s = %zu", v[i].word, set);
-        if (set == CC_NONE)
+        size_t set = rules ? intern_set(r, rules, k) : CC_NONE;
+        if (set == CC_NONE) {
             LOAD_ERR(ld, "out of memory");
-        else
-            add_entry(ld, ld->r->starters, entry);
+            continue;
+        }
+        put_starter(r, v[i].word, set);
+        v[i].word = NULL;
     }
     for (size_t i = 0; i < n; i++)
         free(v[i].word);
@@ -1321,6 +1357,9 @@ void cc_rules_free(cc_rules *r)
         cc_matcher_free(r->rules.v[i].m);
     }
     free(r->claims.rules);
+    for (size_t i = 0; r->starter_tab && i <= r->starter_mask; i++)
+        free(r->starter_tab[i].word);
+    free(r->starter_tab);
     for (size_t i = 0; i < r->gates.n; i++) {
         free(r->gates.v[i].name);
         cc_matcher_free(r->gates.v[i].m);

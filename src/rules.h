@@ -110,6 +110,14 @@ typedef struct cc_rule_set {
     size_t n;
 } cc_rule_set;
 
+/* A starter word and the set of claim rules it may begin: a slot of the
+ * open-addressed starter table (word NULL when empty). */
+typedef struct cc_starter {
+    uint64_t hash; /* cc_fnv of the word */
+    char *word;    /* lower-case letters; owned by the table */
+    size_t len, set;
+} cc_starter;
+
 /* A phrase index bucket: entries whose first word hashes here. */
 typedef struct cc_phrase_bucket {
     size_t *entries;
@@ -136,7 +144,8 @@ struct cc_rules {
     cc_rule_set claims;            /* every claim rule, in priority order */
     size_t by_byte[256];           /* per first byte: index into sets of the claim rules
                                       that may start with it (what no starter word decides) */
-    size_t starters;               /* list: starter word -> index into sets */
+    cc_starter *starter_tab;       /* starter word -> index into sets */
+    size_t starter_mask;           /* table size - 1 (a power of two) */
     CC_VEC(cc_rule_set) sets;      /* the claim rules each starter word may begin */
     CC_VEC(cc_gate) gates;         /* the patterns named by rules' gate keys */
     uint32_t max_captures;         /* most capture groups in any matcher */
@@ -172,6 +181,11 @@ size_t cc_rules_generic_kind(const cc_rules *r, cc_class cls);
 size_t cc_fold(const char *s, size_t n, char *out, size_t cap);
 /* The bucket for a folded word. */
 const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, size_t n);
+/* The same for a word whose cc_fnv hash h the caller has. */
+const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h);
+/* The claim rules the lower-case word w[0:n) with cc_fnv hash h may
+ * begin, or NULL when it is no starter. */
+const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n);
 
 /* starts.c: where a claim rule may start. Compiles a loosened copy of an
  * expanded rule (no look-arounds, \b, \B or case-sensitive groups) for

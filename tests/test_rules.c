@@ -68,8 +68,8 @@ static void expect_error(const char *bad, const char *want)
 /* Whether word is a starter of rule `name` (whose set it names). */
 static bool starts(const cc_rules *r, const char *word, const char *name)
 {
-    const char *v = cc_rules_lookup(r, r->starters, word, strlen(word));
-    const cc_rule_set *set = v ? &r->sets.v[strtoul(v, NULL, 10)] : NULL;
+    size_t n = strlen(word);
+    const cc_rule_set *set = cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n);
     for (size_t k = 0; set && k < set->n; k++)
         if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
             return true;
