@@ -142,10 +142,13 @@ const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h)
  * whose buckets for "the" or "a" are long. */
 const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n)
 {
-    for (size_t i = (size_t)h & r->starter_mask; r->starter_tab && r->starter_tab[i].word;
+    uint32_t tag = (uint32_t)(h >> 32);
+    for (size_t i = (size_t)h & r->starter_mask; r->starter_tab && r->starter_tab[i].starter;
          i = (i + 1) & r->starter_mask) {
-        const cc_starter *st = &r->starter_tab[i];
-        if (st->hash == h && st->len == n && memcmp(st->word, w, n) == 0)
+        if (r->starter_tab[i].tag != tag)
+            continue;
+        const cc_starter *st = &r->starters.v[r->starter_tab[i].starter - 1];
+        if (st->len == n && memcmp(st->word, w, n) == 0)
             return &r->sets.v[st->set];
     }
     return NULL;
@@ -1031,31 +1034,46 @@ static bool may_start(const loader *ld, const struct starter *st)
     return !lr || cc_starts_word(lr->code, lr->cased, ld->loose_md, st->word, strlen(st->word));
 }
 
-/* Files word (taken over) under rule set `set` in the starter table. */
-static void put_starter(cc_rules *r, char *word, size_t set)
+/* Files word (taken over) under rule set `set` among the starters; false
+ * when out of memory (word freed). */
+static bool add_starter_word(cc_rules *r, char *word, size_t set)
 {
-    size_t len = strlen(word);
-    uint64_t h = cc_fnv(CC_FNV_INIT, word, len);
-    size_t i = (size_t)h & r->starter_mask;
-    while (r->starter_tab[i].word)
-        i = (i + 1) & r->starter_mask;
-    r->starter_tab[i] = (cc_starter){h, word, len, set};
+    cc_starter st = {word, strlen(word), set};
+    if (!CC_VEC_PUSH(r->starters, st)) {
+        free(word);
+        return false;
+    }
+    return true;
 }
 
-/* Turns the (word, rule) pairs into the starter table: each word maps to
+/* Builds the starter table over the starter words, at most half full so
+ * a miss ends early; false when out of memory. */
+static bool hash_starters(cc_rules *r)
+{
+    size_t size = 16;
+    while (size < 2 * r->starters.n + 2)
+        size *= 2;
+    r->starter_tab = calloc(size, sizeof *r->starter_tab);
+    r->starter_mask = size - 1;
+    for (size_t k = 0; r->starter_tab && k < r->starters.n; k++) {
+        const cc_starter *st = &r->starters.v[k];
+        uint64_t h = cc_fnv(CC_FNV_INIT, st->word, st->len);
+        size_t i = (size_t)h & r->starter_mask;
+        while (r->starter_tab[i].starter)
+            i = (i + 1) & r->starter_mask;
+        r->starter_tab[i] = (cc_starter_slot){(uint32_t)(h >> 32), (uint32_t)k + 1};
+    }
+    return r->starter_tab != NULL;
+}
+
+/* Turns the (word, rule) pairs into the starter words: each word maps to
  * the set of claim rules it may begin, so a word is only tried against
  * those. Frees the pairs. */
 static void build_starters(loader *ld)
 {
     cc_rules *r = ld->r;
     struct starter *v = ld->starters.v;
-    size_t n = ld->starters.n, size = 16;
-    while (size < 2 * n + 2) /* at most half full: misses end early */
-        size *= 2;
-    r->starter_tab = calloc(size, sizeof *r->starter_tab);
-    r->starter_mask = size - 1;
-    if (!r->starter_tab)
-        LOAD_ERR(ld, "out of memory");
+    size_t n = ld->starters.n;
     qsort(v, n, sizeof *v, cmp_starter);
     for (size_t i = 0, j; i < n && !ld->errors; i = j) {
         size_t *rules = malloc((n - i) * sizeof *rules), k = 0;
@@ -1067,13 +1085,14 @@ static void build_starters(loader *ld)
             continue;
         }
         size_t set = rules ? intern_set(r, rules, k) : CC_NONE;
-        if (set == CC_NONE) {
+        bool ok = set != CC_NONE && add_starter_word(r, v[i].word, set);
+        if (set != CC_NONE)
+            v[i].word = NULL; /* taken over, or freed by add_starter_word */
+        if (!ok)
             LOAD_ERR(ld, "out of memory");
-            continue;
-        }
-        put_starter(r, v[i].word, set);
-        v[i].word = NULL;
     }
+    if (!ld->errors && !hash_starters(r))
+        LOAD_ERR(ld, "out of memory");
     for (size_t i = 0; i < n; i++)
         free(v[i].word);
     free(v);
@@ -1357,8 +1376,9 @@ void cc_rules_free(cc_rules *r)
         cc_matcher_free(r->rules.v[i].m);
     }
     free(r->claims.rules);
-    for (size_t i = 0; r->starter_tab && i <= r->starter_mask; i++)
-        free(r->starter_tab[i].word);
+    for (size_t i = 0; i < r->starters.n; i++)
+        free(r->starters.v[i].word);
+    free(r->starters.v);
     free(r->starter_tab);
     for (size_t i = 0; i < r->gates.n; i++) {
         free(r->gates.v[i].name);

@@ -110,13 +110,18 @@ typedef struct cc_rule_set {
     size_t n;
 } cc_rule_set;
 
-/* A starter word and the set of claim rules it may begin: a slot of the
- * open-addressed starter table (word NULL when empty). */
+/* A starter word and the set of claim rules it may begin. */
 typedef struct cc_starter {
-    uint64_t hash; /* cc_fnv of the word */
-    char *word;    /* lower-case letters; owned by the table */
+    char *word; /* lower-case letters; owned */
     size_t len, set;
 } cc_starter;
+
+/* A slot of the open-addressed starter table, kept small (8 bytes) so
+ * the table stays in cache: the word's hash tag and its starter + 1
+ * (0 for an empty slot). */
+typedef struct cc_starter_slot {
+    uint32_t tag, starter;
+} cc_starter_slot;
 
 /* A phrase index bucket: entries whose first word hashes here. */
 typedef struct cc_phrase_bucket {
@@ -144,7 +149,8 @@ struct cc_rules {
     cc_rule_set claims;            /* every claim rule, in priority order */
     size_t by_byte[256];           /* per first byte: index into sets of the claim rules
                                       that may start with it (what no starter word decides) */
-    cc_starter *starter_tab;       /* starter word -> index into sets */
+    CC_VEC(cc_starter) starters;   /* the starter words */
+    cc_starter_slot *starter_tab;  /* starter word -> starters (open addressing) */
     size_t starter_mask;           /* table size - 1 (a power of two) */
     CC_VEC(cc_rule_set) sets;      /* the claim rules each starter word may begin */
     CC_VEC(cc_gate) gates;         /* the patterns named by rules' gate keys */
