@@ -710,7 +710,7 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return by_byte;
-    return cc_rules_starter(r, h, wk->key, n);
+    return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z');
 }
 
 /* Whether gate g lets its rules try off: matched once per position and
@@ -723,25 +723,24 @@ static bool gate_open(const cc_extractor *ex, size_t g, size_t off, unsigned cha
     return open[g] == 1;
 }
 
-/* Tries the rules of set at off in priority order, skipping those that
- * cannot start with its byte or whose gate is shut: the first match wins,
- * as in one alternation. Returns PCRE2's code; *rule and *m are the rule
- * that matched or hit a limit and its matcher. */
+/* Tries the rules of set at off in priority order (all may start with
+ * its byte), skipping those whose gate is shut: the first match wins, as
+ * in one alternation. Returns PCRE2's code; *rule and *m are the rule that
+ * matched or hit a limit and its matcher. */
 static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t off, size_t *rule,
                        const cc_matcher **m)
 {
-    unsigned char c = (unsigned char)ex->body[off];
     if (set && ex->r->gates.n)
         memset(ex->gate_at, 0, ex->r->gates.n);
     for (size_t k = 0; set && k < set->n; k++) {
-        const cc_rule *ru = &ex->r->rules.v[set->rules[k]];
-        if (!((ru->first[c / 8] >> (c % 8)) & 1) ||
-            (ru->gate != CC_NONE && !gate_open(ex, ru->gate, off, ex->gate_at)))
+        const cc_set_item *it = &set->items[k];
+        if (it->gate != CC_NONE && !gate_open(ex, it->gate, off, ex->gate_at))
             continue;
-        int rc = match_at(ex, ru->m, off);
+        int rc = pcre2_jit_match(it->code, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK,
+                                 ex->md, ex->mctx);
         if (rc != PCRE2_ERROR_NOMATCH) {
-            *rule = set->rules[k];
-            *m = ru->m;
+            *rule = it->rule;
+            *m = ex->r->rules.v[it->rule].m;
             return rc;
         }
     }

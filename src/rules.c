@@ -140,7 +140,8 @@ const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h)
 /* Looks the word up in the open-addressed starter table: a miss (most
  * words) ends at the first empty slot, without touching the phrase index
  * whose buckets for "the" or "a" are long. */
-const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n)
+const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n,
+                                    bool capital)
 {
     uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = (size_t)h & r->starter_mask; r->starter_tab && r->starter_tab[i].starter;
@@ -149,7 +150,7 @@ const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w
             continue;
         const cc_starter *st = &r->starters.v[r->starter_tab[i].starter - 1];
         if (st->len == n && memcmp(st->word, w, n) == 0)
-            return &r->sets.v[st->set];
+            return &r->sets.v[st->set[capital]];
     }
     return NULL;
 }
@@ -1019,7 +1020,7 @@ static size_t intern_set(cc_rules *r, size_t *rules, size_t n)
             free(rules);
             return i;
         }
-    cc_rule_set set = {rules, n};
+    cc_rule_set set = {rules, NULL, n};
     if (!CC_VEC_PUSH(r->sets, set)) {
         free(rules);
         return CC_NONE;
@@ -1034,12 +1035,26 @@ static bool may_start(const loader *ld, const struct starter *st)
     return !lr || cc_starts_word(lr->code, lr->cased, ld->loose_md, st->word, strlen(st->word));
 }
 
-/* Files word (taken over) under rule set `set` among the starters; false
- * when out of memory (word freed). */
-static bool add_starter_word(cc_rules *r, char *word, size_t set)
+/* The set of the rules marked in member[] (one flag per rule) whose first
+ * bytes allow byte b, interned; CC_NONE when out of memory. */
+static size_t set_for_byte(cc_rules *r, const bool *member, unsigned char b)
 {
-    cc_starter st = {word, strlen(word), set};
-    if (!CC_VEC_PUSH(r->starters, st)) {
+    size_t *in = malloc((r->rules.n + 1) * sizeof *in), n = 0;
+    for (size_t i = 0; in && i < r->rules.n; i++)
+        if (member[i] && ((r->rules.v[i].first[b / 8] >> (b % 8)) & 1))
+            in[n++] = i;
+    return in ? intern_set(r, in, n) : CC_NONE;
+}
+
+/* Files word (taken over) among the starters with its sets of the rules
+ * marked in member[] under a lower-case and a capital first letter; false
+ * when out of memory (word freed). */
+static bool add_starter_word(cc_rules *r, char *word, const bool *member)
+{
+    unsigned char c = (unsigned char)word[0];
+    cc_starter st = {word, strlen(word), {set_for_byte(r, member, c), CC_NONE}};
+    st.set[1] = set_for_byte(r, member, (unsigned char)(c >= 'a' && c <= 'z' ? c - 32 : c));
+    if (st.set[0] == CC_NONE || st.set[1] == CC_NONE || !CC_VEC_PUSH(r->starters, st)) {
         free(word);
         return false;
     }
@@ -1074,28 +1089,28 @@ static void build_starters(loader *ld)
     cc_rules *r = ld->r;
     struct starter *v = ld->starters.v;
     size_t n = ld->starters.n;
+    bool *member = calloc(r->rules.n + 1, sizeof *member);
+    if (!member)
+        LOAD_ERR(ld, "out of memory");
     qsort(v, n, sizeof *v, cmp_starter);
     for (size_t i = 0, j; i < n && !ld->errors; i = j) {
-        size_t *rules = malloc((n - i) * sizeof *rules), k = 0;
+        bool any = false;
         for (j = i; j < n && strcmp(v[j].word, v[i].word) == 0; j++)
-            if (rules && (k == 0 || rules[k - 1] != v[j].rule) && may_start(ld, &v[j]))
-                rules[k++] = v[j].rule;
-        if (rules && k == 0) { /* the word starts none of the rules that name it */
-            free(rules);
-            continue;
-        }
-        size_t set = rules ? intern_set(r, rules, k) : CC_NONE;
-        bool ok = set != CC_NONE && add_starter_word(r, v[i].word, set);
-        if (set != CC_NONE)
-            v[i].word = NULL; /* taken over, or freed by add_starter_word */
-        if (!ok)
+            if (!member[v[j].rule] && may_start(ld, &v[j]))
+                any = member[v[j].rule] = true;
+        if (any && !add_starter_word(r, v[i].word, member)) /* else it starts none */
             LOAD_ERR(ld, "out of memory");
+        if (any)
+            v[i].word = NULL; /* taken over, or freed by add_starter_word */
+        for (size_t k = i; k < j; k++)
+            member[v[k].rule] = false;
     }
     if (!ld->errors && !hash_starters(r))
         LOAD_ERR(ld, "out of memory");
     for (size_t i = 0; i < n; i++)
         free(v[i].word);
     free(v);
+    free(member);
     ld->starters.v = NULL;
     ld->starters.n = ld->starters.cap = 0;
 }
@@ -1105,16 +1120,31 @@ static void build_starters(loader *ld)
 static void build_byte_sets(loader *ld)
 {
     cc_rules *r = ld->r;
+    bool *claim = calloc(r->rules.n + 1, sizeof *claim);
+    for (size_t i = 0; claim && i < r->rules.n; i++)
+        claim[i] = r->rules.v[i].kind == CC_RULE_CLAIM;
     for (int b = 0; b < 256 && !ld->errors; b++) {
-        size_t *rules = malloc((r->rules.n + 1) * sizeof *rules), k = 0;
-        for (size_t i = 0; rules && i < r->rules.n; i++) {
-            const cc_rule *ru = &r->rules.v[i];
-            if (ru->kind == CC_RULE_CLAIM && ((ru->first[b / 8] >> (b % 8)) & 1))
-                rules[k++] = i;
-        }
-        r->by_byte[b] = rules ? intern_set(r, rules, k) : CC_NONE;
+        r->by_byte[b] = claim ? set_for_byte(r, claim, (unsigned char)b) : CC_NONE;
         if (r->by_byte[b] == CC_NONE)
             LOAD_ERR(ld, "out of memory");
+    }
+    free(claim);
+}
+
+/* Packs each set's rules as the scan tries them (cc_set_item), once the
+ * matchers and gates are built. */
+static void build_set_items(loader *ld)
+{
+    cc_rules *r = ld->r;
+    for (size_t i = 0; i < r->sets.n && !ld->errors; i++) {
+        cc_rule_set *set = &r->sets.v[i];
+        set->items = malloc((set->n + 1) * sizeof *set->items);
+        if (!set->items)
+            LOAD_ERR(ld, "out of memory");
+        for (size_t k = 0; set->items && k < set->n; k++) {
+            const cc_rule *ru = &r->rules.v[set->rules[k]];
+            set->items[k] = (cc_set_item){ru->m->code, ru->gate, set->rules[k]};
+        }
     }
 }
 
@@ -1249,6 +1279,8 @@ static void build_rules(loader *ld)
         build_matchers(ld);
     if (!ld->errors)
         build_gates(ld);
+    if (!ld->errors)
+        build_set_items(ld);
     free_loose(ld);
 }
 
@@ -1385,8 +1417,10 @@ void cc_rules_free(cc_rules *r)
         cc_matcher_free(r->gates.v[i].m);
     }
     free(r->gates.v);
-    for (size_t i = 0; i < r->sets.n; i++)
+    for (size_t i = 0; i < r->sets.n; i++) {
         free(r->sets.v[i].rules);
+        free(r->sets.v[i].items);
+    }
     free(r->sets.v);
     for (size_t i = 0; i < r->quals.n; i++) {
         free(r->quals.v[i].name);

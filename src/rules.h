@@ -104,16 +104,27 @@ typedef struct cc_matcher {
     size_t n_slot_groups[CC_SLOT_MAX];
 } cc_matcher;
 
-/* Rules that may start with one starter word (indices, ascending). */
+/* What the scan needs of one rule of a set, packed so that trying a set
+ * touches one small array: the rule's JIT code and gate. */
+typedef struct cc_set_item {
+    const pcre2_code *code;
+    size_t gate; /* index into rules->gates; CC_NONE without one */
+    size_t rule;
+} cc_set_item;
+
+/* Claim rules that may start at one kind of position (a starter word, a
+ * first byte), in priority order; every one's first bytes allow it. */
 typedef struct cc_rule_set {
     size_t *rules;
+    cc_set_item *items; /* filled once the matchers are built */
     size_t n;
 } cc_rule_set;
 
-/* A starter word and the set of claim rules it may begin. */
+/* A starter word and the sets of claim rules it may begin, written with
+ * a lower-case ([0]) or a capital ([1]) first letter. */
 typedef struct cc_starter {
     char *word; /* lower-case letters; owned */
-    size_t len, set;
+    size_t len, set[2];
 } cc_starter;
 
 /* A slot of the open-addressed starter table, kept small (8 bytes) so
@@ -190,8 +201,9 @@ const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, siz
 /* The same for a word whose cc_fnv hash h the caller has. */
 const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h);
 /* The claim rules the lower-case word w[0:n) with cc_fnv hash h may
- * begin, or NULL when it is no starter. */
-const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n);
+ * begin, written capitalised or not; NULL when it is no starter. */
+const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n,
+                                    bool capital);
 
 /* starts.c: where a claim rule may start. Compiles a loosened copy of an
  * expanded rule (no look-arounds, \b, \B or case-sensitive groups) for

@@ -69,7 +69,7 @@ static void expect_error(const char *bad, const char *want)
 static bool starts(const cc_rules *r, const char *word, const char *name)
 {
     size_t n = strlen(word);
-    const cc_rule_set *set = cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n);
+    const cc_rule_set *set = cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, false);
     for (size_t k = 0; set && k < set->n; k++)
         if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
             return true;
