@@ -1629,8 +1629,8 @@ static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo,
         a++;
     while (b > a && tok_value(ex, b, L_STOP))
         b--;
-    if (a == b && tok_value(ex, a, L_PRONOUN))
-        return NULL;
+    if (tok_value(ex, a, L_STOP) || (a == b && tok_value(ex, a, L_PRONOUN)))
+        return NULL; /* "warned of": a connector alone names no one */
     return cc_strndup(ex->body + ex->toks.v[a].start, ex->toks.v[b].end - ex->toks.v[a].start);
 }
 
