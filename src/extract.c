@@ -99,6 +99,7 @@ enum {
     L_CHANGE_AFTER,
     L_ANCHOR_REF,
     L_ANCHOR_REF_THAT,
+    L_TIME_REF_ADVERB,
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {"noun",
@@ -154,7 +155,8 @@ static const char *const list_names[L_COUNT] = {"noun",
                                                 "change_adverb",
                                                 "change_after",
                                                 "anchor_ref",
-                                                "anchor_ref_that"};
+                                                "anchor_ref_that",
+                                                "time_ref_adverb"};
 
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
@@ -1128,7 +1130,7 @@ static void slot_ago(const cc_extractor *ex, const cand *c, cc_when *w)
 static void slot_ref(const cc_extractor *ex, const cand *c, cc_when *w)
 {
     const char *v = slot_lookup2(ex, c, CC_SLOT_REF, L_TIME_REF, L_TIME_REF_NOUN);
-    copy_code(w->lit, sizeof w->lit, v);
+    copy_code(w->lit, sizeof w->lit, v ? v : slot_lookup(ex, c, CC_SLOT_REF, L_TIME_REF_ADVERB));
     if ((v = slot_lookup2(ex, c, CC_SLOT_REF, L_ANCHOR_REF, L_ANCHOR_REF_THAT))) {
         w->anchor = v[0];
         w->anchor_off = cc_to_int(v + 1, NULL);
