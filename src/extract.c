@@ -1120,7 +1120,7 @@ static void slot_ago(const cc_extractor *ex, const cand *c, cc_when *w)
         return;
     w->ago = (int)(n * factor) * w->shift;
     w->nunit = letter[0] == 'T' ? 'D' : letter[0];
-    if (w->ago == 0 || !strchr("DWMY", w->nunit))
+    if (w->ago == 0 || !strchr("DWMQY", w->nunit))
         w->ago = 0;
 }
 

@@ -131,7 +131,7 @@ typedef struct cc_when {
     int hour, minute; /* -1 none */
     int ord;          /* quarter or half of a year ("third quarter"); 0 none */
     int ago;          /* "two years ago": that many units (nunit) back; 0 none */
-    char nunit;       /* 'D', 'W', 'M', 'Y' for ago */
+    char nunit;       /* 'D', 'W', 'M', 'Q', 'Y' for ago */
     char part[3];     /* part of the day or year: "MO", "NI", "SP", "WE"; "" none */
     char tz[8];       /* time zone suffix of a clock time: "Z", "-05:00"; "" none */
     char lit[16];     /* a literal TIMEX value ("PRESENT_REF"); "" none */

@@ -256,8 +256,8 @@ static char *resolve_period(const cc_when *w, int32_t dct)
     return month_timex(y, m, s);
 }
 
-/* "two days ago", "a month ago": the day (for days and weeks), month or
- * year that far from the report. */
+/* "two days ago", "a month ago": the day (for days and weeks), month,
+ * quarter or year that far from the report. */
 static char *resolve_ago(const cc_when *w, int32_t dct, int32_t *day)
 {
     if (dct == CC_NO_DAY)
@@ -270,6 +270,10 @@ static char *resolve_ago(const cc_when *w, int32_t dct, int32_t *day)
     }
     if (w->nunit == 'Y')
         return cc_strfmt("%04d", y + w->ago);
+    if (w->nunit == 'Q') {
+        int q = y * 4 + (m - 1) / 3 + w->ago;
+        return cc_strfmt("%04d-Q%d", q / 4, q % 4 + 1);
+    }
     return month_timex(y, m, w->ago);
 }
 
