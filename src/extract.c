@@ -97,6 +97,9 @@ enum {
     L_CHANGE_PART,
     L_CHANGE_ADVERB,
     L_CHANGE_AFTER,
+    L_ANCHOR_REF,
+    L_ANCHOR_REF_THAT,
+    L_TIME_REF_ADVERB,
     L_COUNT
 };
 static const char *const list_names[L_COUNT] = {"noun",
@@ -150,7 +153,10 @@ static const char *const list_names[L_COUNT] = {"noun",
                                                 "change_cue",
                                                 "change_part",
                                                 "change_adverb",
-                                                "change_after"};
+                                                "change_after",
+                                                "anchor_ref",
+                                                "anchor_ref_that",
+                                                "time_ref_adverb"};
 
 /* What a phrase index bucket holds, so that phrase_at tells at a glance
  * that a word starts no phrase of the lists asked about (most words, most
@@ -1261,18 +1267,31 @@ static void slot_ago(const cc_extractor *ex, const cand *c, cc_when *w)
         return;
     w->ago = (int)(n * factor) * w->shift;
     w->nunit = letter[0] == 'T' ? 'D' : letter[0];
-    if (w->ago == 0 || !strchr("DWMY", w->nunit))
+    if (w->ago == 0 || !strchr("DWMQY", w->nunit))
         w->ago = 0;
 }
 
-/* Day parts, seasons, quarters, zones and literal values ("now"). A season
- * value is "CODE MONTH": the month stands for it when the year is inferred. */
+/* The ref slot: a literal value ("now" = PRESENT_REF) or a date counted
+ * from an earlier one, whose anchor_ref value "PART [OFFSET]" ("Y -1") is
+ * the part it takes from that date and how far it moves it. */
+static void slot_ref(const cc_extractor *ex, const cand *c, cc_when *w)
+{
+    const char *v = slot_lookup2(ex, c, CC_SLOT_REF, L_TIME_REF, L_TIME_REF_NOUN);
+    copy_code(w->lit, sizeof w->lit, v ? v : slot_lookup(ex, c, CC_SLOT_REF, L_TIME_REF_ADVERB));
+    if ((v = slot_lookup2(ex, c, CC_SLOT_REF, L_ANCHOR_REF, L_ANCHOR_REF_THAT))) {
+        w->anchor = v[0];
+        w->anchor_off = cc_to_int(v + 1, NULL);
+    }
+}
+
+/* Day parts, seasons, quarters, zones and the ref slot. A season value is
+ * "CODE MONTH": the month stands for it when the year is inferred. */
 static void slot_parts(const cc_extractor *ex, const cand *c, cc_when *w)
 {
     const char *v;
     copy_code(w->part, sizeof w->part, slot_lookup(ex, c, CC_SLOT_PART, L_DAY_PART));
     copy_code(w->tz, sizeof w->tz, slot_lookup(ex, c, CC_SLOT_TZ, L_TIMEZONE));
-    copy_code(w->lit, sizeof w->lit, slot_lookup2(ex, c, CC_SLOT_REF, L_TIME_REF, L_TIME_REF_NOUN));
+    slot_ref(ex, c, w);
     if (strcmp(w->part, "WE") == 0) /* a weekend is a part of a week */
         w->punit = 'W';
     if ((v = slot_lookup(ex, c, CC_SLOT_SEASON, L_SEASON))) {
@@ -1917,12 +1936,42 @@ static int32_t anchor_day(const cc_cluster *cl, size_t ai, size_t before, int32_
     return published;
 }
 
+/* The value of a date counted from an earlier one ("the same period last
+ * year"): from the nearest date or time before index `before` in its
+ * article that has the part it takes, else, for a year or a month, from
+ * the publication day; NULL when there is none. */
+static char *anchored_value(const cc_cluster *cl, size_t ai, size_t before, const cc_when *w,
+                            int32_t published)
+{
+    const cc_article *a = &cl->articles.v[ai];
+    for (size_t i = before; i > a->first_claim; i--) {
+        const cc_claim *c = &cl->claims.v[i - 1];
+        bool dated = (c->cls == CC_CLASS_DATE || c->cls == CC_CLASS_TIME) && c->timex;
+        char *v = dated ? cc_when_from_anchor(w, c->timex) : NULL;
+        if (v)
+            return v;
+    }
+    char buf[11];
+    if ((w->anchor == 'Y' || w->anchor == 'M') && published != CC_NO_DAY)
+        return cc_when_from_anchor(w, cc_day_format(published, buf));
+    return NULL;
+}
+
 /* Resolves a date or time claim against the article's publication day (an
  * anaphoric one against its anchor, the claims before index `at`); for
  * another claim, the day its sentence gives it. */
 static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *cm)
 {
     int32_t published = cl->articles.v[ai].published;
+    char *v = cm->cls == CC_CLASS_DATE && cm->when.anchor
+                  ? anchored_value(cl, ai, at, &cm->when, published)
+                  : NULL;
+    if (v) {
+        free(cm->timex);
+        cm->timex = v;
+        cm->day = cc_day_parse_iso(v);
+        return true;
+    }
     if (cm->when.anaphoric)
         published = anchor_day(cl, ai, at, published);
     if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME) {

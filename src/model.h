@@ -122,13 +122,16 @@ typedef struct cc_when {
     int rel_days; /* yesterday = -1 ...; valid when has_rel */
     bool has_rel;
     bool anaphoric;   /* rel_days counts from the date before it ("the next day") */
+    char anchor;      /* takes Y its year, M its month, P its period or A its value
+                         from the date before it ("the same period"); 0 none */
+    int anchor_off;   /* years (Y) or months (M) from the anchor ("the previous year") */
     int shift;        /* -1 last, 0 this, 1 next; CC_NO_SHIFT none */
     char punit;       /* 'W', 'M', 'Y' for "last week"; 0 none */
     int tense;        /* -1 past, 1 future, 0 unknown */
     int hour, minute; /* -1 none */
     int ord;          /* quarter or half of a year ("third quarter"); 0 none */
     int ago;          /* "two years ago": that many units (nunit) back; 0 none */
-    char nunit;       /* 'D', 'W', 'M', 'Y' for ago */
+    char nunit;       /* 'D', 'W', 'M', 'Q', 'Y' for ago */
     char part[3];     /* part of the day or year: "MO", "NI", "SP", "WE"; "" none */
     char tz[8];       /* time zone suffix of a clock time: "Z", "-05:00"; "" none */
     char lit[16];     /* a literal TIMEX value ("PRESENT_REF"); "" none */

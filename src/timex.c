@@ -258,8 +258,8 @@ static char *resolve_period(const cc_when *w, int32_t dct)
     return month_timex(y, m, s);
 }
 
-/* "two days ago", "a month ago": the day (for days and weeks), month or
- * year that far from the report. */
+/* "two days ago", "a month ago": the day (for days and weeks), month,
+ * quarter or year that far from the report. */
 static char *resolve_ago(const cc_when *w, int32_t dct, int32_t *day)
 {
     if (dct == CC_NO_DAY)
@@ -272,6 +272,10 @@ static char *resolve_ago(const cc_when *w, int32_t dct, int32_t *day)
     }
     if (w->nunit == 'Y')
         return cc_strfmt("%04d", y + w->ago);
+    if (w->nunit == 'Q') {
+        int q = y * 4 + (m - 1) / 3 + w->ago;
+        return cc_strfmt("%04d-Q%d", q / 4, q % 4 + 1);
+    }
     return month_timex(y, m, w->ago);
 }
 
@@ -298,6 +302,69 @@ static char *add_time(const cc_when *w, char *date)
                   : cc_strfmt("%sT%s", base, w->part);
     free(date);
     return t;
+}
+
+/* The number in the n digits at s, or -1 when they are not all digits. */
+static int digits_at(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* The year an anchored date puts its anchor's part in: a stated year, else
+ * the anchor's moved by a stated year shift ("a year earlier") and, for a
+ * year, by the offset ("the previous year"). */
+static int anchored_year(const cc_when *w, int year)
+{
+    if (w->year)
+        return w->year;
+    if (w->punit == 'Y' && w->shift != CC_NO_SHIFT)
+        year += w->shift;
+    return w->anchor == 'Y' ? year + w->anchor_off : year;
+}
+
+/* A day-precise value v whose day does not exist in its new year
+ * (February 29) is cut to its month, in place. */
+static char *valid_day(char *v)
+{
+    if (!v || strlen(v) < 10 || v[4] != '-' || v[7] != '-')
+        return v;
+    int y = digits_at(v, 4), m = digits_at(v + 5, 2), d = digits_at(v + 8, 2);
+    if (m > 0 && d > 0 && cc_day_from_ymd(y, m, d) == CC_NO_DAY)
+        v[7] = '\0';
+    return v;
+}
+
+/* Dates that count from an earlier one (see timex.h). The anchor's part
+ * after its year: "-MM", "-Qn", "-Wnn", "-SU", "-MM-DD", "-MM-DDT..". */
+char *cc_when_from_anchor(const cc_when *w, const char *anchor)
+{
+    int y = digits_at(anchor, 4);
+    const char *rest = anchor + 4;
+    if (y < 0 || (*rest && *rest != '-'))
+        return NULL;
+    y = anchored_year(w, y);
+    int m = *rest ? digits_at(rest + 1, 2) : -1;
+    bool day = m > 0 && rest[3] == '-';
+    if (y < 1 || y > 9999)
+        return NULL;
+    switch (w->anchor) {
+    case 'Y':
+        return cc_strfmt("%04d", y);
+    case 'M':
+        return m > 0 ? month_timex(y, m, w->anchor_off) : NULL;
+    case 'P': /* a month, quarter, half, season or week: no day, no year */
+        return *rest && !day ? cc_strfmt("%04d%s", y, rest) : NULL;
+    case 'A':
+        return valid_day(cc_strfmt("%04d%s", y, rest));
+    default:
+        return NULL;
+    }
 }
 
 /* Resolves any date or time expression (see timex.h). */

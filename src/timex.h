@@ -22,5 +22,9 @@ struct cc_when;
  * (CC_NO_DAY if unknown) into a TIMEX3 value; sets *day for day-precise
  * dates (else CC_NO_DAY). Returns a new string; caller frees. */
 char *cc_when_resolve(const struct cc_when *w, int32_t dct, int32_t *day);
+/* The value of a date that counts from an earlier one (w->anchor) with
+ * TIMEX3 value anchor: the part of it w takes, moved by w's offset and
+ * stated year; NULL when anchor has no such part ("2009" has no month). */
+char *cc_when_from_anchor(const struct cc_when *w, const char *anchor);
 
 #endif
