@@ -1092,7 +1092,8 @@ static void build_starters(loader *ld)
     bool *member = calloc(r->rules.n + 1, sizeof *member);
     if (!member)
         LOAD_ERR(ld, "out of memory");
-    qsort(v, n, sizeof *v, cmp_starter);
+    if (n) /* v is NULL when no rule names a word */
+        qsort(v, n, sizeof *v, cmp_starter);
     for (size_t i = 0, j; i < n && !ld->errors; i = j) {
         bool any = false;
         for (j = i; j < n && strcmp(v[j].word, v[i].word) == 0; j++)
