@@ -1,6 +1,7 @@
 /* sample.c: see sample.h. */
 #include "sample.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,4 +171,11 @@ void cc_test_sample_history(cc_cluster *cl)
     add_resolved(cl, "f-old-date", "discrepancy", "medium",
                  "@Event date: ap said Wednesday; reuters said Thursday.");
     add_resolved(cl, "f-old-toll", "conflict", "high", "Death toll: ap said 41; reuters said 40.");
+}
+
+/* Prints one expectation; returns 1 when it failed, for the caller to sum. */
+int cc_test_expect(int ok, const char *what)
+{
+    printf("%s: %s\n", ok ? "ok" : "FAIL", what);
+    return !ok;
 }

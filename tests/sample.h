@@ -15,4 +15,8 @@ cc_cluster *cc_test_sample_cluster(void);
  * value), f-hostages marked new, and two resolved findings. */
 void cc_test_sample_history(cc_cluster *cl);
 
+/* Prints one expectation as "ok: what" or "FAIL: what"; returns 1 when
+ * it failed, for the caller to sum. */
+int cc_test_expect(int ok, const char *what);
+
 #endif

@@ -21,13 +21,6 @@
 #include "sample.h"
 #include "util.h"
 
-/* Prints one expectation; returns 1 when it failed, for the caller to sum. */
-static int expect(int ok, const char *what)
-{
-    printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-    return !ok;
-}
-
 /* Adds a claim over body[start:end) of article art with value v (has_value
  * false when v is NaN, to show both forms) and bounds lo, hi. */
 static void odd_claim(cc_cluster *cl, size_t art, size_t start, size_t end, double v, double lo,
@@ -97,20 +90,22 @@ int main(int argc, char **argv)
     char *got = NULL, *want = NULL;
     size_t got_len = 0, want_len = 0;
     FILE *mem = open_memstream(&got, &got_len);
-    int failed = expect(mem && cc_cluster_write_json(cl, mem, 0) == CC_OK, "cluster written");
+    int failed =
+        cc_test_expect(mem && cc_cluster_write_json(cl, mem, 0) == CC_OK, "cluster written");
     if (mem)
         fclose(mem);
     if (write) {
         FILE *f = fopen(argv[1], "wb");
-        failed +=
-            expect(f && fwrite(got, 1, got_len, f) == got_len && fclose(f) == 0, "golden written");
+        failed += cc_test_expect(f && fwrite(got, 1, got_len, f) == got_len && fclose(f) == 0,
+                                 "golden written");
     } else {
-        failed += expect(cc_read_file(argv[1], &want, &want_len) == CC_OK && want_len == got_len &&
-                             memcmp(want, got, got_len) == 0,
-                         "bytes equal the golden");
+        failed += cc_test_expect(cc_read_file(argv[1], &want, &want_len) == CC_OK &&
+                                     want_len == got_len && memcmp(want, got, got_len) == 0,
+                                 "bytes equal the golden");
     }
     FILE *ro = fopen("/dev/null", "r"); /* every write fails: the error is reported */
-    failed += expect(ro && cc_cluster_write_json(cl, ro, 0) == CC_ERROR_IO, "write error reported");
+    failed += cc_test_expect(ro && cc_cluster_write_json(cl, ro, 0) == CC_ERROR_IO,
+                             "write error reported");
     if (ro)
         fclose(ro);
     free(got);

@@ -32,13 +32,6 @@
 #include "sample.h"
 #include "util.h"
 
-/* Prints one expectation; returns 1 when it failed, for the caller to sum. */
-static int expect(int ok, const char *what)
-{
-    printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-    return !ok;
-}
-
 /* Collects diagnostics; ud is an int counter. */
 static void diag(void *ud, const char *msg)
 {
@@ -60,14 +53,15 @@ static char *write_and_read(const cc_cluster *cl, const char *path, size_t *len)
 static int test_sample(const char *path)
 {
     cc_cluster *cl = cc_test_sample_cluster();
-    if (expect(cl != NULL, "sample cluster builds"))
+    if (cc_test_expect(cl != NULL, "sample cluster builds"))
         return 1;
     cc_test_sample_history(cl);
     size_t n1 = 0, n2 = 0;
     char *a = write_and_read(cl, path, &n1); /* a, b: owned here */
     char *b = write_and_read(cl, path, &n2);
-    int failed = expect(a && b, "sample written twice");
-    failed += expect(a && b && n1 == n2 && memcmp(a, b, n1) == 0, "two writes are byte-identical");
+    int failed = cc_test_expect(a && b, "sample written twice");
+    failed += cc_test_expect(a && b && n1 == n2 && memcmp(a, b, n1) == 0,
+                             "two writes are byte-identical");
     free(a);
     free(b);
     cc_cluster_free(cl);
@@ -83,9 +77,11 @@ static int test_errors(void)
     cl->diag = diag;
     cl->diag_ud = &n_diag;
     cc_error err = cc_report_write(cl, "/nonexistent-claimcheck-dir/out.xlsx");
-    int failed = expect(err == CC_ERROR_IO && n_diag == 1, "missing directory: CC_ERROR_IO + diag");
-    failed += expect(cc_report_write(NULL, "x.xlsx") == CC_ERROR_IO, "NULL cluster refused");
-    failed += expect(cc_report_write(cl, NULL) == CC_ERROR_IO, "NULL path refused");
+    int failed =
+        cc_test_expect(err == CC_ERROR_IO && n_diag == 1, "missing directory: CC_ERROR_IO + diag");
+    failed +=
+        cc_test_expect(cc_report_write(NULL, "x.xlsx") == CC_ERROR_IO, "NULL cluster refused");
+    failed += cc_test_expect(cc_report_write(cl, NULL) == CC_ERROR_IO, "NULL path refused");
     cc_cluster_free(cl);
     return failed;
 }
@@ -118,12 +114,14 @@ static int test_rename_failure(const char *out)
     if (mkdir(target, 0700) == 0 || errno == EEXIST) {
         cc_error err = cc_report_write(cl, target);
         struct stat st;
-        failed += expect(err == CC_ERROR_IO && n_diag == 1, "rename failure: CC_ERROR_IO + diag");
-        failed += expect(stat(target, &st) == 0 && S_ISDIR(st.st_mode), "target left untouched");
-        failed += expect(count_prefixed(dir, prefix) == 0, "no temp file left behind");
+        failed +=
+            cc_test_expect(err == CC_ERROR_IO && n_diag == 1, "rename failure: CC_ERROR_IO + diag");
+        failed +=
+            cc_test_expect(stat(target, &st) == 0 && S_ISDIR(st.st_mode), "target left untouched");
+        failed += cc_test_expect(count_prefixed(dir, prefix) == 0, "no temp file left behind");
         rmdir(target);
     } else {
-        failed += expect(0, "cannot make a directory next to OUT");
+        failed += cc_test_expect(0, "cannot make a directory next to OUT");
     }
     cc_cluster_free(cl);
     free(prefix);
@@ -232,7 +230,8 @@ static int test_edge(const char *path)
     cl->diag = diag;
     cl->diag_ud = &n_diag;
     edge_fill(cl);
-    int failed = expect(cc_report_write(cl, path) == CC_OK && n_diag == 0, "edge cluster written");
+    int failed =
+        cc_test_expect(cc_report_write(cl, path) == CC_OK && n_diag == 0, "edge cluster written");
     cc_cluster_free(cl);
     return failed;
 }
@@ -317,7 +316,8 @@ static int test_big(const char *path)
     cc_cluster *cl = big_cluster();
     cl->diag = diag;
     cl->diag_ud = &n_diag;
-    int failed = expect(cc_report_write(cl, path) == CC_OK && n_diag == 0, "big cluster written");
+    int failed =
+        cc_test_expect(cc_report_write(cl, path) == CC_OK && n_diag == 0, "big cluster written");
     cc_cluster_free(cl);
     return failed;
 }
