@@ -182,19 +182,6 @@ size_t cc_rules_list(const cc_rules *r, const char *name)
     return CC_NONE;
 }
 
-/* Value of the entry of list whose phrase is the folded single word
- * w[0:n), or NULL: cc_rules_lookup without folding. b is w's bucket. */
-const char *cc_rules_find_word(const cc_rules *r, const cc_phrase_bucket *b, size_t list,
-                               const char *w, size_t n)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        const cc_entry *e = &r->entries.v[b->entries[i]];
-        if (e->list == list && strncmp(e->phrase, w, n) == 0 && e->phrase[n] == '\0')
-            return e->value;
-    }
-    return NULL;
-}
-
 /* Looks s up in list; returns the entry's value or NULL. */
 const char *cc_rules_lookup(const cc_rules *r, size_t list, const char *s, size_t n)
 {
@@ -1164,15 +1151,13 @@ static void build_matchers(loader *ld)
 {
     cc_rules *r = ld->r;
     size_t *tokens = malloc((r->rules.n + 1) * sizeof *tokens), nt = 0;
-    r->claims.rules = malloc((r->rules.n + 1) * sizeof *r->claims.rules);
-    bool ok = tokens && r->claims.rules;
+    bool ok = tokens != NULL;
     for (size_t i = 0; ok && i < r->rules.n; i++) {
         cc_rule *ru = &r->rules.v[i];
         if (ru->kind != CC_RULE_CLAIM) {
             tokens[nt++] = i;
             continue;
         }
-        r->claims.rules[r->claims.n++] = i;
         ru->m = matcher_of(ld->loose[i].rule);
         ld->loose[i].rule = NULL;
         ok = ru->m != NULL;
@@ -1408,7 +1393,6 @@ void cc_rules_free(cc_rules *r)
         free(r->rules.v[i].expanded);
         cc_matcher_free(r->rules.v[i].m);
     }
-    free(r->claims.rules);
     for (size_t i = 0; i < r->starters.n; i++)
         free(r->starters.v[i].word);
     free(r->starters.v);

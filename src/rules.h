@@ -157,7 +157,6 @@ struct cc_rules {
     size_t index_size;
     cc_matcher *tokens;            /* the word and boundary rules */
     unsigned char token_first[32]; /* bit per byte a word or boundary may start with */
-    cc_rule_set claims;            /* every claim rule, in priority order */
     size_t by_byte[256];           /* per first byte: index into sets of the claim rules
                                       that may start with it (what no starter word decides) */
     CC_VEC(cc_starter) starters;   /* the starter words */
@@ -187,10 +186,6 @@ size_t cc_rules_list(const cc_rules *r, const char *name);
 /* Returns the value of the entry of list whose phrase equals the (case-
  * insensitive, whitespace-collapsed) text s[0:n); NULL if not listed. */
 const char *cc_rules_lookup(const cc_rules *r, size_t list, const char *s, size_t n);
-/* The same for a folded single word w[0:n) whose bucket b the caller has
- * (no folding, no phrase split, no hashing). */
-const char *cc_rules_find_word(const cc_rules *r, const cc_phrase_bucket *b, size_t list,
-                               const char *w, size_t n);
 /* Index of the generic kind for a class; CC_NONE when none is declared. */
 size_t cc_rules_generic_kind(const cc_rules *r, cc_class cls);
 /* Folds text to the index form used by phrases (ASCII lower, curly
