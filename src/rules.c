@@ -120,21 +120,23 @@ size_t cc_fold(const char *s, size_t n, char *out, size_t cap)
     return o;
 }
 
-/* Bucket index for the first word of a folded phrase. */
-static size_t bucket_of(const cc_rules *r, const char *w, size_t n)
+/* Index of the bucket for a word whose cc_fnv hash is h: the one place
+ * that maps a hash to a bucket. */
+static size_t bucket_at(const cc_rules *r, uint64_t h)
 {
-    return (size_t)(cc_fnv(CC_FNV_INIT, w, n) % r->index_size);
+    return (size_t)(h % r->index_size);
+}
+
+/* The bucket for a word whose cc_fnv hash the caller has. */
+const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h)
+{
+    return &r->index[bucket_at(r, h)];
 }
 
 /* The bucket for a folded word (never NULL once rules are loaded). */
 const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, size_t n)
 {
-    return &r->index[bucket_of(r, word, n)];
-}
-
-const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h)
-{
-    return &r->index[h % r->index_size];
+    return cc_rules_bucket_hashed(r, cc_fnv(CC_FNV_INIT, word, n));
 }
 
 /* Looks the word up in the open-addressed starter table: a miss (most
@@ -1145,6 +1147,14 @@ static uint32_t capture_count(const cc_matcher *m)
     return n;
 }
 
+/* Raises max_captures to what matcher m (NULL: none) needs: the scan's
+ * one match data serves every matcher. */
+static void note_captures(cc_rules *r, const cc_matcher *m)
+{
+    if (capture_count(m) > r->max_captures)
+        r->max_captures = capture_count(m);
+}
+
 /* Compiles one matcher per claim rule and the token matcher (the word and
  * boundary rules together). */
 static void build_matchers(loader *ld)
@@ -1161,14 +1171,12 @@ static void build_matchers(loader *ld)
         ru->m = matcher_of(ld->loose[i].rule);
         ld->loose[i].rule = NULL;
         ok = ru->m != NULL;
-        if (capture_count(ru->m) > r->max_captures)
-            r->max_captures = capture_count(ru->m);
+        note_captures(r, ru->m);
     }
     if (ok)
         build_byte_sets(ld);
     r->tokens = ok ? cc_matcher_new(r, tokens, nt) : NULL;
-    if (capture_count(r->tokens) > r->max_captures)
-        r->max_captures = capture_count(r->tokens);
+    note_captures(r, r->tokens);
     if (!r->tokens) {
         cc_diagf(ld->diag, ld->ud, "claims: cannot compile the rules");
         ld->errors++;
@@ -1234,8 +1242,8 @@ static void build_gates(loader *ld)
         cc_rule *ru = &ld->r->rules.v[i];
         if (ru->gate_name)
             ru->gate = gate_of(ld, ru, ru->gate_name);
-        if (ru->gate != CC_NONE && capture_count(ld->r->gates.v[ru->gate].m) > ld->r->max_captures)
-            ld->r->max_captures = capture_count(ld->r->gates.v[ru->gate].m);
+        if (ru->gate != CC_NONE)
+            note_captures(ld->r, ld->r->gates.v[ru->gate].m);
     }
 }
 
@@ -1280,7 +1288,7 @@ static bool build_index(cc_rules *r)
     for (size_t i = 0; i < r->entries.n; i++) {
         const char *p = r->entries.v[i].phrase;
         size_t first = strcspn(p, " ");
-        cc_phrase_bucket *bk = &r->index[bucket_of(r, p, first)];
+        cc_phrase_bucket *bk = &r->index[bucket_at(r, cc_fnv(CC_FNV_INIT, p, first))];
         if (!cc_vec_grow((void **)&bk->entries, &bk->cap, bk->n, sizeof *bk->entries))
             return false;
         bk->entries[bk->n++] = i;
