@@ -891,6 +891,18 @@ static int cmp_rule(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Compiles the expanded pattern in b as the scan runs patterns (anchored,
+ * with the rule options); NULL when b is empty, out of memory or does not
+ * compile (the rules were checked one by one before). Caller frees. */
+static pcre2_code *compile_anchored(const cc_buf *b)
+{
+    int err;
+    PCRE2_SIZE off;
+    return b->oom || !b->p ? NULL
+                           : pcre2_compile((PCRE2_SPTR)b->p, b->len, RX_OPTIONS | PCRE2_ANCHORED,
+                                           &err, &off, NULL);
+}
+
 /* Makes a matcher of compiled code, taking ownership of it: JIT-compiles
  * it and maps its slots. NULL on failure (code freed). Caller frees. */
 static cc_matcher *matcher_of(pcre2_code *code)
@@ -913,13 +925,9 @@ static cc_matcher *matcher_of(pcre2_code *code)
 cc_matcher *cc_matcher_new(const cc_rules *r, const size_t *idx, size_t n)
 {
     cc_buf b = {0};
-    int err;
-    PCRE2_SIZE off;
     for (size_t k = 0; k < n; k++)
         cc_buf_printf(&b, "%s(*MARK:%zu)(?:%s)", k ? "|" : "", idx[k], r->rules.v[idx[k]].expanded);
-    pcre2_code *code = b.oom || !b.p ? NULL
-                                     : pcre2_compile((PCRE2_SPTR)b.p, b.len,
-                                                     RX_OPTIONS | PCRE2_ANCHORED, &err, &off, NULL);
+    pcre2_code *code = compile_anchored(&b);
     cc_buf_free(&b);
     return code ? matcher_of(code) : NULL;
 }
@@ -1217,11 +1225,7 @@ static size_t gate_of(loader *ld, const cc_rule *ru, const char *name)
     ld->list_used = NULL; /* a gate's words start no rule */
     expand(ld, &b, pd->regex ? pd->regex : "", 0);
     ld->list_used = used;
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *code = b.oom || !b.p ? NULL
-                                     : pcre2_compile((PCRE2_SPTR)b.p, b.len,
-                                                     RX_OPTIONS | PCRE2_ANCHORED, &err, &off, NULL);
+    pcre2_code *code = compile_anchored(&b);
     cc_buf_free(&b);
     cc_gate gt = {cc_strdup(name), code ? matcher_of(code) : NULL};
     if (!gt.name || !gt.m || !CC_VEC_PUSH(r->gates, gt)) {
