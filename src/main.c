@@ -8,6 +8,7 @@
 
 #include "claimcheck.h"
 #include "fixture.h"
+#include "model.h"
 
 #ifndef CC_DEFAULT_RULES
 #define CC_DEFAULT_RULES "claims"
@@ -254,16 +255,6 @@ static int cmd_report(const opts *o, const cc_rules *rules)
     return rc;
 }
 
-/* True for the statuses an editor can give a finding. */
-static bool valid_status(const char *s)
-{
-    static const char *const ok[] = {"open", "confirmed", "dismissed", "needs_reporting"};
-    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
-        if (strcmp(s, ok[i]) == 0)
-            return true;
-    return false;
-}
-
 /* claimcheck review: list findings, or record a verdict. */
 static int cmd_review(const opts *o, const cc_rules *rules)
 {
@@ -275,7 +266,7 @@ static int cmd_review(const opts *o, const cc_rules *rules)
         cc_cluster_free(cl);
         return rc;
     }
-    if (o->n_paths < 2 || o->n_paths > 3 || !valid_status(o->paths[1])) {
+    if (o->n_paths < 2 || o->n_paths > 3 || cc_review_parse(o->paths[1]) == CC_R_MAX) {
         fprintf(stderr, "claimcheck: usage: claimcheck review --db FILE FINDING "
                         "open|confirmed|dismissed|needs_reporting [NOTE]\n");
         return EXIT_USAGE;

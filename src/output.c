@@ -112,7 +112,7 @@ static char *put_num(char *o, bool has, double v)
 {
     if (!has || !isfinite(v))
         return put_null(o);
-    if (v == (double)(long long)v && fabs(v) < 1e15) {
+    if (fabs(v) < 1e15 && v == (double)(long long)v) { /* range first: no UB cast */
         long long x = (long long)v;
         if (x < 0)
             *o++ = '-';

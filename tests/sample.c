@@ -26,32 +26,39 @@ static void add_article(cc_cluster *cl, const char *id, const char *outlet, cons
         abort(); /* tests stop on out-of-memory */
 }
 
+/* Adds a bare claim over body[start:end) of article art (see sample.h). */
+cc_claim *cc_test_add_claim(cc_cluster *cl, size_t art, size_t start, size_t end)
+{
+    cc_claim c = {0};
+    c.id = cc_strfmt("%s@%zu", cl->articles.v[art].id, start);
+    c.article = art;
+    c.start = start;
+    c.end = end;
+    c.day = CC_NO_DAY;
+    c.group = CC_NONE;
+    if (!CC_VEC_PUSH(cl->claims, c))
+        abort(); /* tests stop on out-of-memory */
+    cl->articles.v[art].n_claims++;
+    return &cl->claims.v[cl->claims.n - 1];
+}
+
 /* Adds a claim over the first occurrence of text in article art's body. */
 static size_t add_claim(cc_cluster *cl, size_t art, const char *text, cc_class cls, const char *key,
                         double value, cc_qualifier q)
 {
-    cc_article *a = &cl->articles.v[art];
-    const char *at = strstr(a->body, text);
-    cc_claim c = {0};
-    c.article = art;
-    c.start = (size_t)(at - a->body);
-    c.end = c.start + strlen(text);
-    c.sent_start = 0;
-    c.sent_end = a->body_len;
-    c.id = cc_strfmt("%s@%zu", a->id, c.start);
-    c.cls = cls;
-    c.key = cc_strdup(key);
-    c.unit = cc_strdup(strchr(key, '/') + 1);
-    c.has_value = c.has_lo = c.has_hi = true;
-    c.value = c.lo = c.hi = value;
-    c.scale = 1;
-    c.qual = q;
-    c.day = CC_NO_DAY;
-    c.attribution = art == 1 ? cc_strdup("Health Ministry") : NULL;
-    c.group = CC_NONE;
-    a->n_claims++;
-    if (!CC_VEC_PUSH(cl->claims, c))
-        abort(); /* tests stop on out-of-memory */
+    const cc_article *a = &cl->articles.v[art];
+    size_t start = (size_t)(strstr(a->body, text) - a->body);
+    cc_claim *c = cc_test_add_claim(cl, art, start, start + strlen(text));
+    c->sent_start = 0;
+    c->sent_end = a->body_len;
+    c->cls = cls;
+    c->key = cc_strdup(key);
+    c->unit = cc_strdup(strchr(key, '/') + 1);
+    c->has_value = c->has_lo = c->has_hi = true;
+    c->value = c->lo = c->hi = value;
+    c->scale = 1;
+    c->qual = q;
+    c->attribution = art == 1 ? cc_strdup("Health Ministry") : NULL;
     return cl->claims.n - 1;
 }
 

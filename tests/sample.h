@@ -15,6 +15,11 @@ cc_cluster *cc_test_sample_cluster(void);
  * value), f-hostages marked new, and two resolved findings. */
 void cc_test_sample_history(cc_cluster *cl);
 
+/* Adds a claim over body[start:end) of article art with id "ARTICLE@START",
+ * no value, day or group, and counts it in the article; returns it for the
+ * caller to fill in (valid until the next claim is added). */
+cc_claim *cc_test_add_claim(cc_cluster *cl, size_t art, size_t start, size_t end);
+
 /* Prints one expectation as "ok: what" or "FAIL: what"; returns 1 when
  * it failed, for the caller to sum. */
 int cc_test_expect(int ok, const char *what);

@@ -26,24 +26,15 @@
 static void odd_claim(cc_cluster *cl, size_t art, size_t start, size_t end, double v, double lo,
                       double hi)
 {
-    cc_claim c = {0};
-    c.id = cc_strfmt("%s@%zu", cl->articles.v[art].id, start);
-    c.article = art;
-    c.start = start;
-    c.end = end;
-    c.key = cc_strdup("count/\"quoted\\key\"");
-    c.unit = cc_strdup("tab\there");
-    c.place = cc_strdup("a plain run of more than sixteen bytes\x1f then more\x80\x9f\xa0 \"");
-    c.has_value = !isnan(v) || start == 0;
-    c.has_lo = c.has_hi = true;
-    c.value = v;
-    c.lo = lo;
-    c.hi = hi;
-    c.day = CC_NO_DAY;
-    c.group = CC_NONE;
-    if (!CC_VEC_PUSH(cl->claims, c))
-        abort(); /* tests stop on out-of-memory */
-    cl->articles.v[art].n_claims++;
+    cc_claim *c = cc_test_add_claim(cl, art, start, end);
+    c->key = cc_strdup("count/\"quoted\\key\"");
+    c->unit = cc_strdup("tab\there");
+    c->place = cc_strdup("a plain run of more than sixteen bytes\x1f then more\x80\x9f\xa0 \"");
+    c->has_value = !isnan(v) || start == 0;
+    c->has_lo = c->has_hi = true;
+    c->value = v;
+    c->lo = lo;
+    c->hi = hi;
 }
 
 /* Adds the awkward article and its claims to the sample cluster. */

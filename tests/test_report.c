@@ -151,22 +151,14 @@ static size_t edge_article(cc_cluster *cl, const char *id, const char *outlet, c
 static size_t edge_claim(cc_cluster *cl, size_t art, size_t start, size_t end, size_t ss, size_t se,
                          double value)
 {
-    cc_claim c = {0};
-    c.id = cc_strfmt("%s@%zu", cl->articles.v[art].id, start);
-    c.article = art;
-    c.start = start;
-    c.end = end;
-    c.sent_start = ss;
-    c.sent_end = se;
-    c.key = cc_strdup("=edge/key");
-    c.has_value = c.has_lo = c.has_hi = true;
-    c.value = value;
-    c.lo = -INFINITY;
-    c.hi = INFINITY;
-    c.day = CC_NO_DAY;
-    c.group = CC_NONE;
-    if (!CC_VEC_PUSH(cl->claims, c))
-        abort(); /* tests stop on out-of-memory */
+    cc_claim *c = cc_test_add_claim(cl, art, start, end);
+    c->sent_start = ss;
+    c->sent_end = se;
+    c->key = cc_strdup("=edge/key");
+    c->has_value = c->has_lo = c->has_hi = true;
+    c->value = value;
+    c->lo = -INFINITY;
+    c->hi = INFINITY;
     return cl->claims.n - 1;
 }
 
