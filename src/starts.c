@@ -65,20 +65,22 @@ static void loosen(cc_buf *b, const char *rx)
     size_t i = 0;
     while (rx[i]) {
         size_t j = i + 1;
-        if (rx[i] == '\\' && rx[i + 1])
-            j = i + 2;
-        else if (rx[i] == '[')
-            j = class_end(rx, i);
-        else if (is_lookaround(rx, i))
-            j = group_end(rx, i);
-        else if (strncmp(rx + i, "(?-i:", 5) == 0) {
+        bool keep = true;
+        if (strncmp(rx + i, "(?-i:", 5) == 0) {
             cc_buf_puts(b, "(?:");
             i += 5;
             continue;
         }
-        bool drop =
-            is_lookaround(rx, i) || (rx[i] == '\\' && (rx[i + 1] == 'b' || rx[i + 1] == 'B'));
-        if (!drop)
+        if (is_lookaround(rx, i)) {
+            j = group_end(rx, i);
+            keep = false;
+        } else if (rx[i] == '\\' && rx[i + 1]) {
+            j = i + 2;
+            keep = rx[i + 1] != 'b' && rx[i + 1] != 'B';
+        } else if (rx[i] == '[') {
+            j = class_end(rx, i);
+        }
+        if (keep)
             cc_buf_add(b, rx + i, j - i);
         i = j;
     }
