@@ -65,15 +65,26 @@ static void expect_error(const char *bad, const char *want)
     cc_buf_free(&diags);
 }
 
-/* Whether word is a starter of rule `name` (whose set it names). */
-static bool starts(const cc_rules *r, const char *word, const char *name)
+/* Whether rule `name` is in set (NULL: none). */
+static bool in_set(const cc_rules *r, const cc_rule_set *set, const char *name)
 {
-    size_t n = strlen(word);
-    const cc_rule_set *set = cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, false);
     for (size_t k = 0; set && k < set->n; k++)
         if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
             return true;
     return false;
+}
+
+/* Whether word is a starter of rule `name` (whose set it names). */
+static bool starts(const cc_rules *r, const char *word, const char *name)
+{
+    size_t n = strlen(word);
+    return in_set(r, cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, false), name);
+}
+
+/* Whether rule `name` is in the set for first byte b. */
+static bool starts_byte(const cc_rules *r, unsigned char b, const char *name)
+{
+    return in_set(r, &r->sets.v[r->by_byte[b]], name);
 }
 
 /* The rule called name; NULL if none. */
@@ -83,16 +94,6 @@ static const cc_rule *rule_named(const cc_rules *r, const char *name)
         if (strcmp(r->rules.v[i].name, name) == 0)
             return &r->rules.v[i];
     return NULL;
-}
-
-/* Whether rule `name` is in the set for first byte b. */
-static bool starts_byte(const cc_rules *r, unsigned char b, const char *name)
-{
-    const cc_rule_set *set = &r->sets.v[r->by_byte[b]];
-    for (size_t k = 0; k < set->n; k++)
-        if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
-            return true;
-    return false;
 }
 
 /* Starter words are the words a rule can begin with (starts.c), checked
