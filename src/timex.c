@@ -138,10 +138,13 @@ static char *resolve_calendar(const cc_when *w, int32_t dct, int32_t *day)
     if (!w->mday)
         return y ? cc_strfmt("%04d-%02d", y, w->month) : cc_strfmt("XXXX-%02d", w->month);
     *day = y ? cc_day_from_ymd(y, w->month, w->mday) : CC_NO_DAY;
-    if (y && *day == CC_NO_DAY && w->year)
-        return NULL; /* "February 30, 2024" is no date */
-    if (y && *day == CC_NO_DAY)
-        y = 0; /* "February 29" and the inferred year has none: left unresolved */
+    /* "February 30, 2024" is no date; "February 29" in an inferred year
+     * without one is left unresolved */
+    if (y && *day == CC_NO_DAY) {
+        if (w->year)
+            return NULL;
+        y = 0;
+    }
     return y ? cc_strfmt("%04d-%02d-%02d", y, w->month, w->mday)
              : cc_strfmt("XXXX-%02d-%02d", w->month, w->mday);
 }
