@@ -138,10 +138,13 @@ static char *resolve_calendar(const cc_when *w, int32_t dct, int32_t *day)
     if (!w->mday)
         return y ? cc_strfmt("%04d-%02d", y, w->month) : cc_strfmt("XXXX-%02d", w->month);
     *day = y ? cc_day_from_ymd(y, w->month, w->mday) : CC_NO_DAY;
-    if (y && *day == CC_NO_DAY && w->year)
-        return NULL; /* "February 30, 2024" is no date */
-    if (y && *day == CC_NO_DAY)
-        y = 0; /* "February 29" and the inferred year has none: left unresolved */
+    /* "February 30, 2024" is no date; "February 29" in an inferred year
+     * without one is left unresolved */
+    if (y && *day == CC_NO_DAY) {
+        if (w->year)
+            return NULL;
+        y = 0;
+    }
     return y ? cc_strfmt("%04d-%02d-%02d", y, w->month, w->mday)
              : cc_strfmt("XXXX-%02d-%02d", w->month, w->mday);
 }
@@ -328,18 +331,6 @@ static int anchored_year(const cc_when *w, int year)
     return w->anchor == 'Y' ? year + w->anchor_off : year;
 }
 
-/* A day-precise value v whose day does not exist in its new year
- * (February 29) is cut to its month, in place. */
-static char *valid_day(char *v)
-{
-    if (!v || strlen(v) < 10 || v[4] != '-' || v[7] != '-')
-        return v;
-    int y = digits_at(v, 4), m = digits_at(v + 5, 2), d = digits_at(v + 8, 2);
-    if (m > 0 && d > 0 && cc_day_from_ymd(y, m, d) == CC_NO_DAY)
-        v[7] = '\0';
-    return v;
-}
-
 /* Dates that count from an earlier one (see timex.h). The anchor's part
  * after its year: "-MM", "-Qn", "-Wnn", "-SU", "-MM-DD", "-MM-DDT..". */
 char *cc_when_from_anchor(const cc_when *w, const char *anchor)
@@ -351,6 +342,7 @@ char *cc_when_from_anchor(const cc_when *w, const char *anchor)
     y = anchored_year(w, y);
     int m = *rest ? digits_at(rest + 1, 2) : -1;
     bool day = m > 0 && rest[3] == '-';
+    int d = day ? digits_at(rest + 4, 2) : -1;
     if (y < 1 || y > 9999)
         return NULL;
     switch (w->anchor) {
@@ -360,8 +352,10 @@ char *cc_when_from_anchor(const cc_when *w, const char *anchor)
         return m > 0 ? month_timex(y, m, w->anchor_off) : NULL;
     case 'P': /* a month, quarter, half, season or week: no day, no year */
         return *rest && !day ? cc_strfmt("%04d%s", y, rest) : NULL;
-    case 'A':
-        return valid_day(cc_strfmt("%04d%s", y, rest));
+    case 'A': /* a day its new year lacks (February 29) leaves its month */
+        if (d > 0 && cc_day_from_ymd(y, m, d) == CC_NO_DAY)
+            return month_timex(y, m, 0);
+        return cc_strfmt("%04d%s", y, rest);
     default:
         return NULL;
     }
