@@ -137,14 +137,13 @@ static char *resolve_calendar(const cc_when *w, int32_t dct, int32_t *day)
         return cc_strfmt("%04d", y);
     if (!w->mday)
         return y ? cc_strfmt("%04d-%02d", y, w->month) : cc_strfmt("XXXX-%02d", w->month);
+    if (cc_day_from_ymd(2000, w->month, w->mday) == CC_NO_DAY)
+        return NULL; /* "February 30" is in no year (2000 had a February 29) */
     *day = y ? cc_day_from_ymd(y, w->month, w->mday) : CC_NO_DAY;
-    /* "February 30, 2024" is no date; "February 29" in an inferred year
-     * without one is left unresolved */
-    if (y && *day == CC_NO_DAY) {
-        if (w->year)
-            return NULL;
-        y = 0;
-    }
+    if (y && *day == CC_NO_DAY && w->year)
+        return NULL; /* "February 29, 2023" */
+    if (y && *day == CC_NO_DAY)
+        y = 0; /* "February 29" in an inferred year without one: unresolved */
     return y ? cc_strfmt("%04d-%02d-%02d", y, w->month, w->mday)
              : cc_strfmt("XXXX-%02d-%02d", w->month, w->mday);
 }
