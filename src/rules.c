@@ -51,6 +51,8 @@ typedef struct loader {
     CC_VEC(struct starter) starters; /* (word, rule) pairs; freed by the loader */
     struct loose_rule *loose;        /* per rule, freed once the matchers are built */
     pcre2_match_data *loose_md;      /* for matching the loosened copies */
+    char **list_rx;   /* per list, its alternation once written; freed by the loader */
+    size_t list_rx_n; /* lists list_rx has room for */
 } loader;
 
 /* Reports "file:line: message" and counts an error. */
@@ -670,8 +672,8 @@ static void emit_trie(cc_buf *b, const char *const *ph, size_t lo, size_t hi, si
     cc_buf_puts(b, !wrap ? "" : terminal ? ")?" : ")");
 }
 
-/* Appends list li as a non-capturing, prefix-factored alternation. */
-static void emit_list(cc_buf *b, const cc_rules *r, size_t li)
+/* Writes list li as a non-capturing, prefix-factored alternation. */
+static void write_list(cc_buf *b, const cc_rules *r, size_t li)
 {
     const cc_list *l = &r->lists.v[li];
     const char **ph = malloc((l->n ? l->n : 1) * sizeof *ph);
@@ -693,6 +695,30 @@ static void emit_list(cc_buf *b, const cc_rules *r, size_t li)
     emit_trie(b, ph, 0, u, 0);
     cc_buf_putc(b, ')');
     free(ph);
+}
+
+/* Appends list li's alternation, written once per load and then copied:
+ * rules name the number-word lists hundreds of times. */
+static void emit_list(loader *ld, cc_buf *b, size_t li)
+{
+    if (!ld->list_rx) {
+        ld->list_rx = calloc(ld->r->lists.n + 1, sizeof *ld->list_rx);
+        ld->list_rx_n = ld->list_rx ? ld->r->lists.n : 0;
+    }
+    if (li >= ld->list_rx_n) { /* a list made after the first was written */
+        write_list(b, ld->r, li);
+        return;
+    }
+    if (!ld->list_rx[li]) {
+        cc_buf one = {0};
+        write_list(&one, ld->r, li);
+        ld->list_rx[li] = cc_buf_take(&one); /* NULL when out of memory */
+    }
+    if (!ld->list_rx[li]) {
+        b->oom = true;
+        return;
+    }
+    cc_buf_puts(b, ld->list_rx[li]);
 }
 
 /* Records that the current claim rule may start with word w[0:n) (and
@@ -782,7 +808,7 @@ static void expand(loader *ld, cc_buf *b, const char *src, int depth)
         } else if (li != CC_NONE) {
             if (ld->list_used)
                 ld->list_used[li] = true;
-            emit_list(b, ld->r, li);
+            emit_list(ld, b, li);
         } else {
             LOAD_ERR(ld, "unknown list or pattern {%s}", name);
         }
@@ -1348,6 +1374,9 @@ static void loader_clear(loader *ld)
         free(ld->patterns.v[i].where);
     }
     free(ld->patterns.v);
+    for (size_t i = 0; i < ld->list_rx_n; i++)
+        free(ld->list_rx[i]);
+    free(ld->list_rx);
 }
 
 /* Loads all *.rules files in dir; NULL with diagnostics on error. */
