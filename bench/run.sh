@@ -19,6 +19,12 @@ echo "extract ECB+ files ($fbytes bytes): $t s, $(awk "BEGIN{printf \"%.2f\", $f
 /usr/bin/time -f "%U" -o "$tmp/u" "$bin" extract "$corpus"/* --json /dev/null
 echo "  user CPU: $(cat "$tmp/u") s, $(awk "BEGIN{printf \"%.2f\", $fbytes/1e6/$(cat "$tmp/u")}") MB/s"
 
+# The same run with the word and boundary rules alone: reading, tokenising
+# and writing articles without any claim rule, the floor under the above.
+python3 bench/token_rules.py claims "$tmp/token-rules"
+read -r t m < <(best "$bin" extract "$corpus"/* --json /dev/null --rules "$tmp/token-rules")
+echo "  floor, no claim rules: $t s, $(awk "BEGIN{printf \"%.2f\", $fbytes/1e6/$t}") MB/s"
+
 python3 bench/make_ndjson.py "$corpus" 10 >"$tmp/ecb10.ndjson"
 read -r t m < <(best "$bin" extract "$tmp/ecb10.ndjson" --json /dev/null)
 echo "extract ECB+ x10 ($((bytes * 10)) bytes): $t s, peak $((m / 1024)) MB (flat memory: one article at a time)"
