@@ -595,6 +595,7 @@ static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
 typedef struct word_key {
     char key[32];
     size_t n;
+    size_t read;                /* end of the leading letters read */
     const cc_phrase_bucket *bk; /* NULL when there are no letters or too many */
 } word_key;
 
@@ -641,12 +642,12 @@ static bool is_alnum(char c)
     return is_alpha(c) || (c >= '0' && c <= '9');
 }
 
-/* End of the ASCII word starting with the letter at i, read as the word
- * rule reads it (letters, digits and apostrophes, joined by hyphens), or
- * NO_POS when non-ASCII text touches it and the rule itself must decide. */
-static size_t scan_word(const char *s, size_t len, size_t i)
+/* End of the ASCII word whose letters up to j the caller has read, as
+ * the word rule reads it (letters, digits and apostrophes, joined by
+ * hyphens), or NO_POS when non-ASCII text touches it and the rule itself
+ * must decide. */
+static size_t scan_word(const char *s, size_t len, size_t j)
 {
-    size_t j = i + 1;
     for (;;) {
         while (j < len && (is_alnum(s[j]) || s[j] == '\''))
             j++;
@@ -680,7 +681,7 @@ static bool words_agree(cc_extractor *ex)
             continue;
         int rc = match_at(ex, ex->r->tokens, i);
         size_t e = rc > 0 ? pcre2_get_ovector_pointer(ex->md)[1] : NO_POS;
-        if (e != scan_word(probe, ex->len, i))
+        if (e != scan_word(probe, ex->len, i + 1))
             return false;
     }
     return true;
@@ -708,6 +709,7 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     for (; j < ex->len && n + 1 < sizeof wk->key && is_alpha(ex->body[j]); j++, n++)
         wk->key[n] = (char)(ex->body[j] | 0x20);
     wk->n = n;
+    wk->read = j;
     wk->bk = NULL;
     if (n == 0 || n + 1 == sizeof wk->key)
         return by_byte;
@@ -788,8 +790,8 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
         word_key wk;
         int rc = match_claim(ex, claim_rules(ex, off, &wk), off, &rule, &m);
         if (rc == PCRE2_ERROR_NOMATCH) {
-            size_t e =
-                ex->fast_words && is_alpha((char)c) ? scan_word(ex->body, ex->len, off) : NO_POS;
+            size_t e = ex->fast_words && is_alpha((char)c) ? scan_word(ex->body, ex->len, wk.read)
+                                                           : NO_POS;
             if (e != NO_POS) {
                 if (!add_word(ex, off, e, &wk))
                     return CC_ERROR_MEMORY;
