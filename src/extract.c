@@ -607,8 +607,8 @@ static bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
 {
     tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL};
     char *out = ex->folds + t.fold;
-    if (wk && wk->bk && e - s == wk->n && wk->n < ex->folds_cap - t.fold) {
-        memcpy(out, wk->key, wk->n);
+    if (wk && wk->bk && e - s == wk->n && sizeof wk->key <= ex->folds_cap - t.fold) {
+        memcpy(out, wk->key, sizeof wk->key); /* a fixed size compiles to two moves */
         out[wk->n] = '\0';
         t.fold_len = wk->n;
         t.bk = wk->bk;
@@ -697,6 +697,24 @@ static size_t plain_index(const char *v)
     return n;
 }
 
+/* Reads the leading ASCII letters of s[0:len) into wk->key, lower-cased
+ * (at most sizeof key - 1 of them), and returns their cc_fnv hash: one
+ * pass, as the scan does this at every word. */
+static uint64_t read_letters(const char *s, size_t len, word_key *wk)
+{
+    uint64_t h = CC_FNV_INIT;
+    size_t n = 0, lim = len < sizeof wk->key - 1 ? len : sizeof wk->key - 1;
+    for (; n < lim; n++) {
+        unsigned char l = (unsigned char)s[n] | 0x20; /* only A-Z, a-z land in a-z */
+        if ((unsigned char)(l - 'a') >= 26)
+            break;
+        wk->key[n] = (char)l;
+        h = (h ^ l) * CC_FNV_PRIME;
+    }
+    wk->n = n;
+    return h;
+}
+
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
  * decide for letters (most words start no claim and only meet the word
  * rule); digits, symbols and words with digits ("F-16") meet the claim
@@ -705,15 +723,11 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
 {
     const cc_rules *r = ex->r;
     const cc_rule_set *by_byte = &r->sets.v[r->by_byte[(unsigned char)ex->body[i]]];
-    size_t n = 0, j = i;
-    for (; j < ex->len && n + 1 < sizeof wk->key && is_alpha(ex->body[j]); j++, n++)
-        wk->key[n] = (char)(ex->body[j] | 0x20);
-    wk->n = n;
-    wk->read = j;
+    uint64_t h = read_letters(ex->body + i, ex->len - i, wk);
+    size_t n = wk->n, j = wk->read = i + n;
     wk->bk = NULL;
     if (n == 0 || n + 1 == sizeof wk->key)
         return by_byte;
-    uint64_t h = cc_fnv(CC_FNV_INIT, wk->key, n);
     wk->bk = cc_rules_bucket_hashed(r, h);
     for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')

@@ -220,7 +220,7 @@ uint64_t cc_fnv(uint64_t h, const void *p, size_t n)
     const unsigned char *s = p;
     for (size_t i = 0; i < n; i++) {
         h ^= s[i];
-        h *= 0x100000001b3ull;
+        h *= CC_FNV_PRIME;
     }
     return h;
 }

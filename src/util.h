@@ -62,8 +62,10 @@ size_t cc_fmt_u64(uint64_t v, char *out);
 
 /* Grows a CC_VEC so one more element fits; false on allocation failure. */
 bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem);
+/* Appends item; false on allocation failure. The call to grow is made
+ * only when full: the scan pushes a token per word. */
 #define CC_VEC_PUSH(vec, item)                                                                     \
-    (cc_vec_grow((void **)&(vec).v, &(vec).cap, (vec).n, sizeof *(vec).v)                          \
+    ((vec).n < (vec).cap || cc_vec_grow((void **)&(vec).v, &(vec).cap, (vec).n, sizeof *(vec).v)   \
          ? ((vec).v[(vec).n++] = (item), true)                                                     \
          : false)
 
@@ -93,6 +95,7 @@ char *cc_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* 64-bit FNV-1a over n bytes, continuing from h (start with CC_FNV_INIT). */
 #define CC_FNV_INIT 0xcbf29ce484222325ull
+#define CC_FNV_PRIME 0x100000001b3ull
 uint64_t cc_fnv(uint64_t h, const void *p, size_t n);
 
 /* Sends a printf-formatted diagnostic to fn (no-op when fn is NULL). */
