@@ -1975,8 +1975,8 @@ static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *c
     if (cm->when.anaphoric)
         published = anchor_day(cl, ai, at, published);
     if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME) {
-        char *t = cm->has_ref ? cc_when_resolve(&cm->when, published, &cm->day) : NULL;
-        free(t);
+        if (cm->has_ref)
+            cm->day = cc_when_day(&cm->when, published);
         return true;
     }
     free(cm->timex);
