@@ -844,6 +844,41 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
 
 /* ---- values ------------------------------------------------------------ */
 
+/* Answers about an article's tokens and candidates that each claim near
+ * them would otherwise work out again: a token's tense cue and the tense
+ * nearest it, a date candidate's cc_when, each class's generic kind.
+ * Filled as asked; cc_extract_article owns it (memo_open, memo_close). */
+typedef struct memo {
+    signed char *cue;             /* per token: tense_at + 2; 0 = not yet asked */
+    signed char *tense;           /* per token: find_tense + 2; 0 = not yet asked */
+    unsigned char *dated;         /* per candidate: cand_when + 1; 0 = not yet asked */
+    cc_when *when;                /* per candidate: its cc_when, once asked */
+    size_t generic[CC_CLASS_MAX]; /* cc_rules_generic_kind + 1; 0 = not yet asked */
+} memo;
+
+/* Sizes an empty memo for the article just scanned, in one block; false
+ * when out of memory. memo_close frees it. Only the "not yet asked"
+ * marks are cleared: a cc_when is written before it is read. */
+static bool memo_open(const cc_extractor *ex, memo *m)
+{
+    size_t nc = ex->cands.n, nt = ex->toks.n;
+    *m = (memo){0};
+    m->when = malloc(nc * sizeof *m->when + nc + 2 * nt + 1);
+    if (!m->when)
+        return false;
+    m->dated = (unsigned char *)(m->when + nc);
+    m->cue = (signed char *)(m->dated + nc);
+    m->tense = m->cue + nt;
+    memset(m->dated, 0, nc + 2 * nt + 1);
+    return true;
+}
+
+/* Frees what memo_open allocated. */
+static void memo_close(memo *m)
+{
+    free(m->when);
+}
+
 /* The slot's text looked up in list l; NULL when absent or unlisted. */
 static const char *slot_lookup(const cc_extractor *ex, const cand *c, cc_slot s, int l)
 {
@@ -1171,10 +1206,14 @@ static bool set_amount(const cc_extractor *ex, const cand *c, cc_claim *cm)
     return true;
 }
 
-/* Formats a number compactly for TIMEX values. */
+/* Formats a number compactly for TIMEX values, as "%.10g" does; a whole
+ * count (most are) is written without printf's ~1,700 instructions. */
 static void fmt_num(char *buf, size_t cap, double v)
 {
-    snprintf(buf, cap, "%.10g", v);
+    if (v >= 1 && v < 1e10 && v == floor(v) && cap > 20)
+        buf[cc_fmt_u64((uint64_t)v, buf)] = '\0';
+    else
+        snprintf(buf, cap, "%.10g", v);
 }
 
 /* Reads a time_unit value "LETTER DAYS [FACTOR]" ("W 7", "TM 0.000694",
@@ -1227,7 +1266,7 @@ static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
     if (cm->has_value)
         fmt_num(n, sizeof n, cm->value * factor);
     bool t = letter[0] == 'T';
-    cm->timex = cc_strfmt("P%s%s%s", t ? "T" : "", n, letter + t);
+    cm->timex = cc_strcat_n("P", t ? "T" : "", n, letter + t, NULL);
     char buf[64];
     cc_fold(ex->body + c->slot[CC_SLOT_TUNIT].s,
             c->slot[CC_SLOT_TUNIT].e - c->slot[CC_SLOT_TUNIT].s, buf, sizeof buf);
@@ -1497,16 +1536,17 @@ typedef struct reach {
 typedef bool (*tok_test)(const cc_extractor *ex, size_t j, void *ctx);
 
 /* The first token outward from ti, nearest first, that test accepts;
- * NO_POS for none. The one search order of every context search. */
+ * NO_POS for none. The one search order of every context search. The
+ * reach is cut to the sentence first, so a short sentence ends it soon. */
 static size_t walk_out(const cc_extractor *ex, size_t ti, reach rc, tok_test test, void *ctx)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    size_t lim = rc.back > rc.fwd + rc.bias ? rc.back : rc.fwd + rc.bias;
+    size_t back = ti - s->first < rc.back ? ti - s->first : rc.back;
+    size_t fwd = s->last - 1 - ti < rc.fwd ? s->last - 1 - ti : rc.fwd;
+    size_t lim = fwd && fwd + rc.bias > back ? fwd + rc.bias : back;
     for (size_t d = 1; d <= lim; d++) {
-        size_t js[2] = {d <= rc.back && ti >= s->first + d ? ti - d : NO_POS,
-                        d > rc.bias && d - rc.bias <= rc.fwd && ti + d - rc.bias < s->last
-                            ? ti + d - rc.bias
-                            : NO_POS};
+        size_t js[2] = {d <= back ? ti - d : NO_POS,
+                        d > rc.bias && d - rc.bias <= fwd ? ti + d - rc.bias : NO_POS};
         for (int k = 0; k < 2; k++) {
             size_t j = js[rc.later_first ? 1 - k : k];
             if (j != NO_POS && test(ex, j, ctx))
@@ -1572,7 +1612,7 @@ static bool excluded(const cc_extractor *ex, size_t k, size_t unit_entry)
 /* Kind from the counted noun, then a dated event just before the claim,
  * then the nearest trigger within the kind's window, then the generic
  * kind of the class. Sets the event for dated events. */
-static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc_claim *cm)
+static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_entry, cc_claim *cm)
 {
     const cc_rules *r = ex->r;
     unsigned cls = 1u << cm->cls;
@@ -1591,7 +1631,9 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
     if (k != CC_NONE && (at > ti ? at - ti : ti - at) <= (size_t)r->kinds.v[k].window &&
         !excluded(ex, k, unit_entry) && !in_name(ex, at))
         return k;
-    return cc_rules_generic_kind(r, cm->cls);
+    if (!m->generic[cm->cls])
+        m->generic[cm->cls] = cc_rules_generic_kind(r, cm->cls) + 1;
+    return m->generic[cm->cls] - 1;
 }
 
 /* Canonical place nearest the claim in its sentence, or NULL. Numbers
@@ -1617,28 +1659,37 @@ static int tense_at(const cc_extractor *ex, size_t j, size_t first)
     return j > first && tok_value(ex, j - 1, L_PASSIVE_AUX) ? 0 : -1;
 }
 
-/* The tense cue found by tense_test, and the sentence's first token. */
+/* The tense cue found by tense_test, the sentence's first token and the
+ * memo of cues. */
 typedef struct tense_q {
     size_t first;
     int tense;
+    memo *m;
 } tense_q;
 
-/* walk_out test: token j is a tense cue. */
+/* walk_out test: token j is a tense cue. A cue depends on j alone (first
+ * is its sentence's), so each token is read once an article. */
 static bool tense_test(const cc_extractor *ex, size_t j, void *ctx)
 {
     tense_q *q = ctx;
-    q->tense = tense_at(ex, j, q->first);
+    if (!q->m->cue[j])
+        q->m->cue[j] = (signed char)(tense_at(ex, j, q->first) + 2);
+    q->tense = q->m->cue[j] - 2;
     return q->tense != 0;
 }
 
 /* Past (-1), future (1) or unknown (0) from the nearest tense cue in the
- * sentence; cues after the date count as tense_bias words farther. */
-static int find_tense(const cc_extractor *ex, size_t ti)
+ * sentence; cues after the date count as tense_bias words farther. Kept
+ * in m: a date token is asked again by every figure it dates. */
+static int find_tense(const cc_extractor *ex, memo *m, size_t ti)
 {
     const windows *w = &ex->w;
-    tense_q q = {ex->sents.v[ex->toks.v[ti].sent].first, 0};
+    tense_q q = {ex->sents.v[ex->toks.v[ti].sent].first, 0, m};
     reach rc = {w->tense_back, w->tense_fwd, w->tense_bias, false};
-    return walk_out(ex, ti, rc, tense_test, &q) == NO_POS ? 0 : q.tense;
+    if (!m->tense[ti])
+        m->tense[ti] =
+            (signed char)((walk_out(ex, ti, rc, tense_test, &q) == NO_POS ? 0 : q.tense) + 2);
+    return m->tense[ti] - 2;
 }
 
 /* True when token j may be part of a source's name. */
@@ -1712,6 +1763,35 @@ static size_t skip_blanks_back(const char *b, size_t lo, size_t e)
     return e;
 }
 
+/* The word token spanning exactly body[s, e), or NO_POS. Tokens are in
+ * text order: a binary search. */
+static size_t word_tok_at(const cc_extractor *ex, size_t s, size_t e)
+{
+    size_t a = 0, b = ex->toks.n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (ex->toks.v[mid].start < s)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    const tok *t = a < ex->toks.n ? &ex->toks.v[a] : NULL;
+    return t && t->start == s && t->end == e && t->cand == NO_POS && t->bk ? a : NO_POS;
+}
+
+/* False when no phrase of list l starting with the word body[s, e) can be
+ * listed: the word is a token whose index bucket holds no entry of l, so
+ * cc_rules_lookup would miss (a word has no blank, so it is the key's
+ * first word). True when one may be: a lookup is worth its fold. */
+static bool may_start(const cc_extractor *ex, size_t s, size_t e, int l)
+{
+    if (ex->list[l] == CC_NONE)
+        return false;
+    size_t t = word_tok_at(ex, s, e);
+    return t == NO_POS ||
+           (ex->sums[ex->toks.v[t].bk - ex->r->index].lists & ex->list_bit[ex->list[l]]);
+}
+
 /* The longest phrase of change list l (up to three words) that ends where only
  * blanks separate it from e, starting at or after lo. Works on the text,
  * not tokens: a rule may have swallowed the cue ("rose from" before 30).
@@ -1719,15 +1799,18 @@ static size_t skip_blanks_back(const char *b, size_t lo, size_t e)
  * the phrase starts; NULL for none. */
 static const char *phrase_before(const cc_extractor *ex, size_t lo, size_t e, int l, size_t *ps)
 {
-    size_t start[3], n = 0, p = skip_blanks_back(ex->body, lo, e);
+    size_t start[3], end[3], n = 0, p = skip_blanks_back(ex->body, lo, e);
     e = p;
     while (n < 3 && p > lo && word_byte(ex->body[p - 1])) {
+        end[n] = p;
         while (p > lo && word_byte(ex->body[p - 1]))
             p--;
         start[n++] = p;
         p = skip_blanks_back(ex->body, lo, p);
     }
     for (size_t k = n; k > 0; k--) {
+        if (!may_start(ex, start[k - 1], end[k - 1], l))
+            continue;
         const char *v =
             cc_rules_lookup(ex->r, ex->list[l], ex->body + start[k - 1], e - start[k - 1]);
         if (v) {
@@ -1839,8 +1922,9 @@ static cc_change cue_after(const cc_extractor *ex, const cand *c, size_t hi)
         s++;
     for (e = s; e < hi && word_byte(ex->body[e]);)
         e++;
-    const char *v =
-        e > s ? cc_rules_lookup(ex->r, ex->list[L_CHANGE_AFTER], ex->body + s, e - s) : NULL;
+    const char *v = e > s && may_start(ex, s, e, L_CHANGE_AFTER)
+                        ? cc_rules_lookup(ex->r, ex->list[L_CHANGE_AFTER], ex->body + s, e - s)
+                        : NULL;
     return v ? cue_dir(v, CC_ROLE_BY, true) : CC_CHANGE_NONE;
 }
 
@@ -1898,12 +1982,13 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
     return subj ? cc_strcat_n(k->name, "/", subj, NULL) : cc_strcat_n(k->name, "/#", cm->id, NULL);
 }
 
-static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm);
-static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm);
+static void find_ref_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *cm);
+static void find_time_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *cm);
 
 /* Counted noun, kind, place, source and date for the claim at token ti.
  * Sets *has_noun when a counted noun was found. */
-static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm, bool *has_noun)
+static bool set_context(const cc_extractor *ex, memo *m, const cand *c, cc_claim *cm,
+                        bool *has_noun)
 {
     size_t unit_entry = CC_NONE, ut = NO_POS;
     const cc_rule *ru = &ex->r->rules.v[c->rule];
@@ -1924,17 +2009,17 @@ static bool set_context(const cc_extractor *ex, const cand *c, cc_claim *cm, boo
     else if (ru->forced_kind != CC_NONE)
         cm->kind = ru->forced_kind;
     else
-        cm->kind = find_kind(ex, c->tok, unit_entry, cm);
+        cm->kind = find_kind(ex, m, c->tok, unit_entry, cm);
     if (cm->kind == CC_NONE)
         return false;
     cm->place = find_place(ex, c->tok, cm->cls);
     cm->attribution = find_source(ex, c->tok);
     if (cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME)
-        cm->when.tense = find_tense(ex, c->tok);
+        cm->when.tense = find_tense(ex, m, c->tok);
     if (cm->cls == CC_CLASS_TIME)
-        find_time_date(ex, c->tok, cm);
+        find_time_date(ex, m, c->tok, cm);
     else if (cm->cls != CC_CLASS_DATE)
-        find_ref_date(ex, c->tok, cm);
+        find_ref_date(ex, m, c->tok, cm);
     return true;
 }
 
@@ -1991,8 +2076,8 @@ static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *c
     if (cm->when.anaphoric)
         published = anchor_day(cl, ai, at, published);
     if (cm->cls != CC_CLASS_DATE && cm->cls != CC_CLASS_TIME) {
-        char *t = cm->has_ref ? cc_when_resolve(&cm->when, published, &cm->day) : NULL;
-        free(t);
+        if (cm->has_ref)
+            cm->day = cc_when_day(&cm->when, published);
         return true;
     }
     free(cm->timex);
@@ -2000,16 +2085,22 @@ static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *c
     return cm->timex != NULL;
 }
 
-/* The cc_when of date candidate c in *w; false when c is no date or its
- * slots do not read as one. */
-static bool cand_when(const cc_extractor *ex, const cand *c, cc_when *w)
+/* The cc_when of date candidate ci in *w; false when it is no date or
+ * its slots do not read as one. Read once an article, kept in m: every
+ * figure near a date asks for it. */
+static bool cand_when(const cc_extractor *ex, memo *m, size_t ci, cc_when *w)
 {
-    cc_claim tmp = {0};
-    tmp.cls = CC_CLASS_DATE;
-    bool ok = ex->r->rules.v[c->rule].cls == CC_CLASS_DATE && set_when(ex, c, &tmp);
-    free(tmp.timex);
-    *w = tmp.when;
-    return ok;
+    if (!m->dated[ci]) {
+        const cand *c = &ex->cands.v[ci];
+        cc_claim tmp = {0};
+        tmp.cls = CC_CLASS_DATE;
+        bool ok = ex->r->rules.v[c->rule].cls == CC_CLASS_DATE && set_when(ex, c, &tmp);
+        free(tmp.timex);
+        m->when[ci] = tmp.when;
+        m->dated[ci] = (unsigned char)(ok + 1);
+    }
+    *w = m->when[ci];
+    return m->dated[ci] == 2;
 }
 
 /* True when w names a day ("Monday", "June 1st", "today"; "two days
@@ -2019,10 +2110,12 @@ static bool names_day(const cc_when *w, bool ago)
     return w->has_rel || w->weekday >= 0 || w->mday || (ago && w->ago);
 }
 
-/* A day-naming date sought by date_test, and the date found. */
+/* A day-naming date sought by date_test, the date found and the memo of
+ * dates. */
 typedef struct date_q {
     bool ago; /* "two days ago" names a day */
     cc_when when;
+    memo *m;
 } date_q;
 
 /* walk_out test: token j is a date candidate that names a day. */
@@ -2030,36 +2123,36 @@ static bool date_test(const cc_extractor *ex, size_t j, void *ctx)
 {
     date_q *q = ctx;
     size_t ci = ex->toks.v[j].cand;
-    return ci != NO_POS && cand_when(ex, &ex->cands.v[ci], &q->when) && names_day(&q->when, q->ago);
+    return ci != NO_POS && cand_when(ex, q->m, ci, &q->when) && names_day(&q->when, q->ago);
 }
 
 /* For a count, amount, sum or share: the day-precise date next to it in
  * its sentence ("46 were arrested Wednesday night"), kept in when /
  * has_ref. Farther dates tend to date something else ("his sixth visit
  * since the war began on October 7"). */
-static void find_ref_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
+static void find_ref_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *cm)
 {
     if (cm->cls != CC_CLASS_COUNT && cm->cls != CC_CLASS_AMOUNT && cm->cls != CC_CLASS_MONEY &&
         cm->cls != CC_CLASS_PERCENT)
         return;
-    date_q q = {false, {0}};
+    date_q q = {false, {0}, m};
     size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, false}, date_test, &q);
     if (j == NO_POS)
         return; /* "last year" dates no single day */
     cm->when = q.when;
-    cm->when.tense = find_tense(ex, j);
+    cm->when.tense = find_tense(ex, m, j);
     cm->has_ref = true;
 }
 
 /* A clock time without a day ("at 18:00 UTC") takes the day-precise date
  * nearest to it in its sentence, a later one first ("Tuesday ... at 18:00
  * UTC", "16:15 UTC, June 1st"); else it stays on the report's day. */
-static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
+static void find_time_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *cm)
 {
     cc_when *w = &cm->when, own = *w;
     if (names_day(w, true) || w->month || w->year)
         return;
-    date_q q = {true, {0}};
+    date_q q = {true, {0}, m};
     size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, true}, date_test, &q);
     if (j == NO_POS)
         return;
@@ -2068,19 +2161,26 @@ static void find_time_date(const cc_extractor *ex, size_t ti, cc_claim *cm)
     memcpy(w->tz, own.tz, sizeof w->tz);
     if (own.part[0]) /* "in morning trading" */
         memcpy(w->part, own.part, sizeof w->part);
-    w->tense = find_tense(ex, j);
+    w->tense = find_tense(ex, m, j);
 }
 
-/* "<article id>@<start>": a claim's id; caller frees. */
+/* "<article id>@<start>": a claim's id; caller frees. Written in place:
+ * one per claim, and cc_strcat_n's two passes over its arguments cost
+ * more than the copy. */
 static char *claim_id(const char *article_id, size_t start)
 {
-    char at[24] = "@";
-    at[1 + cc_fmt_u64(start, at + 1)] = '\0';
-    return cc_strcat_n(article_id, at, NULL);
+    size_t n = strlen(article_id);
+    char *id = malloc(n + 22); /* '@', 20 digits at most, NUL */
+    if (!id)
+        return NULL;
+    memcpy(id, article_id, n);
+    id[n] = '@';
+    id[n + 1 + cc_fmt_u64(start, id + n + 1)] = '\0';
+    return id;
 }
 
 /* Builds the claim for candidate ci and appends it to the cluster. */
-static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t ci)
+static cc_error build_claim(cc_extractor *ex, memo *m, cc_cluster *cl, size_t ai, size_t ci)
 {
     const cand *c = &ex->cands.v[ci];
     const cc_article *a = &cl->articles.v[ai];
@@ -2096,7 +2196,7 @@ static cc_error build_claim(cc_extractor *ex, cc_cluster *cl, size_t ai, size_t 
     cm.group = CC_NONE;
     bool noun = false; /* the id after the value: a qualifier moves the start */
     bool keep = set_value(ex, c, &cm) && (cm.id = claim_id(a->id, cm.start)) != NULL &&
-                set_context(ex, c, &cm, &noun) && resolve_date(cl, ai, cl->claims.n, &cm) &&
+                set_context(ex, m, c, &cm, &noun) && resolve_date(cl, ai, cl->claims.n, &cm) &&
                 (cm.key = make_key(ex, &cm, noun)) != NULL && set_change(ex, ci, &cm);
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
         cc_claim_clear(&cm);
@@ -2145,7 +2245,7 @@ static bool collect_name(const cc_extractor *ex, cc_cluster *cl, size_t ai, size
 /* An undated article whose first line is a short dateline ("March 01,
  * 2008", "CAIRO, March 21, 2024 -") takes that line's full date (year,
  * month and day stated) as its publication day. */
-static void find_dateline(const cc_extractor *ex, cc_article *a)
+static void find_dateline(const cc_extractor *ex, memo *m, cc_article *a)
 {
     size_t line_end = 0, words = 0, max_words = (size_t)ex->w.dateline_words;
     while (line_end < ex->len && ex->body[line_end] != '\n')
@@ -2155,7 +2255,7 @@ static void find_dateline(const cc_extractor *ex, cc_article *a)
             return;
     for (size_t i = 0; i < ex->cands.n && ex->cands.v[i].start < line_end; i++) {
         cc_when w;
-        bool ok = cand_when(ex, &ex->cands.v[i], &w);
+        bool ok = cand_when(ex, m, i, &w);
         int32_t day = ok && w.year && w.month && w.mday ? cc_day_from_ymd(w.year, w.month, w.mday)
                                                         : CC_NO_DAY;
         if (day != CC_NO_DAY) {
@@ -2172,14 +2272,20 @@ cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
     cc_article *a = &cl->articles.v[ai];
     ex->body = a->body;
     ex->len = a->body_len;
+    memo m;
     cc_error err = scan(ex, cl, a);
     if (err == CC_OK && !sum_sentences(ex))
         err = CC_ERROR_MEMORY;
+    if (!memo_open(ex, &m)) {
+        memo_close(&m);
+        return CC_ERROR_MEMORY;
+    }
     if (a->published == CC_NO_DAY)
-        find_dateline(ex, a);
+        find_dateline(ex, &m, a);
     a->first_claim = cl->claims.n;
     for (size_t i = 0; err == CC_OK && i < ex->cands.n; i++)
-        err = build_claim(ex, cl, ai, i);
+        err = build_claim(ex, &m, cl, ai, i);
+    memo_close(&m);
     for (size_t i = 0; err == CC_OK && cl->names && i < ex->toks.n; i++)
         if (ex->toks.v[i].cand == NO_POS && !collect_name(ex, cl, ai, i))
             err = CC_ERROR_MEMORY;

@@ -122,8 +122,78 @@ static int infer_year(const cc_when *w, int32_t dct)
     return y;
 }
 
-/* Calendar date with explicit or inferred year. */
-static char *resolve_calendar(const cc_when *w, int32_t dct, int32_t *day)
+/* A TIMEX3 value being written, on the stack: the longest one ("%04d-%02d-
+ * %02dT%02d:%02d" of any ints and a zone) is under 70 bytes; a longer one
+ * would be cut, never overrun. printf cost ~1,000 instructions a value. */
+typedef struct tbuf {
+    char s[128];
+    size_t n;
+} tbuf;
+
+/* Appends s[0:n), cut to fit. */
+static void put_mem(tbuf *b, const char *s, size_t n)
+{
+    if (n > sizeof b->s - 1 - b->n)
+        n = sizeof b->s - 1 - b->n;
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+/* Appends string s. */
+static void put_str(tbuf *b, const char *s)
+{
+    put_mem(b, s, strlen(s));
+}
+
+/* Appends character c. */
+static void put_chr(tbuf *b, char c)
+{
+    put_mem(b, &c, 1);
+}
+
+/* Appends v as printf's "%0<width>d" would: zero-padded to width bytes,
+ * the sign counted in them. */
+static void put_int(tbuf *b, int v, int width)
+{
+    char d[20];
+    long long m = v < 0 ? -(long long)v : v;
+    size_t n = cc_fmt_u64((uint64_t)m, d);
+    if (v < 0)
+        put_chr(b, '-');
+    for (int pad = width - (v < 0) - (int)n; pad > 0; pad--)
+        put_chr(b, '0');
+    put_mem(b, d, n);
+}
+
+/* Appends "YYYY-MM" for the month `shift` months from month m of year y. */
+static void put_month(tbuf *b, int y, int m, int shift)
+{
+    int mm = y * 12 + (m - 1) + shift;
+    put_int(b, mm / 12, 4);
+    put_chr(b, '-');
+    put_int(b, mm % 12 + 1, 2);
+}
+
+/* Appends a year, or "XXXX" for none (0). */
+static void put_year(tbuf *b, int y)
+{
+    if (y)
+        put_int(b, y, 4);
+    else
+        put_str(b, "XXXX");
+}
+
+/* Appends a resolved day as YYYY-MM-DD. */
+static void put_day(tbuf *b, int32_t d)
+{
+    char buf[11];
+    put_str(b, cc_day_format(d, buf));
+}
+
+/* The year of a calendar date: stated, shifted from the report's ("May
+ * last year") or inferred from the tense; 0 when unknown. */
+static int calendar_year(const cc_when *w, int32_t dct)
 {
     int y = w->year;
     if (!y && w->shift != CC_NO_SHIFT && dct != CC_NO_DAY) {
@@ -133,19 +203,33 @@ static char *resolve_calendar(const cc_when *w, int32_t dct, int32_t *day)
     }
     if (!y && dct != CC_NO_DAY)
         y = infer_year(w, dct);
-    if (!w->month)
-        return cc_strfmt("%04d", y);
-    if (!w->mday)
-        return y ? cc_strfmt("%04d-%02d", y, w->month) : cc_strfmt("XXXX-%02d", w->month);
-    if (cc_day_from_ymd(2000, w->month, w->mday) == CC_NO_DAY)
-        return NULL; /* "February 30" is in no year (2000 had a February 29) */
-    *day = y ? cc_day_from_ymd(y, w->month, w->mday) : CC_NO_DAY;
-    if (y && *day == CC_NO_DAY && w->year)
-        return NULL; /* "February 29, 2023" */
-    if (y && *day == CC_NO_DAY)
+    return y;
+}
+
+/* Calendar date with explicit or inferred year; false for none. */
+static bool resolve_calendar(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
+{
+    int y = calendar_year(w, dct);
+    if (!w->month) {
+        put_int(b, y, 4);
+        return true;
+    }
+    if (w->mday && cc_day_from_ymd(2000, w->month, w->mday) == CC_NO_DAY)
+        return false; /* "February 30" is in no year (2000 had a February 29) */
+    if (w->mday)
+        *day = y ? cc_day_from_ymd(y, w->month, w->mday) : CC_NO_DAY;
+    if (w->mday && y && *day == CC_NO_DAY && w->year)
+        return false; /* "February 29, 2023" */
+    if (w->mday && y && *day == CC_NO_DAY)
         y = 0; /* "February 29" in an inferred year without one: unresolved */
-    return y ? cc_strfmt("%04d-%02d-%02d", y, w->month, w->mday)
-             : cc_strfmt("XXXX-%02d-%02d", w->month, w->mday);
+    put_year(b, y);
+    put_chr(b, '-');
+    put_int(b, w->month, 2);
+    if (w->mday) {
+        put_chr(b, '-');
+        put_int(b, w->mday, 2);
+    }
+    return true;
 }
 
 /* Weekday by shift and tense: last/past = most recent (today counts only
@@ -163,38 +247,27 @@ static int32_t weekday_day(const cc_when *w, int32_t dct)
     return dct - back;
 }
 
-/* The month `shift` months from month m of year y, as YYYY-MM; caller
- * frees. */
-static char *month_timex(int y, int m, int shift)
-{
-    int mm = y * 12 + (m - 1) + shift;
-    return cc_strfmt("%04d-%02d", mm / 12, mm % 12 + 1);
-}
-
-/* Formats a resolved day; caller frees. */
-static char *day_timex(int32_t d)
-{
-    char buf[11];
-    return cc_strdup(cc_day_format(d, buf));
-}
-
 /* A week: ISO week of day, with "-WE" for a weekend. */
-static char *week_timex(int32_t day, bool weekend)
+static void put_week(tbuf *b, int32_t day, bool weekend)
 {
     int wy, wk;
     cc_day_isoweek(day, &wy, &wk);
-    return cc_strfmt("%04d-W%02d%s", wy, wk, weekend ? "-WE" : "");
+    put_int(b, wy, 4);
+    put_str(b, "-W");
+    put_int(b, wk, 2);
+    if (weekend)
+        put_str(b, "-WE");
 }
 
 /* "the weekend" without this/last/next: the one before the report in past
  * tense, the coming one in future tense, else the report's own week. */
-static char *weekend_timex(const cc_when *w, int32_t dct)
+static void put_weekend(tbuf *b, const cc_when *w, int32_t dct)
 {
     int wd = cc_day_weekday(dct); /* Saturday is 5 */
     int32_t sat = dct - wd + 5;
     if (w->tense < 0 && wd < 5)
         sat -= 7;
-    return week_timex(sat, true);
+    put_week(b, sat, true);
 }
 
 /* The year of a quarter, half or season: stated, shifted from the report's
@@ -214,71 +287,105 @@ static int part_year(const cc_when *w, int32_t dct, int mid)
     return infer_year(&tmp, dct);
 }
 
+/* Appends "-" and the period: a season's code, else "Qn" or "Hn". */
+static void put_part(tbuf *b, const cc_when *w, int ord)
+{
+    put_chr(b, '-');
+    if (w->punit == 'S') {
+        put_str(b, w->part);
+        return;
+    }
+    put_chr(b, w->punit);
+    put_int(b, ord, 1);
+}
+
 /* Quarters (Q), halves (H) and seasons (S) of a year. "last quarter"
- * without an ordinal counts quarters back from the report's. */
-static char *resolve_subyear(const cc_when *w, int32_t dct)
+ * without an ordinal counts quarters back from the report's. False for
+ * none (a fifth quarter). */
+static bool resolve_subyear(const cc_when *w, int32_t dct, tbuf *b)
 {
     int per = w->punit == 'Q' ? 4 : 2, len = 12 / per;
     int ord = w->ord < 0 ? per : w->ord;
-    if (dct == CC_NO_DAY && !w->year)
-        return w->punit == 'S' ? cc_strfmt("XXXX-%s", w->part)
-                               : cc_strfmt("XXXX-%c%d", w->punit, ord > 0 ? ord : 1);
-    if (w->punit == 'S')
-        return cc_strfmt("%04d-%s", part_year(w, dct, w->month), w->part);
+    if (dct == CC_NO_DAY && !w->year) {
+        put_str(b, "XXXX");
+        put_part(b, w, ord > 0 ? ord : 1);
+        return true;
+    }
+    if (w->punit == 'S') {
+        put_int(b, part_year(w, dct, w->month), 4);
+        put_part(b, w, ord);
+        return true;
+    }
     if (ord == 0) { /* "this quarter", "the last quarter" */
         int y, m, d;
         cc_day_to_ymd(dct, &y, &m, &d);
         int q = y * per + (m - 1) / len + (w->shift == CC_NO_SHIFT ? 0 : w->shift);
-        return cc_strfmt("%04d-%c%d", q / per, w->punit, q % per + 1);
+        put_int(b, q / per, 4);
+        put_part(b, w, q % per + 1);
+        return true;
     }
     if (ord > per)
-        return NULL;
-    return cc_strfmt("%04d-%c%d", part_year(w, dct, (ord - 1) * len + len / 2 + 1), w->punit, ord);
+        return false;
+    put_int(b, part_year(w, dct, (ord - 1) * len + len / 2 + 1), 4);
+    put_part(b, w, ord);
+    return true;
 }
 
 /* "last week" / "next month" / "this year" / "the 1990s" / quarters. */
-static char *resolve_period(const cc_when *w, int32_t dct)
+static bool resolve_period(const cc_when *w, int32_t dct, tbuf *b)
 {
     int s = w->shift == CC_NO_SHIFT ? 0 : w->shift;
-    if (w->punit == 'E' && w->year)
-        return cc_strfmt("%03d", w->year / 10);
+    if (w->punit == 'E' && w->year) {
+        put_int(b, w->year / 10, 3);
+        return true;
+    }
     if (w->punit == 'Q' || w->punit == 'H' || w->punit == 'S')
-        return resolve_subyear(w, dct);
-    if (dct == CC_NO_DAY)
-        return cc_strdup(w->punit == 'W' ? "XXXX-WXX" : w->punit == 'M' ? "XXXX-XX" : "XXXX");
+        return resolve_subyear(w, dct, b);
+    if (dct == CC_NO_DAY) {
+        put_str(b, w->punit == 'W' ? "XXXX-WXX" : w->punit == 'M' ? "XXXX-XX" : "XXXX");
+        return true;
+    }
     int y, m, d;
     bool weekend = strcmp(w->part, "WE") == 0;
     if (w->punit == 'W' && weekend && w->shift == CC_NO_SHIFT)
-        return weekend_timex(w, dct);
+        put_weekend(b, w, dct);
+    else if (w->punit == 'W')
+        put_week(b, dct + 7 * s, weekend);
     if (w->punit == 'W')
-        return week_timex(dct + 7 * s, weekend);
+        return true;
     cc_day_to_ymd(dct, &y, &m, &d);
     if (w->punit == 'E')
-        return cc_strfmt("%03d", y / 10 + s);
-    if (w->punit == 'Y')
-        return cc_strfmt("%04d", y + s);
-    return month_timex(y, m, s);
+        put_int(b, y / 10 + s, 3);
+    else if (w->punit == 'Y')
+        put_int(b, y + s, 4);
+    else
+        put_month(b, y, m, s);
+    return true;
 }
 
 /* "two days ago", "a month ago": the day (for days and weeks), month,
  * quarter or year that far from the report. */
-static char *resolve_ago(const cc_when *w, int32_t dct, int32_t *day)
+static void resolve_ago(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
 {
-    if (dct == CC_NO_DAY)
-        return cc_strdup(w->ago < 0 ? "PAST_REF" : "FUTURE_REF");
+    if (dct == CC_NO_DAY) {
+        put_str(b, w->ago < 0 ? "PAST_REF" : "FUTURE_REF");
+        return;
+    }
     int y, m, d;
     cc_day_to_ymd(dct, &y, &m, &d);
     if (w->nunit == 'D' || w->nunit == 'W') {
         *day = dct + w->ago * (w->nunit == 'W' ? 7 : 1);
-        return day_timex(*day);
-    }
-    if (w->nunit == 'Y')
-        return cc_strfmt("%04d", y + w->ago);
-    if (w->nunit == 'Q') {
+        put_day(b, *day);
+    } else if (w->nunit == 'Y') {
+        put_int(b, y + w->ago, 4);
+    } else if (w->nunit == 'Q') {
         int q = y * 4 + (m - 1) / 3 + w->ago;
-        return cc_strfmt("%04d-Q%d", q / 4, q % 4 + 1);
+        put_int(b, q / 4, 4);
+        put_str(b, "-Q");
+        put_int(b, q % 4 + 1, 1);
+    } else {
+        put_month(b, y, m, w->ago);
     }
-    return month_timex(y, m, w->ago);
 }
 
 /* The day a day-level expression names, or CC_NO_DAY. */
@@ -293,17 +400,24 @@ static int32_t day_of(const cc_when *w, int32_t dct)
     return w->hour >= 0 || w->part[0] ? dct : CC_NO_DAY; /* a clock time alone: that day */
 }
 
-/* Adds the clock time or part of the day to a date; frees date. */
-static char *add_time(const cc_when *w, char *date)
+/* Adds the clock time or part of the day to the date in b. */
+static void add_time(const cc_when *w, tbuf *b)
 {
-    if (!date || (w->hour < 0 && !w->part[0]))
-        return date;
-    const char *base = strcmp(date, "PRESENT_REF") ? date : "XXXX-XX-XX";
-    char *t = w->hour >= 0
-                  ? cc_strfmt("%sT%02d:%02d%s", base, w->hour, w->minute < 0 ? 0 : w->minute, w->tz)
-                  : cc_strfmt("%sT%s", base, w->part);
-    free(date);
-    return t;
+    if (w->hour < 0 && !w->part[0])
+        return;
+    if (strcmp(b->s, "PRESENT_REF") == 0) {
+        b->n = 0;
+        put_str(b, "XXXX-XX-XX");
+    }
+    put_chr(b, 'T');
+    if (w->hour < 0) {
+        put_str(b, w->part);
+        return;
+    }
+    put_int(b, w->hour, 2);
+    put_chr(b, ':');
+    put_int(b, w->minute < 0 ? 0 : w->minute, 2);
+    put_str(b, w->tz);
 }
 
 /* The number in the n digits at s, or -1 when they are not all digits. */
@@ -342,42 +456,83 @@ char *cc_when_from_anchor(const cc_when *w, const char *anchor)
     int m = *rest ? digits_at(rest + 1, 2) : -1;
     bool day = m > 0 && rest[3] == '-';
     int d = day ? digits_at(rest + 4, 2) : -1;
+    tbuf b = {.n = 0};
     if (y < 1 || y > 9999)
         return NULL;
     switch (w->anchor) {
     case 'Y':
-        return cc_strfmt("%04d", y);
+        put_int(&b, y, 4);
+        return cc_strndup(b.s, b.n);
     case 'M':
-        return m > 0 ? month_timex(y, m, w->anchor_off) : NULL;
+        if (m <= 0)
+            return NULL;
+        put_month(&b, y, m, w->anchor_off);
+        return cc_strndup(b.s, b.n);
     case 'P': /* a month, quarter, half, season or week: no day, no year */
-        return *rest && !day ? cc_strfmt("%04d%s", y, rest) : NULL;
+        put_int(&b, y, 4);
+        return *rest && !day ? cc_strcat_n(b.s, rest, NULL) : NULL;
     case 'A': /* a day its new year lacks (February 29) leaves its month */
-        if (d > 0 && cc_day_from_ymd(y, m, d) == CC_NO_DAY)
-            return month_timex(y, m, 0);
-        return cc_strfmt("%04d%s", y, rest);
+        if (d > 0 && cc_day_from_ymd(y, m, d) == CC_NO_DAY) {
+            put_month(&b, y, m, 0);
+            return cc_strndup(b.s, b.n);
+        }
+        put_int(&b, y, 4);
+        return cc_strcat_n(b.s, rest, NULL);
     default:
         return NULL;
     }
 }
 
+/* Resolves any date or time expression into b; false when it names no
+ * date. The one resolver behind cc_when_resolve and cc_when_day. */
+static bool resolve_into(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
+{
+    *day = CC_NO_DAY;
+    if (w->lit[0]) {
+        put_str(b, w->lit);
+        return true;
+    }
+    if (w->ago) {
+        resolve_ago(w, dct, day, b);
+        return true;
+    }
+    bool day_level = w->has_rel || w->weekday >= 0;
+    if (!day_level && w->punit)
+        return resolve_period(w, dct, b);
+    if (!day_level && (w->month || w->year)) {
+        if (!resolve_calendar(w, dct, day, b))
+            return false;
+        add_time(w, b);
+        return true;
+    }
+    int32_t d = day_of(w, dct);
+    *day = d;
+    if (d != CC_NO_DAY) {
+        put_day(b, d);
+    } else if (w->has_rel && w->rel_days == 0) {
+        put_str(b, "PRESENT_REF");
+    } else if (w->weekday >= 0) {
+        put_str(b, "XXXX-WXX-");
+        put_int(b, w->weekday + 1, 1);
+    } else {
+        put_str(b, "XXXX-XX-XX");
+    }
+    add_time(w, b);
+    return true;
+}
+
 /* Resolves any date or time expression (see timex.h). */
 char *cc_when_resolve(const cc_when *w, int32_t dct, int32_t *day)
 {
-    *day = CC_NO_DAY;
-    if (w->lit[0])
-        return cc_strdup(w->lit);
-    if (w->ago)
-        return resolve_ago(w, dct, day);
-    bool day_level = w->has_rel || w->weekday >= 0;
-    if (!day_level && w->punit)
-        return resolve_period(w, dct);
-    if (!day_level && (w->month || w->year))
-        return add_time(w, resolve_calendar(w, dct, day));
-    int32_t d = day_of(w, dct);
-    *day = d;
-    char *date = d != CC_NO_DAY                   ? day_timex(d)
-                 : w->has_rel && w->rel_days == 0 ? cc_strdup("PRESENT_REF")
-                 : w->weekday >= 0                ? cc_strfmt("XXXX-WXX-%d", w->weekday + 1)
-                                                  : cc_strdup("XXXX-XX-XX");
-    return add_time(w, date);
+    tbuf b = {.n = 0};
+    return resolve_into(w, dct, day, &b) ? cc_strndup(b.s, b.n) : NULL;
+}
+
+/* The day only (see timex.h): no value is kept, so none is allocated. */
+int32_t cc_when_day(const cc_when *w, int32_t dct)
+{
+    tbuf b = {.n = 0};
+    int32_t day;
+    resolve_into(w, dct, &day, &b);
+    return day;
 }

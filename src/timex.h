@@ -22,6 +22,9 @@ struct cc_when;
  * (CC_NO_DAY if unknown) into a TIMEX3 value; sets *day for day-precise
  * dates (else CC_NO_DAY). Returns a new string; caller frees. */
 char *cc_when_resolve(const struct cc_when *w, int32_t dct, int32_t *day);
+/* The day cc_when_resolve would set (CC_NO_DAY for none), for a claim
+ * that only takes a date's day: no value is made, nothing to free. */
+int32_t cc_when_day(const struct cc_when *w, int32_t dct);
 /* The value of a date that counts from an earlier one (w->anchor) with
  * TIMEX3 value anchor: the part of it w takes, moved by w's offset and
  * stated year; NULL when anchor has no such part ("2009" has no month). */
