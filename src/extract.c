@@ -2272,15 +2272,13 @@ cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
     cc_article *a = &cl->articles.v[ai];
     ex->body = a->body;
     ex->len = a->body_len;
-    memo m;
+    memo m = {0};
     cc_error err = scan(ex, cl, a);
     if (err == CC_OK && !sum_sentences(ex))
         err = CC_ERROR_MEMORY;
-    if (!memo_open(ex, &m)) {
-        memo_close(&m);
-        return CC_ERROR_MEMORY;
-    }
-    if (a->published == CC_NO_DAY)
+    if (err == CC_OK && !memo_open(ex, &m))
+        err = CC_ERROR_MEMORY;
+    if (err == CC_OK && a->published == CC_NO_DAY)
         find_dateline(ex, &m, a);
     a->first_claim = cl->claims.n;
     for (size_t i = 0; err == CC_OK && i < ex->cands.n; i++)
