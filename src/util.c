@@ -127,16 +127,29 @@ bool cc_buf_write(cc_buf *b, FILE *out)
     return ok;
 }
 
-/* Decimal digits of v, written backwards from the end of a scratch array
- * and copied out (see util.h). */
+/* Decimal digits of v (see util.h): counts them first so that they are
+ * written backwards straight into out, two per step from a table of
+ * pairs (halves the divisions), with no scratch copy. */
 size_t cc_fmt_u64(uint64_t v, char *out)
 {
-    char tmp[20], *p = tmp + sizeof tmp;
-    do
-        *--p = (char)('0' + v % 10);
-    while (v /= 10);
-    size_t n = (size_t)(tmp + sizeof tmp - p);
-    memcpy(out, p, n);
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    size_t n = 1;
+    for (uint64_t t = v; t >= 10; t /= 10)
+        n++;
+    char *p = out + n;
+    for (; v >= 100; v /= 100) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (v % 100), 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * v, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
     return n;
 }
 

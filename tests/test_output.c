@@ -7,13 +7,14 @@
  * invalid bytes) and claims with awkward numbers (NaN, infinities, -0,
  * fractions, 1e15 and past, the largest integers printed as digits) and
  * compares the bytes with GOLDEN; --write stores them there instead. Also
- * checks that a stream that cannot be written gives CC_ERROR_IO. Exits 0
- * when every check passes. */
+ * checks that a stream that cannot be written gives CC_ERROR_IO and that
+ * cc_fmt_u64 agrees with printf. Exits 0 when every check passes. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,32 @@ static void odd_fill(cc_cluster *cl)
     odd_claim(cl, art, 4, 4, 123456.789, 2.5e-300, 9007199254740993.0);
 }
 
+/* cc_fmt_u64 writes what printf's %llu does: every value up to 100,000,
+ * each power of ten and its neighbours, and the extremes. Returns the
+ * number of failures (one line each on stderr). */
+static int fmt_u64_checks(void)
+{
+    int failed = 0;
+    uint64_t v[3 * 20 + 2] = {0, UINT64_MAX}, p = 1;
+    size_t n = 2;
+    for (int i = 0; i < 20; i++, p *= 10) {
+        v[n++] = p - 1;
+        v[n++] = p;
+        v[n++] = p + 1;
+    }
+    for (uint64_t i = 0; i < 100000 + n; i++) {
+        uint64_t x = i < n ? v[i] : i - n;
+        char got[24], want[24];
+        size_t len = cc_fmt_u64(x, got);
+        int wn = snprintf(want, sizeof want, "%llu", (unsigned long long)x);
+        if (len != (size_t)wn || memcmp(got, want, len) != 0) {
+            fprintf(stderr, "cc_fmt_u64(%s) wrote %.*s\n", want, (int)len, got);
+            failed++;
+        }
+    }
+    return failed;
+}
+
 /* Runs the checks; see the file comment. */
 int main(int argc, char **argv)
 {
@@ -94,6 +121,7 @@ int main(int argc, char **argv)
                                      want_len == got_len && memcmp(want, got, got_len) == 0,
                                  "bytes equal the golden");
     }
+    failed += cc_test_expect(fmt_u64_checks() == 0, "integers as printf writes them");
     FILE *ro = fopen("/dev/null", "r"); /* every write fails: the error is reported */
     failed += cc_test_expect(ro && cc_cluster_write_json(cl, ro, 0) == CC_ERROR_IO,
                              "write error reported");
