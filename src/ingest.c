@@ -26,6 +26,7 @@ typedef struct ingest_run {
     void *dud;
     bool rejected;
     cc_buf arena; /* NDJSON strings of the current line; owned here */
+    cc_buf raw;   /* the current article file's bytes; owned here */
 } ingest_run;
 
 /* Where the diagnostics about one article go. */
@@ -259,6 +260,8 @@ static cc_error sanitize_text(const char *raw, size_t len, char **text, const re
     size_t start = len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     cc_buf out = {0};
     repairs r = {0, 0, 0};
+    if (cc_buf_room(&out, len - start)) /* the usual size: repairs rarely grow it */
+        cc_buf_commit(&out, 0);
     sanitize(raw, start, len, &out, &r);
     *text = cc_buf_take(&out);
     if (!*text)
@@ -536,30 +539,16 @@ static cc_error absorb(ingest_run *run, cc_error err)
 
 /* ---- text article files ---- */
 
-/* Reads at most CC_INGEST_MAX_BYTES + 1 bytes of path into b (enough to
- * tell an oversized article). Returns 0 or an errno value. */
-static int read_bounded(const char *path, cc_buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno;
-    char chunk[65536];
-    size_t n;
-    errno = 0;
-    while (b->len <= CC_INGEST_MAX_BYTES && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        cc_buf_add(b, chunk, n);
-    int e = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    return b->oom ? ENOMEM : e;
-}
-
-/* Ingests one text article file; its id is the file stem. */
+/* Ingests one text article file; its id is the file stem. The raw bytes
+ * go to run->raw, whose storage is kept for the next file unless it grew
+ * past 1 MiB. */
 static cc_error ingest_file(ingest_run *run, const char *path)
 {
-    cc_buf raw = {0};
-    int e = read_bounded(path, &raw);
+    cc_buf *raw = &run->raw;
+    cc_buf_reset(raw);
+    int e = cc_buf_read_path(raw, path, CC_INGEST_MAX_BYTES);
     if (e != 0) {
-        cc_buf_free(&raw);
+        cc_buf_free(raw);
         if (e == ENOMEM)
             return CC_ERROR_MEMORY;
         cc_diagf(run->diag, run->dud, "%s: cannot read: %s", path, strerror(e));
@@ -568,9 +557,10 @@ static cc_error ingest_file(ingest_run *run, const char *path)
     char *id = file_stem(path);
     cc_article a;
     cc_error err =
-        id ? cc_ingest_text(id, path, raw.p, raw.len, &a, run->diag, run->dud) : CC_ERROR_MEMORY;
+        id ? cc_ingest_text(id, path, raw->p, raw->len, &a, run->diag, run->dud) : CC_ERROR_MEMORY;
     free(id);
-    cc_buf_free(&raw);
+    if (raw->cap > ((size_t)1 << 20))
+        cc_buf_free(raw);
     return err == CC_OK ? deliver(run, &a) : absorb(run, err);
 }
 
@@ -588,7 +578,7 @@ static bool is_article_name(const char *name)
 static cc_error list_add(cc_strv *l, const char *dir, const char *name)
 {
     const char *sep = has_suffix(dir, "/") ? "" : "/";
-    char *p = cc_strfmt("%s%s%s", dir, sep, name);
+    char *p = cc_strcat_n(dir, sep, name, NULL);
     struct stat st;
     if (!p)
         return CC_ERROR_MEMORY;
@@ -1122,10 +1112,11 @@ static cc_error ingest_any(ingest_run *run, const char *path)
 cc_error cc_ingest_path(const char *path, cc_article_sink sink, void *ud, cc_diag_fn diag,
                         void *dud)
 {
-    ingest_run run = {sink, ud, diag, dud, false, {0}};
+    ingest_run run = {sink, ud, diag, dud, false, {0}, {0}};
     cc_error err =
         strcmp(path, "-") == 0 ? ingest_ndjson(&run, stdin, "<stdin>") : ingest_any(&run, path);
     cc_buf_free(&run.arena);
+    cc_buf_free(&run.raw);
     if (err == CC_OK && run.rejected)
         err = CC_ERROR_INPUT;
     return err;

@@ -3,9 +3,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Ensures room for n more bytes plus a NUL; sets oom on failure. */
 static bool buf_reserve(cc_buf *b, size_t n)
@@ -125,6 +128,44 @@ bool cc_buf_write(cc_buf *b, FILE *out)
         fwrite(b->p, 1, b->len, out);
     cc_buf_reset(b);
     return ok;
+}
+
+/* One read of up to chunk bytes of fd onto b's end, retried when
+ * interrupted: the count, 0 at end of file, or minus an errno value. */
+static ssize_t buf_read_once(cc_buf *b, int fd, size_t chunk)
+{
+    char *o = cc_buf_room(b, chunk);
+    if (!o)
+        return -ENOMEM;
+    ssize_t n;
+    do
+        n = read(fd, o, chunk);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    cc_buf_commit(b, (size_t)n);
+    return n;
+}
+
+/* Appends the file at path to b (see util.h): a regular file of known
+ * size in one read (a short read is its end), anything else 64 KiB at a
+ * time until end of file. */
+int cc_buf_read_path(cc_buf *b, const char *path, size_t max)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    struct stat st;
+    bool sized = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    size_t chunk = 65536;
+    if (sized)
+        chunk = (uintmax_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+    ssize_t n;
+    do
+        n = buf_read_once(b, fd, chunk);
+    while (n > 0 && b->len <= max && (!sized || (size_t)n == chunk));
+    close(fd);
+    return n < 0 ? (int)-n : 0;
 }
 
 /* Decimal digits of v (see util.h): counts them first so that they are
