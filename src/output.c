@@ -142,11 +142,10 @@ static char *put_num(char *o, bool has, double v)
 }
 
 /* Hands b to out once it holds JSON_SPILL bytes, or at the end (last):
- * a few large writes instead of one per record. False once b ran out of
- * memory. */
-static bool json_spill(cc_buf *b, FILE *out, bool last)
+ * a few large writes instead of one per record (see output.h). */
+bool cc_json_spill(cc_buf *b, FILE *out, bool last)
 {
-    return (!last && b->len < JSON_SPILL) || cc_buf_write(b, out);
+    return (!last && b->len < JSON_SPILL && !b->oom) || cc_buf_write(b, out);
 }
 
 /* A source's display name. */
@@ -402,21 +401,21 @@ cc_error cc_cluster_write_json(const cc_cluster *cl, FILE *out, unsigned flags)
     bool ok = true, all = !(flags & CC_JSON_CLAIMS_ONLY);
     for (size_t i = 0; ok && i < cl->articles.n; i++) {
         cc_json_article(cl, i, &b);
-        ok = json_spill(&b, out, false);
+        ok = cc_json_spill(&b, out, false);
     }
     for (size_t i = 0; ok && i < cl->claims.n; i++) {
         cc_json_claim(cl, i, &b);
-        ok = json_spill(&b, out, false);
+        ok = cc_json_spill(&b, out, false);
     }
     for (size_t i = 0; ok && all && i < cl->groups.n; i++) {
         json_group(cl, i, &b);
-        ok = json_spill(&b, out, false);
+        ok = cc_json_spill(&b, out, false);
     }
     for (size_t i = 0; ok && all && i < cl->findings.n; i++) {
         json_finding(cl, i, &b);
-        ok = json_spill(&b, out, false);
+        ok = cc_json_spill(&b, out, false);
     }
-    ok = json_spill(&b, out, true) && ok;
+    ok = cc_json_spill(&b, out, true) && ok;
     cc_buf_free(&b);
     if (!ok)
         return CC_ERROR_MEMORY;
