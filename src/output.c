@@ -125,8 +125,8 @@ static char *put_str(char *o, const char *s, size_t n)
 }
 
 /* Writes v (or null when !has or not finite) to o, which has
- * JSON_NUM_ROOM bytes; returns the end. Whole numbers (nearly all) skip
- * printf: "%.15g" prints them as plain digits too. */
+ * JSON_NUM_ROOM bytes; returns the end. Whole numbers (nearly all) are
+ * written as plain digits, as "%.15g" prints them, others by cc_fmt_g15. */
 static char *put_num(char *o, bool has, double v)
 {
     if (!has || !isfinite(v))
@@ -137,8 +137,7 @@ static char *put_num(char *o, bool has, double v)
             *o++ = '-';
         return o + cc_fmt_u64(x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x, o);
     }
-    int n = snprintf(o, JSON_NUM_ROOM, "%.15g", v);
-    return o + (n > 0 ? n : 0);
+    return o + cc_fmt_g15(v, o);
 }
 
 /* Hands b to out once it holds JSON_SPILL bytes, or at the end (last):

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,6 +193,49 @@ size_t cc_fmt_u64(uint64_t v, char *out)
         *--p = (char)('0' + v);
     }
     return n;
+}
+
+/* Writes the m = |v| * 10^k (k > 0 places) that cc_fmt_g15 found as
+ * [-]int.frac without the fraction's trailing zeros; returns the length. */
+static size_t fmt_places(bool neg, uint64_t m, int k, char *out)
+{
+    uint64_t p = 1;
+    for (int i = 0; i < k; i++)
+        p *= 10;
+    char *o = out;
+    if (neg)
+        *o++ = '-';
+    o += cc_fmt_u64(m / p, o);
+    uint64_t f = m % p;
+    for (; k > 0 && f % 10 == 0; k--) {
+        f /= 10;
+        p /= 10;
+    }
+    if (k == 0)
+        return (size_t)(o - out);
+    *o++ = '.';
+    for (p /= 10; p > 0; p /= 10) /* k digits, leading zeros kept */
+        *o++ = (char)('0' + f / p % 10);
+    return (size_t)(o - out);
+}
+
+/* v as "%.15g" (see util.h). The fast case is exact: when m = |v| * 10^k
+ * comes out whole (k <= 8, 10^k exact) and below 10^15, |v| and m / 10^k
+ * differ by at most one rounding, ~1.1e-16 |v|, while 15 significant
+ * digits are 10^-15 |v| apart or more, so %.15g rounds v to m / 10^k; with
+ * 1e-4 <= |v| < 1e7 it uses the plain form and drops trailing zeros, as
+ * fmt_places does. test_output compares the two on many values. */
+size_t cc_fmt_g15(double v, char *out)
+{
+    double a = fabs(v), scale = 1;
+    for (int k = 1; k <= 8 && a >= 1e-4 && a < 1e7; k++) {
+        scale *= 10;
+        double m = a * scale;
+        if (m == floor(m))
+            return fmt_places(v < 0, (uint64_t)m, k, out);
+    }
+    int n = snprintf(out, 25, "%.15g", v);
+    return n > 0 ? (size_t)n : 0;
 }
 
 /* Doubles *v's capacity when n elements fill it. */
