@@ -323,8 +323,8 @@ typedef struct stream_ctx {
     cc_buf json; /* one article's records, reused; owned here */
 } stream_ctx;
 
-/* Ingest sink for streaming: extract, print (one fwrite per article),
- * forget. */
+/* Ingest sink for streaming: extract, print (records collect in
+ * sc->json and go out 64 KiB at a time), forget. */
 static cc_error stream_article(void *ud, cc_article *a)
 {
     stream_ctx *sc = ud;
@@ -337,7 +337,7 @@ static cc_error stream_article(void *ud, cc_article *a)
     cc_json_article(cl, 0, &sc->json);
     for (size_t i = 0; i < cl->claims.n; i++)
         cc_json_claim(cl, i, &sc->json);
-    if (!cc_buf_write(&sc->json, sc->out) && err == CC_OK)
+    if (!cc_json_spill(&sc->json, sc->out, false) && err == CC_OK)
         err = CC_ERROR_MEMORY;
     for (size_t i = 0; i < cl->claims.n; i++)
         cc_claim_clear(&cl->claims.v[i]);
@@ -361,6 +361,10 @@ cc_error cc_extract_stream(const cc_rules *rules, const char *const *paths, size
         bad_input |= err == CC_ERROR_INPUT;
         err = err == CC_ERROR_INPUT ? CC_OK : err;
     }
+    if (!cc_json_spill(&sc.json, out, true) && err == CC_OK) /* what is left, even after an error */
+        err = CC_ERROR_MEMORY;
+    if (err == CC_OK && ferror(out))
+        err = CC_ERROR_IO;
     cc_extractor_free(sc.ex);
     cc_cluster_free(sc.cl);
     cc_buf_free(&sc.json);

@@ -25,6 +25,8 @@ typedef struct ingest_run {
     cc_diag_fn diag;
     void *dud;
     bool rejected;
+    cc_buf arena; /* NDJSON strings of the current line; owned here */
+    cc_buf raw;   /* the current article file's bytes; owned here */
 } ingest_run;
 
 /* Where the diagnostics about one article go. */
@@ -258,6 +260,8 @@ static cc_error sanitize_text(const char *raw, size_t len, char **text, const re
     size_t start = len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     cc_buf out = {0};
     repairs r = {0, 0, 0};
+    if (cc_buf_room(&out, len - start)) /* the usual size: repairs rarely grow it */
+        cc_buf_commit(&out, 0);
     sanitize(raw, start, len, &out, &r);
     *text = cc_buf_take(&out);
     if (!*text)
@@ -535,30 +539,16 @@ static cc_error absorb(ingest_run *run, cc_error err)
 
 /* ---- text article files ---- */
 
-/* Reads at most CC_INGEST_MAX_BYTES + 1 bytes of path into b (enough to
- * tell an oversized article). Returns 0 or an errno value. */
-static int read_bounded(const char *path, cc_buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return errno;
-    char chunk[65536];
-    size_t n;
-    errno = 0;
-    while (b->len <= CC_INGEST_MAX_BYTES && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        cc_buf_add(b, chunk, n);
-    int e = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
-    return b->oom ? ENOMEM : e;
-}
-
-/* Ingests one text article file; its id is the file stem. */
+/* Ingests one text article file; its id is the file stem. The raw bytes
+ * go to run->raw, whose storage is kept for the next file unless it grew
+ * past 1 MiB. */
 static cc_error ingest_file(ingest_run *run, const char *path)
 {
-    cc_buf raw = {0};
-    int e = read_bounded(path, &raw);
+    cc_buf *raw = &run->raw;
+    cc_buf_reset(raw);
+    int e = cc_buf_read_path(raw, path, CC_INGEST_MAX_BYTES);
     if (e != 0) {
-        cc_buf_free(&raw);
+        cc_buf_free(raw);
         if (e == ENOMEM)
             return CC_ERROR_MEMORY;
         cc_diagf(run->diag, run->dud, "%s: cannot read: %s", path, strerror(e));
@@ -567,9 +557,10 @@ static cc_error ingest_file(ingest_run *run, const char *path)
     char *id = file_stem(path);
     cc_article a;
     cc_error err =
-        id ? cc_ingest_text(id, path, raw.p, raw.len, &a, run->diag, run->dud) : CC_ERROR_MEMORY;
+        id ? cc_ingest_text(id, path, raw->p, raw->len, &a, run->diag, run->dud) : CC_ERROR_MEMORY;
     free(id);
-    cc_buf_free(&raw);
+    if (raw->cap > ((size_t)1 << 20))
+        cc_buf_free(raw);
     return err == CC_OK ? deliver(run, &a) : absorb(run, err);
 }
 
@@ -587,7 +578,7 @@ static bool is_article_name(const char *name)
 static cc_error list_add(cc_strv *l, const char *dir, const char *name)
 {
     const char *sep = has_suffix(dir, "/") ? "" : "/";
-    char *p = cc_strfmt("%s%s%s", dir, sep, name);
+    char *p = cc_strcat_n(dir, sep, name, NULL);
     struct stat st;
     if (!p)
         return CC_ERROR_MEMORY;
@@ -632,15 +623,322 @@ static cc_error ingest_dir(ingest_run *run, const char *dir)
 
 /* ---- NDJSON ---- */
 
+/* The record fields ingest reads, by name, and where each goes in a
+ * cc_nd_record: one table for both parsers. */
+static const char *const nd_names[] = {"id", "text", "title", "outlet", "url", "published"};
+
+/* rec's field number i in nd_names order. */
+static cc_nd_value *nd_field(cc_nd_record *rec, size_t i)
+{
+    cc_nd_value *v[] = {&rec->id,     &rec->text, &rec->title,
+                        &rec->outlet, &rec->url,  &rec->published};
+    return v[i];
+}
+
+/* rec's field for key k[0:n), or NULL when ingest does not read that key. */
+static cc_nd_value *nd_slot(cc_nd_record *rec, const char *k, size_t n)
+{
+    for (size_t i = 0; i < sizeof nd_names / sizeof *nd_names; i++)
+        if (strlen(nd_names[i]) == n && memcmp(nd_names[i], k, n) == 0)
+            return nd_field(rec, i);
+    return NULL;
+}
+
+/* One jansson value as a cc_nd_value (its string stays jansson's). */
+static cc_nd_value nd_from_json(const json_t *v)
+{
+    cc_nd_value r = {CC_ND_ABSENT, NULL, 0, 0};
+    if (!v)
+        return r;
+    r.kind = json_is_null(v) ? CC_ND_NULL : CC_ND_OTHER;
+    if (json_is_string(v)) {
+        r.kind = CC_ND_STRING;
+        r.s = json_string_value(v);
+        r.len = json_string_length(v);
+    } else if (json_is_integer(v)) {
+        r.kind = CC_ND_INTEGER;
+        r.i = json_integer_value(v);
+    }
+    return r;
+}
+
+/* Fills rec from jansson's reading of a line (see ingest.h). */
+void cc_ndjson_from_jansson(const json_t *obj, cc_nd_record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->object = json_is_object(obj);
+    for (size_t i = 0; rec->object && i < sizeof nd_names / sizeof *nd_names; i++)
+        *nd_field(rec, i) = nd_from_json(json_object_get(obj, nd_names[i]));
+}
+
+/* The fast reader's place in one line: input left in p..end, decoded
+ * strings written at o (the arena has room for the whole line), and the
+ * keys seen so far (duplicates are jansson's to reject). */
+#define ND_MAX_KEYS 16
+typedef struct nd_parser {
+    const char *p, *end;
+    char *o;
+    size_t n_keys;
+    const char *keys[ND_MAX_KEYS];
+    size_t key_len[ND_MAX_KEYS];
+} nd_parser;
+
+/* Skips JSON whitespace (space, tab, LF, CR). */
+static void nd_ws(nd_parser *ps)
+{
+    while (ps->p < ps->end && (is_blank(*ps->p) || *ps->p == '\n' || *ps->p == '\r'))
+        ps->p++;
+}
+
+/* Skips whitespace and then c; false (nothing consumed but the
+ * whitespace) when c does not come next. */
+static bool nd_eat(nd_parser *ps, char c)
+{
+    nd_ws(ps);
+    if (ps->p == ps->end || *ps->p != c)
+        return false;
+    ps->p++;
+    return true;
+}
+
+/* Length of the run at s[0:n) of printable ASCII other than '"' and '\\':
+ * bytes a JSON string copies as they are. Eight at a time. */
+static size_t nd_plain(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        if ((w & CC_WORD_HIGHS) || cc_word_has_less(w, 0x20) || cc_word_has_byte(w, '"') ||
+            cc_word_has_byte(w, '\\'))
+            break;
+    }
+    while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '"' &&
+           s[i] != '\\')
+        i++;
+    return i;
+}
+
+/* Reads 4 hex digits at p (4 bytes before end are checked) into *v. */
+static bool nd_hex4(const char *p, const char *end, unsigned *v)
+{
+    *v = 0;
+    for (int i = 0; i < 4; i++, p++) {
+        if (p == end)
+            return false;
+        char c = *p;
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                            : 16;
+        if (d == 16)
+            return false;
+        *v = *v << 4 | d;
+    }
+    return true;
+}
+
+/* Writes code point cp (no surrogate, at most U+10FFFF) as UTF-8 at o;
+ * returns the end. */
+static char *nd_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        *o++ = (char)cp;
+    } else if (cp < 0x800) {
+        *o++ = (char)(0xC0 | cp >> 6);
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *o++ = (char)(0xE0 | cp >> 12);
+        *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *o++ = (char)(0xF0 | cp >> 18);
+        *o++ = (char)(0x80 | (cp >> 12 & 0x3F));
+        *o++ = (char)(0x80 | (cp >> 6 & 0x3F));
+        *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return o;
+}
+
+/* Decodes \uXXXX at ps->p (just past the 'u'), taking a surrogate pair
+ * together; false for a lone surrogate or bad digits (jansson's call). */
+static bool nd_unicode(nd_parser *ps)
+{
+    unsigned cp, lo;
+    if (!nd_hex4(ps->p, ps->end, &cp))
+        return false;
+    ps->p += 4;
+    if (cp >= 0xDC00 && cp <= 0xDFFF)
+        return false;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (ps->end - ps->p < 6 || ps->p[0] != '\\' || ps->p[1] != 'u' ||
+            !nd_hex4(ps->p + 2, ps->end, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+            return false;
+        ps->p += 6;
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+    }
+    ps->o = nd_utf8(ps->o, cp);
+    return true;
+}
+
+/* Decodes the escape at ps->p (just past the backslash). */
+static bool nd_escape(nd_parser *ps)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    if (ps->p == ps->end)
+        return false;
+    char c = *ps->p++;
+    if (c == 'u')
+        return nd_unicode(ps);
+    const char *at = memchr(from, c, sizeof from - 1);
+    if (!at)
+        return false;
+    *ps->o++ = to[at - from];
+    return true;
+}
+
+/* Decodes a JSON string at ps->p (just past its opening quote) into the
+ * arena, NUL-terminated, as s[0:len). False for a control character,
+ * invalid UTF-8, a bad escape or no closing quote. */
+static bool nd_string(nd_parser *ps, const char **s, size_t *len)
+{
+    *s = ps->o;
+    for (;;) {
+        size_t k = nd_plain(ps->p, (size_t)(ps->end - ps->p));
+        memcpy(ps->o, ps->p, k);
+        ps->o += k;
+        ps->p += k;
+        if (ps->p == ps->end || (unsigned char)*ps->p < 0x20)
+            return false;
+        char c = *ps->p++;
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            if (!nd_escape(ps))
+                return false;
+            continue;
+        }
+        bool ok;
+        size_t m = utf8_span((const unsigned char *)ps->p - 1, (size_t)(ps->end - ps->p) + 1, &ok);
+        if (!ok)
+            return false;
+        memcpy(ps->o, ps->p - 1, m);
+        ps->o += m;
+        ps->p += m - 1;
+    }
+    *len = (size_t)(ps->o - *s);
+    *ps->o++ = '\0';
+    return true;
+}
+
+/* Reads an integer of at most 18 digits (no leading zero) into *v. */
+static bool nd_integer(nd_parser *ps, long long *v)
+{
+    const char *p = ps->p;
+    bool neg = p < ps->end && *p == '-';
+    p += neg;
+    size_t d = 0;
+    while (p + d < ps->end && p[d] >= '0' && p[d] <= '9' && d <= 18)
+        d++;
+    if (d == 0 || d > 18 || (d > 1 && p[0] == '0'))
+        return false; /* jansson: leading zero or out of range */
+    long long x = 0;
+    for (size_t i = 0; i < d; i++)
+        x = x * 10 + (p[i] - '0');
+    ps->p = p + d;
+    *v = neg ? -x : x;
+    return true;
+}
+
+/* Consumes the literal word (null, true, false) at ps->p. */
+static bool nd_word(nd_parser *ps, const char *word)
+{
+    size_t n = strlen(word);
+    if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
+        return false;
+    ps->p += n;
+    return true;
+}
+
+/* Reads one member value into v (NULL: a key ingest ignores). What
+ * follows it is checked by the caller, so "1.5" or "nullx" fail there. */
+static bool nd_value(nd_parser *ps, cc_nd_value *v)
+{
+    cc_nd_value ignored;
+    v = v ? v : &ignored;
+    nd_ws(ps);
+    if (ps->p == ps->end)
+        return false;
+    char c = *ps->p;
+    if (c == '"') {
+        ps->p++;
+        v->kind = CC_ND_STRING;
+        return nd_string(ps, &v->s, &v->len);
+    }
+    v->kind = c == 'n' ? CC_ND_NULL : CC_ND_OTHER;
+    if (c == 'n' || c == 't' || c == 'f')
+        return nd_word(ps, c == 'n' ? "null" : c == 't' ? "true" : "false");
+    v->kind = CC_ND_INTEGER;
+    return nd_integer(ps, &v->i);
+}
+
+/* Notes key k[0:n); false when it was seen before or there are too many. */
+static bool nd_new_key(nd_parser *ps, const char *k, size_t n)
+{
+    for (size_t i = 0; i < ps->n_keys; i++)
+        if (ps->key_len[i] == n && memcmp(ps->keys[i], k, n) == 0)
+            return false;
+    if (ps->n_keys == ND_MAX_KEYS)
+        return false;
+    ps->keys[ps->n_keys] = k;
+    ps->key_len[ps->n_keys++] = n;
+    return true;
+}
+
+/* Reads one "key": value member into rec. A key holding NUL is jansson's
+ * to reject. */
+static bool nd_member(nd_parser *ps, cc_nd_record *rec)
+{
+    const char *k;
+    size_t n;
+    if (!nd_eat(ps, '"') || !nd_string(ps, &k, &n) || memchr(k, '\0', n) || !nd_new_key(ps, k, n) ||
+        !nd_eat(ps, ':'))
+        return false;
+    return nd_value(ps, nd_slot(rec, k, n));
+}
+
+/* The fast reading of a common NDJSON line (see ingest.h): jansson spends
+ * ~140 instructions a byte on article text, this ~2. */
+bool cc_ndjson_fast(const char *line, size_t n, cc_buf *arena, cc_nd_record *rec)
+{
+    memset(rec, 0, sizeof *rec);
+    cc_buf_reset(arena);
+    char *o = cc_buf_room(arena, n); /* decoding never grows a string */
+    if (!o)
+        return false;
+    nd_parser ps = {line, line + n, o, 0, {NULL}, {0}};
+    if (!nd_eat(&ps, '{'))
+        return false;
+    if (!nd_eat(&ps, '}')) {
+        do
+            if (!nd_member(&ps, rec))
+                return false;
+        while (nd_eat(&ps, ','));
+        if (!nd_eat(&ps, '}'))
+            return false;
+    }
+    nd_ws(&ps);
+    rec->object = ps.p == ps.end;
+    return rec->object;
+}
+
 /* Gets the record's id: a non-empty string or an integer, as a new string
  * in *id (caller frees). Reports and returns CC_ERROR_INPUT otherwise. */
-static cc_error ndjson_id(json_t *obj, char **id, const reporter *rep)
+static cc_error ndjson_id(const cc_nd_value *v, char **id, const reporter *rep)
 {
-    json_t *v = json_object_get(obj, "id");
-    if (json_is_integer(v))
-        *id = cc_strfmt("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    else if (json_is_string(v) && json_string_length(v) > 0)
-        *id = cc_strdup(json_string_value(v));
+    if (v->kind == CC_ND_INTEGER)
+        *id = cc_strfmt("%lld", v->i);
+    else if (v->kind == CC_ND_STRING && v->len > 0)
+        *id = cc_strdup(v->s);
     else {
         cc_diagf(rep->diag, rep->dud, "%s: missing, empty or non-string \"id\"", rep->path);
         return CC_ERROR_INPUT;
@@ -648,68 +946,87 @@ static cc_error ndjson_id(json_t *obj, char **id, const reporter *rep)
     return *id ? CC_OK : CC_ERROR_MEMORY;
 }
 
-/* Copies the optional string field key of obj into *slot (replacing it);
- * null or absent fields are skipped, other types reported. */
-static cc_error ndjson_str(json_t *obj, const char *key, char **slot, const reporter *rep)
+/* Copies the optional string field key (value v) into *slot (replacing
+ * it); null, empty or absent fields are skipped, other types reported. */
+static cc_error ndjson_str(const cc_nd_value *v, const char *key, char **slot, const reporter *rep)
 {
-    json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
+    if (v->kind == CC_ND_ABSENT || v->kind == CC_ND_NULL ||
+        (v->kind == CC_ND_STRING && v->len == 0))
         return CC_OK;
-    if (!json_is_string(v)) {
+    if (v->kind != CC_ND_STRING) {
         cc_diagf(rep->diag, rep->dud, "%s: ignored non-string \"%s\"", rep->path, key);
         return CC_OK;
     }
-    return replace_str(slot, json_string_value(v), strlen(json_string_value(v)));
+    return replace_str(slot, v->s, strlen(v->s));
 }
 
 /* Applies the record's optional fields to a; they override what the text
  * itself said (front matter, header date line). */
-static cc_error ndjson_fields(cc_article *a, json_t *obj, const reporter *rep)
+static cc_error ndjson_fields(cc_article *a, const cc_nd_record *rec, const reporter *rep)
 {
-    cc_error err = ndjson_str(obj, "title", &a->title, rep);
+    cc_error err = ndjson_str(&rec->title, "title", &a->title, rep);
     if (err == CC_OK)
-        err = ndjson_str(obj, "outlet", &a->outlet, rep);
+        err = ndjson_str(&rec->outlet, "outlet", &a->outlet, rep);
     if (err == CC_OK)
-        err = ndjson_str(obj, "url", &a->url, rep);
-    json_t *pub = json_object_get(obj, "published");
-    if (err != CC_OK || !pub || json_is_null(pub))
+        err = ndjson_str(&rec->url, "url", &a->url, rep);
+    const cc_nd_value *pub = &rec->published;
+    if (err != CC_OK || pub->kind == CC_ND_ABSENT || pub->kind == CC_ND_NULL)
         return err;
-    if (!json_is_string(pub))
+    if (pub->kind != CC_ND_STRING)
         cc_diagf(rep->diag, rep->dud, "%s: ignored non-string \"published\"", rep->path);
-    else if (!set_published(a, json_string_value(pub)))
+    else if (!set_published(a, pub->s))
         cc_diagf(rep->diag, rep->dud, "%s: ignored unparsable \"published\" value '%s'", rep->path,
-                 json_string_value(pub));
+                 pub->s);
     return CC_OK;
 }
 
 /* Builds and delivers the article of one parsed record (path "file:line"). */
-static cc_error ndjson_record(ingest_run *run, json_t *obj, const char *path)
+static cc_error ndjson_record(ingest_run *run, const cc_nd_record *rec, const char *path)
 {
     reporter rep = {path, run->diag, run->dud};
     char *id = NULL;
-    json_t *text = json_object_get(obj, "text");
     cc_article a;
-    cc_error err = json_is_object(obj) ? CC_OK : CC_ERROR_INPUT;
+    cc_error err = rec->object ? CC_OK : CC_ERROR_INPUT;
     if (err != CC_OK)
         cc_diagf(run->diag, run->dud, "%s: not a JSON object", path);
-    else if (!json_is_string(text)) {
+    else if (rec->text.kind != CC_ND_STRING) {
         cc_diagf(run->diag, run->dud, "%s: missing or non-string \"text\"", path);
         err = CC_ERROR_INPUT;
     }
     if (err == CC_OK)
-        err = ndjson_id(obj, &id, &rep);
+        err = ndjson_id(&rec->id, &id, &rep);
     if (err == CC_OK)
-        err = cc_ingest_text(id, path, json_string_value(text), json_string_length(text), &a,
-                             run->diag, run->dud);
+        err = cc_ingest_text(id, path, rec->text.s, rec->text.len, &a, run->diag, run->dud);
     free(id);
     if (err != CC_OK)
         return err;
-    err = ndjson_fields(&a, obj, &rep);
+    err = ndjson_fields(&a, rec, &rep);
     if (err != CC_OK) {
         cc_article_clear(&a);
         return err;
     }
     return deliver(run, &a);
+}
+
+/* Reads line ln (n bytes) of the NDJSON stream name into rec: the fast
+ * reader when it can, else jansson, whose object (*obj, caller decrefs)
+ * then holds rec's strings. CC_ERROR_INPUT (reported) for invalid JSON. */
+static cc_error ndjson_parse(ingest_run *run, const char *name, size_t ln, const char *line,
+                             size_t n, cc_nd_record *rec, json_t **obj)
+{
+    *obj = NULL;
+    if (cc_ndjson_fast(line, n, &run->arena, rec))
+        return CC_OK;
+    json_error_t jerr;
+    *obj = json_loadb(line, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &jerr);
+    if (!*obj && json_error_code(&jerr) == json_error_out_of_memory)
+        return CC_ERROR_MEMORY;
+    if (!*obj) {
+        cc_diagf(run->diag, run->dud, "%s:%zu: invalid JSON: %s", name, ln, jerr.text);
+        return CC_ERROR_INPUT;
+    }
+    cc_ndjson_from_jansson(*obj, rec);
+    return CC_OK;
 }
 
 /* Parses line ln (n bytes) of the NDJSON stream name and ingests its
@@ -723,16 +1040,13 @@ static cc_error ndjson_line(ingest_run *run, const char *name, size_t ln, const 
     }
     if (all_space(line, n))
         return CC_OK;
-    json_error_t jerr;
-    json_t *obj = json_loadb(line, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, &jerr);
-    if (!obj && json_error_code(&jerr) == json_error_out_of_memory)
-        return CC_ERROR_MEMORY;
-    if (!obj) {
-        cc_diagf(run->diag, run->dud, "%s:%zu: invalid JSON: %s", name, ln, jerr.text);
-        return absorb(run, CC_ERROR_INPUT);
-    }
+    cc_nd_record rec;
+    json_t *obj;
+    cc_error err = ndjson_parse(run, name, ln, line, n, &rec, &obj);
+    if (err != CC_OK)
+        return absorb(run, err);
     char *path = cc_strfmt("%s:%zu", name, ln);
-    cc_error err = path ? ndjson_record(run, obj, path) : CC_ERROR_MEMORY;
+    err = path ? ndjson_record(run, &rec, path) : CC_ERROR_MEMORY;
     free(path);
     json_decref(obj);
     return absorb(run, err);
@@ -798,9 +1112,11 @@ static cc_error ingest_any(ingest_run *run, const char *path)
 cc_error cc_ingest_path(const char *path, cc_article_sink sink, void *ud, cc_diag_fn diag,
                         void *dud)
 {
-    ingest_run run = {sink, ud, diag, dud, false};
+    ingest_run run = {sink, ud, diag, dud, false, {0}, {0}};
     cc_error err =
         strcmp(path, "-") == 0 ? ingest_ndjson(&run, stdin, "<stdin>") : ingest_any(&run, path);
+    cc_buf_free(&run.arena);
+    cc_buf_free(&run.raw);
     if (err == CC_OK && run.rejected)
         err = CC_ERROR_INPUT;
     return err;

@@ -28,60 +28,79 @@ static bool word_needs_escape(uint64_t w)
     return cc_word_has_less(w, 0x20) || cc_word_has_byte(w, '"') || cc_word_has_byte(w, '\\');
 }
 
-/* Length of the longest prefix of s[0:n) that needs no escape, read
- * eight bytes at a time (the last few padded with spaces): most strings
- * have no escape at all. */
-static size_t plain_run(const char *s, size_t n)
-{
-    size_t i = 0;
-    uint64_t w;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, s + i, 8);
-        if (word_needs_escape(w))
-            break;
-    }
-    if (i + 8 > n) {
-        w = 0x2020202020202020u;
-        memcpy(&w, s + i, n - i);
-        if (!word_needs_escape(w))
-            return n;
-    }
-    while (i < n && !needs_escape((unsigned char)s[i]))
-        i++;
-    return i;
-}
-
-/* Copies s[0:n) as JSON string contents to o (room for 6n bytes) and
- * returns the end. Quotes, backslashes and control characters are
- * escaped; the input is valid UTF-8 (ingest guarantees it) and copied
- * as is, each run without an escape in one memcpy. */
-static char *put_escaped(char *o, const char *s, size_t n)
+/* Writes byte c as JSON string contents at o; returns the end. Quotes,
+ * backslashes and control characters are escaped, other bytes copied. */
+static char *put_char(char *o, unsigned char c)
 {
     static const char hex[] = "0123456789abcdef";
-    for (;;) {
-        size_t k = plain_run(s, n);
-        memcpy(o, s, k);
-        o += k;
-        if (k == n)
-            return o;
-        unsigned char c = (unsigned char)s[k];
-        s += k + 1;
-        n -= k + 1;
-        *o++ = '\\';
-        if (c == '"' || c == '\\') {
-            *o++ = (char)c;
-        } else if (c == '\n') {
-            *o++ = 'n';
-        } else if (c == '\t') {
-            *o++ = 't';
-        } else { /* \u00XX, lower-case hex as printf's %04x wrote it */
-            o[0] = 'u';
-            o[1] = o[2] = '0';
-            o[3] = hex[c >> 4];
-            o[4] = hex[c & 15];
-            o += 5;
-        }
+    if (!needs_escape(c)) {
+        *o++ = (char)c;
+        return o;
     }
+    *o++ = '\\';
+    if (c == '"' || c == '\\') {
+        *o++ = (char)c;
+    } else if (c == '\n') {
+        *o++ = 'n';
+    } else if (c == '\t') {
+        *o++ = 't';
+    } else { /* \u00XX, lower-case hex as printf's %04x wrote it */
+        o[0] = 'u';
+        o[1] = o[2] = '0';
+        o[3] = hex[c >> 4];
+        o[4] = hex[c & 15];
+        o += 5;
+    }
+    return o;
+}
+
+/* The m <= 8 bytes at s as a word, padded with spaces: pieces of fixed
+ * size, which compile to plain moves where memcpy(&w, s, m) is a call. */
+static uint64_t load_word(const char *s, size_t m)
+{
+    unsigned char t[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+    uint64_t w;
+    if (m == 8) {
+        memcpy(&w, s, 8);
+        return w;
+    }
+    size_t k = 0;
+    if (m & 4) {
+        memcpy(t, s, 4);
+        k = 4;
+    }
+    if (m & 2) {
+        memcpy(t + k, s + k, 2);
+        k += 2;
+    }
+    if (m & 1)
+        t[k] = (unsigned char)s[k];
+    memcpy(&w, t, 8);
+    return w;
+}
+
+/* Copies s[0:n) as JSON string contents to o and returns the end; o has
+ * room for 6n bytes and, when n > 0, for 8 at least. The input is valid
+ * UTF-8 (ingest guarantees it) and copied as is: eight bytes at a time
+ * while a word needs no escape (most strings have none), the last few
+ * bytes as one word padded with spaces, and byte by byte only through a
+ * word that needs an escape. */
+static char *put_escaped(char *o, const char *s, size_t n)
+{
+    while (n > 0) {
+        size_t m = n < 8 ? n : 8;
+        uint64_t w = load_word(s, m);
+        if (word_needs_escape(w)) {
+            for (size_t i = 0; i < m; i++)
+                o = put_char(o, (unsigned char)s[i]);
+        } else {
+            memcpy(o, &w, 8); /* past m: padding the next writes replace */
+            o += m;
+        }
+        s += m;
+        n -= m;
+    }
+    return o;
 }
 
 /* Writes null (4 bytes) to o; returns the end. */
@@ -106,8 +125,8 @@ static char *put_str(char *o, const char *s, size_t n)
 }
 
 /* Writes v (or null when !has or not finite) to o, which has
- * JSON_NUM_ROOM bytes; returns the end. Whole numbers (nearly all) skip
- * printf: "%.15g" prints them as plain digits too. */
+ * JSON_NUM_ROOM bytes; returns the end. Whole numbers (nearly all) are
+ * written as plain digits, as "%.15g" prints them, others by cc_fmt_g15. */
 static char *put_num(char *o, bool has, double v)
 {
     if (!has || !isfinite(v))
@@ -118,69 +137,14 @@ static char *put_num(char *o, bool has, double v)
             *o++ = '-';
         return o + cc_fmt_u64(x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x, o);
     }
-    int n = snprintf(o, JSON_NUM_ROOM, "%.15g", v);
-    return o + (n > 0 ? n : 0);
-}
-
-/* Makes room in b for ,"key": and extra more bytes and writes the key;
- * returns where the value goes, NULL when b is out of memory. */
-static char *field_open(cc_buf *b, const char *key, size_t extra)
-{
-    size_t kn = strlen(key);
-    char *o = cc_buf_room(b, kn + 4 + extra);
-    if (!o)
-        return NULL;
-    o[0] = ',';
-    o[1] = '"';
-    for (size_t i = 0; i < kn; i++) /* keys are short: no memcpy call */
-        o[2 + i] = key[i];
-    o[kn + 2] = '"';
-    o[kn + 3] = ':';
-    return o + kn + 4;
-}
-
-/* Takes the bytes from b's end up to o (a field_open/put_* result) into b. */
-static void field_close(cc_buf *b, const char *o)
-{
-    cc_buf_commit(b, (size_t)(o - (b->p + b->len)));
-}
-
-/* ,"key": and the JSON string s[0:n) or null. */
-static void field_str(cc_buf *b, const char *key, const char *s, size_t n)
-{
-    char *o = field_open(b, key, JSON_STR_ROOM(n));
-    if (o)
-        field_close(b, put_str(o, s, n));
-}
-
-/* ,"key": and the NUL-terminated string s or null. */
-static void field_s(cc_buf *b, const char *key, const char *s)
-{
-    field_str(b, key, s, s ? strlen(s) : 0);
-}
-
-/* ,"key": and a number or null. */
-static void field_n(cc_buf *b, const char *key, bool has, double v)
-{
-    char *o = field_open(b, key, JSON_NUM_ROOM);
-    if (o)
-        field_close(b, put_num(o, has, v));
-}
-
-/* ,"key": and a count. */
-static void field_count(cc_buf *b, const char *key, size_t n)
-{
-    char *o = field_open(b, key, 20);
-    if (o)
-        field_close(b, o + cc_fmt_u64(n, o));
+    return o + cc_fmt_g15(v, o);
 }
 
 /* Hands b to out once it holds JSON_SPILL bytes, or at the end (last):
- * a few large writes instead of one per record. False once b ran out of
- * memory. */
-static bool json_spill(cc_buf *b, FILE *out, bool last)
+ * a few large writes instead of one per record (see output.h). */
+bool cc_json_spill(cc_buf *b, FILE *out, bool last)
 {
-    return (!last && b->len < JSON_SPILL) || cc_buf_write(b, out);
+    return (!last && b->len < JSON_SPILL && !b->oom) || cc_buf_write(b, out);
 }
 
 /* A source's display name. */
@@ -195,101 +159,237 @@ bool cc_finding_dismissed(const cc_finding *f)
     return f->review && cc_review_parse(f->review) == CC_R_DISMISSED;
 }
 
+/* A record key spelled ,"name": and padded to 24 bytes with its length
+ * in the last one, so that it is copied with one fixed-size move. */
+typedef struct json_key {
+    char s[23];
+    unsigned char n;
+} json_key;
+#define JSON_KEY(k)                                                                                \
+    {                                                                                              \
+        ",\"" k "\":", sizeof(",\"" k "\":") - 1                                                   \
+    }
+
+/* How a record field's value is written. */
+typedef enum jv_type { JV_STR, JV_NUM, JV_COUNT, JV_IDS } jv_type;
+
+/* One field value: a string s[0:n) (null when s is NULL), a number v
+ * (null unless has), a count n, or a JSON array of the ids of n claims
+ * (of articles when has) listed in ids. Borrowed from the cluster. */
+typedef struct jval {
+    jv_type t;
+    bool has;
+    const char *s;
+    size_t n;
+    double v;
+    const size_t *ids;
+} jval;
+
+/* A string field value of known length. */
+static jval jv_sn(const char *s, size_t n)
+{
+    return (jval){JV_STR, false, s, n, 0, NULL};
+}
+
+/* A NUL-terminated string field value, or null. */
+static jval jv_s(const char *s)
+{
+    return jv_sn(s, s ? strlen(s) : 0);
+}
+
+/* A number field value, or null. */
+static jval jv_num(bool has, double v)
+{
+    return (jval){JV_NUM, has, NULL, 0, v, NULL};
+}
+
+/* A count field value. */
+static jval jv_count(size_t n)
+{
+    return (jval){JV_COUNT, false, NULL, n, 0, NULL};
+}
+
+/* An array of claim ids (article ids when articles). */
+static jval jv_ids(const size_t *ids, size_t n, bool articles)
+{
+    return (jval){JV_IDS, articles, NULL, n, 0, ids};
+}
+
+/* The id of claim (or article) i of cl. */
+static const char *id_of(const cc_cluster *cl, size_t i, bool articles)
+{
+    return articles ? cl->articles.v[i].id : cl->claims.v[i].id;
+}
+
+/* Bytes v may take once written; measures id arrays (their lengths are
+ * not kept). */
+static size_t jv_room(const cc_cluster *cl, const jval *v)
+{
+    if (v->t == JV_STR)
+        return JSON_STR_ROOM(v->n);
+    if (v->t == JV_NUM)
+        return JSON_NUM_ROOM;
+    if (v->t == JV_COUNT)
+        return 20;
+    size_t room = 2;
+    for (size_t i = 0; i < v->n; i++)
+        room += 1 + JSON_STR_ROOM(strlen(id_of(cl, v->ids[i], v->has)));
+    return room;
+}
+
+/* Writes an array of ids at o (jv_room's room); returns the end. */
+static char *put_ids(char *o, const cc_cluster *cl, const jval *v)
+{
+    *o++ = '[';
+    for (size_t i = 0; i < v->n; i++) {
+        const char *id = id_of(cl, v->ids[i], v->has);
+        if (i)
+            *o++ = ',';
+        o = put_str(o, id, strlen(id));
+    }
+    *o++ = ']';
+    return o;
+}
+
+/* Writes v at o (jv_room's room); returns the end. */
+static char *put_val(char *o, const cc_cluster *cl, const jval *v)
+{
+    switch (v->t) {
+    case JV_STR:
+        return put_str(o, v->s, v->n);
+    case JV_NUM:
+        return put_num(o, v->has, v->v);
+    case JV_COUNT:
+        return o + cc_fmt_u64(v->n, o);
+    default:
+        return put_ids(o, cl, v);
+    }
+}
+
+/* Appends head ({"type":"<type>") then keys[i]: vals[i] for n fields and
+ * "}\n" to b, making room once for the whole record (nothing on oom). */
+static void json_record(const cc_cluster *cl, cc_buf *b, const json_key *head, const json_key *keys,
+                        const jval *vals, size_t n)
+{
+    size_t room = sizeof *head + 2;
+    for (size_t i = 0; i < n; i++)
+        room += sizeof *keys + jv_room(cl, &vals[i]);
+    char *o = cc_buf_room(b, room);
+    if (!o)
+        return;
+    memcpy(o, head, sizeof *head);
+    o += head->n;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(o, &keys[i], sizeof *keys); /* the pad is overwritten next */
+        o = put_val(o + keys[i].n, cl, &vals[i]);
+    }
+    o[0] = '}';
+    o[1] = '\n';
+    cc_buf_commit(b, (size_t)(o + 2 - (b->p + b->len)));
+}
+
+/* json_record for a record of type (a literal) over its key and value
+ * arrays, which must pair up. */
+#define JSON_RECORD(cl, b, type, keys, vals)                                                       \
+    do {                                                                                           \
+        static const json_key head_ = {"{\"type\":\"" type "\"",                                   \
+                                       sizeof("{\"type\":\"" type "\"") - 1};                      \
+        _Static_assert(sizeof(keys) / sizeof *(keys) == sizeof(vals) / sizeof *(vals),             \
+                       "one value per key");                                                       \
+        json_record((cl), (b), &head_, (keys), (vals), sizeof(keys) / sizeof *(keys));             \
+    } while (0)
+
 /* {"type":"article",...} */
 void cc_json_article(const cc_cluster *cl, size_t ai, cc_buf *b)
 {
+    static const json_key keys[] = {
+        JSON_KEY("id"),        JSON_KEY("title"),          JSON_KEY("outlet"), JSON_KEY("url"),
+        JSON_KEY("published"), JSON_KEY("published_from"), JSON_KEY("claims")};
     const cc_article *a = &cl->articles.v[ai];
     char day[11];
-    cc_buf_puts(b, "{\"type\":\"article\"");
-    field_s(b, "id", a->id);
-    field_s(b, "title", a->title);
-    field_s(b, "outlet", a->outlet);
-    field_s(b, "url", a->url);
-    field_s(b, "published", a->published == CC_NO_DAY ? NULL : cc_day_format(a->published, day));
-    field_s(b, "published_from", cc_pub_from_name(a->published_from));
-    field_count(b, "claims", a->n_claims);
-    cc_buf_add(b, "}\n", 2);
+    const jval vals[] = {
+        jv_s(a->id),
+        jv_s(a->title),
+        jv_s(a->outlet),
+        jv_s(a->url),
+        jv_s(a->published == CC_NO_DAY ? NULL : cc_day_format(a->published, day)),
+        jv_s(cc_pub_from_name(a->published_from)),
+        jv_count(a->n_claims),
+    };
+    JSON_RECORD(cl, b, "article", keys, vals);
 }
 
 /* {"type":"claim",...} */
 void cc_json_claim(const cc_cluster *cl, size_t ci, cc_buf *b)
 {
+    static const json_key keys[] = {
+        JSON_KEY("id"),          JSON_KEY("article"),     JSON_KEY("start"), JSON_KEY("end"),
+        JSON_KEY("text"),        JSON_KEY("class"),       JSON_KEY("kind"),  JSON_KEY("key"),
+        JSON_KEY("value"),       JSON_KEY("lo"),          JSON_KEY("hi"),    JSON_KEY("qualifier"),
+        JSON_KEY("change"),      JSON_KEY("change_role"), JSON_KEY("unit"),  JSON_KEY("timex"),
+        JSON_KEY("attribution"), JSON_KEY("scope"),       JSON_KEY("date"),  JSON_KEY("event"),
+        JSON_KEY("place")};
     const cc_claim *c = &cl->claims.v[ci];
     const cc_article *a = &cl->articles.v[c->article];
     char day[11];
-    cc_buf_puts(b, "{\"type\":\"claim\"");
-    field_s(b, "id", c->id);
-    field_s(b, "article", a->id);
-    field_count(b, "start", c->start);
-    field_count(b, "end", c->end);
-    field_str(b, "text", a->body + c->start, c->end - c->start);
-    field_s(b, "class", cc_class_name(c->cls));
-    field_s(b, "kind", cc_kind_name(cl->rules, c->kind));
-    field_s(b, "key", c->key);
-    field_n(b, "value", c->has_value, c->value);
-    field_n(b, "lo", c->has_lo, c->lo);
-    field_n(b, "hi", c->has_hi, c->hi);
-    field_s(b, "qualifier", cc_qualifier_name(c->qual));
-    field_s(b, "change", cc_change_name(c->change));
-    field_s(b, "change_role", cc_change_role_name(c->change_role));
-    field_s(b, "unit", c->unit);
-    field_s(b, "timex", c->timex);
-    field_s(b, "attribution", c->attribution);
-    field_s(b, "scope", c->scope_all ? "all" : NULL);
-    field_s(b, "date", c->day == CC_NO_DAY ? NULL : cc_day_format(c->day, day));
-    field_s(b, "event", c->event);
-    field_s(b, "place", c->place);
-    cc_buf_add(b, "}\n", 2);
-}
-
-/* ,"key": and a JSON array of ids: claim ids, or article ids when
- * articles. */
-static void field_ids(cc_buf *b, const char *key, const cc_cluster *cl, const size_t *v, size_t n,
-                      bool articles)
-{
-    char *o = field_open(b, key, 1);
-    if (!o)
-        return;
-    *o++ = '[';
-    field_close(b, o);
-    for (size_t i = 0; i < n; i++) {
-        const char *id = articles ? cl->articles.v[v[i]].id : cl->claims.v[v[i]].id;
-        size_t len = strlen(id);
-        if (!(o = cc_buf_room(b, 1 + JSON_STR_ROOM(len))))
-            return;
-        if (i)
-            *o++ = ',';
-        field_close(b, put_str(o, id, len));
-    }
-    cc_buf_putc(b, ']');
+    const jval vals[] = {
+        jv_s(c->id),
+        jv_s(a->id),
+        jv_count(c->start),
+        jv_count(c->end),
+        jv_sn(a->body + c->start, c->end - c->start),
+        jv_s(cc_class_name(c->cls)),
+        jv_s(cc_kind_name(cl->rules, c->kind)),
+        jv_s(c->key),
+        jv_num(c->has_value, c->value),
+        jv_num(c->has_lo, c->lo),
+        jv_num(c->has_hi, c->hi),
+        jv_s(cc_qualifier_name(c->qual)),
+        jv_s(cc_change_name(c->change)),
+        jv_s(cc_change_role_name(c->change_role)),
+        jv_s(c->unit),
+        jv_s(c->timex),
+        jv_s(c->attribution),
+        jv_s(c->scope_all ? "all" : NULL),
+        jv_s(c->day == CC_NO_DAY ? NULL : cc_day_format(c->day, day)),
+        jv_s(c->event),
+        jv_s(c->place),
+    };
+    JSON_RECORD(cl, b, "claim", keys, vals);
 }
 
 /* {"type":"group",...} */
 static void json_group(const cc_cluster *cl, size_t gi, cc_buf *b)
 {
+    static const json_key keys[] = {JSON_KEY("id"),     JSON_KEY("kind"),     JSON_KEY("key"),
+                                    JSON_KEY("claims"), JSON_KEY("articles"), JSON_KEY("verdict")};
     const cc_group *g = &cl->groups.v[gi];
-    cc_buf_puts(b, "{\"type\":\"group\"");
-    field_s(b, "id", g->id);
-    field_s(b, "kind", cc_kind_name(cl->rules, g->kind));
-    field_s(b, "key", g->key);
-    field_ids(b, "claims", cl, g->claims, g->n_claims, false);
-    field_ids(b, "articles", cl, g->articles, g->n_articles, true);
-    field_s(b, "verdict", cc_verdict_name(g->verdict));
-    cc_buf_add(b, "}\n", 2);
+    const jval vals[] = {
+        jv_s(g->id),
+        jv_s(cc_kind_name(cl->rules, g->kind)),
+        jv_s(g->key),
+        jv_ids(g->claims, g->n_claims, false),
+        jv_ids(g->articles, g->n_articles, true),
+        jv_s(cc_verdict_name(g->verdict)),
+    };
+    JSON_RECORD(cl, b, "group", keys, vals);
 }
 
 /* {"type":"finding",...} */
 static void json_finding(const cc_cluster *cl, size_t fi, cc_buf *b)
 {
+    static const json_key keys[] = {JSON_KEY("id"),       JSON_KEY("group"),  JSON_KEY("category"),
+                                    JSON_KEY("severity"), JSON_KEY("claims"), JSON_KEY("message")};
     const cc_finding *f = &cl->findings.v[fi];
-    cc_buf_puts(b, "{\"type\":\"finding\"");
-    field_s(b, "id", f->id);
-    field_s(b, "group", f->group == CC_NONE ? NULL : cl->groups.v[f->group].id);
-    field_s(b, "category", cc_category_name(f->category));
-    field_s(b, "severity", cc_severity_name(f->severity));
-    field_ids(b, "claims", cl, f->claims, f->n_claims, false);
-    field_s(b, "message", f->message);
-    cc_buf_add(b, "}\n", 2);
+    const jval vals[] = {
+        jv_s(f->id),
+        jv_s(f->group == CC_NONE ? NULL : cl->groups.v[f->group].id),
+        jv_s(cc_category_name(f->category)),
+        jv_s(cc_severity_name(f->severity)),
+        jv_ids(f->claims, f->n_claims, false),
+        jv_s(f->message),
+    };
+    JSON_RECORD(cl, b, "finding", keys, vals);
 }
 
 /* Writes the NDJSON stream (see claimcheck.h and docs/ndjson.md) through
@@ -300,21 +400,21 @@ cc_error cc_cluster_write_json(const cc_cluster *cl, FILE *out, unsigned flags)
     bool ok = true, all = !(flags & CC_JSON_CLAIMS_ONLY);
     for (size_t i = 0; ok && i < cl->articles.n; i++) {
         cc_json_article(cl, i, &b);
-        ok = json_spill(&b, out, false);
+        ok = cc_json_spill(&b, out, false);
     }
     for (size_t i = 0; ok && i < cl->claims.n; i++) {
         cc_json_claim(cl, i, &b);
-        ok = json_spill(&b, out, false);
+        ok = cc_json_spill(&b, out, false);
     }
     for (size_t i = 0; ok && all && i < cl->groups.n; i++) {
         json_group(cl, i, &b);
-        ok = json_spill(&b, out, false);
+        ok = cc_json_spill(&b, out, false);
     }
     for (size_t i = 0; ok && all && i < cl->findings.n; i++) {
         json_finding(cl, i, &b);
-        ok = json_spill(&b, out, false);
+        ok = cc_json_spill(&b, out, false);
     }
-    ok = json_spill(&b, out, true) && ok;
+    ok = cc_json_spill(&b, out, true) && ok;
     cc_buf_free(&b);
     if (!ok)
         return CC_ERROR_MEMORY;

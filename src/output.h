@@ -12,6 +12,10 @@
  * owns b and hands it to stdio, e.g. with cc_buf_write). */
 void cc_json_article(const cc_cluster *cl, size_t ai, cc_buf *b);
 void cc_json_claim(const cc_cluster *cl, size_t ci, cc_buf *b);
+/* Hands b's records to out (one fwrite, b emptied) once b holds 64 KiB,
+ * when b ran out of memory, or when last. False once b ran out of memory
+ * (its records are lost); write errors are left to ferror(out). */
+bool cc_json_spill(cc_buf *b, FILE *out, bool last);
 /* A source's display name: outlet, else article id. */
 const char *cc_source_name(const cc_article *a);
 /* A judged cluster's counts: groups by verdict, findings by severity and

@@ -3,9 +3,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Ensures room for n more bytes plus a NUL; sets oom on failure. */
 static bool buf_reserve(cc_buf *b, size_t n)
@@ -127,17 +131,111 @@ bool cc_buf_write(cc_buf *b, FILE *out)
     return ok;
 }
 
-/* Decimal digits of v, written backwards from the end of a scratch array
- * and copied out (see util.h). */
+/* One read of up to chunk bytes of fd onto b's end, retried when
+ * interrupted: the count, 0 at end of file, or minus an errno value. */
+static ssize_t buf_read_once(cc_buf *b, int fd, size_t chunk)
+{
+    char *o = cc_buf_room(b, chunk);
+    if (!o)
+        return -ENOMEM;
+    ssize_t n;
+    do
+        n = read(fd, o, chunk);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    cc_buf_commit(b, (size_t)n);
+    return n;
+}
+
+/* Appends the file at path to b (see util.h): a regular file of known
+ * size in one read (a short read is its end), anything else 64 KiB at a
+ * time until end of file. */
+int cc_buf_read_path(cc_buf *b, const char *path, size_t max)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    struct stat st;
+    bool sized = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    size_t chunk = 65536;
+    if (sized)
+        chunk = (uintmax_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+    ssize_t n;
+    do
+        n = buf_read_once(b, fd, chunk);
+    while (n > 0 && b->len <= max && (!sized || (size_t)n == chunk));
+    close(fd);
+    return n < 0 ? (int)-n : 0;
+}
+
+/* Decimal digits of v (see util.h): counts them first so that they are
+ * written backwards straight into out, two per step from a table of
+ * pairs (halves the divisions), with no scratch copy. */
 size_t cc_fmt_u64(uint64_t v, char *out)
 {
-    char tmp[20], *p = tmp + sizeof tmp;
-    do
-        *--p = (char)('0' + v % 10);
-    while (v /= 10);
-    size_t n = (size_t)(tmp + sizeof tmp - p);
-    memcpy(out, p, n);
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+                                "25262728293031323334353637383940414243444546474849"
+                                "50515253545556575859606162636465666768697071727374"
+                                "75767778798081828384858687888990919293949596979899";
+    size_t n = 1;
+    for (uint64_t t = v; t >= 10; t /= 10)
+        n++;
+    char *p = out + n;
+    for (; v >= 100; v /= 100) {
+        p -= 2;
+        memcpy(p, pairs + 2 * (v % 100), 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, pairs + 2 * v, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
     return n;
+}
+
+/* Writes the m = |v| * 10^k (k > 0 places) that cc_fmt_g15 found as
+ * [-]int.frac without the fraction's trailing zeros; returns the length. */
+static size_t fmt_places(bool neg, uint64_t m, int k, char *out)
+{
+    uint64_t p = 1;
+    for (int i = 0; i < k; i++)
+        p *= 10;
+    char *o = out;
+    if (neg)
+        *o++ = '-';
+    o += cc_fmt_u64(m / p, o);
+    uint64_t f = m % p;
+    for (; k > 0 && f % 10 == 0; k--) {
+        f /= 10;
+        p /= 10;
+    }
+    if (k == 0)
+        return (size_t)(o - out);
+    *o++ = '.';
+    for (p /= 10; p > 0; p /= 10) /* k digits, leading zeros kept */
+        *o++ = (char)('0' + f / p % 10);
+    return (size_t)(o - out);
+}
+
+/* v as "%.15g" (see util.h). The fast case is exact: when m = |v| * 10^k
+ * comes out whole (k <= 8, 10^k exact) and below 10^15, |v| and m / 10^k
+ * differ by at most one rounding, ~1.1e-16 |v|, while 15 significant
+ * digits are 10^-15 |v| apart or more, so %.15g rounds v to m / 10^k; with
+ * 1e-4 <= |v| < 1e7 it uses the plain form and drops trailing zeros, as
+ * fmt_places does. test_output compares the two on many values. */
+size_t cc_fmt_g15(double v, char *out)
+{
+    double a = fabs(v), scale = 1;
+    for (int k = 1; k <= 8 && a >= 1e-4 && a < 1e7; k++) {
+        scale *= 10;
+        double m = a * scale;
+        if (m == floor(m))
+            return fmt_places(v < 0, (uint64_t)m, k, out);
+    }
+    int n = snprintf(out, 25, "%.15g", v);
+    return n > 0 ? (size_t)n : 0;
 }
 
 /* Doubles *v's capacity when n elements fill it. */

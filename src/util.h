@@ -39,6 +39,11 @@ void cc_buf_commit(cc_buf *b, size_t n);
  * kept). False when b ran out of memory (its bytes are lost); write
  * errors are left to ferror(out), as with any stdio write. */
 bool cc_buf_write(cc_buf *b, FILE *out);
+/* Appends the bytes of the file at path to b, stopping at its end or once
+ * b holds more than max bytes (so a caller can tell an oversized file).
+ * Returns 0, an errno value from open/read, or ENOMEM when b ran out of
+ * memory. Fewer copies and calls than stdio for whole small files. */
+int cc_buf_read_path(cc_buf *b, const char *path, size_t max);
 
 /* Tests on the 8 bytes of a word read with memcpy, for scanners that skip
  * ordinary text a word at a time (Bit Twiddling Hacks' "has less than"
@@ -59,6 +64,11 @@ static inline bool cc_word_has_byte(uint64_t w, unsigned char c)
 /* Writes v in decimal to out (room for 20 bytes, no NUL); returns the
  * number of digits. printf's %llu without its cost, for ids and NDJSON. */
 size_t cc_fmt_u64(uint64_t v, char *out);
+
+/* Writes v as printf's "%.15g" does (room for 25 bytes, NUL included)
+ * and returns the length; decimal fractions of up to 8 places, the usual
+ * non-whole NDJSON numbers, without printf's cost. */
+size_t cc_fmt_g15(double v, char *out);
 
 /* Grows a CC_VEC so one more element fits; false on allocation failure. */
 bool cc_vec_grow(void **v, size_t *cap, size_t n, size_t elem);

@@ -6,6 +6,7 @@
  * skipped when absent). Exits 0 when every check passes. */
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -741,6 +742,100 @@ static void test_ndjson_stdin(tally *t)
     free(path);
 }
 
+/* True when two readings of a record field agree. */
+static bool nd_same(const cc_nd_value *a, const cc_nd_value *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    if (a->kind == CC_ND_STRING)
+        return a->len == b->len && memcmp(a->s, b->s, a->len + 1) == 0;
+    return a->kind != CC_ND_INTEGER || a->i == b->i;
+}
+
+/* Reads line with the fast reader and with jansson; whenever the fast one
+ * accepts, jansson must read the same record. Returns whether the fast
+ * reader accepted. */
+static bool nd_differ(tally *t, const char *line, size_t n)
+{
+    cc_buf arena = {0};
+    cc_nd_record fast, slow;
+    bool took = cc_ndjson_fast(line, n, &arena, &fast);
+    json_t *obj = json_loadb(line, n, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, NULL);
+    cc_ndjson_from_jansson(obj, &slow);
+    if (took) {
+        bool same = obj && fast.object == slow.object && nd_same(&fast.id, &slow.id) &&
+                    nd_same(&fast.text, &slow.text) && nd_same(&fast.title, &slow.title) &&
+                    nd_same(&fast.outlet, &slow.outlet) && nd_same(&fast.url, &slow.url) &&
+                    nd_same(&fast.published, &slow.published);
+        if (!same)
+            fprintf(stderr, "  fast and jansson readings differ: %.*s\n", (int)n, line);
+        CHECK(t, same);
+    }
+    json_decref(obj);
+    cc_buf_free(&arena);
+    return took;
+}
+
+/* The fast NDJSON reader: the usual records it must take (and read as
+ * jansson does); everything it leaves to jansson (duplicates, lone
+ * surrogates, NUL in a key, reals, nesting, bad UTF-8...) still checked
+ * against jansson whenever it does take one. */
+static void test_ndjson_fast(tally *t)
+{
+    static const char *const take[] = {
+        "{\"id\": \"a\", \"text\": \"plain\"}\n",
+        " {\"id\":7,\"text\":\"x\\ny\\t\\\"q\\\" \\\\ \\/ \\b\\f\\r\"}\r\n",
+        "{\"id\":-0,\"text\":\"\\u00e9\\u20AC\\ud83d\\ude00 caf\xC3\xA9 \xE2\x82\xAC "
+        "\xF0\x9F\x98\x80\"}",
+        "{\"id\":\"n\",\"text\":\"a\\u0000b\",\"title\":null,\"outlet\":true,\"url\":false,"
+        "\"published\":20240322,\"extra\":\"\"}",
+        "{\"id\":123456789012345678,\"text\":\"\",\"title\":\"\\u0000t\"}",
+        "{}",
+        "{\"\\u0069d\":\"escaped key\",\"text\":\"t\"}",
+    };
+    static const char *const leave[] = {
+        "{\"id\":\"a\",\"id\":\"b\",\"text\":\"t\"}",
+        "{\"id\":\"a\",\"\\u0069d\":\"b\",\"text\":\"t\"}",
+        "{\"id\":\"a\",\"text\":\"\\ud83d\"}",
+        "{\"id\":\"a\",\"text\":\"\\ude00\"}",
+        "{\"id\":\"a\",\"text\":\"\\ud83d\\u0041\"}",
+        "{\"a\\u0000b\":1,\"text\":\"t\"}",
+        "{\"id\":1.5,\"text\":\"t\"}",
+        "{\"id\":1e5,\"text\":\"t\"}",
+        "{\"id\":01,\"text\":\"t\"}",
+        "{\"id\":1234567890123456789,\"text\":\"t\"}",
+        "{\"id\":\"a\",\"text\":\"t\",\"x\":[1]}",
+        "{\"id\":\"a\",\"text\":\"t\",\"x\":{}}",
+        "{\"id\":\"a\",\"text\":\"raw\ttab\"}",
+        "{\"id\":\"a\",\"text\":\"bad \xC3\x28 utf8\"}",
+        "{\"id\":\"a\",\"text\":\"overlong \xC0\xAF\"}",
+        "{\"id\":\"a\",\"text\":\"surrogate \xED\xA0\x80\"}",
+        "{\"id\":\"a\",\"text\":\"\\x\"}",
+        "{\"id\":\"a\",\"text\":\"\\u12G4\"}",
+        "{\"id\":\"a\",\"text\":\"unterminated}",
+        "{\"id\":\"a\",\"text\":\"t\"} x",
+        "{\"id\":\"a\",\"text\":\"t\",}",
+        "{\"id\":nullx,\"text\":\"t\"}",
+        "{\"id\" \"a\"}",
+        "[1]",
+        "\"s\"",
+        "{\"id\":\"a\",\"text\":\"t\"}\f",
+    };
+    for (size_t i = 0; i < sizeof take / sizeof *take; i++)
+        CHECK(t, nd_differ(t, take[i], strlen(take[i])));
+    for (size_t i = 0; i < sizeof leave / sizeof *leave; i++)
+        CHECK(t, !nd_differ(t, leave[i], strlen(leave[i])));
+    static const char nul_inside[] = "{\"id\":\"a\",\"text\":\"t\0u\"}";
+    CHECK(t, !nd_differ(t, nul_inside, sizeof nul_inside - 1));
+    cc_buf many = {0};
+    cc_buf_putc(&many, '{');
+    for (int k = 0; k < 20; k++)
+        cc_buf_printf(&many, "\"k%d\":%d,", k, k);
+    cc_buf_puts(&many, "\"id\":\"a\",\"text\":\"t\"}");
+    nd_differ(t, many.p, many.len); /* past the key limit: either way, same reading */
+    cc_buf_free(&many);
+}
+
 /* A sink error stops ingest at once and is returned. */
 static void test_sink_error(tally *t)
 {
@@ -838,6 +933,7 @@ int main(int argc, char **argv)
     test_unreadable(&t);
     test_ndjson_file(&t);
     test_ndjson_stdin(&t);
+    test_ndjson_fast(&t);
     test_sink_error(&t);
     test_seeds(&t);
     remove_in(t.tmp, "x.tar.gz");

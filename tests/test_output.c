@@ -7,13 +7,14 @@
  * invalid bytes) and claims with awkward numbers (NaN, infinities, -0,
  * fractions, 1e15 and past, the largest integers printed as digits) and
  * compares the bytes with GOLDEN; --write stores them there instead. Also
- * checks that a stream that cannot be written gives CC_ERROR_IO. Exits 0
- * when every check passes. */
+ * checks that a stream that cannot be written gives CC_ERROR_IO and that
+ * cc_fmt_u64 and cc_fmt_g15 agree with printf. Exits 0 when every check passes. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,97 @@ static void odd_fill(cc_cluster *cl)
     odd_claim(cl, art, 4, 4, 123456.789, 2.5e-300, 9007199254740993.0);
 }
 
+/* cc_fmt_u64 writes what printf's %llu does: every value up to 100,000,
+ * each power of ten and its neighbours, and the extremes. Returns the
+ * number of failures (one line each on stderr). */
+static int fmt_u64_checks(void)
+{
+    int failed = 0;
+    uint64_t v[3 * 20 + 2] = {0, UINT64_MAX}, p = 1;
+    size_t n = 2;
+    for (int i = 0; i < 20; i++, p *= 10) {
+        v[n++] = p - 1;
+        v[n++] = p;
+        v[n++] = p + 1;
+    }
+    for (uint64_t i = 0; i < 100000 + n; i++) {
+        uint64_t x = i < n ? v[i] : i - n;
+        char got[24], want[24];
+        size_t len = cc_fmt_u64(x, got);
+        int wn = snprintf(want, sizeof want, "%llu", (unsigned long long)x);
+        if (len != (size_t)wn || memcmp(got, want, len) != 0) {
+            fprintf(stderr, "cc_fmt_u64(%s) wrote %.*s\n", want, (int)len, got);
+            failed++;
+        }
+    }
+    return failed;
+}
+
+/* One cc_fmt_g15 check against printf; 1 when they differ (reported). */
+static int g15_differs(double v)
+{
+    char got[32], want[32];
+    size_t len = cc_fmt_g15(v, got);
+    int wn = snprintf(want, sizeof want, "%.15g", v);
+    if (len == (size_t)wn && memcmp(got, want, len) == 0)
+        return 0;
+    fprintf(stderr, "cc_fmt_g15(%.17g) wrote %.*s, printf %s\n", v, (int)len, got, want);
+    return 1;
+}
+
+/* cc_fmt_g15 writes what printf's "%.15g" does: decimal fractions i / 10^k
+ * (the usual stated numbers), awkward ones around its limits, and a
+ * million pseudo-random doubles of every magnitude. Returns the number
+ * of failures. */
+static int fmt_g15_checks(void)
+{
+    static const double edge[] = {0.1 + 0.2,
+                                  1.0 / 3,
+                                  2.0 / 3,
+                                  1e-4,
+                                  9.9999999999999e-5,
+                                  1.00000000000001e-4,
+                                  1e7,
+                                  9999999.99999999,
+                                  9999999.5,
+                                  0.000123456789,
+                                  123456.789,
+                                  4.6,
+                                  0.333333333333333,
+                                  2.5e-300,
+                                  1e300,
+                                  -1e-7,
+                                  0.5,
+                                  -0.0,
+                                  0.0,
+                                  1e15,
+                                  1e22,
+                                  5e-324,
+                                  2.2250738585072014e-308,
+                                  1.7976931348623157e308,
+                                  NAN,
+                                  INFINITY,
+                                  -INFINITY};
+    int failed = 0;
+    for (size_t i = 0; i < sizeof edge / sizeof *edge; i++)
+        failed += g15_differs(edge[i]) + g15_differs(-edge[i]);
+    double p = 1;
+    for (int k = 1; k <= 10; k++) {
+        p *= 10;
+        for (long i = -30000; i <= 30000; i++)
+            failed += g15_differs((double)i / p) + g15_differs((double)(i * 997 + 12345) / p);
+    }
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < 1000000; i++) { /* xorshift64: any bit pattern, then scaled */
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        double v = (double)(x >> 11) / 9007199254740992.0 * pow(10, (int)(x % 24) - 8);
+        failed += g15_differs(v) + g15_differs(round(v * 1e6) / 1e6);
+    }
+    return failed;
+}
+
 /* Runs the checks; see the file comment. */
 int main(int argc, char **argv)
 {
@@ -94,6 +186,8 @@ int main(int argc, char **argv)
                                      want_len == got_len && memcmp(want, got, got_len) == 0,
                                  "bytes equal the golden");
     }
+    failed += cc_test_expect(fmt_u64_checks() == 0, "integers as printf writes them");
+    failed += cc_test_expect(fmt_g15_checks() == 0, "numbers as printf's %.15g writes them");
     FILE *ro = fopen("/dev/null", "r"); /* every write fails: the error is reported */
     failed += cc_test_expect(ro && cc_cluster_write_json(cl, ro, 0) == CC_ERROR_IO,
                              "write error reported");
