@@ -93,13 +93,16 @@ static void add_finding(cc_cluster *cl, const char *id, size_t g, cc_category ca
     f.group = g;
     f.category = cat;
     f.severity = sev;
-    const cc_group *gr = &cl->groups.v[g];
-    f.claims = malloc(gr->n_claims * sizeof *f.claims);
-    memcpy(f.claims, gr->claims, gr->n_claims * sizeof *f.claims);
-    f.n_claims = gr->n_claims;
     f.message = cc_strdup(msg);
     if (!CC_VEC_PUSH(cl->findings, f))
         abort(); /* tests stop on out-of-memory */
+    const cc_group *gr = &cl->groups.v[g];
+    cc_finding *in = &cl->findings.v[cl->findings.n - 1];
+    in->claims = malloc(gr->n_claims * sizeof *in->claims);
+    if (!in->claims && gr->n_claims)
+        abort(); /* tests stop on out-of-memory */
+    memcpy(in->claims, gr->claims, gr->n_claims * sizeof *in->claims);
+    in->n_claims = gr->n_claims;
 }
 
 /* Builds the sample described in sample.h. */
