@@ -57,6 +57,7 @@ enum {
     L_ATTRIB,
     L_SOURCE,
     L_PRONOUN,
+    L_NOT_SOURCE,
     L_ABBREV,
     L_NAME_PREFIX,
     L_NAME_SUFFIX,
@@ -114,6 +115,7 @@ static const char *const list_names[L_COUNT] = {"noun",
                                                 "attribution_cue",
                                                 "source_word",
                                                 "pronoun",
+                                                "not_source",
                                                 "abbreviation",
                                                 "name_prefix",
                                                 "name_suffix",
@@ -1698,6 +1700,14 @@ static bool source_tok(const cc_extractor *ex, size_t j)
     return ex->toks.v[j].cand == NO_POS && (tok_capital(ex, j) || tok_value(ex, j, L_SOURCE));
 }
 
+/* True when token j cannot begin a source's name: a connector ("the",
+ * "of") or a word that opens a sentence before its subject ("But",
+ * "Despite", "Having"). */
+static bool no_name_start(const cc_extractor *ex, size_t j)
+{
+    return tok_value(ex, j, L_STOP) || tok_value(ex, j, L_NOT_SOURCE);
+}
+
 /* The name-like run of tokens next to a cue: before it (dir < 0) or after
  * it. Returns a new string, or NULL for none or a pronoun. */
 static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo, size_t hi)
@@ -1711,17 +1721,36 @@ static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo,
     while (n < ex->w.source_words && dir > 0 && b + 1 < hi && tok_adjacent(ex, b) &&
            source_tok(ex, b + 1))
         b++, n++;
-    while (a < b && (!tok_capital(ex, a) || tok_value(ex, a, L_STOP))) /* "The", "of" */
+    while (a < b && (!tok_capital(ex, a) || no_name_start(ex, a))) /* "The", "But" */
         a++;
     while (b > a && tok_value(ex, b, L_STOP))
         b--;
-    if (tok_value(ex, a, L_STOP) || (a == b && tok_value(ex, a, L_PRONOUN)))
-        return NULL; /* "warned of": a connector alone names no one */
+    if (no_name_start(ex, a) || (a == b && tok_value(ex, a, L_PRONOUN)))
+        return NULL; /* "warned of", "Having told": a connector alone names no one */
     return cc_strndup(ex->body + ex->toks.v[a].start, ex->toks.v[b].end - ex->toks.v[a].start);
 }
 
+/* The source a sentence opens with ("Police say that ...", "Officials
+ * said"): a run of name tokens from its first token up to a cue that
+ * takes its source before it; NULL for none. Such a source governs the
+ * whole sentence, however far its figures are from the cue. */
+static char *opening_source(const cc_extractor *ex, const sent *s)
+{
+    size_t j = s->first;
+    while (j < s->last && j - s->first <= ex->w.source_words && source_tok(ex, j) &&
+           phrase_at(ex, j, ex->list[L_ATTRIB], 0, 0, NULL) == CC_NONE)
+        j++;
+    size_t e = j > s->first && j < s->last && tok_adjacent(ex, j - 1)
+                   ? phrase_at(ex, j, ex->list[L_ATTRIB], 0, 0, NULL)
+                   : CC_NONE;
+    if (e == CC_NONE || strcmp(ex->r->entries.v[e].value, "before") != 0)
+        return NULL;
+    return source_run(ex, j - 1, -1, s->first, s->last);
+}
+
 /* Who says it: the source next to the nearest attribution cue in the
- * sentence ("X said", "according to X", "said X"). */
+ * sentence ("X said", "according to X", "said X"), else the source the
+ * sentence opens with. */
 static char *find_source(const cc_extractor *ex, size_t ti)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
@@ -1729,7 +1758,7 @@ static char *find_source(const cc_extractor *ex, size_t ti)
     size_t e = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0,
                        (reach){ex->w.source, ex->w.source, 0, false}, &at);
     if (e == CC_NONE)
-        return NULL;
+        return opening_source(ex, s);
     phrase_at(ex, at, ex->list[L_ATTRIB], 0, 0, &n);
     bool before = strcmp(ex->r->entries.v[e].value, "before") == 0;
     char *src = before && at > s->first ? source_run(ex, at - 1, -1, s->first, s->last) : NULL;

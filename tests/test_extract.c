@@ -63,6 +63,16 @@ static bool matches(const char *got, const char *want)
            (timex_mode && strncmp(got, want, n) == 0 && strncmp(got + n, " | ", 3) == 0);
 }
 
+/* Index of the claim a case describes: the first that is no bare
+ * reference word; claims.n for none. */
+static size_t first_claim(const cc_cluster *cl)
+{
+    size_t i = 0;
+    while (i < cl->claims.n && is_ref(&cl->claims.v[i]))
+        i++;
+    return i;
+}
+
 /* Appends the first claim of the cluster to b like the EXPECTED column. */
 static void describe(cc_buf *b, const cc_cluster *cl)
 {
@@ -70,9 +80,7 @@ static void describe(cc_buf *b, const cc_cluster *cl)
         describe_timex(b, cl);
         return;
     }
-    size_t i = 0;
-    while (i < cl->claims.n && is_ref(&cl->claims.v[i]))
-        i++;
+    size_t i = first_claim(cl);
     if (i == cl->claims.n) {
         cc_buf_puts(b, "none");
         return;
@@ -105,11 +113,19 @@ static void changes(cc_buf *b, const cc_cluster *cl)
     }
 }
 
-/* Extracts text (published on day, or CC_NO_DAY) and describes it; with
- * want_change, the description ends in the claims' changes. The caller
- * frees the description. */
+/* Appends " source=X" for the described claim's source ("-" for none). */
+static void source(cc_buf *b, const cc_cluster *cl)
+{
+    size_t i = first_claim(cl);
+    const char *src = i < cl->claims.n ? cl->claims.v[i].attribution : NULL;
+    cc_buf_printf(b, " source=%s", src ? src : "-");
+}
+
+/* Extracts text (published on day, or CC_NO_DAY) and describes it; the
+ * description ends in the claims' changes with want_change, then in the
+ * claim's source with want_source. The caller frees the description. */
 static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day,
-                      bool want_change)
+                      bool want_change, bool want_source)
 {
     cc_cluster *cl = cc_cluster_new(r, diag, NULL);
     cc_article a = {0};
@@ -127,6 +143,8 @@ static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int
         describe(&got, cl);
         if (want_change)
             changes(&got, cl);
+        if (want_source)
+            source(&got, cl);
     }
     cc_cluster_free(cl);
     return cc_buf_take(&got);
@@ -148,7 +166,8 @@ static int run_file(const cc_rules *r, FILE *f, int *passed)
         *tab = '\0';
         int32_t day = line[0] == '@' ? cc_day_parse_iso(line + 1) : CC_NO_DAY;
         const char *text = line[0] == '@' ? line + 12 : line;
-        char *got = run_case(r, ex, text, day, strstr(tab + 1, " change=") != NULL);
+        char *got = run_case(r, ex, text, day, strstr(tab + 1, " change=") != NULL,
+                             strstr(tab + 1, " source=") != NULL);
         if (!matches(got, tab + 1)) {
             printf("FAIL line %d: %s\n  want: %s\n  got:  %s\n", lineno, text, tab + 1, got);
             failed++;
