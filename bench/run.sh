@@ -19,6 +19,12 @@ echo "extract ECB+ files ($fbytes bytes): $t s, $(awk "BEGIN{printf \"%.2f\", $f
 /usr/bin/time -f "%U" -o "$tmp/u" "$bin" extract "$corpus"/* --json /dev/null
 echo "  user CPU: $(cat "$tmp/u") s, $(awk "BEGIN{printf \"%.2f\", $fbytes/1e6/$(cat "$tmp/u")}") MB/s"
 
+# Instructions, which load from other VMs on the host does not move (wall
+# times here vary by 20 % or more between runs).
+if command -v valgrind >/dev/null; then
+  valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$bin" extract "$corpus"/* --json /dev/null 2>"$tmp/vg" >/dev/null
+  echo "  instructions: $(grep -o 'refs: *[0-9,]*' "$tmp/vg" | tr -s ' ' | cut -d' ' -f2)"
+fi
 # The same run with the word and boundary rules alone: reading, tokenising
 # and writing articles without any claim rule, the floor under the above.
 python3 bench/token_rules.py claims "$tmp/token-rules"
@@ -43,9 +49,9 @@ echo "check synthetic cluster of 10000 articles with workbook: $t s, peak $((m /
 
 # Conflict recall and the high findings on unchanged clusters (read by hand
 # in bench/false_alarms.md).
-python3 bench/conflicts.py "$bin" "$corpus" "$tmp" | head -2
+python3 bench/conflicts.py "$bin" "$corpus" "$tmp" | sed -n 1,2p
 
 # Number recognition (issue #3): the hand-labelled ECB+ news set and the
 # Recognizers-Text English specs (bench/numbers/LABELLING.md).
-python3 bench/numbers.py "$bin" | head -3
+python3 bench/numbers.py "$bin" | sed -n 1,3p
 python3 bench/recognizers.py "$bin" "$corpus/../recognizers-text-specs"
