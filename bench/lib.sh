@@ -5,10 +5,11 @@ corpus=../shared/corpora/ecbplus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Runs a command 3 times; prints the best wall time and its peak RSS (KB).
+# Runs a command $RUNS times (default 3); prints the best wall time and
+# its peak RSS (KB). On a busy host, RUNS=20 gives steadier figures.
 best() {
   local best_t=999999 best_m=0
-  for _ in 1 2 3; do
+  for _ in $(seq "${RUNS:-3}"); do
     /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" >/dev/null 2>&1 || true
     read -r t m <"$tmp/t"
     if awk "BEGIN{exit !($t < $best_t)}"; then best_t=$t best_m=$m; fi
