@@ -663,10 +663,10 @@ static size_t scan_word(const char *s, size_t len, size_t j)
     }
 }
 
-/* Runs matcher m anchored at off; PCRE2's return code. */
-static int match_at(const cc_extractor *ex, const cc_matcher *m, size_t off)
+/* Runs JIT-compiled code anchored at off; PCRE2's return code. */
+static int match_at(const cc_extractor *ex, const pcre2_code *code, size_t off)
 {
-    return pcre2_jit_match(m->code, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK, ex->md,
+    return pcre2_jit_match(code, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK, ex->md,
                            ex->mctx);
 }
 
@@ -681,7 +681,7 @@ static bool words_agree(cc_extractor *ex)
     for (size_t i = 0; i < ex->len; i++) {
         if (!is_alpha(probe[i]) || (i && probe[i - 1] != ' '))
             continue;
-        int rc = match_at(ex, ex->r->tokens, i);
+        int rc = match_at(ex, ex->r->tokens->code, i);
         size_t e = rc > 0 ? pcre2_get_ovector_pointer(ex->md)[1] : NO_POS;
         if (e != scan_word(probe, ex->len, i + 1))
             return false;
@@ -743,7 +743,7 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
 static bool gate_open(const cc_extractor *ex, size_t g, size_t off, unsigned char *open)
 {
     if (!open[g])
-        open[g] = match_at(ex, ex->r->gates.v[g].m, off) == PCRE2_ERROR_NOMATCH ? 2 : 1;
+        open[g] = match_at(ex, ex->r->gates.v[g].m->code, off) == PCRE2_ERROR_NOMATCH ? 2 : 1;
     return open[g] == 1;
 }
 
@@ -760,8 +760,7 @@ static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t of
         const cc_set_item *it = &set->items[k];
         if (it->gate != CC_NONE && !gate_open(ex, it->gate, off, ex->gate_at))
             continue;
-        int rc = pcre2_jit_match(it->code, (PCRE2_SPTR)ex->body, ex->len, off, PCRE2_NO_UTF_CHECK,
-                                 ex->md, ex->mctx);
+        int rc = match_at(ex, it->code, off);
         if (rc != PCRE2_ERROR_NOMATCH) {
             *rule = it->rule;
             *m = ex->r->rules.v[it->rule].m;
@@ -779,7 +778,7 @@ static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const c
     *m = ex->r->tokens;
     if (!((ex->r->token_first[c / 8] >> (c % 8)) & 1))
         return PCRE2_ERROR_NOMATCH;
-    int rc = match_at(ex, *m, off);
+    int rc = match_at(ex, (*m)->code, off);
     if (rc > 0)
         *rule = plain_index((const char *)pcre2_get_mark(ex->md));
     return rc;
