@@ -597,7 +597,6 @@ static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
 typedef struct word_key {
     char key[32];
     size_t n;
-    size_t read;                /* end of the leading letters read */
     const cc_phrase_bucket *bk; /* NULL when there are no letters or too many */
 } word_key;
 
@@ -726,7 +725,7 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     const cc_rules *r = ex->r;
     const cc_rule_set *by_byte = &r->sets.v[r->by_byte[(unsigned char)ex->body[i]]];
     uint64_t h = read_letters(ex->body + i, ex->len - i, wk);
-    size_t n = wk->n, j = wk->read = i + n;
+    size_t n = wk->n, j = i + n;
     wk->bk = NULL;
     if (n == 0 || n + 1 == sizeof wk->key)
         return by_byte;
@@ -805,8 +804,9 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
         word_key wk;
         int rc = match_claim(ex, claim_rules(ex, off, &wk), off, &rule, &m);
         if (rc == PCRE2_ERROR_NOMATCH) {
-            size_t e = ex->fast_words && is_alpha((char)c) ? scan_word(ex->body, ex->len, wk.read)
-                                                           : NO_POS;
+            size_t e = ex->fast_words && is_alpha((char)c)
+                           ? scan_word(ex->body, ex->len, off + wk.n)
+                           : NO_POS;
             if (e != NO_POS) {
                 if (!add_word(ex, off, e, &wk))
                     return CC_ERROR_MEMORY;
