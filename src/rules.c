@@ -698,27 +698,22 @@ static void write_list(cc_buf *b, const cc_rules *r, size_t li)
 }
 
 /* Appends list li's alternation, written once per load and then copied:
- * rules name the number-word lists hundreds of times. */
+ * rules name the number-word lists hundreds of times. Every list exists
+ * by the time rules are expanded; without memory for the copies each
+ * reference writes its own. */
 static void emit_list(loader *ld, cc_buf *b, size_t li)
 {
-    if (!ld->list_rx) {
-        ld->list_rx = calloc(ld->r->lists.n + 1, sizeof *ld->list_rx);
-        ld->list_rx_n = ld->list_rx ? ld->r->lists.n : 0;
-    }
-    if (li >= ld->list_rx_n) { /* a list made after the first was written */
-        write_list(b, ld->r, li);
-        return;
-    }
-    if (!ld->list_rx[li]) {
+    if (!ld->list_rx && (ld->list_rx = calloc(ld->r->lists.n + 1, sizeof *ld->list_rx)))
+        ld->list_rx_n = ld->r->lists.n;
+    if (li < ld->list_rx_n && !ld->list_rx[li]) {
         cc_buf one = {0};
         write_list(&one, ld->r, li);
         ld->list_rx[li] = cc_buf_take(&one); /* NULL when out of memory */
     }
-    if (!ld->list_rx[li]) {
-        b->oom = true;
-        return;
-    }
-    cc_buf_puts(b, ld->list_rx[li]);
+    if (li < ld->list_rx_n && ld->list_rx[li])
+        cc_buf_puts(b, ld->list_rx[li]);
+    else
+        write_list(b, ld->r, li);
 }
 
 /* Records that the current claim rule may start with word w[0:n) (and
