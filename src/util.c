@@ -195,26 +195,21 @@ size_t cc_fmt_u64(uint64_t v, char *out)
     return n;
 }
 
-/* Writes the m = |v| * 10^k (k > 0 places) that cc_fmt_g15 found as
- * [-]int.frac without the fraction's trailing zeros; returns the length. */
-static size_t fmt_places(bool neg, uint64_t m, int k, char *out)
+/* Writes the m = |v| * p (p = 10^k, k > 0 places) that cc_fmt_g15 found
+ * as [-]int.frac without the fraction's trailing zeros; returns the length. */
+static size_t fmt_places(bool neg, uint64_t m, uint64_t p, char *out)
 {
-    uint64_t p = 1;
-    for (int i = 0; i < k; i++)
-        p *= 10;
     char *o = out;
     if (neg)
         *o++ = '-';
     o += cc_fmt_u64(m / p, o);
     uint64_t f = m % p;
-    for (; k > 0 && f % 10 == 0; k--) {
+    for (; p > 1 && f % 10 == 0; p /= 10)
         f /= 10;
-        p /= 10;
-    }
-    if (k == 0)
+    if (p == 1)
         return (size_t)(o - out);
     *o++ = '.';
-    for (p /= 10; p > 0; p /= 10) /* k digits, leading zeros kept */
+    for (p /= 10; p > 0; p /= 10) /* one digit per place, leading zeros kept */
         *o++ = (char)('0' + f / p % 10);
     return (size_t)(o - out);
 }
@@ -232,7 +227,7 @@ size_t cc_fmt_g15(double v, char *out)
         scale *= 10;
         double m = a * scale;
         if (m == floor(m))
-            return fmt_places(v < 0, (uint64_t)m, k, out);
+            return fmt_places(v < 0, (uint64_t)m, (uint64_t)scale, out);
     }
     int n = snprintf(out, 25, "%.15g", v);
     return n > 0 ? (size_t)n : 0;
