@@ -10,9 +10,9 @@
 /* Bytes a field may take besides its key: an n-byte string escaped
  * ("\u00XX" is 6 bytes per input byte) with its quotes, or "null". */
 #define JSON_STR_ROOM(n) (6 * (n) + 4)
-/* Bytes a number field may take besides its key: "%.15g" prints at most
- * 23 characters ("-1.23456789012345e+308"), plus its NUL. */
-#define JSON_NUM_ROOM 25
+/* Bytes a number field may take besides its key: cc_fmt_g15's room,
+ * which also holds null and a sign with 20 digits. */
+#define JSON_NUM_ROOM CC_FMT_G15_ROOM
 /* NDJSON collects this much before one fwrite hands it to stdio. */
 #define JSON_SPILL ((size_t)64 * 1024)
 

@@ -237,7 +237,7 @@ size_t cc_fmt_g15(double v, char *out)
         if (m == floor(m))
             return fmt_places(v < 0, (uint64_t)m, (uint64_t)scale, out);
     }
-    int n = snprintf(out, 25, "%.15g", v);
+    int n = snprintf(out, CC_FMT_G15_ROOM, "%.15g", v);
     return n > 0 ? (size_t)n : 0;
 }
 
