@@ -320,7 +320,7 @@ typedef struct stream_ctx {
     cc_cluster *cl;
     cc_extractor *ex;
     FILE *out;
-    cc_buf json; /* one article's records, reused; owned here */
+    cc_buf json; /* records not yet spilled to out (under 64 KiB); owned here */
 } stream_ctx;
 
 /* Ingest sink for streaming: extract, print (records collect in

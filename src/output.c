@@ -10,9 +10,9 @@
 /* Bytes a field may take besides its key: an n-byte string escaped
  * ("\u00XX" is 6 bytes per input byte) with its quotes, or "null". */
 #define JSON_STR_ROOM(n) (6 * (n) + 4)
-/* Bytes a number field may take besides its key: "%.15g" prints at most
- * 23 characters ("-1.23456789012345e+308"), plus its NUL. */
-#define JSON_NUM_ROOM 25
+/* Bytes a number field may take besides its key: cc_fmt_g15's room,
+ * which also holds null and a sign with 20 digits. */
+#define JSON_NUM_ROOM CC_FMT_G15_ROOM
 /* NDJSON collects this much before one fwrite hands it to stdio. */
 #define JSON_SPILL ((size_t)64 * 1024)
 
@@ -392,28 +392,31 @@ static void json_finding(const cc_cluster *cl, size_t fi, cc_buf *b)
     JSON_RECORD(cl, b, "finding", keys, vals);
 }
 
+/* Appends one record (record i of cl) to b. */
+typedef void (*json_fn)(const cc_cluster *cl, size_t i, cc_buf *b);
+
+/* Appends records 0..n-1 written by fn to b, spilling it to out as it
+ * fills; false once b ran out of memory. */
+static bool json_records(const cc_cluster *cl, json_fn fn, size_t n, cc_buf *b, FILE *out)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        fn(cl, i, b);
+        ok = cc_json_spill(b, out, false);
+    }
+    return ok;
+}
+
 /* Writes the NDJSON stream (see claimcheck.h and docs/ndjson.md) through
  * a buffer owned here, spilled to out every JSON_SPILL bytes. */
 cc_error cc_cluster_write_json(const cc_cluster *cl, FILE *out, unsigned flags)
 {
     cc_buf b = {0};
-    bool ok = true, all = !(flags & CC_JSON_CLAIMS_ONLY);
-    for (size_t i = 0; ok && i < cl->articles.n; i++) {
-        cc_json_article(cl, i, &b);
-        ok = cc_json_spill(&b, out, false);
-    }
-    for (size_t i = 0; ok && i < cl->claims.n; i++) {
-        cc_json_claim(cl, i, &b);
-        ok = cc_json_spill(&b, out, false);
-    }
-    for (size_t i = 0; ok && all && i < cl->groups.n; i++) {
-        json_group(cl, i, &b);
-        ok = cc_json_spill(&b, out, false);
-    }
-    for (size_t i = 0; ok && all && i < cl->findings.n; i++) {
-        json_finding(cl, i, &b);
-        ok = cc_json_spill(&b, out, false);
-    }
+    bool ok = json_records(cl, cc_json_article, cl->articles.n, &b, out) &&
+              json_records(cl, cc_json_claim, cl->claims.n, &b, out) &&
+              ((flags & CC_JSON_CLAIMS_ONLY) ||
+               (json_records(cl, json_group, cl->groups.n, &b, out) &&
+                json_records(cl, json_finding, cl->findings.n, &b, out)));
     ok = cc_json_spill(&b, out, true) && ok;
     cc_buf_free(&b);
     if (!ok)

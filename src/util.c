@@ -148,14 +148,12 @@ static ssize_t buf_read_once(cc_buf *b, int fd, size_t chunk)
     return n;
 }
 
-/* Appends the file at path to b (see util.h): a regular file of known
- * size in one read (a short read is its end), anything else 64 KiB at a
- * time until end of file. */
-int cc_buf_read_path(cc_buf *b, const char *path, size_t max)
+/* Appends what is left of open file fd to b, as cc_buf_read_path
+ * describes: a regular file of known size in one read (a short read is
+ * its end), anything else 64 KiB at a time until end of file. Returns 0
+ * or an errno value; fd stays open (the caller owns it). */
+static int buf_read_fd(cc_buf *b, int fd, size_t max)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
     struct stat st;
     bool sized = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
     size_t chunk = 65536;
@@ -165,8 +163,18 @@ int cc_buf_read_path(cc_buf *b, const char *path, size_t max)
     do
         n = buf_read_once(b, fd, chunk);
     while (n > 0 && b->len <= max && (!sized || (size_t)n == chunk));
-    close(fd);
     return n < 0 ? (int)-n : 0;
+}
+
+/* Appends the file at path to b (see util.h and buf_read_fd). */
+int cc_buf_read_path(cc_buf *b, const char *path, size_t max)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int e = buf_read_fd(b, fd, max);
+    close(fd);
+    return e;
 }
 
 /* Decimal digits of v (see util.h): counts them first so that they are
@@ -195,26 +203,21 @@ size_t cc_fmt_u64(uint64_t v, char *out)
     return n;
 }
 
-/* Writes the m = |v| * 10^k (k > 0 places) that cc_fmt_g15 found as
- * [-]int.frac without the fraction's trailing zeros; returns the length. */
-static size_t fmt_places(bool neg, uint64_t m, int k, char *out)
+/* Writes the m = |v| * p (p = 10^k, k > 0 places) that cc_fmt_g15 found
+ * as [-]int.frac without the fraction's trailing zeros; returns the length. */
+static size_t fmt_places(bool neg, uint64_t m, uint64_t p, char *out)
 {
-    uint64_t p = 1;
-    for (int i = 0; i < k; i++)
-        p *= 10;
     char *o = out;
     if (neg)
         *o++ = '-';
     o += cc_fmt_u64(m / p, o);
     uint64_t f = m % p;
-    for (; k > 0 && f % 10 == 0; k--) {
+    for (; p > 1 && f % 10 == 0; p /= 10)
         f /= 10;
-        p /= 10;
-    }
-    if (k == 0)
+    if (p == 1)
         return (size_t)(o - out);
     *o++ = '.';
-    for (p /= 10; p > 0; p /= 10) /* k digits, leading zeros kept */
+    for (p /= 10; p > 0; p /= 10) /* one digit per place, leading zeros kept */
         *o++ = (char)('0' + f / p % 10);
     return (size_t)(o - out);
 }
@@ -232,9 +235,9 @@ size_t cc_fmt_g15(double v, char *out)
         scale *= 10;
         double m = a * scale;
         if (m == floor(m))
-            return fmt_places(v < 0, (uint64_t)m, k, out);
+            return fmt_places(v < 0, (uint64_t)m, (uint64_t)scale, out);
     }
-    int n = snprintf(out, 25, "%.15g", v);
+    int n = snprintf(out, CC_FMT_G15_ROOM, "%.15g", v);
     return n > 0 ? (size_t)n : 0;
 }
 
@@ -336,23 +339,16 @@ void cc_diagf(cc_diag_fn fn, void *ud, const char *fmt, ...)
     fn(ud, msg);
 }
 
-/* Reads path (or stdin for "-") into a new NUL-terminated buffer. */
+/* Reads path (or stdin for "-") into a new NUL-terminated buffer, with
+ * the reader cc_buf_read_path uses and no size limit. */
 cc_error cc_read_file(const char *path, char **out, size_t *len)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f)
-        return CC_ERROR_IO;
     cc_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        cc_buf_add(&b, chunk, n);
-    bool bad = ferror(f) != 0;
-    if (f != stdin)
-        fclose(f);
-    if (bad || b.oom) {
+    int e = strcmp(path, "-") == 0 ? buf_read_fd(&b, STDIN_FILENO, SIZE_MAX)
+                                   : cc_buf_read_path(&b, path, SIZE_MAX);
+    if (e != 0) {
         cc_buf_free(&b);
-        return bad ? CC_ERROR_IO : CC_ERROR_MEMORY;
+        return e == ENOMEM ? CC_ERROR_MEMORY : CC_ERROR_IO;
     }
     *len = b.len;
     *out = cc_buf_take(&b);

@@ -65,9 +65,11 @@ static inline bool cc_word_has_byte(uint64_t w, unsigned char c)
  * number of digits. printf's %llu without its cost, for ids and NDJSON. */
 size_t cc_fmt_u64(uint64_t v, char *out);
 
-/* Writes v as printf's "%.15g" does (room for 25 bytes, NUL included)
- * and returns the length; decimal fractions of up to 8 places, the usual
- * non-whole NDJSON numbers, without printf's cost. */
+/* Writes v as printf's "%.15g" does (room for CC_FMT_G15_ROOM bytes, NUL
+ * included) and returns the length; decimal fractions of up to 8 places,
+ * the usual non-whole NDJSON numbers, without printf's cost. "%.15g"
+ * prints at most 23 characters ("-1.23456789012345e+308"). */
+#define CC_FMT_G15_ROOM 25
 size_t cc_fmt_g15(double v, char *out);
 
 /* Grows a CC_VEC so one more element fits; false on allocation failure. */
