@@ -214,14 +214,15 @@ static bool resolve_calendar(const cc_when *w, int32_t dct, int32_t *day, tbuf *
         put_int(b, y, 4);
         return true;
     }
-    if (w->mday && cc_day_from_ymd(2000, w->month, w->mday) == CC_NO_DAY)
-        return false; /* "February 30" is in no year (2000 had a February 29) */
-    if (w->mday)
+    if (w->mday) {
+        if (cc_day_from_ymd(2000, w->month, w->mday) == CC_NO_DAY)
+            return false; /* "February 30" is in no year (2000 had a February 29) */
         *day = y ? cc_day_from_ymd(y, w->month, w->mday) : CC_NO_DAY;
-    if (w->mday && y && *day == CC_NO_DAY && w->year)
-        return false; /* "February 29, 2023" */
-    if (w->mday && y && *day == CC_NO_DAY)
-        y = 0; /* "February 29" in an inferred year without one: unresolved */
+        if (y && *day == CC_NO_DAY && w->year)
+            return false; /* "February 29, 2023" */
+        if (y && *day == CC_NO_DAY)
+            y = 0; /* "February 29" in an inferred year without one: unresolved */
+    }
     put_year(b, y);
     put_chr(b, '-');
     put_int(b, w->month, 2);
@@ -345,14 +346,15 @@ static bool resolve_period(const cc_when *w, int32_t dct, tbuf *b)
         put_str(b, w->punit == 'W' ? "XXXX-WXX" : w->punit == 'M' ? "XXXX-XX" : "XXXX");
         return true;
     }
-    int y, m, d;
-    bool weekend = strcmp(w->part, "WE") == 0;
-    if (w->punit == 'W' && weekend && w->shift == CC_NO_SHIFT)
-        put_weekend(b, w, dct);
-    else if (w->punit == 'W')
-        put_week(b, dct + 7 * s, weekend);
-    if (w->punit == 'W')
+    if (w->punit == 'W') {
+        bool weekend = strcmp(w->part, "WE") == 0;
+        if (weekend && w->shift == CC_NO_SHIFT)
+            put_weekend(b, w, dct);
+        else
+            put_week(b, dct + 7 * s, weekend);
         return true;
+    }
+    int y, m, d;
     cc_day_to_ymd(dct, &y, &m, &d);
     if (w->punit == 'E')
         put_int(b, y / 10 + s, 3);
