@@ -300,6 +300,16 @@ static void put_part(tbuf *b, const cc_when *w, int ord)
     put_int(b, ord, 1);
 }
 
+/* Appends "YYYY-Qn" (or "-Hn") for period q of those counted from year 0,
+ * per of them a year, as put_month does for months. */
+static void put_count_part(tbuf *b, int q, int per, char unit)
+{
+    put_int(b, q / per, 4);
+    put_chr(b, '-');
+    put_chr(b, unit);
+    put_int(b, q % per + 1, 1);
+}
+
 /* Quarters (Q), halves (H) and seasons (S) of a year. "last quarter"
  * without an ordinal counts quarters back from the report's. False for
  * none (a fifth quarter). */
@@ -321,8 +331,7 @@ static bool resolve_subyear(const cc_when *w, int32_t dct, tbuf *b)
         int y, m, d;
         cc_day_to_ymd(dct, &y, &m, &d);
         int q = y * per + (m - 1) / len + (w->shift == CC_NO_SHIFT ? 0 : w->shift);
-        put_int(b, q / per, 4);
-        put_part(b, w, q % per + 1);
+        put_count_part(b, q, per, w->punit);
         return true;
     }
     if (ord > per)
@@ -381,10 +390,7 @@ static void resolve_ago(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
     } else if (w->nunit == 'Y') {
         put_int(b, y + w->ago, 4);
     } else if (w->nunit == 'Q') {
-        int q = y * 4 + (m - 1) / 3 + w->ago;
-        put_int(b, q / 4, 4);
-        put_str(b, "-Q");
-        put_int(b, q % 4 + 1, 1);
+        put_count_part(b, y * 4 + (m - 1) / 3 + w->ago, 4, 'Q');
     } else {
         put_month(b, y, m, w->ago);
     }
