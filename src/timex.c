@@ -50,23 +50,29 @@ int cc_day_weekday(int32_t day)
     return w < 0 ? w + 7 : w;
 }
 
+/* The number in the n digits at s, or -1 when they are not all digits. */
+static int digits_at(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 /* Reads YYYY-MM-DD at the start of s. */
 int32_t cc_day_parse_iso(const char *s)
 {
-    int v[3] = {0, 0, 0};
-    static const int width[3] = {4, 2, 2};
-    for (int f = 0; f < 3; f++) {
-        if (f > 0 && *s++ != '-')
-            return CC_NO_DAY;
-        for (int i = 0; i < width[f]; i++, s++) {
-            if (!isdigit((unsigned char)*s))
-                return CC_NO_DAY;
-            v[f] = v[f] * 10 + (*s - '0');
-        }
-    }
-    if (isdigit((unsigned char)*s))
+    /* each field is read only after the ones before it matched, so that
+     * no byte past a shorter string's end is read */
+    int y = digits_at(s, 4);
+    int m = y >= 0 && s[4] == '-' ? digits_at(s + 5, 2) : -1;
+    int d = m >= 0 && s[7] == '-' ? digits_at(s + 8, 2) : -1;
+    if (d < 0 || isdigit((unsigned char)s[10]))
         return CC_NO_DAY;
-    return cc_day_from_ymd(v[0], v[1], v[2]);
+    return cc_day_from_ymd(y, m, d);
 }
 
 /* ISO week: the week with the year's first Thursday is week 1. */
@@ -426,18 +432,6 @@ static void add_time(const cc_when *w, tbuf *b)
     put_chr(b, ':');
     put_int(b, w->minute < 0 ? 0 : w->minute, 2);
     put_str(b, w->tz);
-}
-
-/* The number in the n digits at s, or -1 when they are not all digits. */
-static int digits_at(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
 }
 
 /* The year an anchored date puts its anchor's part in: a stated year, else
