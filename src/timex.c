@@ -50,23 +50,29 @@ int cc_day_weekday(int32_t day)
     return w < 0 ? w + 7 : w;
 }
 
+/* The number in the n digits at s, or -1 when they are not all digits. */
+static int digits_at(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
 /* Reads YYYY-MM-DD at the start of s. */
 int32_t cc_day_parse_iso(const char *s)
 {
-    int v[3] = {0, 0, 0};
-    static const int width[3] = {4, 2, 2};
-    for (int f = 0; f < 3; f++) {
-        if (f > 0 && *s++ != '-')
-            return CC_NO_DAY;
-        for (int i = 0; i < width[f]; i++, s++) {
-            if (!isdigit((unsigned char)*s))
-                return CC_NO_DAY;
-            v[f] = v[f] * 10 + (*s - '0');
-        }
-    }
-    if (isdigit((unsigned char)*s))
+    /* each field is read only after the ones before it matched, so that
+     * no byte past a shorter string's end is read */
+    int y = digits_at(s, 4);
+    int m = y >= 0 && s[4] == '-' ? digits_at(s + 5, 2) : -1;
+    int d = m >= 0 && s[7] == '-' ? digits_at(s + 8, 2) : -1;
+    if (d < 0 || isdigit((unsigned char)s[10]))
         return CC_NO_DAY;
-    return cc_day_from_ymd(v[0], v[1], v[2]);
+    return cc_day_from_ymd(y, m, d);
 }
 
 /* ISO week: the week with the year's first Thursday is week 1. */
@@ -214,14 +220,15 @@ static bool resolve_calendar(const cc_when *w, int32_t dct, int32_t *day, tbuf *
         put_int(b, y, 4);
         return true;
     }
-    if (w->mday && cc_day_from_ymd(2000, w->month, w->mday) == CC_NO_DAY)
-        return false; /* "February 30" is in no year (2000 had a February 29) */
-    if (w->mday)
+    if (w->mday) {
+        if (cc_day_from_ymd(2000, w->month, w->mday) == CC_NO_DAY)
+            return false; /* "February 30" is in no year (2000 had a February 29) */
         *day = y ? cc_day_from_ymd(y, w->month, w->mday) : CC_NO_DAY;
-    if (w->mday && y && *day == CC_NO_DAY && w->year)
-        return false; /* "February 29, 2023" */
-    if (w->mday && y && *day == CC_NO_DAY)
-        y = 0; /* "February 29" in an inferred year without one: unresolved */
+        if (y && *day == CC_NO_DAY && w->year)
+            return false; /* "February 29, 2023" */
+        if (y && *day == CC_NO_DAY)
+            y = 0; /* "February 29" in an inferred year without one: unresolved */
+    }
     put_year(b, y);
     put_chr(b, '-');
     put_int(b, w->month, 2);
@@ -299,6 +306,16 @@ static void put_part(tbuf *b, const cc_when *w, int ord)
     put_int(b, ord, 1);
 }
 
+/* Appends "YYYY-Qn" (or "-Hn") for period q of those counted from year 0,
+ * per of them a year, as put_month does for months. */
+static void put_count_part(tbuf *b, int q, int per, char unit)
+{
+    put_int(b, q / per, 4);
+    put_chr(b, '-');
+    put_chr(b, unit);
+    put_int(b, q % per + 1, 1);
+}
+
 /* Quarters (Q), halves (H) and seasons (S) of a year. "last quarter"
  * without an ordinal counts quarters back from the report's. False for
  * none (a fifth quarter). */
@@ -320,8 +337,7 @@ static bool resolve_subyear(const cc_when *w, int32_t dct, tbuf *b)
         int y, m, d;
         cc_day_to_ymd(dct, &y, &m, &d);
         int q = y * per + (m - 1) / len + (w->shift == CC_NO_SHIFT ? 0 : w->shift);
-        put_int(b, q / per, 4);
-        put_part(b, w, q % per + 1);
+        put_count_part(b, q, per, w->punit);
         return true;
     }
     if (ord > per)
@@ -345,14 +361,15 @@ static bool resolve_period(const cc_when *w, int32_t dct, tbuf *b)
         put_str(b, w->punit == 'W' ? "XXXX-WXX" : w->punit == 'M' ? "XXXX-XX" : "XXXX");
         return true;
     }
-    int y, m, d;
-    bool weekend = strcmp(w->part, "WE") == 0;
-    if (w->punit == 'W' && weekend && w->shift == CC_NO_SHIFT)
-        put_weekend(b, w, dct);
-    else if (w->punit == 'W')
-        put_week(b, dct + 7 * s, weekend);
-    if (w->punit == 'W')
+    if (w->punit == 'W') {
+        bool weekend = strcmp(w->part, "WE") == 0;
+        if (weekend && w->shift == CC_NO_SHIFT)
+            put_weekend(b, w, dct);
+        else
+            put_week(b, dct + 7 * s, weekend);
         return true;
+    }
+    int y, m, d;
     cc_day_to_ymd(dct, &y, &m, &d);
     if (w->punit == 'E')
         put_int(b, y / 10 + s, 3);
@@ -379,10 +396,7 @@ static void resolve_ago(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
     } else if (w->nunit == 'Y') {
         put_int(b, y + w->ago, 4);
     } else if (w->nunit == 'Q') {
-        int q = y * 4 + (m - 1) / 3 + w->ago;
-        put_int(b, q / 4, 4);
-        put_str(b, "-Q");
-        put_int(b, q % 4 + 1, 1);
+        put_count_part(b, y * 4 + (m - 1) / 3 + w->ago, 4, 'Q');
     } else {
         put_month(b, y, m, w->ago);
     }
@@ -418,18 +432,6 @@ static void add_time(const cc_when *w, tbuf *b)
     put_chr(b, ':');
     put_int(b, w->minute < 0 ? 0 : w->minute, 2);
     put_str(b, w->tz);
-}
-
-/* The number in the n digits at s, or -1 when they are not all digits. */
-static int digits_at(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
 }
 
 /* The year an anchored date puts its anchor's part in: a stated year, else
