@@ -23,7 +23,8 @@ struct cc_when;
  * dates (else CC_NO_DAY). Returns a new string; caller frees. */
 char *cc_when_resolve(const struct cc_when *w, int32_t dct, int32_t *day);
 /* The day cc_when_resolve would set (CC_NO_DAY for none), for a claim
- * that only takes a date's day: no value is made, nothing to free. */
+ * that only takes a date's day: the value is written on the stack and
+ * dropped, nothing is allocated or to free. */
 int32_t cc_when_day(const struct cc_when *w, int32_t dct);
 /* The value of a date that counts from an earlier one (w->anchor) with
  * TIMEX3 value anchor: the part of it w takes, moved by w's offset and
