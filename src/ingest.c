@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -623,24 +624,30 @@ static cc_error ingest_dir(ingest_run *run, const char *dir)
 
 /* ---- NDJSON ---- */
 
-/* The record fields ingest reads, by name, and where each goes in a
- * cc_nd_record: one table for both parsers. */
-static const char *const nd_names[] = {"id", "text", "title", "outlet", "url", "published"};
+/* The record fields ingest reads: each key, its length and where its
+ * value goes in a cc_nd_record, all three from the member's name so that
+ * they cannot disagree. One table for both parsers. */
+#define ND_FIELD(m) #m, sizeof #m - 1, offsetof(cc_nd_record, m)
+static const struct nd_field {
+    const char *key;
+    size_t len;
+    size_t off;
+} nd_fields[] = {{ND_FIELD(id)},     {ND_FIELD(text)}, {ND_FIELD(title)},
+                 {ND_FIELD(outlet)}, {ND_FIELD(url)},  {ND_FIELD(published)}};
+#define ND_N_FIELDS (sizeof nd_fields / sizeof *nd_fields)
 
-/* rec's field number i in nd_names order. */
-static cc_nd_value *nd_field(cc_nd_record *rec, size_t i)
+/* rec's value for field f (a pointer into rec). */
+static cc_nd_value *nd_field(cc_nd_record *rec, const struct nd_field *f)
 {
-    cc_nd_value *v[] = {&rec->id,     &rec->text, &rec->title,
-                        &rec->outlet, &rec->url,  &rec->published};
-    return v[i];
+    return (cc_nd_value *)((char *)rec + f->off);
 }
 
 /* rec's field for key k[0:n), or NULL when ingest does not read that key. */
 static cc_nd_value *nd_slot(cc_nd_record *rec, const char *k, size_t n)
 {
-    for (size_t i = 0; i < sizeof nd_names / sizeof *nd_names; i++)
-        if (strlen(nd_names[i]) == n && memcmp(nd_names[i], k, n) == 0)
-            return nd_field(rec, i);
+    for (const struct nd_field *f = nd_fields; f < nd_fields + ND_N_FIELDS; f++)
+        if (f->len == n && memcmp(f->key, k, n) == 0)
+            return nd_field(rec, f);
     return NULL;
 }
 
@@ -667,8 +674,8 @@ void cc_ndjson_from_jansson(const json_t *obj, cc_nd_record *rec)
 {
     memset(rec, 0, sizeof *rec);
     rec->object = json_is_object(obj);
-    for (size_t i = 0; rec->object && i < sizeof nd_names / sizeof *nd_names; i++)
-        *nd_field(rec, i) = nd_from_json(json_object_get(obj, nd_names[i]));
+    for (const struct nd_field *f = nd_fields; rec->object && f < nd_fields + ND_N_FIELDS; f++)
+        *nd_field(rec, f) = nd_from_json(json_object_get(obj, f->key));
 }
 
 /* The fast reader's place in one line: input left in p..end, decoded
