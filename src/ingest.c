@@ -787,11 +787,11 @@ static bool nd_unicode(nd_parser *ps)
     return true;
 }
 
-/* Decodes the escape at ps->p (just past the backslash). */
+/* Decodes the escape at ps->p (its backslash) into the arena. */
 static bool nd_escape(nd_parser *ps)
 {
     static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    if (ps->p == ps->end)
+    if (++ps->p == ps->end)
         return false;
     char c = *ps->p++;
     if (c == 'u')
@@ -800,6 +800,20 @@ static bool nd_escape(nd_parser *ps)
     if (!at)
         return false;
     *ps->o++ = to[at - from];
+    return true;
+}
+
+/* Copies the non-ASCII sequence at ps->p into the arena; false when it is
+ * not well-formed UTF-8 (jansson rejects it too). */
+static bool nd_utf8_copy(nd_parser *ps)
+{
+    bool ok;
+    size_t m = utf8_span((const unsigned char *)ps->p, (size_t)(ps->end - ps->p), &ok);
+    if (!ok)
+        return false;
+    memcpy(ps->o, ps->p, m);
+    ps->o += m;
+    ps->p += m;
     return true;
 }
 
@@ -816,22 +830,12 @@ static bool nd_string(nd_parser *ps, const char **s, size_t *len)
         ps->p += k;
         if (ps->p == ps->end || (unsigned char)*ps->p < 0x20)
             return false;
-        char c = *ps->p++;
-        if (c == '"')
+        if (*ps->p == '"')
             break;
-        if (c == '\\') {
-            if (!nd_escape(ps))
-                return false;
-            continue;
-        }
-        bool ok;
-        size_t m = utf8_span((const unsigned char *)ps->p - 1, (size_t)(ps->end - ps->p) + 1, &ok);
-        if (!ok)
+        if (!(*ps->p == '\\' ? nd_escape(ps) : nd_utf8_copy(ps)))
             return false;
-        memcpy(ps->o, ps->p - 1, m);
-        ps->o += m;
-        ps->p += m - 1;
     }
+    ps->p++;
     *len = (size_t)(ps->o - *s);
     *ps->o++ = '\0';
     return true;
