@@ -860,7 +860,8 @@ static bool nd_integer(nd_parser *ps, long long *v)
     return true;
 }
 
-/* Consumes the literal word (null, true, false) at ps->p. */
+/* Consumes the literal word (null, true, false) when it is at ps->p;
+ * false, consuming nothing, when it is not. */
 static bool nd_word(nd_parser *ps, const char *word)
 {
     size_t n = strlen(word);
@@ -879,15 +880,17 @@ static bool nd_value(nd_parser *ps, cc_nd_value *v)
     nd_ws(ps);
     if (ps->p == ps->end)
         return false;
-    char c = *ps->p;
-    if (c == '"') {
+    if (*ps->p == '"') {
         ps->p++;
         v->kind = CC_ND_STRING;
         return nd_string(ps, &v->s, &v->len);
     }
-    v->kind = c == 'n' ? CC_ND_NULL : CC_ND_OTHER;
-    if (c == 'n' || c == 't' || c == 'f')
-        return nd_word(ps, c == 'n' ? "null" : c == 't' ? "true" : "false");
+    v->kind = CC_ND_NULL;
+    if (nd_word(ps, "null"))
+        return true;
+    v->kind = CC_ND_OTHER;
+    if (nd_word(ps, "true") || nd_word(ps, "false"))
+        return true;
     v->kind = CC_ND_INTEGER;
     return nd_integer(ps, &v->i);
 }
