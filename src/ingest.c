@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -623,24 +624,30 @@ static cc_error ingest_dir(ingest_run *run, const char *dir)
 
 /* ---- NDJSON ---- */
 
-/* The record fields ingest reads, by name, and where each goes in a
- * cc_nd_record: one table for both parsers. */
-static const char *const nd_names[] = {"id", "text", "title", "outlet", "url", "published"};
+/* The record fields ingest reads: each key, its length and where its
+ * value goes in a cc_nd_record, all three from the member's name so that
+ * they cannot disagree. One table for both parsers. */
+#define ND_FIELD(m) #m, sizeof #m - 1, offsetof(cc_nd_record, m)
+static const struct nd_field {
+    const char *key;
+    size_t len;
+    size_t off;
+} nd_fields[] = {{ND_FIELD(id)},     {ND_FIELD(text)}, {ND_FIELD(title)},
+                 {ND_FIELD(outlet)}, {ND_FIELD(url)},  {ND_FIELD(published)}};
+#define ND_N_FIELDS (sizeof nd_fields / sizeof *nd_fields)
 
-/* rec's field number i in nd_names order. */
-static cc_nd_value *nd_field(cc_nd_record *rec, size_t i)
+/* rec's value for field f (a pointer into rec). */
+static cc_nd_value *nd_field(cc_nd_record *rec, const struct nd_field *f)
 {
-    cc_nd_value *v[] = {&rec->id,     &rec->text, &rec->title,
-                        &rec->outlet, &rec->url,  &rec->published};
-    return v[i];
+    return (cc_nd_value *)((char *)rec + f->off);
 }
 
 /* rec's field for key k[0:n), or NULL when ingest does not read that key. */
 static cc_nd_value *nd_slot(cc_nd_record *rec, const char *k, size_t n)
 {
-    for (size_t i = 0; i < sizeof nd_names / sizeof *nd_names; i++)
-        if (strlen(nd_names[i]) == n && memcmp(nd_names[i], k, n) == 0)
-            return nd_field(rec, i);
+    for (const struct nd_field *f = nd_fields; f < nd_fields + ND_N_FIELDS; f++)
+        if (f->len == n && memcmp(f->key, k, n) == 0)
+            return nd_field(rec, f);
     return NULL;
 }
 
@@ -667,8 +674,8 @@ void cc_ndjson_from_jansson(const json_t *obj, cc_nd_record *rec)
 {
     memset(rec, 0, sizeof *rec);
     rec->object = json_is_object(obj);
-    for (size_t i = 0; rec->object && i < sizeof nd_names / sizeof *nd_names; i++)
-        *nd_field(rec, i) = nd_from_json(json_object_get(obj, nd_names[i]));
+    for (const struct nd_field *f = nd_fields; rec->object && f < nd_fields + ND_N_FIELDS; f++)
+        *nd_field(rec, f) = nd_from_json(json_object_get(obj, f->key));
 }
 
 /* The fast reader's place in one line: input left in p..end, decoded
@@ -780,11 +787,11 @@ static bool nd_unicode(nd_parser *ps)
     return true;
 }
 
-/* Decodes the escape at ps->p (just past the backslash). */
+/* Decodes the escape at ps->p (its backslash) into the arena. */
 static bool nd_escape(nd_parser *ps)
 {
     static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-    if (ps->p == ps->end)
+    if (++ps->p == ps->end)
         return false;
     char c = *ps->p++;
     if (c == 'u')
@@ -793,6 +800,20 @@ static bool nd_escape(nd_parser *ps)
     if (!at)
         return false;
     *ps->o++ = to[at - from];
+    return true;
+}
+
+/* Copies the non-ASCII sequence at ps->p into the arena; false when it is
+ * not well-formed UTF-8 (jansson rejects it too). */
+static bool nd_utf8_copy(nd_parser *ps)
+{
+    bool ok;
+    size_t m = utf8_span((const unsigned char *)ps->p, (size_t)(ps->end - ps->p), &ok);
+    if (!ok)
+        return false;
+    memcpy(ps->o, ps->p, m);
+    ps->o += m;
+    ps->p += m;
     return true;
 }
 
@@ -809,22 +830,12 @@ static bool nd_string(nd_parser *ps, const char **s, size_t *len)
         ps->p += k;
         if (ps->p == ps->end || (unsigned char)*ps->p < 0x20)
             return false;
-        char c = *ps->p++;
-        if (c == '"')
+        if (*ps->p == '"')
             break;
-        if (c == '\\') {
-            if (!nd_escape(ps))
-                return false;
-            continue;
-        }
-        bool ok;
-        size_t m = utf8_span((const unsigned char *)ps->p - 1, (size_t)(ps->end - ps->p) + 1, &ok);
-        if (!ok)
+        if (!(*ps->p == '\\' ? nd_escape(ps) : nd_utf8_copy(ps)))
             return false;
-        memcpy(ps->o, ps->p - 1, m);
-        ps->o += m;
-        ps->p += m - 1;
     }
+    ps->p++;
     *len = (size_t)(ps->o - *s);
     *ps->o++ = '\0';
     return true;
@@ -849,7 +860,8 @@ static bool nd_integer(nd_parser *ps, long long *v)
     return true;
 }
 
-/* Consumes the literal word (null, true, false) at ps->p. */
+/* Consumes the literal word (null, true, false) when it is at ps->p;
+ * false, consuming nothing, when it is not. */
 static bool nd_word(nd_parser *ps, const char *word)
 {
     size_t n = strlen(word);
@@ -868,15 +880,17 @@ static bool nd_value(nd_parser *ps, cc_nd_value *v)
     nd_ws(ps);
     if (ps->p == ps->end)
         return false;
-    char c = *ps->p;
-    if (c == '"') {
+    if (*ps->p == '"') {
         ps->p++;
         v->kind = CC_ND_STRING;
         return nd_string(ps, &v->s, &v->len);
     }
-    v->kind = c == 'n' ? CC_ND_NULL : CC_ND_OTHER;
-    if (c == 'n' || c == 't' || c == 'f')
-        return nd_word(ps, c == 'n' ? "null" : c == 't' ? "true" : "false");
+    v->kind = CC_ND_NULL;
+    if (nd_word(ps, "null"))
+        return true;
+    v->kind = CC_ND_OTHER;
+    if (nd_word(ps, "true") || nd_word(ps, "false"))
+        return true;
     v->kind = CC_ND_INTEGER;
     return nd_integer(ps, &v->i);
 }

@@ -792,6 +792,8 @@ static void test_ndjson_fast(tally *t)
         "{\"id\":123456789012345678,\"text\":\"\",\"title\":\"\\u0000t\"}",
         "{}",
         "{\"\\u0069d\":\"escaped key\",\"text\":\"t\"}",
+        "{\"id\":-123456789012345678,\"text\":\"del \x7f, 01234567\xC3\xA9 \xF4\x8F\xBF\xBF\"}",
+        "{\"\":1,\"id\":\"empty key\",\"text\":\"t\"}",
     };
     static const char *const leave[] = {
         "{\"id\":\"a\",\"id\":\"b\",\"text\":\"t\"}",
@@ -820,6 +822,17 @@ static void test_ndjson_fast(tally *t)
         "[1]",
         "\"s\"",
         "{\"id\":\"a\",\"text\":\"t\"}\f",
+        "{\v\"id\":\"a\",\"text\":\"t\"}",
+        "{\"id\":\"a\",\"text\":\"above U+10FFFF \xF4\x90\x80\x80\"}",
+        "{\"id\":\"a\",\"text\":\"cut \xC3\"}",
+        "{\"id\":\"a\",\"text\":\"\\ud800\\udbff\"}",
+        "{\"id\":\"a\",\"text\":\"\\u12\"}",
+        "{\"id\":\"a\",\"text\":\"t\\",
+        "{\"id\":-,\"text\":\"t\"}",
+        "{\"id\":-01,\"text\":\"t\"}",
+        "{\"id\":tru,\"text\":\"t\"}",
+        "{\"id\":\"a\",\"text\":\"t\"",
+        "{,}",
     };
     for (size_t i = 0; i < sizeof take / sizeof *take; i++)
         CHECK(t, nd_differ(t, take[i], strlen(take[i])));
