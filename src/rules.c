@@ -705,13 +705,14 @@ static void emit_list(loader *ld, cc_buf *b, size_t li)
 {
     if (!ld->list_rx && (ld->list_rx = calloc(ld->r->lists.n + 1, sizeof *ld->list_rx)))
         ld->list_rx_n = ld->r->lists.n;
-    if (li < ld->list_rx_n && !ld->list_rx[li]) {
+    char **rx = ld->list_rx && li < ld->list_rx_n ? &ld->list_rx[li] : NULL;
+    if (rx && !*rx) {
         cc_buf one = {0};
         write_list(&one, ld->r, li);
-        ld->list_rx[li] = cc_buf_take(&one); /* NULL when out of memory */
+        *rx = cc_buf_take(&one); /* NULL when out of memory */
     }
-    if (li < ld->list_rx_n && ld->list_rx[li])
-        cc_buf_puts(b, ld->list_rx[li]);
+    if (rx && *rx)
+        cc_buf_puts(b, *rx);
     else
         write_list(b, ld->r, li);
 }
