@@ -38,6 +38,12 @@ typedef void (*cc_diag_fn)(void *ud, const char *msg);
 /* Loads every *.rules file in dir. On failure returns NULL and reports
  * "file:line: message" through diag. Caller frees with cc_rules_free. */
 cc_rules *cc_rules_load(const char *dir, cc_diag_fn diag, void *ud);
+/* The same, keeping the costly part of loading (compiled rules, the words
+ * each may start with) in a file under cache_dir, created if missing, and
+ * reading it back while the rule files, PCRE2 and this program are
+ * unchanged. NULL or "" cache_dir: no cache. A damaged or stale cache file
+ * is ignored. */
+cc_rules *cc_rules_load_cached(const char *dir, const char *cache_dir, cc_diag_fn diag, void *ud);
 void cc_rules_free(cc_rules *rules);
 /* Writes the loaded kinds, lists and rules as a short listing. */
 void cc_rules_describe(const cc_rules *rules, FILE *out);

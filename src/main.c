@@ -50,6 +50,10 @@ static const char usage_text[] =
     "                claims/ folder of the source tree)\n"
     "  --help        this text;  --version  the version\n"
     "\n"
+    "environment: CLAIMCHECK_CACHE=DIR keeps the compiled rules there between\n"
+    "runs (default: $XDG_CACHE_HOME/claimcheck or ~/.cache/claimcheck;\n"
+    "empty: no cache)\n"
+    "\n"
     "exit codes: 0 ok, 1 fixture differences, 2 usage, 3 some input rejected,\n"
     "4 invalid rules, 5 output not written, 6 no usable article, 70 internal.\n";
 
@@ -117,11 +121,31 @@ static bool parse_args(opts *o, int argc, char **argv)
     return true;
 }
 
+/* Where the rules loader keeps its analysis: $CLAIMCHECK_CACHE (empty:
+ * nowhere), else $XDG_CACHE_HOME/claimcheck, else ~/.cache/claimcheck.
+ * Caller frees; NULL for no cache. */
+static char *cache_dir(void)
+{
+    const char *set = getenv("CLAIMCHECK_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    char *dir = NULL;
+    if (set)
+        return *set ? strdup(set) : NULL;
+    size_t n = xdg && *xdg ? strlen(xdg) + 12 : home && *home ? strlen(home) + 19 : 0;
+    if (n && (dir = malloc(n + 1)) != NULL)
+        snprintf(dir, n + 1, xdg && *xdg ? "%s/claimcheck" : "%s/.cache/claimcheck",
+                 xdg && *xdg ? xdg : home);
+    return dir;
+}
+
 /* Loads the rule files named by --rules, the environment or the build. */
 static cc_rules *load_rules(const opts *o)
 {
     const char *dir = o->rules_dir ? o->rules_dir : getenv("CLAIMCHECK_RULES");
-    return cc_rules_load(dir ? dir : CC_DEFAULT_RULES, diag_stderr, NULL);
+    char *cache = cache_dir();
+    cc_rules *r = cc_rules_load_cached(dir ? dir : CC_DEFAULT_RULES, cache, diag_stderr, NULL);
+    free(cache);
+    return r;
 }
 
 /* Opens FILE or "-" for writing. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -26,12 +27,6 @@ struct loose_rule {
     pcre2_code *rule;
 };
 
-/* A word claim rule `rule` may start with. */
-struct starter {
-    char *word;
-    size_t rule;
-};
-
 typedef struct loader {
     cc_rules *r;
     cc_diag_fn diag;
@@ -42,17 +37,21 @@ typedef struct loader {
     char sec_type[16];
     size_t sec; /* index of the current section object in its vector */
     CC_VEC(struct pattern_def) patterns;
-    char **last_value;               /* for continuation lines */
-    bool *list_used;                 /* lists the claim rule being expanded refers to */
-    cc_buf literal;                  /* the literal word being read from a pattern */
-    size_t rule;                     /* the claim rule being expanded */
-    char syntax;                     /* '[' in a class, '(' in group syntax, else 0 */
-    int behind;                      /* parenthesis depth inside a look-behind, else 0 */
-    CC_VEC(struct starter) starters; /* (word, rule) pairs; freed by the loader */
-    struct loose_rule *loose;        /* per rule, freed once the matchers are built */
-    pcre2_match_data *loose_md;      /* for matching the loosened copies */
-    char **list_rx;   /* per list, its alternation once written; freed by the loader */
-    size_t list_rx_n; /* lists list_rx has room for */
+    char **last_value;              /* for continuation lines */
+    bool *list_used;                /* lists the claim rule being expanded refers to */
+    cc_buf literal;                 /* the literal word being read from a pattern */
+    size_t rule;                    /* the claim rule being expanded */
+    char syntax;                    /* '[' in a class, '(' in group syntax, else 0 */
+    int behind;                     /* parenthesis depth inside a look-behind, else 0 */
+    CC_VEC(cc_start_pair) starters; /* (word, rule) pairs; freed by the loader */
+    struct loose_rule *loose;       /* per rule, freed once the matchers are built */
+    pcre2_match_data *loose_md;     /* for matching the loosened copies */
+    char **list_rx;               /* per list, its alternation once written; freed by the loader */
+    size_t list_rx_n;             /* lists list_rx has room for */
+    uint64_t text_key;            /* hash of the rule files' names and lines */
+    const char *cache_dir;        /* where the analysis is kept; NULL: nowhere */
+    cc_rcache *cache;             /* the analysis read back (a hit); freed by the loader */
+    CC_VEC(cc_start_pair) passed; /* start pairs that passed, for the cache on a miss */
 } loader;
 
 /* Reports "file:line: message" and counts an error. */
@@ -585,8 +584,12 @@ static void load_file(loader *ld, const char *path)
     }
     char *line = NULL;
     size_t cap = 0;
-    while (getline(&line, &cap, f) >= 0) {
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    ld->text_key = cc_fnv(ld->text_key, base, strlen(base) + 1); /* not the folder */
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) >= 0) {
         ld->line++;
+        ld->text_key = cc_fnv(ld->text_key, line, (size_t)len);
         parse_line(ld, line);
     }
     free(line);
@@ -722,7 +725,7 @@ static void emit_list(loader *ld, cc_buf *b, size_t li)
 static void add_starter(loader *ld, const char *w, size_t n)
 {
     for (int plural = 0; plural < 2; plural++) {
-        struct starter st = {malloc(n + 2), ld->rule};
+        cc_start_pair st = {malloc(n + 2), ld->rule};
         if (st.word) { /* w, or w + "s"; no printf: ~4K words per load */
             memcpy(st.word, w, n);
             st.word[n] = 's';
@@ -1008,7 +1011,15 @@ static void expand_rule(loader *ld, size_t i)
     ld->list_used = used;
     if (ru->kind == CC_RULE_CLAIM)
         add_list_starters(ld);
-    pcre2_code *code = one.p ? check_rule(ld, ru, one.p) : NULL;
+    pcre2_code *code = NULL;
+    if (ld->cache) { /* checked and analysed when the cache was written */
+        memcpy(ru->first, ld->cache->first[i], sizeof ru->first);
+        if (ld->loose)
+            ld->loose[i].rule = ld->cache->codes[i];
+        ld->cache->codes[i] = NULL;
+    } else if (one.p) {
+        code = check_rule(ld, ru, one.p);
+    }
     if (code && ru->kind == CC_RULE_CLAIM && ld->loose) {
         ld->loose[i].code = cc_starts_compile(one.p, RX_OPTIONS, &ld->loose[i].cased);
         cc_starts_refine(ld->loose[i].code, ld->loose_md, ru->first);
@@ -1025,7 +1036,7 @@ static void expand_rule(loader *ld, size_t i)
 /* Orders starters by word, then rule. */
 static int cmp_starter(const void *a, const void *b)
 {
-    const struct starter *x = a, *y = b;
+    const cc_start_pair *x = a, *y = b;
     int c = strcmp(x->word, y->word);
     return c ? c : (x->rule > y->rule) - (x->rule < y->rule);
 }
@@ -1047,11 +1058,35 @@ static size_t intern_set(cc_rules *r, size_t *rules, size_t n)
     return r->sets.n - 1;
 }
 
-/* Whether the starter pair's rule may really begin with its word. */
-static bool may_start(const loader *ld, const struct starter *st)
+/* Whether the starter pair's rule may really begin with its word. With
+ * a cache directory, a pair that passes is noted for the cache file; the
+ * pairs read from one passed already. */
+static bool may_start(loader *ld, const cc_start_pair *st)
 {
     const struct loose_rule *lr = ld->loose ? &ld->loose[st->rule] : NULL;
-    return !lr || cc_starts_word(lr->code, lr->cased, ld->loose_md, st->word, strlen(st->word));
+    if (ld->cache || !lr)
+        return true;
+    bool ok = cc_starts_word(lr->code, lr->cased, ld->loose_md, st->word, strlen(st->word));
+    cc_start_pair p = {ok && ld->cache_dir ? cc_strdup(st->word) : NULL, st->rule};
+    if (p.word && !CC_VEC_PUSH(ld->passed, p))
+        free(p.word);
+    return ok;
+}
+
+/* On a cache hit, puts the start pairs that passed in place of the
+ * candidates the expansion collected. */
+static void use_cached_starters(loader *ld)
+{
+    for (size_t i = 0; i < ld->starters.n; i++)
+        free(ld->starters.v[i].word);
+    ld->starters.n = 0;
+    for (size_t i = 0; i < ld->cache->n_pairs; i++) {
+        if (!CC_VEC_PUSH(ld->starters, ld->cache->pairs[i])) {
+            LOAD_ERR(ld, "out of memory");
+            return;
+        }
+        ld->cache->pairs[i].word = NULL; /* taken over */
+    }
 }
 
 /* The set of the rules marked in member[] (one flag per rule) whose first
@@ -1106,7 +1141,9 @@ static bool hash_starters(cc_rules *r)
 static void build_starters(loader *ld)
 {
     cc_rules *r = ld->r;
-    struct starter *v = ld->starters.v;
+    if (ld->cache)
+        use_cached_starters(ld);
+    cc_start_pair *v = ld->starters.v;
     size_t n = ld->starters.n;
     bool *member = calloc(r->rules.n + 1, sizeof *member);
     if (!member)
@@ -1273,6 +1310,21 @@ static void build_gates(loader *ld)
     }
 }
 
+/* Reads the analysis of these rule files back from the cache directory,
+ * if there is one and it holds them (ld->cache; NULL on a miss). */
+static void read_cache(loader *ld)
+{
+    cc_rules *r = ld->r;
+    bool *claim = ld->cache_dir ? calloc(r->rules.n + 1, sizeof *claim) : NULL;
+    for (size_t i = 0; claim && i < r->rules.n; i++)
+        claim[i] = r->rules.v[i].kind == CC_RULE_CLAIM;
+    uint64_t key = cc_rcache_key(ld->text_key, RX_OPTIONS);
+    ld->cache = claim ? cc_rcache_read(ld->cache_dir, key, r->rules.n, claim) : NULL;
+    if (ld->cache)
+        memcpy(r->token_first, ld->cache->token_first, sizeof r->token_first);
+    free(claim);
+}
+
 /* Expands every rule in priority order (a rule's index is its place in
  * that order, and its (*MARK)), collects the starter words and compiles
  * the claim and token matchers. */
@@ -1287,10 +1339,11 @@ static void build_rules(loader *ld)
     ld->loose_md = pcre2_match_data_create(64, NULL);
     if (!ld->loose || !ld->loose_md)
         LOAD_ERR(ld, "out of memory");
-    for (size_t i = 0; ld->list_used && i < r->rules.n; i++) {
+    for (size_t i = 0; i < r->rules.n; i++)
         r->rules.v[i].priority /= 100000;
+    read_cache(ld);
+    for (size_t i = 0; ld->list_used && i < r->rules.n; i++)
         expand_rule(ld, i);
-    }
     free(ld->list_used);
     ld->list_used = NULL;
     if (!ld->errors)
@@ -1301,6 +1354,9 @@ static void build_rules(loader *ld)
         build_gates(ld);
     if (!ld->errors)
         build_set_items(ld);
+    if (!ld->errors && ld->cache_dir && !ld->cache)
+        cc_rcache_write(ld->cache_dir, cc_rcache_key(ld->text_key, RX_OPTIONS), r, ld->passed.v,
+                        ld->passed.n);
     free_loose(ld);
 }
 
@@ -1373,15 +1429,28 @@ static void loader_clear(loader *ld)
     for (size_t i = 0; i < ld->list_rx_n; i++)
         free(ld->list_rx[i]);
     free(ld->list_rx);
+    for (size_t i = 0; i < ld->passed.n; i++)
+        free(ld->passed.v[i].word);
+    free(ld->passed.v);
+    cc_rcache_free(ld->cache);
 }
 
 /* Loads all *.rules files in dir; NULL with diagnostics on error. */
 cc_rules *cc_rules_load(const char *dir, cc_diag_fn diag, void *ud)
 {
+    return cc_rules_load_cached(dir, NULL, diag, ud);
+}
+
+/* cc_rules_load keeping its analysis in cache_dir (see claimcheck.h and
+ * rulecache.c). */
+cc_rules *cc_rules_load_cached(const char *dir, const char *cache_dir, cc_diag_fn diag, void *ud)
+{
     loader ld = {0};
     cc_strv files = {0};
     ld.diag = diag;
     ld.ud = ud;
+    ld.text_key = CC_FNV_INIT;
+    ld.cache_dir = cache_dir && *cache_dir ? cache_dir : NULL;
     ld.r = calloc(1, sizeof *ld.r);
     cc_error lerr = ld.r ? cc_dir_names(dir, is_rules_name, &files) : CC_OK;
     int n = lerr == CC_OK ? (int)files.n : -1;

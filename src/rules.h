@@ -211,4 +211,34 @@ bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const
 /* Clears the ASCII non-letter bytes no match of c can begin with. */
 void cc_starts_refine(const pcre2_code *c, pcre2_match_data *md, unsigned char first[32]);
 
+/* rulecache.c: the loader's analysis kept on disk between runs. */
+/* A word a claim rule may start with (a start test's input or result). */
+typedef struct cc_start_pair {
+    char *word;
+    size_t rule;
+} cc_start_pair;
+/* A cache file read back: per rule its code (claim rules; NULL for the
+ * others, or once the loader took it) and first bytes, and the start
+ * pairs that passed the test. Free with cc_rcache_free. */
+typedef struct cc_rcache {
+    size_t n_rules;
+    pcre2_code **codes;
+    unsigned char (*first)[32];
+    unsigned char token_first[32]; /* cc_rules.token_first */
+    cc_start_pair *pairs;
+    size_t n_pairs;
+} cc_rcache;
+/* The cache key: the loader's hash of the rule files, mixed with the
+ * PCRE2 version, the compile options and this executable. */
+uint64_t cc_rcache_key(uint64_t text_key, uint32_t options);
+/* The cache for key in dir, or NULL on a miss; claim[] marks the claim
+ * rules among n_rules. Caller frees. */
+cc_rcache *cc_rcache_read(const char *dir, uint64_t key, size_t n_rules, const bool *claim);
+/* Frees a cache read; accepts NULL. */
+void cc_rcache_free(cc_rcache *rc);
+/* Stores r's analysis and the passed start pairs under key in dir
+ * (atomically; silent on failure). */
+void cc_rcache_write(const char *dir, uint64_t key, const cc_rules *r, const cc_start_pair *pairs,
+                     size_t n);
+
 #endif

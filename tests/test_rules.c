@@ -27,9 +27,9 @@ static void write_file(const char *path, const char *text)
 /* A minimal valid rule file body (one word rule). */
 static const char base[] = "[rule word]\nclass = word\npattern = \\p{L}+\n";
 
-/* Loads base + text from a temporary directory; diagnostics go to diags.
- * Caller frees the rules. */
-static cc_rules *load_text(const char *text, cc_buf *diags)
+/* Loads base + text from a temporary directory, with the rules cache in
+ * cache (NULL: none); diagnostics go to diags. Caller frees the rules. */
+static cc_rules *load_text_cached(const char *text, cc_buf *diags, const char *cache)
 {
     char dir[] = "/tmp/cc_rules_XXXXXX";
     if (!mkdtemp(dir))
@@ -37,12 +37,18 @@ static cc_rules *load_text(const char *text, cc_buf *diags)
     char *all = cc_strfmt("%s%s", base, text);
     char *path = cc_strfmt("%s/x.rules", dir);
     write_file(path, all);
-    cc_rules *r = cc_rules_load(dir, collect, diags);
+    cc_rules *r = cc_rules_load_cached(dir, cache, collect, diags);
     free(all);
     unlink(path);
     free(path);
     rmdir(dir);
     return r;
+}
+
+/* load_text_cached without a cache. */
+static cc_rules *load_text(const char *text, cc_buf *diags)
+{
+    return load_text_cached(text, diags, NULL);
 }
 
 /* Records one check. */
@@ -123,6 +129,118 @@ static void test_starts(void)
 }
 
 /* Entry point: test_rules CLAIMS_DIR. */
+/* Whether sets ia of a and ib of b hold the same rules. */
+static bool same_set(const cc_rules *a, size_t ia, const cc_rules *b, size_t ib)
+{
+    const cc_rule_set *x = &a->sets.v[ia], *y = &b->sets.v[ib];
+    return x->n == y->n && memcmp(x->rules, y->rules, x->n * sizeof *x->rules) == 0;
+}
+
+/* Whether two loads agree on what the cache keeps: every rule's first
+ * bytes, the token rules' first bytes and each starter word's rule sets. */
+static bool same_analysis(const cc_rules *a, const cc_rules *b)
+{
+    bool ok = a && b && a->rules.n == b->rules.n && a->starters.n == b->starters.n &&
+              memcmp(a->token_first, b->token_first, sizeof a->token_first) == 0;
+    for (size_t i = 0; ok && i < a->rules.n; i++)
+        ok = memcmp(a->rules.v[i].first, b->rules.v[i].first, sizeof a->rules.v[i].first) == 0;
+    for (size_t i = 0; ok && i < a->starters.n; i++) {
+        const cc_starter *x = &a->starters.v[i], *y = &b->starters.v[i];
+        ok = strcmp(x->word, y->word) == 0 && same_set(a, x->set[0], b, y->set[0]) &&
+             same_set(a, x->set[1], b, y->set[1]);
+    }
+    return ok;
+}
+
+/* The one cache file in dir (caller frees), or NULL when there is not
+ * exactly one; *count says how many there are. */
+static char *cache_file(const char *dir, size_t *count)
+{
+    cc_strv names = {0};
+    char *path = NULL;
+    if (cc_dir_names(dir, NULL, &names) == CC_OK && names.n == 1)
+        path = cc_strfmt("%s/%s", dir, names.v[0]);
+    *count = names.n;
+    cc_strv_free(&names);
+    return path;
+}
+
+/* Rewrites the cache file at path with byte at (from the payload's start)
+ * XOR-ed with bit; with fix, the checksum is made to match again. */
+static void poke_cache(const char *path, size_t at, unsigned char bit, bool fix)
+{
+    char *p = NULL;
+    size_t len = 0, head = 8 + 3 * sizeof(uint64_t);
+    if (cc_read_file(path, &p, &len) != CC_OK || len < head + at + 8) {
+        free(p);
+        return;
+    }
+    p[head + at] = (char)(p[head + at] ^ bit);
+    uint64_t sum = cc_fnv(CC_FNV_INIT, p + head, len - head - 8);
+    if (fix)
+        memcpy(p + len - 8, &sum, sizeof sum);
+    FILE *f = fopen(path, "wb");
+    fwrite(p, 1, len, f);
+    fclose(f);
+    free(p);
+}
+
+/* Loads dir with the cache in cache; diagnostics are dropped. */
+static cc_rules *load_with(const char *dir, const char *cache)
+{
+    cc_buf diags = {0};
+    cc_rules *r = cc_rules_load_cached(dir, cache, collect, &diags);
+    cc_buf_free(&diags);
+    return r;
+}
+
+/* The rules cache: a miss writes one file, a hit reads it back to the
+ * same analysis, a valid file is trusted, a damaged or truncated one is
+ * ignored, and other rule files get their own file. */
+static void test_cache(const char *dir)
+{
+    char cache[] = "/tmp/cc_cache_XXXXXX";
+    if (!mkdtemp(cache))
+        return;
+    cc_rules *plain = load_with(dir, NULL), *miss = load_with(dir, cache);
+    size_t files = 0;
+    char *path = cache_file(cache, &files);
+    cc_rules *hit = load_with(dir, cache);
+    check(path && plain && same_analysis(plain, miss) && same_analysis(plain, hit),
+          "rules cache: a miss writes one file, a hit loads the same analysis", path);
+    poke_cache(path, '~' / 8, 0x40, true); /* rule 0 may now start with '~' */
+    cc_rules *trusted = load_with(dir, cache);
+    check(trusted && !same_analysis(plain, trusted) && (trusted->rules.v[0].first[15] & 0x40),
+          "rules cache: a valid file is what the loader uses", NULL);
+    poke_cache(path, '~' / 8, 0x40, false); /* back, but the checksum no longer fits */
+    cc_rules *damaged = load_with(dir, cache);
+    check(same_analysis(plain, damaged), "rules cache: a damaged file is ignored", NULL);
+    if (path)
+        truncate(path, 100);
+    cc_rules *cut = load_with(dir, cache), *hit2 = load_with(dir, cache);
+    check(same_analysis(plain, cut) && same_analysis(plain, hit2),
+          "rules cache: a truncated file is ignored and written again", NULL);
+    cc_buf diags = {0};
+    cc_rules *other = load_text_cached("", &diags, cache);
+    free(cache_file(cache, &files));
+    check(other && files == 2, "rules cache: other rule files get a file of their own", NULL);
+    cc_buf_free(&diags);
+    enum { LOADS = 8 };
+    cc_rules *r[LOADS] = {plain, miss, hit, trusted, damaged, cut, hit2, other};
+    for (size_t i = 0; i < LOADS; i++)
+        cc_rules_free(r[i]);
+    cc_strv names = {0};
+    cc_dir_names(cache, NULL, &names);
+    for (size_t i = 0; i < names.n; i++) {
+        char *f = cc_strfmt("%s/%s", cache, names.v[i]);
+        unlink(f);
+        free(f);
+    }
+    cc_strv_free(&names);
+    rmdir(cache);
+    free(path);
+}
+
 int main(int argc, char **argv)
 {
     expect_error("[frob x]\n", "x.rules:4: unknown section type 'frob'");
@@ -146,6 +264,7 @@ int main(int argc, char **argv)
     expect_error("[rule r]\nclass = count\ngate = nope\npattern = \\d\n",
                  "x.rules:4: rule r: gate 'nope' is no [pattern]");
     test_starts();
+    test_cache(argc > 1 ? argv[1] : "claims");
     cc_buf diags = {0};
     cc_rules *r = cc_rules_load(argc > 1 ? argv[1] : "claims", collect, &diags);
     bool ok = r && r->kinds.n > 10 && r->tokens;

@@ -1,0 +1,280 @@
+/* rulecache.c: the rules loader's cache of its costly analysis
+ * (internal to the rules loader).
+ *
+ * Loading claims/ compiles every claim rule twice (the rule, and the
+ * loosened copy the start tests match) and runs thousands of partial
+ * matches to find the words each rule may start with: about a third of
+ * what `extract` costs on a couple of megabytes. None of it depends on the
+ * input, only on the rule files, PCRE2 and this program; so the loader
+ * keeps the outcome (the compiled rules, their first bytes and the words
+ * that passed the start test) in one file per key, and a later load with
+ * the same key reads it instead. JIT code cannot be stored and is always
+ * compiled afresh.
+ *
+ * File: magic, key, rule count, payload length, payload, FNV-1a of the
+ * payload. Payload: per rule its 32 first-byte bits, the word and
+ * boundary rules' first-byte bits, the PCRE2-serialized
+ * claim rules, then the (rule, word) start pairs. Native byte order: the
+ * key includes this executable, so a file never meets another machine's
+ * reader. Any mismatch or damage is a miss; a miss costs nothing but the
+ * analysis. Written to a temporary file and renamed, so readers never see
+ * half a file. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rules.h"
+#include "util.h"
+
+static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 2};
+
+/* Mixes into text_key (the loader's hash of the rule files) what else the
+ * analysis depends on: the PCRE2 version, the compile options, and this
+ * executable (path, size and time: a rebuilt loader may analyse
+ * differently). */
+uint64_t cc_rcache_key(uint64_t text_key, uint32_t options)
+{
+    char ver[64] = "";
+    struct stat st = {0};
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe);
+    uint64_t h = cc_fnv(text_key, &options, sizeof options);
+    pcre2_config(PCRE2_CONFIG_VERSION, ver);
+    h = cc_fnv(h, ver, strlen(ver));
+    if (n > 0 && (size_t)n < sizeof exe && stat("/proc/self/exe", &st) == 0) {
+        uint64_t id[3] = {(uint64_t)st.st_size, (uint64_t)st.st_mtime, (uint64_t)st.st_ino};
+        h = cc_fnv(cc_fnv(h, exe, (size_t)n), id, sizeof id);
+    }
+    return h;
+}
+
+/* The cache file's path for key under dir; caller frees (NULL on oom). */
+static char *cache_path(const char *dir, uint64_t key)
+{
+    return cc_strfmt("%s/rules-%016llx.bin", dir, (unsigned long long)key);
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* A bounds-checked reader over a loaded file. */
+typedef struct cursor {
+    const unsigned char *p, *end;
+    bool bad;
+} cursor;
+
+/* Copies the next n bytes to out; marks the cursor bad past the end. */
+static void take(cursor *c, void *out, size_t n)
+{
+    if (c->bad || (size_t)(c->end - c->p) < n) {
+        c->bad = true;
+        memset(out, 0, n);
+        return;
+    }
+    memcpy(out, c->p, n);
+    c->p += n;
+}
+
+/* The next uint64_t. */
+static uint64_t take_u64(cursor *c)
+{
+    uint64_t v;
+    take(c, &v, sizeof v);
+    return v;
+}
+
+/* Frees a cache read; accepts NULL and half-read ones. Codes still held
+ * (not taken by the loader) are freed too. */
+void cc_rcache_free(cc_rcache *rc)
+{
+    if (!rc)
+        return;
+    for (size_t i = 0; rc->codes && i < rc->n_rules; i++)
+        pcre2_code_free(rc->codes[i]);
+    for (size_t i = 0; rc->pairs && i < rc->n_pairs; i++)
+        free(rc->pairs[i].word);
+    free(rc->codes);
+    free(rc->first);
+    free(rc->pairs);
+    free(rc);
+}
+
+/* Decodes the serialized claim rules into rc->codes: the rules marked
+ * claim[] take them in order. False when the bytes do not decode (another
+ * PCRE2 build) or their count is wrong. */
+static bool read_codes(cursor *c, cc_rcache *rc, const bool *claim)
+{
+    uint64_t size = take_u64(c);
+    if (c->bad || size > (uint64_t)(c->end - c->p))
+        return false;
+    size_t want = 0;
+    for (size_t i = 0; i < rc->n_rules; i++)
+        want += claim[i];
+    pcre2_code **codes = calloc(want + 1, sizeof(pcre2_code *));
+    int32_t got = !codes ? -1 : want ? pcre2_serialize_decode(codes, (int32_t)want, c->p, NULL) : 0;
+    c->p += size;
+    for (size_t i = 0, k = 0; got == (int32_t)want && i < rc->n_rules; i++)
+        rc->codes[i] = claim[i] ? codes[k++] : NULL;
+    for (int32_t k = 0; got != (int32_t)want && k < got; k++)
+        pcre2_code_free(codes[k]);
+    free(codes);
+    return got == (int32_t)want;
+}
+
+/* Reads the (rule, word) start pairs. False on damage. */
+static bool read_pairs(cursor *c, cc_rcache *rc)
+{
+    uint64_t n = take_u64(c);
+    if (c->bad || n > (uint64_t)(c->end - c->p) / 5)
+        return false;
+    rc->pairs = calloc(n + 1, sizeof *rc->pairs);
+    for (size_t i = 0; rc->pairs && i < n && !c->bad; i++, rc->n_pairs++) {
+        uint32_t rule;
+        uint8_t len;
+        take(c, &rule, sizeof rule);
+        take(c, &len, sizeof len);
+        rc->pairs[i].rule = rule;
+        rc->pairs[i].word = malloc((size_t)len + 1);
+        if (!rc->pairs[i].word || rule >= rc->n_rules)
+            return false;
+        take(c, rc->pairs[i].word, len);
+        rc->pairs[i].word[len] = '\0';
+    }
+    return rc->pairs && !c->bad;
+}
+
+/* Checks the header and checksum of a loaded cache file against key and
+ * n_rules; on success c covers just the payload. */
+static bool read_header(cursor *c, uint64_t key, size_t n_rules)
+{
+    char magic[sizeof cache_magic];
+    take(c, magic, sizeof magic);
+    uint64_t k = take_u64(c), n = take_u64(c), len = take_u64(c);
+    if (c->bad || memcmp(magic, cache_magic, sizeof magic) != 0 || k != key || n != n_rules ||
+        len != (uint64_t)(c->end - c->p) - sizeof(uint64_t))
+        return false;
+    uint64_t sum;
+    memcpy(&sum, c->p + len, sizeof sum);
+    c->end = c->p + len;
+    return sum == cc_fnv(CC_FNV_INIT, c->p, (size_t)len);
+}
+
+/* Reads the cache for key from dir, for n_rules rules of which claim[]
+ * are claim rules; NULL on any miss (no file, another key, damage, out of
+ * memory). Caller frees with cc_rcache_free. */
+cc_rcache *cc_rcache_read(const char *dir, uint64_t key, size_t n_rules, const bool *claim)
+{
+    char *path = cache_path(dir, key);
+    cc_buf b = {0};
+    int e = path ? cc_buf_read_path(&b, path, (size_t)64 << 20) : ENOMEM;
+    free(path);
+    cursor c = {(const unsigned char *)b.p, (const unsigned char *)b.p + b.len, false};
+    cc_rcache *rc = e == 0 && b.p && read_header(&c, key, n_rules) ? calloc(1, sizeof *rc) : NULL;
+    if (rc) {
+        rc->n_rules = n_rules;
+        rc->codes = calloc(n_rules + 1, sizeof(pcre2_code *));
+        rc->first = calloc(n_rules + 1, sizeof *rc->first);
+    }
+    for (size_t i = 0; rc && rc->first && i < n_rules; i++)
+        take(&c, rc->first[i], sizeof rc->first[i]);
+    if (rc)
+        take(&c, rc->token_first, sizeof rc->token_first);
+    bool ok = rc && rc->codes && rc->first && !c.bad && read_codes(&c, rc, claim) &&
+              read_pairs(&c, rc) && c.p == c.end;
+    cc_buf_free(&b);
+    if (!ok) {
+        cc_rcache_free(rc);
+        return NULL;
+    }
+    return rc;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* Appends the payload for rules r and the start pairs; false when a code
+ * does not serialize. */
+static bool write_payload(cc_buf *b, const cc_rules *r, const cc_start_pair *pairs, size_t n)
+{
+    const pcre2_code **codes = calloc(r->rules.n + 1, sizeof(const pcre2_code *));
+    int32_t nc = 0;
+    for (size_t i = 0; codes && i < r->rules.n; i++) {
+        cc_buf_add(b, (const char *)r->rules.v[i].first, sizeof r->rules.v[i].first);
+        if (r->rules.v[i].kind == CC_RULE_CLAIM)
+            codes[nc++] = r->rules.v[i].m->code;
+    }
+    cc_buf_add(b, (const char *)r->token_first, sizeof r->token_first);
+    uint8_t *bytes = NULL;
+    PCRE2_SIZE size = 0;
+    int32_t rc = !codes ? -1 : nc ? pcre2_serialize_encode(codes, nc, &bytes, &size, NULL) : 0;
+    free(codes);
+    uint64_t sz = size, np = n;
+    cc_buf_add(b, (const char *)&sz, sizeof sz);
+    if (bytes && rc == nc)
+        cc_buf_add(b, (const char *)bytes, (size_t)size);
+    pcre2_serialize_free(bytes);
+    cc_buf_add(b, (const char *)&np, sizeof np);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t rule = (uint32_t)pairs[i].rule;
+        size_t len = strlen(pairs[i].word);
+        uint8_t l8 = (uint8_t)len;
+        if (len > UINT8_MAX)
+            return false;
+        cc_buf_add(b, (const char *)&rule, sizeof rule);
+        cc_buf_add(b, (const char *)&l8, sizeof l8);
+        cc_buf_add(b, pairs[i].word, len);
+    }
+    return rc == nc;
+}
+
+/* Writes the whole file image for key into b. */
+static bool write_image(cc_buf *b, uint64_t key, const cc_rules *r, const cc_start_pair *pairs,
+                        size_t n)
+{
+    cc_buf payload = {0};
+    bool ok = write_payload(&payload, r, pairs, n) && !payload.oom;
+    uint64_t head[3] = {key, r->rules.n, payload.len};
+    uint64_t sum = cc_fnv(CC_FNV_INIT, payload.p, payload.len);
+    cc_buf_add(b, cache_magic, sizeof cache_magic);
+    cc_buf_add(b, (const char *)head, sizeof head);
+    cc_buf_add(b, payload.p, payload.len);
+    cc_buf_add(b, (const char *)&sum, sizeof sum);
+    cc_buf_free(&payload);
+    return ok && !b->oom;
+}
+
+/* Creates dir and its parent when missing (the usual ~/.cache/claimcheck). */
+static void make_dirs(const char *dir)
+{
+    char *parent = cc_strdup(dir);
+    char *slash = parent ? strrchr(parent, '/') : NULL;
+    if (slash && slash != parent) {
+        *slash = '\0';
+        mkdir(parent, 0755);
+    }
+    free(parent);
+    mkdir(dir, 0755);
+}
+
+/* Stores the analysis of the loaded rules r (their claim matchers must be
+ * built) and the start pairs under key in dir, atomically. Failures are
+ * silent: the cache only saves time. */
+void cc_rcache_write(const char *dir, uint64_t key, const cc_rules *r, const cc_start_pair *pairs,
+                     size_t n)
+{
+    cc_buf b = {0};
+    char *path = cache_path(dir, key);
+    char *tmp = path ? cc_strfmt("%s.%ld.tmp", path, (long)getpid()) : NULL;
+    if (tmp && write_image(&b, key, r, pairs, n)) {
+        make_dirs(dir);
+        FILE *f = fopen(tmp, "wb");
+        bool ok = f && fwrite(b.p, 1, b.len, f) == b.len;
+        ok = f && fclose(f) == 0 && ok;
+        if (!ok || rename(tmp, path) != 0)
+            remove(tmp);
+    }
+    cc_buf_free(&b);
+    free(tmp);
+    free(path);
+}
