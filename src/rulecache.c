@@ -20,6 +20,7 @@
  * analysis. Written to a temporary file and renamed, so readers never see
  * half a file. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,24 +32,45 @@
 
 static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 2};
 
+/* Writes to path the file the loader's code runs from: the mapping in
+ * /proc/self/maps that holds this function. (Not /proc/self/exe, which
+ * under valgrind is valgrind.) False when it cannot be told. */
+static bool code_file(char *path, size_t cap)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    uintptr_t self = (uintptr_t)code_file;
+    char line[4096 + 128];
+    bool found = false;
+    while (f && !found && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        int at = 0;
+        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &lo, &hi, &at) >= 2 && at > 0 &&
+            self >= lo && self < hi && line[at] == '/') {
+            line[strcspn(line, "\n")] = '\0';
+            found = snprintf(path, cap, "%s", line + at) < (int)cap;
+        }
+    }
+    if (f)
+        fclose(f);
+    return found;
+}
+
 /* Mixes into text_key (the loader's hash of the rule files) what else the
- * analysis depends on: the PCRE2 version, the compile options, and this
- * executable (path, size and time: a rebuilt loader may analyse
- * differently). */
+ * analysis depends on: the PCRE2 version, the compile options, and the
+ * file this code runs from (path, size and time: a rebuilt loader may
+ * analyse differently). Without that file there is no key worth trusting:
+ * 0, and no cache. */
 uint64_t cc_rcache_key(uint64_t text_key, uint32_t options)
 {
-    char ver[64] = "";
+    char ver[64] = "", exe[4096];
     struct stat st = {0};
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe);
+    if (!code_file(exe, sizeof exe) || stat(exe, &st) != 0)
+        return 0;
+    uint64_t id[3] = {(uint64_t)st.st_size, (uint64_t)st.st_mtime, (uint64_t)st.st_ino};
     uint64_t h = cc_fnv(text_key, &options, sizeof options);
     pcre2_config(PCRE2_CONFIG_VERSION, ver);
     h = cc_fnv(h, ver, strlen(ver));
-    if (n > 0 && (size_t)n < sizeof exe && stat("/proc/self/exe", &st) == 0) {
-        uint64_t id[3] = {(uint64_t)st.st_size, (uint64_t)st.st_mtime, (uint64_t)st.st_ino};
-        h = cc_fnv(cc_fnv(h, exe, (size_t)n), id, sizeof id);
-    }
-    return h;
+    return cc_fnv(cc_fnv(h, exe, strlen(exe)), id, sizeof id);
 }
 
 /* The cache file's path for key under dir; caller frees (NULL on oom). */
@@ -166,6 +188,8 @@ static bool read_header(cursor *c, uint64_t key, size_t n_rules)
  * memory). Caller frees with cc_rcache_free. */
 cc_rcache *cc_rcache_read(const char *dir, uint64_t key, size_t n_rules, const bool *claim)
 {
+    if (key == 0)
+        return NULL;
     char *path = cache_path(dir, key);
     cc_buf b = {0};
     int e = path ? cc_buf_read_path(&b, path, (size_t)64 << 20) : ENOMEM;
@@ -264,7 +288,7 @@ void cc_rcache_write(const char *dir, uint64_t key, const cc_rules *r, const cc_
                      size_t n)
 {
     cc_buf b = {0};
-    char *path = cache_path(dir, key);
+    char *path = key ? cache_path(dir, key) : NULL;
     char *tmp = path ? cc_strfmt("%s.%ld.tmp", path, (long)getpid()) : NULL;
     if (tmp && write_image(&b, key, r, pairs, n)) {
         make_dirs(dir);

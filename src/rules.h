@@ -229,7 +229,8 @@ typedef struct cc_rcache {
     size_t n_pairs;
 } cc_rcache;
 /* The cache key: the loader's hash of the rule files, mixed with the
- * PCRE2 version, the compile options and this executable. */
+ * PCRE2 version, the compile options and the file the loader runs from;
+ * 0 (no cache) when that file cannot be found. */
 uint64_t cc_rcache_key(uint64_t text_key, uint32_t options);
 /* The cache for key in dir, or NULL on a miss; claim[] marks the claim
  * rules among n_rules. Caller frees. */
