@@ -32,27 +32,33 @@
 
 static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 2};
 
+/* Whether the /proc/self/maps line holds address a, and then its path
+ * (NULL for an anonymous mapping): "lo-hi perms offset dev inode path". */
+static const char *maps_path(char *line, uintptr_t a)
+{
+    char *end;
+    unsigned long lo = strtoul(line, &end, 16);
+    unsigned long hi = *end == '-' ? strtoul(end + 1, &end, 16) : 0;
+    char *path = strchr(end, '/');
+    if (a < lo || a >= hi || !path)
+        return NULL;
+    path[strcspn(path, "\n")] = '\0';
+    return path;
+}
+
 /* Writes to path the file the loader's code runs from: the mapping in
  * /proc/self/maps that holds this function. (Not /proc/self/exe, which
  * under valgrind is valgrind.) False when it cannot be told. */
 static bool code_file(char *path, size_t cap)
 {
     FILE *f = fopen("/proc/self/maps", "r");
-    uintptr_t self = (uintptr_t)code_file;
     char line[4096 + 128];
-    bool found = false;
-    while (f && !found && fgets(line, sizeof line, f)) {
-        unsigned long lo, hi;
-        int at = 0;
-        if (sscanf(line, "%lx-%lx %*s %*s %*s %*s %n", &lo, &hi, &at) >= 2 && at > 0 &&
-            self >= lo && self < hi && line[at] == '/') {
-            line[strcspn(line, "\n")] = '\0';
-            found = snprintf(path, cap, "%s", line + at) < (int)cap;
-        }
-    }
+    const char *found = NULL;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = maps_path(line, (uintptr_t)code_file);
     if (f)
         fclose(f);
-    return found;
+    return found && snprintf(path, cap, "%s", found) < (int)cap;
 }
 
 /* Mixes into text_key (the loader's hash of the rule files) what else the
