@@ -194,6 +194,7 @@ struct cc_extractor {
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
     bool fast_words;        /* the word rule agrees with scan_word on ASCII */
+    unsigned char token_first[32]; /* bytes a word or boundary may start with (narrow_tokens) */
     unsigned char *gate_at; /* per gate, at the position being tried (gate_open) */
     /* per-article scratch, reused */
     const char *body;
@@ -206,6 +207,7 @@ struct cc_extractor {
 };
 
 static bool words_agree(cc_extractor *ex);
+static void narrow_tokens(cc_extractor *ex);
 
 /* Marks each kind's lists with their role and owner. */
 static void index_kinds(cc_extractor *ex)
@@ -303,6 +305,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     if (!sum_buckets(ex))
         goto mem_error;
     ex->fast_words = words_agree(ex);
+    narrow_tokens(ex);
     return ex;
 mem_error:
     cc_extractor_free(ex);
@@ -688,6 +691,30 @@ static bool words_agree(cc_extractor *ex)
     return true;
 }
 
+/* Narrows the rules' token_first to the bytes some word or boundary rule
+ * may begin with, as the loader does for claim rules (cc_starts_refine):
+ * PCRE2's start bitmap gives up on \p{L}, which would send every comma
+ * and digit through the token rule only to fail. */
+static void narrow_tokens(cc_extractor *ex)
+{
+    const cc_rules *r = ex->r;
+    uint32_t opts = 0;
+    pcre2_pattern_info(r->tokens->code, PCRE2_INFO_ARGOPTIONS, &opts);
+    memset(ex->token_first, 0, sizeof ex->token_first);
+    for (size_t i = 0; i < r->rules.n; i++) {
+        if (r->rules.v[i].kind == CC_RULE_CLAIM)
+            continue;
+        unsigned char first[sizeof ex->token_first];
+        bool cased;
+        memcpy(first, r->token_first, sizeof first);
+        pcre2_code *c = cc_starts_compile(r->rules.v[i].expanded, opts, &cased);
+        cc_starts_refine(c, ex->md, first); /* keeps them all when c is NULL */
+        pcre2_code_free(c);
+        for (size_t b = 0; b < sizeof first; b++)
+            ex->token_first[b] |= first[b];
+    }
+}
+
 /* The number a (*MARK) name written by the loader spells: a plain
  * decimal index, read without strtoul's locale and sign handling. */
 static size_t plain_index(const char *v)
@@ -775,7 +802,7 @@ static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const c
 {
     unsigned char c = (unsigned char)ex->body[off];
     *m = ex->r->tokens;
-    if (!((ex->r->token_first[c / 8] >> (c % 8)) & 1))
+    if (!((ex->token_first[c / 8] >> (c % 8)) & 1))
         return PCRE2_ERROR_NOMATCH;
     int rc = match_at(ex, (*m)->code, off);
     if (rc > 0)
