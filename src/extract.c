@@ -35,11 +35,6 @@ typedef struct cand {
     span slot[CC_SLOT_MAX];
 } cand;
 
-typedef struct sent {
-    size_t start, end;
-    size_t first, last; /* token range [first, last) */
-} sent;
-
 /* Role bits per list, so one bucket probe answers "is this a trigger". */
 enum { ROLE_UNIT = 1, ROLE_TRIGGER = 2, ROLE_EVENT = 4 };
 
@@ -169,6 +164,13 @@ typedef struct bucket_sum {
     unsigned char roles; /* ROLE_* bits of the entries' lists */
 } bucket_sum;
 
+typedef struct sent {
+    size_t start, end;
+    size_t first, last; /* token range [first, last) */
+    bucket_sum sum;     /* its words' sums: a context search for a list no
+                           word of it is in ends before it starts */
+} sent;
+
 /* list_bit of the lists the engine does not read by name. */
 #define OTHER_LISTS (1ull << 63)
 _Static_assert(L_COUNT < 63, "one bit per engine list, and OTHER_LISTS");
@@ -188,8 +190,6 @@ struct cc_extractor {
     size_t *owner;         /* per list: kind owning it, or CC_NONE */
     uint64_t *list_bit;    /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
     bucket_sum *sums;      /* per phrase index bucket */
-    bucket_sum *sent_sums; /* per sentence of the article: its words' sums */
-    size_t sent_sums_cap;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -202,6 +202,7 @@ struct cc_extractor {
     CC_VEC(tok) toks;
     CC_VEC(cand) cands;
     CC_VEC(sent) sents;
+    sent open; /* the sentence being read: its start, first token and sum */
     char *folds; /* every word folded once (add_word), NUL-separated */
     size_t folds_len, folds_cap;
 };
@@ -321,7 +322,6 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->owner);
     free(ex->list_bit);
     free(ex->sums);
-    free(ex->sent_sums);
     pcre2_match_data_free(ex->md);
     free(ex->gate_at);
     pcre2_match_context_free(ex->mctx);
@@ -406,30 +406,13 @@ static bool bucket_may_pass(const cc_extractor *ex, const cc_phrase_bucket *b, s
     return sum_may_pass(ex, &ex->sums[b - ex->r->index], list, roles, classes);
 }
 
-/* Sums up each sentence's words (sent_sums), so that a context search
- * for a list no word of the sentence is in ends before it starts. False
- * when out of memory. */
-static bool sum_sentences(cc_extractor *ex)
+/* Adds the sum of phrase index bucket b to the open sentence's. */
+static void sum_word(cc_extractor *ex, const cc_phrase_bucket *b)
 {
-    if (ex->sents.n > ex->sent_sums_cap) {
-        bucket_sum *s = realloc(ex->sent_sums, ex->sents.n * sizeof *s);
-        if (!s)
-            return false;
-        ex->sent_sums = s;
-        ex->sent_sums_cap = ex->sents.n;
-    }
-    memset(ex->sent_sums, 0, ex->sents.n * sizeof *ex->sent_sums);
-    for (size_t i = 0; i < ex->toks.n; i++) {
-        const tok *t = &ex->toks.v[i];
-        if (t->cand != NO_POS || t->sent >= ex->sents.n)
-            continue;
-        const bucket_sum *b = &ex->sums[t->bk - ex->r->index];
-        bucket_sum *s = &ex->sent_sums[t->sent];
-        s->lists |= b->lists;
-        s->classes |= b->classes;
-        s->roles |= b->roles;
-    }
-    return true;
+    const bucket_sum *from = &ex->sums[b - ex->r->index];
+    ex->open.sum.lists |= from->lists;
+    ex->open.sum.classes |= from->classes;
+    ex->open.sum.roles |= from->roles;
 }
 
 /* phrase_at's search of the bucket b of token ti, once bucket_may_pass
@@ -563,15 +546,20 @@ static bool is_boundary(const cc_extractor *ex, size_t ms, size_t me)
     return t->end - t->start > 1 && !tok_value(ex, last, L_ABBREV);
 }
 
-/* Closes the current sentence at end. */
-static bool close_sentence(cc_extractor *ex, size_t *sent_start, size_t end)
+/* Closes the open sentence at end; one of blanks alone is dropped, and
+ * its tokens (if any) join the next. */
+static bool close_sentence(cc_extractor *ex, size_t end)
 {
-    sent s = {*sent_start, end, 0, 0};
+    sent s = ex->open;
+    s.end = end;
+    s.last = ex->toks.n;
     while (s.start < end && (ex->body[s.start] == ' ' || ex->body[s.start] == '\n'))
         s.start++;
-    *sent_start = end;
+    ex->open.start = end;
     if (s.start >= end)
         return true;
+    ex->open.first = ex->toks.n;
+    ex->open.sum = (bucket_sum){0, 0, 0};
     return CC_VEC_PUSH(ex->sents, s);
 }
 
@@ -620,19 +608,19 @@ static bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
         t.fold_len = cc_fold(ex->body + s, e - s, out, ex->folds_cap - t.fold);
         t.bk = cc_rules_bucket(ex->r, out, t.fold_len);
     }
+    sum_word(ex, t.bk);
     ex->folds_len += t.fold_len + 1;
     return CC_VEC_PUSH(ex->toks, t);
 }
 
 /* Handles one match of rule through matcher m. */
-static bool on_match(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov,
-                     size_t *sent_start)
+static bool on_match(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov)
 {
     const cc_rule *ru = &ex->r->rules.v[rule];
     if (ru->kind == CC_RULE_WORD)
         return add_word(ex, ov[0], ov[1], NULL);
     if (ru->kind == CC_RULE_BOUNDARY)
-        return !is_boundary(ex, ov[0], ov[1]) || close_sentence(ex, sent_start, ov[1]);
+        return !is_boundary(ex, ov[0], ov[1]) || close_sentence(ex, ov[1]);
     return ru->cls == CC_CLASS_SKIP || add_cand(ex, m, rule, ov);
 }
 
@@ -815,9 +803,10 @@ static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const c
  * boundary rules for what it cannot read), all anchored. */
 static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a)
 {
-    size_t off = 0, sent_start = 0;
+    size_t off = 0;
     bool warned = false;
     ex->toks.n = ex->cands.n = ex->sents.n = ex->folds_len = 0;
+    ex->open = (sent){0, 0, 0, 0, {0, 0, 0}};
     if (!reserve_folds(ex))
         return CC_ERROR_MEMORY;
     while (off < ex->len) {
@@ -855,19 +844,11 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
             continue;
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ex->md);
-        if (!on_match(ex, m, rule, ov, &sent_start))
+        if (!on_match(ex, m, rule, ov))
             return CC_ERROR_MEMORY;
         off = ov[1] > off ? ov[1] : next_char(ex->body, ex->len, off);
     }
-    if (!close_sentence(ex, &sent_start, ex->len))
-        return CC_ERROR_MEMORY;
-    for (size_t i = 0, s = 0; s < ex->sents.n; s++) {
-        ex->sents.v[s].first = i;
-        while (i < ex->toks.n && ex->toks.v[i].sent == s)
-            i++;
-        ex->sents.v[s].last = i;
-    }
-    return CC_OK;
+    return close_sentence(ex, ex->len) ? CC_OK : CC_ERROR_MEMORY;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -1605,7 +1586,7 @@ static size_t nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned r
                       unsigned classes, reach rc, size_t *at)
 {
     phrase_q q = {list, roles, classes, CC_NONE};
-    if (!sum_may_pass(ex, &ex->sent_sums[ex->toks.v[ti].sent], list, roles, classes)) {
+    if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes)) {
         *at = NO_POS; /* no word of the sentence is in the lists asked */
         return CC_NONE;
     }
@@ -2329,8 +2310,6 @@ cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
     ex->len = a->body_len;
     memo m = {0};
     cc_error err = scan(ex, cl, a);
-    if (err == CC_OK && !sum_sentences(ex))
-        err = CC_ERROR_MEMORY;
     if (err == CC_OK && !memo_open(ex, &m))
         err = CC_ERROR_MEMORY;
     if (err == CC_OK && a->published == CC_NO_DAY)
