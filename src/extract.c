@@ -195,6 +195,8 @@ struct cc_extractor {
     pcre2_jit_stack *jit;
     bool fast_words;        /* the word rule agrees with scan_word on ASCII */
     unsigned char token_first[32]; /* bytes a word or boundary may start with (narrow_tokens) */
+    size_t tok1_rule[128];         /* per ASCII byte: the rule reading it alone, + 1 ... */
+    uint64_t tok1_next[128][2];    /* ... when an ASCII byte of this set follows (learn_tok1) */
     unsigned char *gate_at; /* per gate, at the position being tried (gate_open) */
     /* per-article scratch, reused */
     const char *body;
@@ -209,6 +211,7 @@ struct cc_extractor {
 
 static bool words_agree(cc_extractor *ex);
 static void narrow_tokens(cc_extractor *ex);
+static void learn_tok1(cc_extractor *ex);
 
 /* Marks each kind's lists with their role and owner. */
 static void index_kinds(cc_extractor *ex)
@@ -307,6 +310,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
         goto mem_error;
     ex->fast_words = words_agree(ex);
     narrow_tokens(ex);
+    learn_tok1(ex);
     return ex;
 mem_error:
     cc_extractor_free(ex);
@@ -713,6 +717,52 @@ static size_t plain_index(const char *v)
     return n;
 }
 
+/* The rule of the one-byte token the token rule reads at text[at] (the
+ * text being n bytes), or NO_POS when it reads none or a longer one. */
+static size_t tok1_at(cc_extractor *ex, const char *text, size_t n, size_t at)
+{
+    ex->body = text;
+    ex->len = n;
+    if (match_at(ex, ex->r->tokens->code, at) <= 0 || pcre2_get_ovector_pointer(ex->md)[1] != at + 1)
+        return NO_POS;
+    return plain_index((const char *)pcre2_get_mark(ex->md));
+}
+
+/* Notes follower f of byte c when the token rule reads c alone, by one
+ * rule, after each probe prefix and before each probe suffix. */
+static void learn_pair(cc_extractor *ex, char c, char f)
+{
+    static const char *const pre[] = {"a", " ", "\n"}, *const post[] = {"", " ", "a"};
+    size_t rule = NO_POS;
+    for (size_t p = 0; p < 3; p++)
+        for (size_t q = 0; q < 3; q++) {
+            char text[8] = {pre[p][0], c, f, post[q][0]};
+            size_t r1 = tok1_at(ex, text, 3 + (post[q][0] != 0), 1);
+            if (r1 == NO_POS || (rule != NO_POS && r1 != rule))
+                return;
+            rule = r1;
+        }
+    unsigned char b = (unsigned char)c, g = (unsigned char)f;
+    if (ex->tok1_rule[b] && ex->tok1_rule[b] != rule + 1)
+        return; /* one rule per byte */
+    ex->tok1_rule[b] = rule + 1;
+    ex->tok1_next[b][g / 64] |= 1ull << (g % 64);
+}
+
+/* Learns the common one-byte tokens (a newline, a full stop before a
+ * blank) that one_byte_token then reads without PCRE2: each pair of a
+ * non-letter and the ASCII byte after it is tried in several contexts.
+ * Only for a token rule that looks behind at nothing (no \b either). */
+static void learn_tok1(cc_extractor *ex)
+{
+    uint32_t behind = 1;
+    pcre2_pattern_info(ex->r->tokens->code, PCRE2_INFO_MAXLOOKBEHIND, &behind);
+    for (int c = 1; behind == 0 && c < 128; c++)
+        if (!is_alpha((char)c) && ((ex->token_first[c / 8] >> (c % 8)) & 1))
+            for (int f = 1; f < 128; f++)
+                learn_pair(ex, (char)c, (char)f);
+}
+
 /* Reads the leading ASCII letters of s[0:len) into wk->key, lower-cased
  * (at most sizeof key - 1 of them), and returns their cc_fnv hash: one
  * pass, as the scan does this at every word. */
@@ -784,7 +834,21 @@ static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t of
     return PCRE2_ERROR_NOMATCH;
 }
 
-/* Matches the word or boundary rule at off (what scan_word cannot read).
+/* True when learn_tok1 found that the token rule reads the byte at off
+ * alone, before the byte after it, by one rule: then *rule is that rule.
+ * Never at the start or end of the text, which no probe had. */
+static bool one_byte_token(const cc_extractor *ex, size_t off, size_t *rule)
+{
+    unsigned char c = (unsigned char)ex->body[off];
+    unsigned char f = off + 1 < ex->len ? (unsigned char)ex->body[off + 1] : 0x80;
+    if (off == 0 || c >= 128 || f >= 128 || !((ex->tok1_next[c][f / 64] >> (f % 64)) & 1))
+        return false;
+    *rule = ex->tok1_rule[c] - 1;
+    return true;
+}
+
+/* Matches the word or boundary rule at off (what scan_word cannot read),
+ * or reads a one-byte token and fills the ovector as PCRE2 would.
  * Returns PCRE2's code; sets *m and, on a match, *rule. */
 static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const cc_matcher **m)
 {
@@ -792,6 +856,12 @@ static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const c
     *m = ex->r->tokens;
     if (!((ex->token_first[c / 8] >> (c % 8)) & 1))
         return PCRE2_ERROR_NOMATCH;
+    if (one_byte_token(ex, off, rule)) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ex->md);
+        ov[0] = off;
+        ov[1] = off + 1;
+        return 1;
+    }
     int rc = match_at(ex, (*m)->code, off);
     if (rc > 0)
         *rule = plain_index((const char *)pcre2_get_mark(ex->md));
