@@ -598,8 +598,9 @@ typedef struct word_key {
 /* Records a word token [s, e), folded once with its index bucket: the
  * context search looks at each word many times. When wk holds the whole
  * word (plain ASCII letters) its fold and bucket are reused, else the
- * word is folded and hashed here. */
-static bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
+ * word is folded and hashed here. Inline, as scan_word: called once per
+ * word, its call and saved registers cost about what its work does. */
+static inline bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
 {
     tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL};
     char *out = ex->folds + t.fold;
@@ -642,7 +643,7 @@ static bool is_alnum(char c)
  * the word rule reads it (letters, digits and apostrophes, joined by
  * hyphens), or NO_POS when non-ASCII text touches it and the rule itself
  * must decide. */
-static size_t scan_word(const char *s, size_t len, size_t j)
+static inline size_t scan_word(const char *s, size_t len, size_t j)
 {
     for (;;) {
         while (j < len && (is_alnum(s[j]) || s[j] == '\''))
