@@ -593,6 +593,8 @@ typedef struct word_key {
     char key[32];
     size_t n;
     const cc_phrase_bucket *bk; /* NULL when there are no letters or too many */
+    bool whole; /* nothing after the letters joins them: not the word rule
+                   (scan_word), nor a claim's run of letters and digits */
 } word_key;
 
 /* Records a word token [s, e), folded once with its index bucket: the
@@ -782,6 +784,13 @@ static uint64_t read_letters(const char *s, size_t len, word_key *wk)
     return h;
 }
 
+/* ASCII letters, digits, hyphens and apostrophes: a run that claim_rules
+ * reads as one word ("F-16s"). */
+static bool in_run(char c)
+{
+    return is_alnum(c) || c == '-' || c == '\'';
+}
+
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
  * decide for letters (most words start no claim and only meet the word
  * rule); digits, symbols and words with digits ("F-16") meet the claim
@@ -793,10 +802,12 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     uint64_t h = read_letters(ex->body + i, ex->len - i, wk);
     size_t n = wk->n, j = i + n;
     wk->bk = NULL;
+    wk->whole = false;
     if (n == 0 || n + 1 == sizeof wk->key)
         return by_byte;
     wk->bk = cc_rules_bucket_hashed(r, h);
-    for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
+    wk->whole = j == ex->len || !(in_run(ex->body[j]) || (unsigned char)ex->body[j] >= 0x80);
+    for (; !wk->whole && j < ex->len && in_run(ex->body[j]); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return by_byte;
     return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z');
@@ -891,9 +902,9 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
         word_key wk;
         int rc = match_claim(ex, claim_rules(ex, off, &wk), off, &rule, &m);
         if (rc == PCRE2_ERROR_NOMATCH) {
-            size_t e = ex->fast_words && is_alpha((char)c)
-                           ? scan_word(ex->body, ex->len, off + wk.n)
-                           : NO_POS;
+            size_t e = !ex->fast_words || !is_alpha((char)c) ? NO_POS
+                       : wk.whole                            ? off + wk.n
+                                                             : scan_word(ex->body, ex->len, off + wk.n);
             if (e != NO_POS) {
                 if (!add_word(ex, off, e, &wk))
                     return CC_ERROR_MEMORY;
