@@ -186,25 +186,25 @@ struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
-    unsigned char *role;   /* per list: ROLE_* bits */
-    size_t *owner;         /* per list: kind owning it, or CC_NONE */
-    uint64_t *list_bit;    /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
-    bucket_sum *sums;      /* per phrase index bucket */
+    unsigned char *role; /* per list: ROLE_* bits */
+    size_t *owner;       /* per list: kind owning it, or CC_NONE */
+    uint64_t *list_bit;  /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
+    bucket_sum *sums;    /* per phrase index bucket */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
-    bool fast_words;        /* the word rule agrees with scan_word on ASCII */
+    bool fast_words;               /* the word rule agrees with scan_word on ASCII */
     unsigned char token_first[32]; /* bytes a word or boundary may start with (narrow_tokens) */
     size_t tok1_rule[128];         /* per ASCII byte: the rule reading it alone, + 1 ... */
     uint64_t tok1_next[128][2];    /* ... when an ASCII byte of this set follows (learn_tok1) */
-    unsigned char *gate_at; /* per gate, at the position being tried (gate_open) */
+    unsigned char *gate_at;        /* per gate, at the position being tried (gate_open) */
     /* per-article scratch, reused */
     const char *body;
     size_t len;
     CC_VEC(tok) toks;
     CC_VEC(cand) cands;
     CC_VEC(sent) sents;
-    sent open; /* the sentence being read: its start, first token and sum */
+    sent open;   /* the sentence being read: its start, first token and sum */
     char *folds; /* every word folded once (add_word), NUL-separated */
     size_t folds_len, folds_cap;
 };
@@ -593,8 +593,7 @@ typedef struct word_key {
     char key[32];
     size_t n;
     const cc_phrase_bucket *bk; /* NULL when there are no letters or too many */
-    bool whole; /* nothing after the letters joins them: not the word rule
-                   (scan_word), nor a claim's run of letters and digits */
+    bool whole;                 /* no byte after the letters joins them (claim_rules) */
 } word_key;
 
 /* Records a word token [s, e), folded once with its index bucket: the
@@ -726,7 +725,8 @@ static size_t tok1_at(cc_extractor *ex, const char *text, size_t n, size_t at)
 {
     ex->body = text;
     ex->len = n;
-    if (match_at(ex, ex->r->tokens->code, at) <= 0 || pcre2_get_ovector_pointer(ex->md)[1] != at + 1)
+    if (match_at(ex, ex->r->tokens->code, at) <= 0 ||
+        pcre2_get_ovector_pointer(ex->md)[1] != at + 1)
         return NO_POS;
     return plain_index((const char *)pcre2_get_mark(ex->md));
 }
@@ -785,7 +785,9 @@ static uint64_t read_letters(const char *s, size_t len, word_key *wk)
 }
 
 /* ASCII letters, digits, hyphens and apostrophes: a run that claim_rules
- * reads as one word ("F-16s"). */
+ * reads as one word ("F-16s"). When the byte after a word's letters is
+ * none of these nor non-ASCII, the letters are the whole word for the
+ * word rule too (wk->whole): scan_word need not read them again. */
 static bool in_run(char c)
 {
     return is_alnum(c) || c == '-' || c == '\'';
@@ -902,9 +904,9 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
         word_key wk;
         int rc = match_claim(ex, claim_rules(ex, off, &wk), off, &rule, &m);
         if (rc == PCRE2_ERROR_NOMATCH) {
-            size_t e = !ex->fast_words || !is_alpha((char)c) ? NO_POS
-                       : wk.whole                            ? off + wk.n
-                                                             : scan_word(ex->body, ex->len, off + wk.n);
+            size_t e = NO_POS;
+            if (ex->fast_words && is_alpha((char)c))
+                e = wk.whole ? off + wk.n : scan_word(ex->body, ex->len, off + wk.n);
             if (e != NO_POS) {
                 if (!add_word(ex, off, e, &wk))
                     return CC_ERROR_MEMORY;
