@@ -793,6 +793,12 @@ static bool in_run(char c)
     return is_alnum(c) || c == '-' || c == '\'';
 }
 
+/* The claim rules that may start with the byte at i. */
+static const cc_rule_set *byte_rules(const cc_extractor *ex, size_t i)
+{
+    return &ex->r->sets.v[ex->r->by_byte[(unsigned char)ex->body[i]]];
+}
+
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
  * decide for letters (most words start no claim and only meet the word
  * rule); digits, symbols and words with digits ("F-16") meet the claim
@@ -800,18 +806,17 @@ static bool in_run(char c)
 static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key *wk)
 {
     const cc_rules *r = ex->r;
-    const cc_rule_set *by_byte = &r->sets.v[r->by_byte[(unsigned char)ex->body[i]]];
     uint64_t h = read_letters(ex->body + i, ex->len - i, wk);
     size_t n = wk->n, j = i + n;
     wk->bk = NULL;
     wk->whole = false;
     if (n == 0 || n + 1 == sizeof wk->key)
-        return by_byte;
+        return byte_rules(ex, i);
     wk->bk = cc_rules_bucket_hashed(r, h);
     wk->whole = j == ex->len || !(in_run(ex->body[j]) || (unsigned char)ex->body[j] >= 0x80);
     for (; !wk->whole && j < ex->len && in_run(ex->body[j]); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
-            return by_byte;
+            return byte_rules(ex, i);
     return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z');
 }
 
@@ -832,9 +837,11 @@ static bool gate_open(const cc_extractor *ex, size_t g, size_t off, unsigned cha
 static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t off, size_t *rule,
                        const cc_matcher **m)
 {
-    if (set && ex->r->gates.n)
+    if (!set || !set->n) /* most words */
+        return PCRE2_ERROR_NOMATCH;
+    if (ex->r->gates.n)
         memset(ex->gate_at, 0, ex->r->gates.n);
-    for (size_t k = 0; set && k < set->n; k++) {
+    for (size_t k = 0; k < set->n; k++) {
         const cc_set_item *it = &set->items[k];
         if (it->gate != CC_NONE && !gate_open(ex, it->gate, off, ex->gate_at))
             continue;
