@@ -35,11 +35,6 @@ typedef struct cand {
     span slot[CC_SLOT_MAX];
 } cand;
 
-typedef struct sent {
-    size_t start, end;
-    size_t first, last; /* token range [first, last) */
-} sent;
-
 /* Role bits per list, so one bucket probe answers "is this a trigger". */
 enum { ROLE_UNIT = 1, ROLE_TRIGGER = 2, ROLE_EVENT = 4 };
 
@@ -169,6 +164,13 @@ typedef struct bucket_sum {
     unsigned char roles; /* ROLE_* bits of the entries' lists */
 } bucket_sum;
 
+typedef struct sent {
+    size_t start, end;
+    size_t first, last; /* token range [first, last) */
+    bucket_sum sum;     /* its words' sums: a context search for a list no
+                           word of it is in ends before it starts */
+} sent;
+
 /* list_bit of the lists the engine does not read by name. */
 #define OTHER_LISTS (1ull << 63)
 _Static_assert(L_COUNT < 63, "one bit per engine list, and OTHER_LISTS");
@@ -184,28 +186,32 @@ struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
-    unsigned char *role;   /* per list: ROLE_* bits */
-    size_t *owner;         /* per list: kind owning it, or CC_NONE */
-    uint64_t *list_bit;    /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
-    bucket_sum *sums;      /* per phrase index bucket */
-    bucket_sum *sent_sums; /* per sentence of the article: its words' sums */
-    size_t sent_sums_cap;
+    unsigned char *role; /* per list: ROLE_* bits */
+    size_t *owner;       /* per list: kind owning it, or CC_NONE */
+    uint64_t *list_bit;  /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
+    bucket_sum *sums;    /* per phrase index bucket */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
-    bool fast_words;        /* the word rule agrees with scan_word on ASCII */
-    unsigned char *gate_at; /* per gate, at the position being tried (gate_open) */
+    bool fast_words;               /* the word rule agrees with scan_word on ASCII */
+    unsigned char token_first[32]; /* bytes a word or boundary may start with (narrow_tokens) */
+    size_t tok1_rule[128];         /* per ASCII byte: the rule reading it alone, + 1 ... */
+    uint64_t tok1_next[128][2];    /* ... when an ASCII byte of this set follows (learn_tok1) */
+    unsigned char *gate_at;        /* per gate, at the position being tried (gate_open) */
     /* per-article scratch, reused */
     const char *body;
     size_t len;
     CC_VEC(tok) toks;
     CC_VEC(cand) cands;
     CC_VEC(sent) sents;
+    sent open;   /* the sentence being read: its start, first token and sum */
     char *folds; /* every word folded once (add_word), NUL-separated */
     size_t folds_len, folds_cap;
 };
 
 static bool words_agree(cc_extractor *ex);
+static void narrow_tokens(cc_extractor *ex);
+static void learn_tok1(cc_extractor *ex);
 
 /* Marks each kind's lists with their role and owner. */
 static void index_kinds(cc_extractor *ex)
@@ -303,6 +309,8 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     if (!sum_buckets(ex))
         goto mem_error;
     ex->fast_words = words_agree(ex);
+    narrow_tokens(ex);
+    learn_tok1(ex);
     return ex;
 mem_error:
     cc_extractor_free(ex);
@@ -318,7 +326,6 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->owner);
     free(ex->list_bit);
     free(ex->sums);
-    free(ex->sent_sums);
     pcre2_match_data_free(ex->md);
     free(ex->gate_at);
     pcre2_match_context_free(ex->mctx);
@@ -403,30 +410,13 @@ static bool bucket_may_pass(const cc_extractor *ex, const cc_phrase_bucket *b, s
     return sum_may_pass(ex, &ex->sums[b - ex->r->index], list, roles, classes);
 }
 
-/* Sums up each sentence's words (sent_sums), so that a context search
- * for a list no word of the sentence is in ends before it starts. False
- * when out of memory. */
-static bool sum_sentences(cc_extractor *ex)
+/* Adds the sum of phrase index bucket b to the open sentence's. */
+static void sum_word(cc_extractor *ex, const cc_phrase_bucket *b)
 {
-    if (ex->sents.n > ex->sent_sums_cap) {
-        bucket_sum *s = realloc(ex->sent_sums, ex->sents.n * sizeof *s);
-        if (!s)
-            return false;
-        ex->sent_sums = s;
-        ex->sent_sums_cap = ex->sents.n;
-    }
-    memset(ex->sent_sums, 0, ex->sents.n * sizeof *ex->sent_sums);
-    for (size_t i = 0; i < ex->toks.n; i++) {
-        const tok *t = &ex->toks.v[i];
-        if (t->cand != NO_POS || t->sent >= ex->sents.n)
-            continue;
-        const bucket_sum *b = &ex->sums[t->bk - ex->r->index];
-        bucket_sum *s = &ex->sent_sums[t->sent];
-        s->lists |= b->lists;
-        s->classes |= b->classes;
-        s->roles |= b->roles;
-    }
-    return true;
+    const bucket_sum *from = &ex->sums[b - ex->r->index];
+    ex->open.sum.lists |= from->lists;
+    ex->open.sum.classes |= from->classes;
+    ex->open.sum.roles |= from->roles;
 }
 
 /* phrase_at's search of the bucket b of token ti, once bucket_may_pass
@@ -560,15 +550,20 @@ static bool is_boundary(const cc_extractor *ex, size_t ms, size_t me)
     return t->end - t->start > 1 && !tok_value(ex, last, L_ABBREV);
 }
 
-/* Closes the current sentence at end. */
-static bool close_sentence(cc_extractor *ex, size_t *sent_start, size_t end)
+/* Closes the open sentence at end; one of blanks alone is dropped, and
+ * its tokens (if any) join the next. */
+static bool close_sentence(cc_extractor *ex, size_t end)
 {
-    sent s = {*sent_start, end, 0, 0};
+    sent s = ex->open;
+    s.end = end;
+    s.last = ex->toks.n;
     while (s.start < end && (ex->body[s.start] == ' ' || ex->body[s.start] == '\n'))
         s.start++;
-    *sent_start = end;
+    ex->open.start = end;
     if (s.start >= end)
         return true;
+    ex->open.first = ex->toks.n;
+    ex->open.sum = (bucket_sum){0, 0, 0};
     return CC_VEC_PUSH(ex->sents, s);
 }
 
@@ -598,13 +593,15 @@ typedef struct word_key {
     char key[32];
     size_t n;
     const cc_phrase_bucket *bk; /* NULL when there are no letters or too many */
+    bool whole;                 /* no byte after the letters joins them (claim_rules) */
 } word_key;
 
 /* Records a word token [s, e), folded once with its index bucket: the
  * context search looks at each word many times. When wk holds the whole
  * word (plain ASCII letters) its fold and bucket are reused, else the
- * word is folded and hashed here. */
-static bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
+ * word is folded and hashed here. Inline, as scan_word: called once per
+ * word, its call and saved registers cost about what its work does. */
+static inline bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
 {
     tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL};
     char *out = ex->folds + t.fold;
@@ -617,19 +614,19 @@ static bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
         t.fold_len = cc_fold(ex->body + s, e - s, out, ex->folds_cap - t.fold);
         t.bk = cc_rules_bucket(ex->r, out, t.fold_len);
     }
+    sum_word(ex, t.bk);
     ex->folds_len += t.fold_len + 1;
     return CC_VEC_PUSH(ex->toks, t);
 }
 
 /* Handles one match of rule through matcher m. */
-static bool on_match(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov,
-                     size_t *sent_start)
+static bool on_match(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov)
 {
     const cc_rule *ru = &ex->r->rules.v[rule];
     if (ru->kind == CC_RULE_WORD)
         return add_word(ex, ov[0], ov[1], NULL);
     if (ru->kind == CC_RULE_BOUNDARY)
-        return !is_boundary(ex, ov[0], ov[1]) || close_sentence(ex, sent_start, ov[1]);
+        return !is_boundary(ex, ov[0], ov[1]) || close_sentence(ex, ov[1]);
     return ru->cls == CC_CLASS_SKIP || add_cand(ex, m, rule, ov);
 }
 
@@ -647,7 +644,7 @@ static bool is_alnum(char c)
  * the word rule reads it (letters, digits and apostrophes, joined by
  * hyphens), or NO_POS when non-ASCII text touches it and the rule itself
  * must decide. */
-static size_t scan_word(const char *s, size_t len, size_t j)
+static inline size_t scan_word(const char *s, size_t len, size_t j)
 {
     for (;;) {
         while (j < len && (is_alnum(s[j]) || s[j] == '\''))
@@ -688,6 +685,30 @@ static bool words_agree(cc_extractor *ex)
     return true;
 }
 
+/* Narrows the rules' token_first to the bytes some word or boundary rule
+ * may begin with, as the loader does for claim rules (cc_starts_refine):
+ * PCRE2's start bitmap gives up on \p{L}, which would send every comma
+ * and digit through the token rule only to fail. */
+static void narrow_tokens(cc_extractor *ex)
+{
+    const cc_rules *r = ex->r;
+    uint32_t opts = 0;
+    pcre2_pattern_info(r->tokens->code, PCRE2_INFO_ARGOPTIONS, &opts);
+    memset(ex->token_first, 0, sizeof ex->token_first);
+    for (size_t i = 0; i < r->rules.n; i++) {
+        if (r->rules.v[i].kind == CC_RULE_CLAIM)
+            continue;
+        unsigned char first[sizeof ex->token_first];
+        bool cased;
+        memcpy(first, r->token_first, sizeof first);
+        pcre2_code *c = cc_starts_compile(r->rules.v[i].expanded, opts, &cased);
+        cc_starts_refine(c, ex->md, first); /* keeps them all when c is NULL */
+        pcre2_code_free(c);
+        for (size_t b = 0; b < sizeof first; b++)
+            ex->token_first[b] |= first[b];
+    }
+}
+
 /* The number a (*MARK) name written by the loader spells: a plain
  * decimal index, read without strtoul's locale and sign handling. */
 static size_t plain_index(const char *v)
@@ -696,6 +717,53 @@ static size_t plain_index(const char *v)
     for (; *v >= '0' && *v <= '9'; v++)
         n = n * 10 + (size_t)(*v - '0');
     return n;
+}
+
+/* The rule of the one-byte token the token rule reads at text[at] (the
+ * text being n bytes), or NO_POS when it reads none or a longer one. */
+static size_t tok1_at(cc_extractor *ex, const char *text, size_t n, size_t at)
+{
+    ex->body = text;
+    ex->len = n;
+    if (match_at(ex, ex->r->tokens->code, at) <= 0 ||
+        pcre2_get_ovector_pointer(ex->md)[1] != at + 1)
+        return NO_POS;
+    return plain_index((const char *)pcre2_get_mark(ex->md));
+}
+
+/* Notes follower f of byte c when the token rule reads c alone, by one
+ * rule, after each probe prefix and before each probe suffix. */
+static void learn_pair(cc_extractor *ex, char c, char f)
+{
+    static const char *const pre[] = {"a", " ", "\n"}, *const post[] = {"", " ", "a"};
+    size_t rule = NO_POS;
+    for (size_t p = 0; p < 3; p++)
+        for (size_t q = 0; q < 3; q++) {
+            char text[8] = {pre[p][0], c, f, post[q][0]};
+            size_t r1 = tok1_at(ex, text, 3 + (post[q][0] != 0), 1);
+            if (r1 == NO_POS || (rule != NO_POS && r1 != rule))
+                return;
+            rule = r1;
+        }
+    unsigned char b = (unsigned char)c, g = (unsigned char)f;
+    if (ex->tok1_rule[b] && ex->tok1_rule[b] != rule + 1)
+        return; /* one rule per byte */
+    ex->tok1_rule[b] = rule + 1;
+    ex->tok1_next[b][g / 64] |= 1ull << (g % 64);
+}
+
+/* Learns the common one-byte tokens (a newline, a full stop before a
+ * blank) that one_byte_token then reads without PCRE2: each pair of a
+ * non-letter and the ASCII byte after it is tried in several contexts.
+ * Only for a token rule that looks behind at nothing (no \b either). */
+static void learn_tok1(cc_extractor *ex)
+{
+    uint32_t behind = 1;
+    pcre2_pattern_info(ex->r->tokens->code, PCRE2_INFO_MAXLOOKBEHIND, &behind);
+    for (int c = 1; behind == 0 && c < 128; c++)
+        if (!is_alpha((char)c) && ((ex->token_first[c / 8] >> (c % 8)) & 1))
+            for (int f = 1; f < 128; f++)
+                learn_pair(ex, (char)c, (char)f);
 }
 
 /* Reads the leading ASCII letters of s[0:len) into wk->key, lower-cased
@@ -716,6 +784,21 @@ static uint64_t read_letters(const char *s, size_t len, word_key *wk)
     return h;
 }
 
+/* ASCII letters, digits, hyphens and apostrophes: a run that claim_rules
+ * reads as one word ("F-16s"). When the byte after a word's letters is
+ * none of these nor non-ASCII, the letters are the whole word for the
+ * word rule too (wk->whole): scan_word need not read them again. */
+static bool in_run(char c)
+{
+    return is_alnum(c) || c == '-' || c == '\'';
+}
+
+/* The claim rules that may start with the byte at i. */
+static const cc_rule_set *byte_rules(const cc_extractor *ex, size_t i)
+{
+    return &ex->r->sets.v[ex->r->by_byte[(unsigned char)ex->body[i]]];
+}
+
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
  * decide for letters (most words start no claim and only meet the word
  * rule); digits, symbols and words with digits ("F-16") meet the claim
@@ -723,16 +806,17 @@ static uint64_t read_letters(const char *s, size_t len, word_key *wk)
 static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key *wk)
 {
     const cc_rules *r = ex->r;
-    const cc_rule_set *by_byte = &r->sets.v[r->by_byte[(unsigned char)ex->body[i]]];
     uint64_t h = read_letters(ex->body + i, ex->len - i, wk);
     size_t n = wk->n, j = i + n;
     wk->bk = NULL;
+    wk->whole = false;
     if (n == 0 || n + 1 == sizeof wk->key)
-        return by_byte;
+        return byte_rules(ex, i);
     wk->bk = cc_rules_bucket_hashed(r, h);
-    for (; j < ex->len && (is_alnum(ex->body[j]) || ex->body[j] == '-' || ex->body[j] == '\''); j++)
+    wk->whole = j == ex->len || !(in_run(ex->body[j]) || (unsigned char)ex->body[j] >= 0x80);
+    for (; !wk->whole && j < ex->len && in_run(ex->body[j]); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
-            return by_byte;
+            return byte_rules(ex, i);
     return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z');
 }
 
@@ -753,9 +837,11 @@ static bool gate_open(const cc_extractor *ex, size_t g, size_t off, unsigned cha
 static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t off, size_t *rule,
                        const cc_matcher **m)
 {
-    if (set && ex->r->gates.n)
+    if (!set || !set->n) /* most words */
+        return PCRE2_ERROR_NOMATCH;
+    if (ex->r->gates.n)
         memset(ex->gate_at, 0, ex->r->gates.n);
-    for (size_t k = 0; set && k < set->n; k++) {
+    for (size_t k = 0; k < set->n; k++) {
         const cc_set_item *it = &set->items[k];
         if (it->gate != CC_NONE && !gate_open(ex, it->gate, off, ex->gate_at))
             continue;
@@ -769,14 +855,34 @@ static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t of
     return PCRE2_ERROR_NOMATCH;
 }
 
-/* Matches the word or boundary rule at off (what scan_word cannot read).
+/* True when learn_tok1 found that the token rule reads the byte at off
+ * alone, before the byte after it, by one rule: then *rule is that rule.
+ * Never at the start or end of the text, which no probe had. */
+static bool one_byte_token(const cc_extractor *ex, size_t off, size_t *rule)
+{
+    unsigned char c = (unsigned char)ex->body[off];
+    unsigned char f = off + 1 < ex->len ? (unsigned char)ex->body[off + 1] : 0x80;
+    if (off == 0 || c >= 128 || f >= 128 || !((ex->tok1_next[c][f / 64] >> (f % 64)) & 1))
+        return false;
+    *rule = ex->tok1_rule[c] - 1;
+    return true;
+}
+
+/* Matches the word or boundary rule at off (what scan_word cannot read),
+ * or reads a one-byte token and fills the ovector as PCRE2 would.
  * Returns PCRE2's code; sets *m and, on a match, *rule. */
 static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const cc_matcher **m)
 {
     unsigned char c = (unsigned char)ex->body[off];
     *m = ex->r->tokens;
-    if (!((ex->r->token_first[c / 8] >> (c % 8)) & 1))
+    if (!((ex->token_first[c / 8] >> (c % 8)) & 1))
         return PCRE2_ERROR_NOMATCH;
+    if (one_byte_token(ex, off, rule)) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ex->md);
+        ov[0] = off;
+        ov[1] = off + 1;
+        return 1;
+    }
     int rc = match_at(ex, (*m)->code, off);
     if (rc > 0)
         *rule = plain_index((const char *)pcre2_get_mark(ex->md));
@@ -788,9 +894,10 @@ static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const c
  * boundary rules for what it cannot read), all anchored. */
 static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a)
 {
-    size_t off = 0, sent_start = 0;
+    size_t off = 0;
     bool warned = false;
     ex->toks.n = ex->cands.n = ex->sents.n = ex->folds_len = 0;
+    ex->open = (sent){0, 0, 0, 0, {0, 0, 0}};
     if (!reserve_folds(ex))
         return CC_ERROR_MEMORY;
     while (off < ex->len) {
@@ -804,9 +911,9 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
         word_key wk;
         int rc = match_claim(ex, claim_rules(ex, off, &wk), off, &rule, &m);
         if (rc == PCRE2_ERROR_NOMATCH) {
-            size_t e = ex->fast_words && is_alpha((char)c)
-                           ? scan_word(ex->body, ex->len, off + wk.n)
-                           : NO_POS;
+            size_t e = NO_POS;
+            if (ex->fast_words && is_alpha((char)c))
+                e = wk.whole ? off + wk.n : scan_word(ex->body, ex->len, off + wk.n);
             if (e != NO_POS) {
                 if (!add_word(ex, off, e, &wk))
                     return CC_ERROR_MEMORY;
@@ -828,19 +935,11 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
             continue;
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ex->md);
-        if (!on_match(ex, m, rule, ov, &sent_start))
+        if (!on_match(ex, m, rule, ov))
             return CC_ERROR_MEMORY;
         off = ov[1] > off ? ov[1] : next_char(ex->body, ex->len, off);
     }
-    if (!close_sentence(ex, &sent_start, ex->len))
-        return CC_ERROR_MEMORY;
-    for (size_t i = 0, s = 0; s < ex->sents.n; s++) {
-        ex->sents.v[s].first = i;
-        while (i < ex->toks.n && ex->toks.v[i].sent == s)
-            i++;
-        ex->sents.v[s].last = i;
-    }
-    return CC_OK;
+    return close_sentence(ex, ex->len) ? CC_OK : CC_ERROR_MEMORY;
 }
 
 /* ---- values ------------------------------------------------------------ */
@@ -1578,7 +1677,7 @@ static size_t nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned r
                       unsigned classes, reach rc, size_t *at)
 {
     phrase_q q = {list, roles, classes, CC_NONE};
-    if (!sum_may_pass(ex, &ex->sent_sums[ex->toks.v[ti].sent], list, roles, classes)) {
+    if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes)) {
         *at = NO_POS; /* no word of the sentence is in the lists asked */
         return CC_NONE;
     }
@@ -2302,8 +2401,6 @@ cc_error cc_extract_article(cc_extractor *ex, cc_cluster *cl, size_t ai)
     ex->len = a->body_len;
     memo m = {0};
     cc_error err = scan(ex, cl, a);
-    if (err == CC_OK && !sum_sentences(ex))
-        err = CC_ERROR_MEMORY;
     if (err == CC_OK && !memo_open(ex, &m))
         err = CC_ERROR_MEMORY;
     if (err == CC_OK && a->published == CC_NO_DAY)

@@ -140,6 +140,29 @@ const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, siz
     return cc_rules_bucket_hashed(r, cc_fnv(CC_FNV_INIT, word, n));
 }
 
+/* The first slot of the starter table from i on that is empty or holds
+ * a word tagged tag. */
+static size_t tag_slot(const cc_rules *r, uint32_t tag, size_t i)
+{
+    while (r->starter_tab[i].starter && r->starter_tab[i].tag != tag)
+        i = (i + 1) & r->starter_mask;
+    return i;
+}
+
+/* The starter spelled w[0:n) among the slots tagged tag from slot i on,
+ * or NULL. Not inlined: cc_rules_starter's usual miss then calls nothing
+ * and saves no registers. */
+static __attribute__((noinline)) const cc_starter *starter_from(const cc_rules *r, uint32_t tag,
+                                                                size_t i, const char *w, size_t n)
+{
+    for (; r->starter_tab[i].starter; i = tag_slot(r, tag, (i + 1) & r->starter_mask)) {
+        const cc_starter *st = &r->starters.v[r->starter_tab[i].starter - 1];
+        if (st->len == n && memcmp(st->word, w, n) == 0)
+            return st;
+    }
+    return NULL;
+}
+
 /* Looks the word up in the open-addressed starter table: a miss (most
  * words) ends at the first empty slot, without touching the phrase index
  * whose buckets for "the" or "a" are long. */
@@ -147,15 +170,11 @@ const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w
                                     bool capital)
 {
     uint32_t tag = (uint32_t)(h >> 32);
-    for (size_t i = (size_t)h & r->starter_mask; r->starter_tab && r->starter_tab[i].starter;
-         i = (i + 1) & r->starter_mask) {
-        if (r->starter_tab[i].tag != tag)
-            continue;
-        const cc_starter *st = &r->starters.v[r->starter_tab[i].starter - 1];
-        if (st->len == n && memcmp(st->word, w, n) == 0)
-            return &r->sets.v[st->set[capital]];
-    }
-    return NULL;
+    size_t i = r->starter_tab ? tag_slot(r, tag, (size_t)h & r->starter_mask) : 0;
+    if (!r->starter_tab || !r->starter_tab[i].starter)
+        return NULL;
+    const cc_starter *st = starter_from(r, tag, i, w, n);
+    return st ? &r->sets.v[st->set[capital]] : NULL;
 }
 
 /* Reads a number from the "settings" list (see rules.h). */
