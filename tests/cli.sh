@@ -87,6 +87,17 @@ check unwritable 5 "$cc" check "$src/fixtures/blinken-cairo/cluster" -o /nonexis
 # extract streams its records 64 KiB at a time: a full disk still fails the run
 [ -w /dev/full ] && check extract-full 5 "$cc" extract "$src/fixtures/blinken-cairo/cluster" --json /dev/full
 
+# The rules cache: one file after a run, the same output from it, none
+# when CLAIMCHECK_CACHE is empty.
+CLAIMCHECK_CACHE="$tmp/cache" check cache-fill 0 "$cc" extract "$src/fixtures/blinken-cairo/cluster" --json "$tmp/c1.ndjson"
+CLAIMCHECK_CACHE="$tmp/cache" check cache-hit 0 "$cc" extract "$src/fixtures/blinken-cairo/cluster" --json "$tmp/c2.ndjson"
+check cache-same 0 cmp "$tmp/c1.ndjson" "$tmp/c2.ndjson"
+check cache-one-file 0 test "$(find "$tmp/cache" -name 'rules-*.bin' | wc -l)" = 1
+CLAIMCHECK_CACHE= XDG_CACHE_HOME="$tmp/xdg" check cache-off 0 "$cc" extract "$src/fixtures/blinken-cairo/cluster" --json /dev/null
+check cache-off-none 0 test ! -e "$tmp/xdg"
+env -u CLAIMCHECK_CACHE XDG_CACHE_HOME="$tmp/xdg" "$cc" extract "$src/fixtures/blinken-cairo/cluster" --json /dev/null
+check cache-xdg 0 test -d "$tmp/xdg/claimcheck"
+
 # Pathological input stays bounded: each run gets 30 s (seconds are
 # needed; the sanitizer build is several times slower than a release).
 python3 -c "print('1' * 1000000)" >"$tmp/digits.txt"
