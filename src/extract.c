@@ -1006,6 +1006,19 @@ static int slot_int(const cc_extractor *ex, const cand *c, cc_slot s, int dflt)
     return v;
 }
 
+/* The value of the digits and points in buf[0:n): a whole number of up to
+ * 15 digits (exact in a double) summed here, which strtod would take
+ * ~400 instructions for; anything else by strtod. */
+static double digits_value(const char *buf, size_t n)
+{
+    double v = 0;
+    if (n > 15 || memchr(buf, '.', n))
+        return strtod(buf, NULL);
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (buf[i] - '0');
+    return v;
+}
+
 /* Reads a digit run with thousands separators into *v; returns bytes used. */
 static size_t read_digits(const char *s, size_t n, double *v)
 {
@@ -1028,15 +1041,30 @@ static size_t read_digits(const char *s, size_t n, double *v)
         }
     }
     buf[o] = '\0';
-    *v = strtod(buf, NULL);
+    *v = digits_value(buf, o);
     return i;
 }
 
+/* The words of a number being read; lists[i] is word_lists of word i. */
 typedef struct words {
     const char *p[16];
     size_t n[16];
+    uint64_t lists[16];
     size_t count;
 } words;
+
+/* The list_bit of each list with a phrase that starts with word s[0:n)
+ * (the sum of its index bucket): a lookup of a key starting with the word
+ * can hit no other list. All bits when its fold is empty or cut short. */
+static uint64_t word_lists(const cc_extractor *ex, const char *s, size_t n)
+{
+    char f[128];
+    size_t fn = cc_fold(s, n, f, sizeof f);
+    const char *sp = memchr(f, ' ', fn);
+    if (fn == 0 || fn + 1 >= sizeof f)
+        return ~0ull;
+    return ex->sums[cc_rules_bucket(ex->r, f, sp ? (size_t)(sp - f) : fn) - ex->r->index].lists;
+}
 
 /* A number being read: the running total, the group being built ("two
  * hundred" before "thousand"), the last scale applied and whether the
@@ -1046,18 +1074,21 @@ typedef struct numread {
     bool fraction, any;
 } numread;
 
-/* Looks up words [i, i+k) joined by spaces in list l. */
+/* Looks up words [i, i+k) joined by spaces in list l; skipped when no
+ * phrase of l starts with word i (most lookups of a number's words). */
 static const char *words_lookup(const cc_extractor *ex, const words *w, size_t i, size_t k, int l)
 {
     char buf[128];
     size_t o = 0;
+    if (ex->list[l] == CC_NONE || !(w->lists[i] & ex->list_bit[ex->list[l]]))
+        return NULL;
     for (size_t j = i; j < i + k && o + w->n[j] + 2 < sizeof buf; j++) {
         if (j > i)
             buf[o++] = ' ';
         memcpy(buf + o, w->p[j], w->n[j]);
         o += w->n[j];
     }
-    return ex->list[l] == CC_NONE ? NULL : cc_rules_lookup(ex->r, ex->list[l], buf, o);
+    return cc_rules_lookup(ex->r, ex->list[l], buf, o);
 }
 
 /* Applies a scale ("hundred", "million", "bn") of value s: a hundred
@@ -1121,7 +1152,8 @@ static void flush_words(const cc_extractor *ex, words *w, numread *nr)
  * "half a million", "two-thirds") in s[0:n) into *nr. */
 static bool parse_number(const cc_extractor *ex, const char *s, size_t n, numread *nr)
 {
-    words w = {.count = 0};
+    words w;
+    w.count = 0; /* the arrays are written before they are read */
     *nr = (numread){0, 0, 1, false, false};
     for (size_t i = 0; i < n;) {
         if (s[i] >= '0' && s[i] <= '9') {
@@ -1137,7 +1169,8 @@ static bool parse_number(const cc_extractor *ex, const char *s, size_t n, numrea
             j++;
         if (j > i && w.count < 16) {
             w.p[w.count] = s + i;
-            w.n[w.count++] = j - i;
+            w.n[w.count] = j - i;
+            w.lists[w.count++] = word_lists(ex, s + i, j - i);
         }
         i = j > i ? j : i + 1;
         if (i >= n || (s[i] >= '0' && s[i] <= '9') || w.count == 16)
