@@ -2127,7 +2127,8 @@ static char *join3(const char *a, const char *sep, const char *b)
     if (out) {
         memcpy(out, a, na);
         memcpy(out + na, sep, ns);
-        memcpy(out + na + ns, b, nb + 1);
+        memcpy(out + na + ns, b, nb);
+        out[na + ns + nb] = '\0';
     }
     return out;
 }
