@@ -1006,6 +1006,19 @@ static int slot_int(const cc_extractor *ex, const cand *c, cc_slot s, int dflt)
     return v;
 }
 
+/* The value of the digits and points in buf[0:n): a whole number of up to
+ * 15 digits (exact in a double) summed here, which strtod would take
+ * ~400 instructions for; anything else by strtod. */
+static double digits_value(const char *buf, size_t n)
+{
+    double v = 0;
+    if (n > 15 || memchr(buf, '.', n))
+        return strtod(buf, NULL);
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (buf[i] - '0');
+    return v;
+}
+
 /* Reads a digit run with thousands separators into *v; returns bytes used. */
 static size_t read_digits(const char *s, size_t n, double *v)
 {
@@ -1028,15 +1041,30 @@ static size_t read_digits(const char *s, size_t n, double *v)
         }
     }
     buf[o] = '\0';
-    *v = strtod(buf, NULL);
+    *v = digits_value(buf, o);
     return i;
 }
 
+/* The words of a number being read; lists[i] is word_lists of word i. */
 typedef struct words {
     const char *p[16];
     size_t n[16];
+    uint64_t lists[16];
     size_t count;
 } words;
+
+/* The list_bit of each list with a phrase that starts with word s[0:n)
+ * (the sum of its index bucket): a lookup of a key starting with the word
+ * can hit no other list. All bits when its fold is empty or cut short. */
+static uint64_t word_lists(const cc_extractor *ex, const char *s, size_t n)
+{
+    char f[128];
+    size_t fn = cc_fold(s, n, f, sizeof f);
+    const char *sp = memchr(f, ' ', fn);
+    if (fn == 0 || fn + 1 >= sizeof f)
+        return ~0ull;
+    return ex->sums[cc_rules_bucket(ex->r, f, sp ? (size_t)(sp - f) : fn) - ex->r->index].lists;
+}
 
 /* A number being read: the running total, the group being built ("two
  * hundred" before "thousand"), the last scale applied and whether the
@@ -1046,18 +1074,21 @@ typedef struct numread {
     bool fraction, any;
 } numread;
 
-/* Looks up words [i, i+k) joined by spaces in list l. */
+/* Looks up words [i, i+k) joined by spaces in list l; skipped when no
+ * phrase of l starts with word i (most lookups of a number's words). */
 static const char *words_lookup(const cc_extractor *ex, const words *w, size_t i, size_t k, int l)
 {
     char buf[128];
     size_t o = 0;
+    if (ex->list[l] == CC_NONE || !(w->lists[i] & ex->list_bit[ex->list[l]]))
+        return NULL;
     for (size_t j = i; j < i + k && o + w->n[j] + 2 < sizeof buf; j++) {
         if (j > i)
             buf[o++] = ' ';
         memcpy(buf + o, w->p[j], w->n[j]);
         o += w->n[j];
     }
-    return ex->list[l] == CC_NONE ? NULL : cc_rules_lookup(ex->r, ex->list[l], buf, o);
+    return cc_rules_lookup(ex->r, ex->list[l], buf, o);
 }
 
 /* Applies a scale ("hundred", "million", "bn") of value s: a hundred
@@ -1121,7 +1152,8 @@ static void flush_words(const cc_extractor *ex, words *w, numread *nr)
  * "half a million", "two-thirds") in s[0:n) into *nr. */
 static bool parse_number(const cc_extractor *ex, const char *s, size_t n, numread *nr)
 {
-    words w = {.count = 0};
+    words w;
+    w.count = 0; /* the arrays are written before they are read */
     *nr = (numread){0, 0, 1, false, false};
     for (size_t i = 0; i < n;) {
         if (s[i] >= '0' && s[i] <= '9') {
@@ -1137,7 +1169,8 @@ static bool parse_number(const cc_extractor *ex, const char *s, size_t n, numrea
             j++;
         if (j > i && w.count < 16) {
             w.p[w.count] = s + i;
-            w.n[w.count++] = j - i;
+            w.n[w.count] = j - i;
+            w.lists[w.count++] = word_lists(ex, s + i, j - i);
         }
         i = j > i ? j : i + 1;
         if (i >= n || (s[i] >= '0' && s[i] <= '9') || w.count == 16)
@@ -2085,6 +2118,21 @@ static bool set_change(const cc_extractor *ex, size_t ci, cc_claim *cm)
 
 /* ---- assembling a claim ----------------------------------------------- */
 
+/* a, sep and b joined; caller frees. A key's usual shape: one strlen
+ * each, where cc_strcat_n's two va_list passes cost twice as much. */
+static char *join3(const char *a, const char *sep, const char *b)
+{
+    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+    char *out = malloc(na + ns + nb + 1);
+    if (out) {
+        memcpy(out, a, na);
+        memcpy(out + na, sep, ns);
+        memcpy(out + na + ns, b, nb);
+        out[na + ns + nb] = '\0';
+    }
+    return out;
+}
+
 /* The alignment key: kind, then its subject (the kind itself, the dated
  * event and place, or the counted noun's subject class). Generic claims
  * without a counted noun get a key of their own: nothing to align them by
@@ -2095,9 +2143,9 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
     if (cm->event)
         return cc_strcat_n(k->name, "/", cm->event, "@", cm->place ? cm->place : "-", NULL);
     if (k->by_place && !cm->place)
-        return cc_strcat_n(k->name, "/#", cm->id, NULL);
+        return join3(k->name, "/#", cm->id);
     if (k->fixed_subject)
-        return k->by_place ? cc_strcat_n(k->name, "@", cm->place, NULL) : cc_strdup(k->name);
+        return k->by_place ? join3(k->name, "@", cm->place) : cc_strdup(k->name);
     const char *subj =
         cm->unit ? cc_rules_lookup(ex->r, ex->list[L_SUBJECT], cm->unit, strlen(cm->unit)) : NULL;
     if (!subj && has_noun)
@@ -2106,7 +2154,7 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
         subj = NULL;
     else if (!subj)
         subj = k->default_subject ? k->default_subject : "-";
-    return subj ? cc_strcat_n(k->name, "/", subj, NULL) : cc_strcat_n(k->name, "/#", cm->id, NULL);
+    return subj ? join3(k->name, "/", subj) : join3(k->name, "/#", cm->id);
 }
 
 static void find_ref_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *cm);
