@@ -54,53 +54,71 @@ static char *put_char(char *o, unsigned char c)
     return o;
 }
 
-/* The m <= 8 bytes at s as a word, padded with spaces: pieces of fixed
- * size, which compile to plain moves where memcpy(&w, s, m) is a call. */
-static uint64_t load_word(const char *s, size_t m)
+/* Writes s[0:n) as JSON string contents at o, a byte at a time; returns
+ * the end. For words that need an escape and strings too short for one;
+ * kept out of line so that put_escaped's fast path saves few registers. */
+__attribute__((noinline)) static char *put_chars(char *o, const char *s, size_t n)
 {
-    unsigned char t[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
+    for (size_t i = 0; i < n; i++)
+        o = put_char(o, (unsigned char)s[i]);
+    return o;
+}
+
+/* The 8 bytes at s as a word: a plain move, where memcpy of a variable
+ * size is a call. */
+static uint64_t load8(const char *s)
+{
     uint64_t w;
-    if (m == 8) {
-        memcpy(&w, s, 8);
-        return w;
-    }
-    size_t k = 0;
-    if (m & 4) {
-        memcpy(t, s, 4);
-        k = 4;
-    }
-    if (m & 2) {
-        memcpy(t + k, s + k, 2);
-        k += 2;
-    }
-    if (m & 1)
-        t[k] = (unsigned char)s[k];
-    memcpy(&w, t, 8);
+    memcpy(&w, s, 8);
     return w;
 }
 
+/* The 4 bytes at s as a word, as load8. */
+static uint32_t load4(const char *s)
+{
+    uint32_t w;
+    memcpy(&w, s, 4);
+    return w;
+}
+
+/* put_escaped for 4 <= n < 8: the first and the last 4 bytes (they
+ * overlap) are tested as one word and, with no escape, copied as two. */
+static char *put_escaped_4to7(char *o, const char *s, size_t n)
+{
+    uint32_t head = load4(s), tail = load4(s + n - 4);
+    if (word_needs_escape(head | (uint64_t)tail << 32))
+        return put_chars(o, s, n);
+    memcpy(o, &head, 4);
+    memcpy(o + n - 4, &tail, 4);
+    return o + n;
+}
+
 /* Copies s[0:n) as JSON string contents to o and returns the end; o has
- * room for 6n bytes and, when n > 0, for 8 at least. The input is valid
+ * room for 6n bytes. The input is valid
  * UTF-8 (ingest guarantees it) and copied as is: eight bytes at a time
- * while a word needs no escape (most strings have none), the last few
- * bytes as one word padded with spaces, and byte by byte only through a
- * word that needs an escape. */
+ * while a word needs no escape (most strings have none), the last 1 to 8
+ * as the word that ends the string, and byte by byte only through a word
+ * that needs an escape. That last word overlaps bytes already written, as
+ * they were when it needs no escape (put_char copies such bytes as is). */
 static char *put_escaped(char *o, const char *s, size_t n)
 {
-    while (n > 0) {
-        size_t m = n < 8 ? n : 8;
-        uint64_t w = load_word(s, m);
+    if (n < 8)
+        return n < 4 ? put_chars(o, s, n) : put_escaped_4to7(o, s, n);
+    size_t i = 0;
+    for (; n - i > 8; i += 8) {
+        uint64_t w = load8(s + i);
         if (word_needs_escape(w)) {
-            for (size_t i = 0; i < m; i++)
-                o = put_char(o, (unsigned char)s[i]);
+            o = put_chars(o, s + i, 8);
         } else {
-            memcpy(o, &w, 8); /* past m: padding the next writes replace */
-            o += m;
+            memcpy(o, &w, 8);
+            o += 8;
         }
-        s += m;
-        n -= m;
     }
-    return o;
+    uint64_t last = load8(s + n - 8);
+    if (word_needs_escape(last))
+        return put_chars(o, s + i, n - i);
+    memcpy(o - (8 - (n - i)), &last, 8);
+    return o + (n - i);
 }
 
 /* Writes s[0:n) as a JSON string to o, which has JSON_STR_ROOM(n) bytes;
