@@ -305,7 +305,7 @@ void cc_json_claim(const cc_cluster *cl, size_t ci, cc_buf *b)
          key = js(c->key), qual = js(cc_qualifier_name(c->qual)),
          change = js(cc_change_name(c->change)), role = js(cc_change_role_name(c->change_role)),
          unit = js(c->unit), timex = js(c->timex), attribution = js(c->attribution),
-         scope = {c->scope_all ? "all" : NULL, 3},
+         scope = js(c->scope_all ? "all" : NULL),
          date = js(c->day == CC_NO_DAY ? NULL : cc_day_format(c->day, day)), event = js(c->event),
          place = js(c->place);
     char *o = RECORD_OPEN(b, "claim", 21,
