@@ -7,11 +7,11 @@
 
 #include "util.h"
 
-/* Bytes a field may take besides its key: an n-byte string escaped
- * ("\u00XX" is 6 bytes per input byte) with its quotes, or "null". */
+/* Bytes an n-byte string may take escaped ("\u00XX" is 6 bytes per input
+ * byte) with its quotes. */
 #define JSON_STR_ROOM(n) (6 * (n) + 4)
-/* Bytes a number field may take besides its key: cc_fmt_g15's room,
- * which also holds null and a sign with 20 digits. */
+/* Bytes a number may take: cc_fmt_g15's room, which also holds null and a
+ * sign with 20 digits. */
 #define JSON_NUM_ROOM CC_FMT_G15_ROOM
 /* NDJSON collects this much before one fwrite hands it to stdio. */
 #define JSON_SPILL ((size_t)64 * 1024)
@@ -54,83 +54,88 @@ static char *put_char(char *o, unsigned char c)
     return o;
 }
 
-/* The m <= 8 bytes at s as a word, padded with spaces: pieces of fixed
- * size, which compile to plain moves where memcpy(&w, s, m) is a call. */
-static uint64_t load_word(const char *s, size_t m)
+/* Writes s[0:n) as JSON string contents at o, a byte at a time; returns
+ * the end. For words that need an escape and strings too short for one;
+ * kept out of line so that put_escaped's fast path saves few registers. */
+__attribute__((noinline)) static char *put_chars(char *o, const char *s, size_t n)
 {
-    unsigned char t[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
-    uint64_t w;
-    if (m == 8) {
-        memcpy(&w, s, 8);
-        return w;
-    }
-    size_t k = 0;
-    if (m & 4) {
-        memcpy(t, s, 4);
-        k = 4;
-    }
-    if (m & 2) {
-        memcpy(t + k, s + k, 2);
-        k += 2;
-    }
-    if (m & 1)
-        t[k] = (unsigned char)s[k];
-    memcpy(&w, t, 8);
-    return w;
-}
-
-/* Copies s[0:n) as JSON string contents to o and returns the end; o has
- * room for 6n bytes and, when n > 0, for 8 at least. The input is valid
- * UTF-8 (ingest guarantees it) and copied as is: eight bytes at a time
- * while a word needs no escape (most strings have none), the last few
- * bytes as one word padded with spaces, and byte by byte only through a
- * word that needs an escape. */
-static char *put_escaped(char *o, const char *s, size_t n)
-{
-    while (n > 0) {
-        size_t m = n < 8 ? n : 8;
-        uint64_t w = load_word(s, m);
-        if (word_needs_escape(w)) {
-            for (size_t i = 0; i < m; i++)
-                o = put_char(o, (unsigned char)s[i]);
-        } else {
-            memcpy(o, &w, 8); /* past m: padding the next writes replace */
-            o += m;
-        }
-        s += m;
-        n -= m;
-    }
+    for (size_t i = 0; i < n; i++)
+        o = put_char(o, (unsigned char)s[i]);
     return o;
 }
 
-/* Writes null (4 bytes) to o; returns the end. */
-static char *put_null(char *o)
+/* The 8 bytes at s as a word: a plain move, where memcpy of a variable
+ * size is a call. */
+static uint64_t load8(const char *s)
 {
-    o[0] = 'n';
-    o[1] = 'u';
-    o[2] = o[3] = 'l';
-    return o + 4;
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return w;
 }
 
-/* Writes s[0:n) as a JSON string (or null when s is NULL) to o, which
- * has JSON_STR_ROOM(n) bytes; returns the end. */
+/* The 4 bytes at s as a word, as load8. */
+static uint32_t load4(const char *s)
+{
+    uint32_t w;
+    memcpy(&w, s, 4);
+    return w;
+}
+
+/* put_escaped for 4 <= n < 8: the first and the last 4 bytes (they
+ * overlap) are tested as one word and, with no escape, copied as two. */
+static char *put_escaped_4to7(char *o, const char *s, size_t n)
+{
+    uint32_t head = load4(s), tail = load4(s + n - 4);
+    if (word_needs_escape(head | (uint64_t)tail << 32))
+        return put_chars(o, s, n);
+    memcpy(o, &head, 4);
+    memcpy(o + n - 4, &tail, 4);
+    return o + n;
+}
+
+/* Copies s[0:n) as JSON string contents to o and returns the end; o has
+ * room for 6n bytes. The input is valid
+ * UTF-8 (ingest guarantees it) and copied as is: eight bytes at a time
+ * while a word needs no escape (most strings have none), the last 1 to 8
+ * as the word that ends the string, and byte by byte only through a word
+ * that needs an escape. That last word overlaps bytes already written, as
+ * they were when it needs no escape (put_char copies such bytes as is). */
+static char *put_escaped(char *o, const char *s, size_t n)
+{
+    if (n < 8)
+        return n < 4 ? put_chars(o, s, n) : put_escaped_4to7(o, s, n);
+    size_t i = 0;
+    for (; n - i > 8; i += 8) {
+        uint64_t w = load8(s + i);
+        if (word_needs_escape(w)) {
+            o = put_chars(o, s + i, 8);
+        } else {
+            memcpy(o, &w, 8);
+            o += 8;
+        }
+    }
+    uint64_t last = load8(s + n - 8);
+    if (word_needs_escape(last))
+        return put_chars(o, s + i, n - i);
+    memcpy(o - (8 - (n - i)), &last, 8);
+    return o + (n - i);
+}
+
+/* Writes s[0:n) as a JSON string to o, which has JSON_STR_ROOM(n) bytes;
+ * returns the end. */
 static char *put_str(char *o, const char *s, size_t n)
 {
-    if (!s)
-        return put_null(o);
     *o++ = '"';
     o = put_escaped(o, s, n);
     *o++ = '"';
     return o;
 }
 
-/* Writes v (or null when !has or not finite) to o, which has
- * JSON_NUM_ROOM bytes; returns the end. Whole numbers (nearly all) are
- * written as plain digits, as "%.15g" prints them, others by cc_fmt_g15. */
-static char *put_num(char *o, bool has, double v)
+/* Writes finite v to o, which has JSON_NUM_ROOM bytes; returns the end.
+ * Whole numbers (nearly all) are written as plain digits, as "%.15g"
+ * prints them, others by cc_fmt_g15. */
+static char *put_num(char *o, double v)
 {
-    if (!has || !isfinite(v))
-        return put_null(o);
     if (fabs(v) < 1e15 && v == (double)(long long)v) { /* range first: no UB cast */
         long long x = (long long)v;
         if (x < 0)
@@ -159,60 +164,57 @@ bool cc_finding_dismissed(const cc_finding *f)
     return f->review && cc_review_parse(f->review) == CC_R_DISMISSED;
 }
 
-/* A record key spelled ,"name": and padded to 24 bytes with its length
- * in the last one, so that it is copied with one fixed-size move. */
-typedef struct json_key {
-    char s[23];
-    unsigned char n;
-} json_key;
-#define JSON_KEY(k)                                                                                \
-    {                                                                                              \
-        ",\"" k "\":", sizeof(",\"" k "\":") - 1                                                   \
-    }
+/* Bytes a record field may take besides 6 per byte of its strings: its
+ * key (names of up to 19 bytes), then a number, a count, null or a
+ * string's quotes. */
+#define FIELD_ROOM (23 + JSON_NUM_ROOM)
 
-/* How a record field's value is written. */
-typedef enum jv_type { JV_STR, JV_NUM, JV_COUNT, JV_IDS } jv_type;
+/* A field's key piece ,"name": followed in memory by null, and the key's
+ * length: the arguments key, key_n of the put_*_field writers. Literal
+ * names make each key copy a few moves. */
+#define KEY(name) ",\"" name "\":null", sizeof(",\"" name "\":") - 1
 
-/* One field value: a string s[0:n) (null when s is NULL), a number v
- * (null unless has), a count n, or a JSON array of the ids of n claims
- * (of articles when has) listed in ids. Borrowed from the cluster. */
-typedef struct jval {
-    jv_type t;
-    bool has;
+/* Copies the n bytes at s to o; returns the end. */
+static inline char *put_bytes(char *o, const char *s, size_t n)
+{
+    memcpy(o, s, n);
+    return o + n;
+}
+
+/* A string field value: s[0:n), or null when s is NULL. Borrowed. */
+typedef struct jstr {
     const char *s;
     size_t n;
-    double v;
-    const size_t *ids;
-} jval;
+} jstr;
 
-/* A string field value of known length. */
-static jval jv_sn(const char *s, size_t n)
+/* The string field value s (NULL gives null), measured once. */
+static jstr js(const char *s)
 {
-    return (jval){JV_STR, false, s, n, 0, NULL};
+    return (jstr){s, s ? strlen(s) : 0};
 }
 
-/* A NUL-terminated string field value, or null. */
-static jval jv_s(const char *s)
+/* Writes key and v at o; a null is copied with its key in one piece (see
+ * KEY). Returns the end. */
+static inline char *put_str_field(char *o, const char *key, size_t key_n, jstr v)
 {
-    return jv_sn(s, s ? strlen(s) : 0);
+    if (!v.s)
+        return put_bytes(o, key, key_n + 4);
+    return put_str(put_bytes(o, key, key_n), v.s, v.n);
 }
 
-/* A number field value, or null. */
-static jval jv_num(bool has, double v)
+/* Writes key and v, or null unless has and v is finite, at o. */
+static inline char *put_num_field(char *o, const char *key, size_t key_n, bool has, double v)
 {
-    return (jval){JV_NUM, has, NULL, 0, v, NULL};
+    if (!has || !isfinite(v))
+        return put_bytes(o, key, key_n + 4);
+    return put_num(put_bytes(o, key, key_n), v);
 }
 
-/* A count field value. */
-static jval jv_count(size_t n)
+/* Writes key and the count n at o. */
+static inline char *put_count_field(char *o, const char *key, size_t key_n, size_t n)
 {
-    return (jval){JV_COUNT, false, NULL, n, 0, NULL};
-}
-
-/* An array of claim ids (article ids when articles). */
-static jval jv_ids(const size_t *ids, size_t n, bool articles)
-{
-    return (jval){JV_IDS, articles, NULL, n, 0, ids};
+    o = put_bytes(o, key, key_n);
+    return o + cc_fmt_u64(n, o);
 }
 
 /* The id of claim (or article) i of cl. */
@@ -221,28 +223,25 @@ static const char *id_of(const cc_cluster *cl, size_t i, bool articles)
     return articles ? cl->articles.v[i].id : cl->claims.v[i].id;
 }
 
-/* Bytes v may take once written; measures id arrays (their lengths are
- * not kept). */
-static size_t jv_room(const cc_cluster *cl, const jval *v)
+/* Bytes put_ids_field may take besides FIELD_ROOM (id lengths are not
+ * kept, so they are measured here and again when written). */
+static size_t ids_room(const cc_cluster *cl, const size_t *ids, size_t n, bool articles)
 {
-    if (v->t == JV_STR)
-        return JSON_STR_ROOM(v->n);
-    if (v->t == JV_NUM)
-        return JSON_NUM_ROOM;
-    if (v->t == JV_COUNT)
-        return 20;
     size_t room = 2;
-    for (size_t i = 0; i < v->n; i++)
-        room += 1 + JSON_STR_ROOM(strlen(id_of(cl, v->ids[i], v->has)));
+    for (size_t i = 0; i < n; i++)
+        room += 1 + JSON_STR_ROOM(strlen(id_of(cl, ids[i], articles)));
     return room;
 }
 
-/* Writes an array of ids at o (jv_room's room); returns the end. */
-static char *put_ids(char *o, const cc_cluster *cl, const jval *v)
+/* Writes key and a JSON array of the ids of the n claims (articles when
+ * articles) listed in ids at o. */
+static char *put_ids_field(char *o, const char *key, size_t key_n, const cc_cluster *cl,
+                           const size_t *ids, size_t n, bool articles)
 {
+    o = put_bytes(o, key, key_n);
     *o++ = '[';
-    for (size_t i = 0; i < v->n; i++) {
-        const char *id = id_of(cl, v->ids[i], v->has);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = id_of(cl, ids[i], articles);
         if (i)
             *o++ = ',';
         o = put_str(o, id, strlen(id));
@@ -251,145 +250,134 @@ static char *put_ids(char *o, const cc_cluster *cl, const jval *v)
     return o;
 }
 
-/* Writes v at o (jv_room's room); returns the end. */
-static char *put_val(char *o, const cc_cluster *cl, const jval *v)
+/* Makes room in b for a record of n_fields fields that takes extra bytes
+ * besides their FIELD_ROOM (6 per string byte, ids_room), and writes its
+ * head {"type":"<type>" (head_n bytes). Returns where the fields go, for
+ * record_close; NULL on oom (the record is left out). */
+static inline char *record_open(cc_buf *b, const char *head, size_t head_n, size_t n_fields,
+                                size_t extra)
 {
-    switch (v->t) {
-    case JV_STR:
-        return put_str(o, v->s, v->n);
-    case JV_NUM:
-        return put_num(o, v->has, v->v);
-    case JV_COUNT:
-        return o + cc_fmt_u64(v->n, o);
-    default:
-        return put_ids(o, cl, v);
-    }
+    char *o = cc_buf_room(b, head_n + n_fields * FIELD_ROOM + extra + 2);
+    return o ? put_bytes(o, head, head_n) : NULL;
 }
+#define RECORD_OPEN(b, type, n_fields, extra)                                                      \
+    record_open((b), "{\"type\":\"" type "\"", sizeof("{\"type\":\"" type "\"") - 1, (n_fields),   \
+                (extra))
 
-/* Appends head ({"type":"<type>") then keys[i]: vals[i] for n fields and
- * "}\n" to b, making room once for the whole record (nothing on oom). */
-static void json_record(const cc_cluster *cl, cc_buf *b, const json_key *head, const json_key *keys,
-                        const jval *vals, size_t n)
+/* Ends the record whose fields end at o and hands it to b. */
+static void record_close(cc_buf *b, char *o)
 {
-    size_t room = sizeof *head + 2;
-    for (size_t i = 0; i < n; i++)
-        room += sizeof *keys + jv_room(cl, &vals[i]);
-    char *o = cc_buf_room(b, room);
-    if (!o)
-        return;
-    memcpy(o, head, sizeof *head);
-    o += head->n;
-    for (size_t i = 0; i < n; i++) {
-        memcpy(o, &keys[i], sizeof *keys); /* the pad is overwritten next */
-        o = put_val(o + keys[i].n, cl, &vals[i]);
-    }
     o[0] = '}';
     o[1] = '\n';
     cc_buf_commit(b, (size_t)(o + 2 - (b->p + b->len)));
 }
 
-/* json_record for a record of type (a literal) over its key and value
- * arrays, which must pair up. */
-#define JSON_RECORD(cl, b, type, keys, vals)                                                       \
-    do {                                                                                           \
-        static const json_key head_ = {"{\"type\":\"" type "\"",                                   \
-                                       sizeof("{\"type\":\"" type "\"") - 1};                      \
-        _Static_assert(sizeof(keys) / sizeof *(keys) == sizeof(vals) / sizeof *(vals),             \
-                       "one value per key");                                                       \
-        json_record((cl), (b), &head_, (keys), (vals), sizeof(keys) / sizeof *(keys));             \
-    } while (0)
-
 /* {"type":"article",...} */
 void cc_json_article(const cc_cluster *cl, size_t ai, cc_buf *b)
 {
-    static const json_key keys[] = {
-        JSON_KEY("id"),        JSON_KEY("title"),          JSON_KEY("outlet"), JSON_KEY("url"),
-        JSON_KEY("published"), JSON_KEY("published_from"), JSON_KEY("claims")};
     const cc_article *a = &cl->articles.v[ai];
     char day[11];
-    const jval vals[] = {
-        jv_s(a->id),
-        jv_s(a->title),
-        jv_s(a->outlet),
-        jv_s(a->url),
-        jv_s(a->published == CC_NO_DAY ? NULL : cc_day_format(a->published, day)),
-        jv_s(cc_pub_from_name(a->published_from)),
-        jv_count(a->n_claims),
-    };
-    JSON_RECORD(cl, b, "article", keys, vals);
+    jstr id = js(a->id), title = js(a->title), outlet = js(a->outlet), url = js(a->url),
+         published = js(a->published == CC_NO_DAY ? NULL : cc_day_format(a->published, day)),
+         from = js(cc_pub_from_name(a->published_from));
+    char *o = RECORD_OPEN(b, "article", 7,
+                          6 * (id.n + title.n + outlet.n + url.n + published.n + from.n));
+    if (!o)
+        return;
+    o = put_str_field(o, KEY("id"), id);
+    o = put_str_field(o, KEY("title"), title);
+    o = put_str_field(o, KEY("outlet"), outlet);
+    o = put_str_field(o, KEY("url"), url);
+    o = put_str_field(o, KEY("published"), published);
+    o = put_str_field(o, KEY("published_from"), from);
+    o = put_count_field(o, KEY("claims"), a->n_claims);
+    record_close(b, o);
 }
 
-/* {"type":"claim",...} */
+/* {"type":"claim",...}: the bulk of extract's output. */
 void cc_json_claim(const cc_cluster *cl, size_t ci, cc_buf *b)
 {
-    static const json_key keys[] = {
-        JSON_KEY("id"),          JSON_KEY("article"),     JSON_KEY("start"), JSON_KEY("end"),
-        JSON_KEY("text"),        JSON_KEY("class"),       JSON_KEY("kind"),  JSON_KEY("key"),
-        JSON_KEY("value"),       JSON_KEY("lo"),          JSON_KEY("hi"),    JSON_KEY("qualifier"),
-        JSON_KEY("change"),      JSON_KEY("change_role"), JSON_KEY("unit"),  JSON_KEY("timex"),
-        JSON_KEY("attribution"), JSON_KEY("scope"),       JSON_KEY("date"),  JSON_KEY("event"),
-        JSON_KEY("place")};
     const cc_claim *c = &cl->claims.v[ci];
     const cc_article *a = &cl->articles.v[c->article];
     char day[11];
-    const jval vals[] = {
-        jv_s(c->id),
-        jv_s(a->id),
-        jv_count(c->start),
-        jv_count(c->end),
-        jv_sn(a->body + c->start, c->end - c->start),
-        jv_s(cc_class_name(c->cls)),
-        jv_s(cc_kind_name(cl->rules, c->kind)),
-        jv_s(c->key),
-        jv_num(c->has_value, c->value),
-        jv_num(c->has_lo, c->lo),
-        jv_num(c->has_hi, c->hi),
-        jv_s(cc_qualifier_name(c->qual)),
-        jv_s(cc_change_name(c->change)),
-        jv_s(cc_change_role_name(c->change_role)),
-        jv_s(c->unit),
-        jv_s(c->timex),
-        jv_s(c->attribution),
-        jv_s(c->scope_all ? "all" : NULL),
-        jv_s(c->day == CC_NO_DAY ? NULL : cc_day_format(c->day, day)),
-        jv_s(c->event),
-        jv_s(c->place),
-    };
-    JSON_RECORD(cl, b, "claim", keys, vals);
+    jstr id = js(c->id), art = js(a->id), text = {a->body + c->start, c->end - c->start},
+         cls = js(cc_class_name(c->cls)), kind = js(cc_kind_name(cl->rules, c->kind)),
+         key = js(c->key), qual = js(cc_qualifier_name(c->qual)),
+         change = js(cc_change_name(c->change)), role = js(cc_change_role_name(c->change_role)),
+         unit = js(c->unit), timex = js(c->timex), attribution = js(c->attribution),
+         scope = js(c->scope_all ? "all" : NULL),
+         date = js(c->day == CC_NO_DAY ? NULL : cc_day_format(c->day, day)), event = js(c->event),
+         place = js(c->place);
+    char *o = RECORD_OPEN(b, "claim", 21,
+                          6 * (id.n + art.n + text.n + cls.n + kind.n + key.n + qual.n + change.n +
+                               role.n + unit.n + timex.n + attribution.n + scope.n + date.n +
+                               event.n + place.n));
+    if (!o)
+        return;
+    o = put_str_field(o, KEY("id"), id);
+    o = put_str_field(o, KEY("article"), art);
+    o = put_count_field(o, KEY("start"), c->start);
+    o = put_count_field(o, KEY("end"), c->end);
+    o = put_str_field(o, KEY("text"), text);
+    o = put_str_field(o, KEY("class"), cls);
+    o = put_str_field(o, KEY("kind"), kind);
+    o = put_str_field(o, KEY("key"), key);
+    o = put_num_field(o, KEY("value"), c->has_value, c->value);
+    o = put_num_field(o, KEY("lo"), c->has_lo, c->lo);
+    o = put_num_field(o, KEY("hi"), c->has_hi, c->hi);
+    o = put_str_field(o, KEY("qualifier"), qual);
+    o = put_str_field(o, KEY("change"), change);
+    o = put_str_field(o, KEY("change_role"), role);
+    o = put_str_field(o, KEY("unit"), unit);
+    o = put_str_field(o, KEY("timex"), timex);
+    o = put_str_field(o, KEY("attribution"), attribution);
+    o = put_str_field(o, KEY("scope"), scope);
+    o = put_str_field(o, KEY("date"), date);
+    o = put_str_field(o, KEY("event"), event);
+    o = put_str_field(o, KEY("place"), place);
+    record_close(b, o);
 }
 
 /* {"type":"group",...} */
 static void json_group(const cc_cluster *cl, size_t gi, cc_buf *b)
 {
-    static const json_key keys[] = {JSON_KEY("id"),     JSON_KEY("kind"),     JSON_KEY("key"),
-                                    JSON_KEY("claims"), JSON_KEY("articles"), JSON_KEY("verdict")};
     const cc_group *g = &cl->groups.v[gi];
-    const jval vals[] = {
-        jv_s(g->id),
-        jv_s(cc_kind_name(cl->rules, g->kind)),
-        jv_s(g->key),
-        jv_ids(g->claims, g->n_claims, false),
-        jv_ids(g->articles, g->n_articles, true),
-        jv_s(cc_verdict_name(g->verdict)),
-    };
-    JSON_RECORD(cl, b, "group", keys, vals);
+    jstr id = js(g->id), kind = js(cc_kind_name(cl->rules, g->kind)), key = js(g->key),
+         verdict = js(cc_verdict_name(g->verdict));
+    char *o = RECORD_OPEN(b, "group", 6,
+                          6 * (id.n + kind.n + key.n + verdict.n) +
+                              ids_room(cl, g->claims, g->n_claims, false) +
+                              ids_room(cl, g->articles, g->n_articles, true));
+    if (!o)
+        return;
+    o = put_str_field(o, KEY("id"), id);
+    o = put_str_field(o, KEY("kind"), kind);
+    o = put_str_field(o, KEY("key"), key);
+    o = put_ids_field(o, KEY("claims"), cl, g->claims, g->n_claims, false);
+    o = put_ids_field(o, KEY("articles"), cl, g->articles, g->n_articles, true);
+    o = put_str_field(o, KEY("verdict"), verdict);
+    record_close(b, o);
 }
 
 /* {"type":"finding",...} */
 static void json_finding(const cc_cluster *cl, size_t fi, cc_buf *b)
 {
-    static const json_key keys[] = {JSON_KEY("id"),       JSON_KEY("group"),  JSON_KEY("category"),
-                                    JSON_KEY("severity"), JSON_KEY("claims"), JSON_KEY("message")};
     const cc_finding *f = &cl->findings.v[fi];
-    const jval vals[] = {
-        jv_s(f->id),
-        jv_s(f->group == CC_NONE ? NULL : cl->groups.v[f->group].id),
-        jv_s(cc_category_name(f->category)),
-        jv_s(cc_severity_name(f->severity)),
-        jv_ids(f->claims, f->n_claims, false),
-        jv_s(f->message),
-    };
-    JSON_RECORD(cl, b, "finding", keys, vals);
+    jstr id = js(f->id), group = js(f->group == CC_NONE ? NULL : cl->groups.v[f->group].id),
+         category = js(cc_category_name(f->category)), severity = js(cc_severity_name(f->severity)),
+         message = js(f->message);
+    char *o = RECORD_OPEN(b, "finding", 6,
+                          6 * (id.n + group.n + category.n + severity.n + message.n) +
+                              ids_room(cl, f->claims, f->n_claims, false));
+    if (!o)
+        return;
+    o = put_str_field(o, KEY("id"), id);
+    o = put_str_field(o, KEY("group"), group);
+    o = put_str_field(o, KEY("category"), category);
+    o = put_str_field(o, KEY("severity"), severity);
+    o = put_ids_field(o, KEY("claims"), cl, f->claims, f->n_claims, false);
+    o = put_str_field(o, KEY("message"), message);
+    record_close(b, o);
 }
 
 /* Appends one record (record i of cl) to b. */
