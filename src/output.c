@@ -1,6 +1,7 @@
 /* output.c: NDJSON (docs/ndjson.md), golden text and summary writers. */
 #include "output.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -171,8 +172,11 @@ bool cc_finding_dismissed(const cc_finding *f)
 
 /* A field's key piece ,"name": followed in memory by null, and the key's
  * length: the arguments key, key_n of the put_*_field writers. Literal
- * names make each key copy a few moves. */
-#define KEY(name) ",\"" name "\":null", sizeof(",\"" name "\":") - 1
+ * names make each key copy a few moves; a name over 19 bytes (more than
+ * FIELD_ROOM has room for) does not compile. */
+#define KEY(name)                                                                                  \
+    ",\"" name "\":null",                                                                          \
+        sizeof(",\"" name "\":") - 1 + 0 * sizeof(char[sizeof(name) <= 20 ? 1 : -1])
 
 /* Copies the n bytes at s to o; returns the end. */
 static inline char *put_bytes(char *o, const char *s, size_t n)
@@ -193,28 +197,46 @@ static jstr js(const char *s)
     return (jstr){s, s ? strlen(s) : 0};
 }
 
-/* Writes key and v at o; a null is copied with its key in one piece (see
- * KEY). Returns the end. */
-static inline char *put_str_field(char *o, const char *key, size_t key_n, jstr v)
+/* A record being written: where its next field goes and, for the
+ * asserts of debug builds, the room it has left. A record reserves its
+ * room once from a field count and its strings' lengths kept by hand, so
+ * each field takes its share and a field the count or the lengths miss
+ * fails the assert in the tests instead of writing past the room. */
+typedef struct rec {
+    char *o;
+    long left;
+} rec;
+
+/* Takes a field's share of r's room: FIELD_ROOM and 6 per string byte
+ * (extra, ids_room's bytes for an id array). */
+static inline void take_room(rec *r, size_t extra)
 {
-    if (!v.s)
-        return put_bytes(o, key, key_n + 4);
-    return put_str(put_bytes(o, key, key_n), v.s, v.n);
+    r->left -= (long)(FIELD_ROOM + extra);
+    assert(r->left >= 0 && "a record field outside its room: see RECORD_OPEN's count");
 }
 
-/* Writes key and v, or null unless has and v is finite, at o. */
-static inline char *put_num_field(char *o, const char *key, size_t key_n, bool has, double v)
+/* Writes key and v at r; a null is copied with its key in one piece (see
+ * KEY). */
+static inline void put_str_field(rec *r, const char *key, size_t key_n, jstr v)
 {
-    if (!has || !isfinite(v))
-        return put_bytes(o, key, key_n + 4);
-    return put_num(put_bytes(o, key, key_n), v);
+    take_room(r, 6 * v.n);
+    r->o = !v.s ? put_bytes(r->o, key, key_n + 4) : put_str(put_bytes(r->o, key, key_n), v.s, v.n);
 }
 
-/* Writes key and the count n at o. */
-static inline char *put_count_field(char *o, const char *key, size_t key_n, size_t n)
+/* Writes key and v, or null unless has and v is finite, at r. */
+static inline void put_num_field(rec *r, const char *key, size_t key_n, bool has, double v)
 {
-    o = put_bytes(o, key, key_n);
-    return o + cc_fmt_u64(n, o);
+    take_room(r, 0);
+    r->o = !has || !isfinite(v) ? put_bytes(r->o, key, key_n + 4)
+                                : put_num(put_bytes(r->o, key, key_n), v);
+}
+
+/* Writes key and the count n at r. */
+static inline void put_count_field(rec *r, const char *key, size_t key_n, size_t n)
+{
+    take_room(r, 0);
+    r->o = put_bytes(r->o, key, key_n);
+    r->o += cc_fmt_u64(n, r->o);
 }
 
 /* The id of claim (or article) i of cl. */
@@ -234,11 +256,12 @@ static size_t ids_room(const cc_cluster *cl, const size_t *ids, size_t n, bool a
 }
 
 /* Writes key and a JSON array of the ids of the n claims (articles when
- * articles) listed in ids at o. */
-static char *put_ids_field(char *o, const char *key, size_t key_n, const cc_cluster *cl,
-                           const size_t *ids, size_t n, bool articles)
+ * articles) listed in ids at r; room is their ids_room. */
+static void put_ids_field(rec *r, const char *key, size_t key_n, const cc_cluster *cl,
+                          const size_t *ids, size_t n, bool articles, size_t room)
 {
-    o = put_bytes(o, key, key_n);
+    take_room(r, room);
+    char *o = put_bytes(r->o, key, key_n);
     *o++ = '[';
     for (size_t i = 0; i < n; i++) {
         const char *id = id_of(cl, ids[i], articles);
@@ -247,29 +270,32 @@ static char *put_ids_field(char *o, const char *key, size_t key_n, const cc_clus
         o = put_str(o, id, strlen(id));
     }
     *o++ = ']';
-    return o;
+    r->o = o;
 }
 
-/* Makes room in b for a record of n_fields fields that takes extra bytes
+/* Makes room in b for a record of n_fields fields that take extra bytes
  * besides their FIELD_ROOM (6 per string byte, ids_room), and writes its
- * head {"type":"<type>" (head_n bytes). Returns where the fields go, for
- * record_close; NULL on oom (the record is left out). */
-static inline char *record_open(cc_buf *b, const char *head, size_t head_n, size_t n_fields,
-                                size_t extra)
+ * head {"type":"<type>" (head_n bytes). Returns the record for its fields
+ * and record_close; its o is NULL on oom (the record is left out). */
+static inline rec record_open(cc_buf *b, const char *head, size_t head_n, size_t n_fields,
+                              size_t extra)
 {
-    char *o = cc_buf_room(b, head_n + n_fields * FIELD_ROOM + extra + 2);
-    return o ? put_bytes(o, head, head_n) : NULL;
+    size_t room = n_fields * FIELD_ROOM + extra;
+    char *o = cc_buf_room(b, head_n + room + 2);
+    return (rec){o ? put_bytes(o, head, head_n) : NULL, (long)room};
 }
 #define RECORD_OPEN(b, type, n_fields, extra)                                                      \
     record_open((b), "{\"type\":\"" type "\"", sizeof("{\"type\":\"" type "\"") - 1, (n_fields),   \
                 (extra))
 
-/* Ends the record whose fields end at o and hands it to b. */
-static void record_close(cc_buf *b, char *o)
+/* Ends record r and hands it to b: its fields took exactly the room it
+ * was given (debug builds check). */
+static void record_close(cc_buf *b, const rec *r)
 {
-    o[0] = '}';
-    o[1] = '\n';
-    cc_buf_commit(b, (size_t)(o + 2 - (b->p + b->len)));
+    assert(r->left == 0 && "record fields and RECORD_OPEN's count or lengths differ");
+    r->o[0] = '}';
+    r->o[1] = '\n';
+    cc_buf_commit(b, (size_t)(r->o + 2 - (b->p + b->len)));
 }
 
 /* {"type":"article",...} */
@@ -280,18 +306,18 @@ void cc_json_article(const cc_cluster *cl, size_t ai, cc_buf *b)
     jstr id = js(a->id), title = js(a->title), outlet = js(a->outlet), url = js(a->url),
          published = js(a->published == CC_NO_DAY ? NULL : cc_day_format(a->published, day)),
          from = js(cc_pub_from_name(a->published_from));
-    char *o = RECORD_OPEN(b, "article", 7,
-                          6 * (id.n + title.n + outlet.n + url.n + published.n + from.n));
-    if (!o)
+    rec r = RECORD_OPEN(b, "article", 7,
+                        6 * (id.n + title.n + outlet.n + url.n + published.n + from.n));
+    if (!r.o)
         return;
-    o = put_str_field(o, KEY("id"), id);
-    o = put_str_field(o, KEY("title"), title);
-    o = put_str_field(o, KEY("outlet"), outlet);
-    o = put_str_field(o, KEY("url"), url);
-    o = put_str_field(o, KEY("published"), published);
-    o = put_str_field(o, KEY("published_from"), from);
-    o = put_count_field(o, KEY("claims"), a->n_claims);
-    record_close(b, o);
+    put_str_field(&r, KEY("id"), id);
+    put_str_field(&r, KEY("title"), title);
+    put_str_field(&r, KEY("outlet"), outlet);
+    put_str_field(&r, KEY("url"), url);
+    put_str_field(&r, KEY("published"), published);
+    put_str_field(&r, KEY("published_from"), from);
+    put_count_field(&r, KEY("claims"), a->n_claims);
+    record_close(b, &r);
 }
 
 /* {"type":"claim",...}: the bulk of extract's output. */
@@ -308,34 +334,34 @@ void cc_json_claim(const cc_cluster *cl, size_t ci, cc_buf *b)
          scope = js(c->scope_all ? "all" : NULL),
          date = js(c->day == CC_NO_DAY ? NULL : cc_day_format(c->day, day)), event = js(c->event),
          place = js(c->place);
-    char *o = RECORD_OPEN(b, "claim", 21,
-                          6 * (id.n + art.n + text.n + cls.n + kind.n + key.n + qual.n + change.n +
-                               role.n + unit.n + timex.n + attribution.n + scope.n + date.n +
-                               event.n + place.n));
-    if (!o)
+    rec r = RECORD_OPEN(b, "claim", 21,
+                        6 * (id.n + art.n + text.n + cls.n + kind.n + key.n + qual.n + change.n +
+                             role.n + unit.n + timex.n + attribution.n + scope.n + date.n +
+                             event.n + place.n));
+    if (!r.o)
         return;
-    o = put_str_field(o, KEY("id"), id);
-    o = put_str_field(o, KEY("article"), art);
-    o = put_count_field(o, KEY("start"), c->start);
-    o = put_count_field(o, KEY("end"), c->end);
-    o = put_str_field(o, KEY("text"), text);
-    o = put_str_field(o, KEY("class"), cls);
-    o = put_str_field(o, KEY("kind"), kind);
-    o = put_str_field(o, KEY("key"), key);
-    o = put_num_field(o, KEY("value"), c->has_value, c->value);
-    o = put_num_field(o, KEY("lo"), c->has_lo, c->lo);
-    o = put_num_field(o, KEY("hi"), c->has_hi, c->hi);
-    o = put_str_field(o, KEY("qualifier"), qual);
-    o = put_str_field(o, KEY("change"), change);
-    o = put_str_field(o, KEY("change_role"), role);
-    o = put_str_field(o, KEY("unit"), unit);
-    o = put_str_field(o, KEY("timex"), timex);
-    o = put_str_field(o, KEY("attribution"), attribution);
-    o = put_str_field(o, KEY("scope"), scope);
-    o = put_str_field(o, KEY("date"), date);
-    o = put_str_field(o, KEY("event"), event);
-    o = put_str_field(o, KEY("place"), place);
-    record_close(b, o);
+    put_str_field(&r, KEY("id"), id);
+    put_str_field(&r, KEY("article"), art);
+    put_count_field(&r, KEY("start"), c->start);
+    put_count_field(&r, KEY("end"), c->end);
+    put_str_field(&r, KEY("text"), text);
+    put_str_field(&r, KEY("class"), cls);
+    put_str_field(&r, KEY("kind"), kind);
+    put_str_field(&r, KEY("key"), key);
+    put_num_field(&r, KEY("value"), c->has_value, c->value);
+    put_num_field(&r, KEY("lo"), c->has_lo, c->lo);
+    put_num_field(&r, KEY("hi"), c->has_hi, c->hi);
+    put_str_field(&r, KEY("qualifier"), qual);
+    put_str_field(&r, KEY("change"), change);
+    put_str_field(&r, KEY("change_role"), role);
+    put_str_field(&r, KEY("unit"), unit);
+    put_str_field(&r, KEY("timex"), timex);
+    put_str_field(&r, KEY("attribution"), attribution);
+    put_str_field(&r, KEY("scope"), scope);
+    put_str_field(&r, KEY("date"), date);
+    put_str_field(&r, KEY("event"), event);
+    put_str_field(&r, KEY("place"), place);
+    record_close(b, &r);
 }
 
 /* {"type":"group",...} */
@@ -344,19 +370,18 @@ static void json_group(const cc_cluster *cl, size_t gi, cc_buf *b)
     const cc_group *g = &cl->groups.v[gi];
     jstr id = js(g->id), kind = js(cc_kind_name(cl->rules, g->kind)), key = js(g->key),
          verdict = js(cc_verdict_name(g->verdict));
-    char *o = RECORD_OPEN(b, "group", 6,
-                          6 * (id.n + kind.n + key.n + verdict.n) +
-                              ids_room(cl, g->claims, g->n_claims, false) +
-                              ids_room(cl, g->articles, g->n_articles, true));
-    if (!o)
+    size_t claims = ids_room(cl, g->claims, g->n_claims, false),
+           articles = ids_room(cl, g->articles, g->n_articles, true);
+    rec r = RECORD_OPEN(b, "group", 6, 6 * (id.n + kind.n + key.n + verdict.n) + claims + articles);
+    if (!r.o)
         return;
-    o = put_str_field(o, KEY("id"), id);
-    o = put_str_field(o, KEY("kind"), kind);
-    o = put_str_field(o, KEY("key"), key);
-    o = put_ids_field(o, KEY("claims"), cl, g->claims, g->n_claims, false);
-    o = put_ids_field(o, KEY("articles"), cl, g->articles, g->n_articles, true);
-    o = put_str_field(o, KEY("verdict"), verdict);
-    record_close(b, o);
+    put_str_field(&r, KEY("id"), id);
+    put_str_field(&r, KEY("kind"), kind);
+    put_str_field(&r, KEY("key"), key);
+    put_ids_field(&r, KEY("claims"), cl, g->claims, g->n_claims, false, claims);
+    put_ids_field(&r, KEY("articles"), cl, g->articles, g->n_articles, true, articles);
+    put_str_field(&r, KEY("verdict"), verdict);
+    record_close(b, &r);
 }
 
 /* {"type":"finding",...} */
@@ -366,18 +391,18 @@ static void json_finding(const cc_cluster *cl, size_t fi, cc_buf *b)
     jstr id = js(f->id), group = js(f->group == CC_NONE ? NULL : cl->groups.v[f->group].id),
          category = js(cc_category_name(f->category)), severity = js(cc_severity_name(f->severity)),
          message = js(f->message);
-    char *o = RECORD_OPEN(b, "finding", 6,
-                          6 * (id.n + group.n + category.n + severity.n + message.n) +
-                              ids_room(cl, f->claims, f->n_claims, false));
-    if (!o)
+    size_t claims = ids_room(cl, f->claims, f->n_claims, false);
+    rec r = RECORD_OPEN(b, "finding", 6,
+                        6 * (id.n + group.n + category.n + severity.n + message.n) + claims);
+    if (!r.o)
         return;
-    o = put_str_field(o, KEY("id"), id);
-    o = put_str_field(o, KEY("group"), group);
-    o = put_str_field(o, KEY("category"), category);
-    o = put_str_field(o, KEY("severity"), severity);
-    o = put_ids_field(o, KEY("claims"), cl, f->claims, f->n_claims, false);
-    o = put_str_field(o, KEY("message"), message);
-    record_close(b, o);
+    put_str_field(&r, KEY("id"), id);
+    put_str_field(&r, KEY("group"), group);
+    put_str_field(&r, KEY("category"), category);
+    put_str_field(&r, KEY("severity"), severity);
+    put_ids_field(&r, KEY("claims"), cl, f->claims, f->n_claims, false, claims);
+    put_str_field(&r, KEY("message"), message);
+    record_close(b, &r);
 }
 
 /* Appends one record (record i of cl) to b. */
