@@ -732,15 +732,22 @@ static size_t tok1_at(cc_extractor *ex, const char *text, size_t n, size_t at)
 }
 
 /* Notes follower f of byte c when the token rule reads c alone, by one
- * rule, after each probe prefix and before each probe suffix. */
+ * rule, after each probe prefix and before each probe suffix (letters of
+ * either case, digits, a stop, each also after a blank: what a rule
+ * looking past f most likely tests). A probe, not a proof, as in
+ * words_agree: a token rule that looks further than these reach would
+ * need more of them. */
 static void learn_pair(cc_extractor *ex, char c, char f)
 {
-    static const char *const pre[] = {"a", " ", "\n"}, *const post[] = {"", " ", "a"};
+    static const char pre[] = "a \n";
+    static const char *const post[] = {"", " ", "a", "A", "1", ".", " a", " A", " 1"};
     size_t rule = NO_POS;
-    for (size_t p = 0; p < 3; p++)
-        for (size_t q = 0; q < 3; q++) {
-            char text[8] = {pre[p][0], c, f, post[q][0]};
-            size_t r1 = tok1_at(ex, text, 3 + (post[q][0] != 0), 1);
+    for (size_t p = 0; p + 1 < sizeof pre; p++)
+        for (size_t q = 0; q < sizeof post / sizeof *post; q++) {
+            char text[8] = {pre[p], c, f};
+            size_t n = strlen(post[q]);
+            memcpy(text + 3, post[q], n);
+            size_t r1 = tok1_at(ex, text, 3 + n, 1);
             if (r1 == NO_POS || (rule != NO_POS && r1 != rule))
                 return;
             rule = r1;
