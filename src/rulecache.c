@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rules.h"
@@ -287,6 +288,43 @@ static void make_dirs(const char *dir)
     mkdir(dir, 0755);
 }
 
+/* True for a cache file's name (see cache_path). */
+static bool is_cache_name(const char *name)
+{
+    size_t n = strlen(name);
+    return strncmp(name, "rules-", 6) == 0 && n > 10 && strcmp(name + n - 4, ".bin") == 0;
+}
+
+/* The modification time of dir/name, or 0 when it cannot be read. */
+static time_t mtime_of(const char *dir, const char *name)
+{
+    char *path = cc_strfmt("%s/%s", dir, name);
+    struct stat st;
+    time_t t = path && stat(path, &st) == 0 ? st.st_mtime : 0;
+    free(path);
+    return t;
+}
+
+/* Removes the oldest cache files of dir beyond CC_RCACHE_KEEP: each
+ * rebuilt binary or edited rule file leaves one behind. */
+static void prune(const char *dir)
+{
+    cc_strv names = {0};
+    while (cc_dir_names(dir, is_cache_name, &names) == CC_OK && names.n > CC_RCACHE_KEEP) {
+        size_t old = 0;
+        for (size_t i = 1; i < names.n; i++)
+            if (mtime_of(dir, names.v[i]) < mtime_of(dir, names.v[old]))
+                old = i;
+        char *path = cc_strfmt("%s/%s", dir, names.v[old]);
+        bool gone = path && remove(path) == 0;
+        free(path);
+        cc_strv_free(&names);
+        if (!gone)
+            break;
+    }
+    cc_strv_free(&names);
+}
+
 /* Stores the analysis of the loaded rules r (their claim matchers must be
  * built) and the start pairs under key in dir, atomically. Failures are
  * silent: the cache only saves time. */
@@ -303,6 +341,8 @@ void cc_rcache_write(const char *dir, uint64_t key, const cc_rules *r, const cc_
         ok = f && fclose(f) == 0 && ok;
         if (!ok || rename(tmp, path) != 0)
             remove(tmp);
+        else
+            prune(dir);
     }
     cc_buf_free(&b);
     free(tmp);

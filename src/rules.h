@@ -238,7 +238,9 @@ cc_rcache *cc_rcache_read(const char *dir, uint64_t key, size_t n_rules, const b
 /* Frees a cache read; accepts NULL. */
 void cc_rcache_free(cc_rcache *rc);
 /* Stores r's analysis and the passed start pairs under key in dir
- * (atomically; silent on failure). */
+ * (atomically; silent on failure), then keeps only the CC_RCACHE_KEEP
+ * newest cache files there. */
+#define CC_RCACHE_KEEP 8
 void cc_rcache_write(const char *dir, uint64_t key, const cc_rules *r, const cc_start_pair *pairs,
                      size_t n);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include "rules.h"
 #include "util.h"
@@ -194,6 +195,37 @@ static cc_rules *load_with(const char *dir, const char *cache)
     return r;
 }
 
+/* A miss in a cache folder full of old files keeps CC_RCACHE_KEEP of them,
+ * its own among them. */
+static void test_cache_prune(const char *dir)
+{
+    char cache[] = "/tmp/cc_prune_XXXXXX";
+    if (!mkdtemp(cache))
+        return;
+    for (int i = 0; i < CC_RCACHE_KEEP + 2; i++) {
+        char *f = cc_strfmt("%s/rules-%016d.bin", cache, i);
+        write_file(f, "old");
+        struct utimbuf t = {1000000 + i, 1000000 + i};
+        utime(f, &t);
+        free(f);
+    }
+    cc_rules *r = load_with(dir, cache), *hit = load_with(dir, cache);
+    cc_strv names = {0};
+    cc_dir_names(cache, NULL, &names);
+    bool oldest_gone = names.n && strcmp(names.v[0], "rules-0000000000000000.bin") != 0;
+    check(r && hit && names.n == CC_RCACHE_KEEP && oldest_gone,
+          "rules cache: a write keeps the newest files only", NULL);
+    for (size_t i = 0; i < names.n; i++) {
+        char *f = cc_strfmt("%s/%s", cache, names.v[i]);
+        unlink(f);
+        free(f);
+    }
+    cc_strv_free(&names);
+    rmdir(cache);
+    cc_rules_free(r);
+    cc_rules_free(hit);
+}
+
 /* The rules cache: a miss writes one file, a hit reads it back to the
  * same analysis, a valid file is trusted, a damaged or truncated one is
  * ignored, and other rule files get their own file. */
@@ -265,6 +297,7 @@ int main(int argc, char **argv)
                  "x.rules:4: rule r: gate 'nope' is no [pattern]");
     test_starts();
     test_cache(argc > 1 ? argv[1] : "claims");
+    test_cache_prune(argc > 1 ? argv[1] : "claims");
     cc_buf diags = {0};
     cc_rules *r = cc_rules_load(argc > 1 ? argv[1] : "claims", collect, &diags);
     bool ok = r && r->kinds.n > 10 && r->tokens;
