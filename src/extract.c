@@ -339,15 +339,19 @@ void cc_extractor_free(cc_extractor *ex)
 
 /* ---- tokens ------------------------------------------------------------ */
 
-/* Folds token ti into buf; returns the length. */
-static size_t tok_fold(const cc_extractor *ex, size_t ti, char *buf, size_t cap)
+/* Token ti folded as cc_fold would into a buffer of cap bytes: a word's
+ * stored fold when it fits (no copy), else folded into buf. *n gets the
+ * length; the text is NUL-terminated and lives as long as ex's article
+ * or buf. */
+static const char *tok_folded(const cc_extractor *ex, size_t ti, char *buf, size_t cap, size_t *n)
 {
     const tok *t = &ex->toks.v[ti];
     if (t->cand == NO_POS && t->fold_len < cap) {
-        memcpy(buf, ex->folds + t->fold, t->fold_len + 1);
-        return t->fold_len;
+        *n = t->fold_len;
+        return ex->folds + t->fold;
     }
-    return cc_fold(ex->body + t->start, t->end - t->start, buf, cap);
+    *n = cc_fold(ex->body + t->start, t->end - t->start, buf, cap);
+    return buf;
 }
 
 /* Makes room to fold every word of the body once (add_word). */
@@ -393,6 +397,12 @@ static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phras
     return n;
 }
 
+/* The sum of phrase index bucket b. */
+static const bucket_sum *sum_of(const cc_extractor *ex, const cc_phrase_bucket *b)
+{
+    return &ex->sums[b - ex->r->index];
+}
+
 /* False when the entries summed up in sum hold none that phrase_at's
  * filter (below) lets through; true when they may. */
 static bool sum_may_pass(const cc_extractor *ex, const bucket_sum *sum, size_t list, unsigned roles,
@@ -407,13 +417,13 @@ static bool sum_may_pass(const cc_extractor *ex, const bucket_sum *sum, size_t l
 static bool bucket_may_pass(const cc_extractor *ex, const cc_phrase_bucket *b, size_t list,
                             unsigned roles, unsigned classes)
 {
-    return sum_may_pass(ex, &ex->sums[b - ex->r->index], list, roles, classes);
+    return sum_may_pass(ex, sum_of(ex, b), list, roles, classes);
 }
 
 /* Adds the sum of phrase index bucket b to the open sentence's. */
 static void sum_word(cc_extractor *ex, const cc_phrase_bucket *b)
 {
-    const bucket_sum *from = &ex->sums[b - ex->r->index];
+    const bucket_sum *from = sum_of(ex, b);
     ex->open.sum.lists |= from->lists;
     ex->open.sum.classes |= from->classes;
     ex->open.sum.roles |= from->roles;
@@ -475,7 +485,7 @@ static const cc_entry *suffix_entry(const cc_extractor *ex, const char *w, size_
     for (size_t i = 0; sl && i < sl->n; i++) {
         const cc_entry *e = &ex->r->entries.v[sl->entries[i]];
         size_t k = strlen(e->phrase);
-        if (n >= k + 3 && strcmp(w + n - k, e->phrase) == 0)
+        if (n >= k + 3 && memcmp(w + n - k, e->phrase, k) == 0)
             return e;
     }
     return NULL;
@@ -493,12 +503,33 @@ static size_t copy_at(char *out, size_t cap, size_t at, const char *s, size_t n)
     return at + n;
 }
 
-/* Lemma of a folded word: irregular table, then plural endings. Writes to
- * out (cap bytes). */
-static void lemma(const cc_extractor *ex, const char *w, char *out, size_t cap)
+/* cc_rules_lookup(list, w) for w (n bytes) as tok_folded gave it for
+ * token ti. A word's whole one-word fold is sought in its own bucket: no
+ * fold or hash again, and no walk when the bucket holds none of list. */
+static const char *tok_lookup(const cc_extractor *ex, size_t ti, const char *w, size_t n,
+                              size_t list)
 {
-    size_t n = strlen(w);
-    const char *irr = cc_rules_lookup(ex->r, ex->list[L_LEMMA], w, n);
+    const tok *t = &ex->toks.v[ti];
+    if (list == CC_NONE || t->cand != NO_POS || t->fold_len != n || memchr(w, ' ', n))
+        return cc_rules_lookup(ex->r, list, w, n);
+    if (!(sum_of(ex, t->bk)->lists & ex->list_bit[list]))
+        return NULL;
+    for (size_t i = 0; i < t->bk->n; i++) {
+        const cc_entry *e = &ex->r->entries.v[t->bk->entries[i]];
+        if (e->list == list && strcmp(e->phrase, w) == 0)
+            return e->value;
+    }
+    return NULL;
+}
+
+/* Lemma of token ti: irregular table, then plural endings. Writes to out
+ * (cap bytes); true when it differs from the word (a plural). */
+static bool tok_lemma(const cc_extractor *ex, size_t ti, char *out, size_t cap)
+{
+    char buf[128];
+    size_t n;
+    const char *w = tok_folded(ex, ti, buf, sizeof buf, &n);
+    const char *irr = tok_lookup(ex, ti, w, n, ex->list[L_LEMMA]);
     const cc_entry *pl = irr ? NULL : suffix_entry(ex, w, n, L_PLURAL);
     if (irr)
         copy_at(out, cap, 0, irr, strlen(irr));
@@ -507,6 +538,7 @@ static void lemma(const cc_extractor *ex, const char *w, char *out, size_t cap)
                 strlen(pl->value));
     else
         copy_at(out, cap, 0, w, n);
+    return strcmp(w, out) != 0;
 }
 
 /* ---- scanning ---------------------------------------------------------- */
@@ -1063,7 +1095,7 @@ static uint64_t word_lists(const cc_extractor *ex, const char *s, size_t n)
     const char *sp = memchr(f, ' ', fn);
     if (fn == 0 || fn + 1 >= sizeof f)
         return ~0ull;
-    return ex->sums[cc_rules_bucket(ex->r, f, sp ? (size_t)(sp - f) : fn) - ex->r->index].lists;
+    return sum_of(ex, cc_rules_bucket(ex->r, f, sp ? (size_t)(sp - f) : fn))->lists;
 }
 
 /* A number being read: the running total, the group being built ("two
@@ -1602,8 +1634,9 @@ static bool tok_capital(const cc_extractor *ex, size_t ti)
  * three letters before it. */
 static bool tok_has_suffix(const cc_extractor *ex, size_t ti, int l)
 {
-    char w[64];
-    size_t n = tok_fold(ex, ti, w, sizeof w);
+    char buf[64];
+    size_t n;
+    const char *w = tok_folded(ex, ti, buf, sizeof buf, &n);
     return suffix_entry(ex, w, n, l) != NULL;
 }
 
@@ -1619,10 +1652,8 @@ static bool plain_noun(const cc_extractor *ex, size_t j)
 /* True when token j reads as a plural (its lemma differs from it). */
 static bool tok_plural(const cc_extractor *ex, size_t j)
 {
-    char w[128], l[128];
-    tok_fold(ex, j, w, sizeof w);
-    lemma(ex, w, l, sizeof l);
-    return strcmp(w, l) != 0;
+    char l[128];
+    return tok_lemma(ex, j, l, sizeof l);
 }
 
 /* An unlisted counted noun among the plain words right after the number
@@ -1949,7 +1980,7 @@ static bool may_start(const cc_extractor *ex, size_t s, size_t e, int l)
         return false;
     size_t t = word_tok_at(ex, s, e);
     return t == NO_POS ||
-           (ex->sums[ex->toks.v[t].bk - ex->r->index].lists & ex->list_bit[ex->list[l]]);
+           (sum_of(ex, ex->toks.v[t].bk)->lists & ex->list_bit[ex->list[l]]);
 }
 
 /* The longest phrase of change list l (up to three words) that ends where only
@@ -2173,9 +2204,8 @@ static bool set_context(const cc_extractor *ex, memo *m, const cand *c, cc_claim
                       &unit_entry);
     *has_noun = ut != NO_POS;
     if (ut != NO_POS) {
-        char w[128], l[128];
-        tok_fold(ex, ut, w, sizeof w);
-        lemma(ex, w, l, sizeof l);
+        char l[128];
+        tok_lemma(ex, ut, l, sizeof l);
         free(cm->unit);
         cm->unit = cc_strdup(l);
     }
@@ -2397,9 +2427,10 @@ static size_t name_prefix(const cc_extractor *ex, const char *w, size_t n)
 /* Adds a capitalised word token to the cluster's name index. */
 static bool collect_name(const cc_extractor *ex, cc_cluster *cl, size_t ai, size_t ti)
 {
-    char w[128];
+    char buf[128];
     const tok *t = &ex->toks.v[ti];
-    size_t n = tok_fold(ex, ti, w, sizeof w);
+    size_t n;
+    const char *w = tok_folded(ex, ti, buf, sizeof buf, &n);
     size_t p = name_prefix(ex, w, n);
     char c0 = ex->body[t->start + p];
     if (c0 < 'A' || c0 > 'Z')
