@@ -457,13 +457,12 @@ static size_t phrase_in(const cc_extractor *ex, size_t ti, const cc_phrase_bucke
 
 /* Finds the longest entry starting at token ti whose list passes the
  * filter (a list index, or any list with role bits when list is CC_NONE).
- * Returns the entry index or CC_NONE; *ntok gets its length in tokens.
- * Small, so that the context searches' many misses cost a few loads. */
+ * Returns the entry index or CC_NONE; when found, *ntok (if given) gets
+ * its length in tokens. Small, so that the context searches' many misses
+ * cost a few loads (and no store). */
 static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
                         unsigned classes, size_t *ntok)
 {
-    if (ntok)
-        *ntok = 0;
     if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS ||
         !bucket_may_pass(ex, ex->toks.v[ti].bk, list, roles, classes))
         return CC_NONE;
@@ -981,6 +980,8 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
  * nearest it, a date candidate's cc_when, each class's generic kind.
  * Filled as asked; cc_extract_article owns it (memo_open, memo_close). */
 typedef struct memo {
+    size_t *opening;              /* per sentence: opening_cue; 0 = not yet asked (no cue
+                                     opens a sentence) */
     signed char *cue;             /* per token: tense_at + 2; 0 = not yet asked */
     signed char *tense;           /* per token: find_tense + 2; 0 = not yet asked */
     unsigned char *dated;         /* per candidate: cand_when + 1; 0 = not yet asked */
@@ -988,27 +989,31 @@ typedef struct memo {
     size_t generic[CC_CLASS_MAX]; /* cc_rules_generic_kind + 1; 0 = not yet asked */
 } memo;
 
+/* Frees what memo_open allocated. */
+static void memo_close(memo *m)
+{
+    free(m->opening);
+}
+
+_Static_assert(_Alignof(cc_when) <= _Alignof(size_t), "memo_open puts cc_whens after size_ts");
+
 /* Sizes an empty memo for the article just scanned, in one block; false
  * when out of memory. memo_close frees it. Only the "not yet asked"
  * marks are cleared: a cc_when is written before it is read. */
 static bool memo_open(const cc_extractor *ex, memo *m)
 {
-    size_t nc = ex->cands.n, nt = ex->toks.n;
+    size_t nc = ex->cands.n, nt = ex->toks.n, ns = ex->sents.n;
     *m = (memo){0};
-    m->when = malloc(nc * sizeof *m->when + nc + 2 * nt + 1);
-    if (!m->when)
+    m->opening = malloc(ns * sizeof *m->opening + nc * sizeof *m->when + nc + 2 * nt + 1);
+    if (!m->opening)
         return false;
+    memset(m->opening, 0, ns * sizeof *m->opening);
+    m->when = (cc_when *)(m->opening + ns);
     m->dated = (unsigned char *)(m->when + nc);
     m->cue = (signed char *)(m->dated + nc);
     m->tense = m->cue + nt;
     memset(m->dated, 0, nc + 2 * nt + 1);
     return true;
-}
-
-/* Frees what memo_open allocated. */
-static void memo_close(memo *m)
-{
-    free(m->when);
 }
 
 /* The slot's text looked up in list l; NULL when absent or unlisted. */
@@ -1720,33 +1725,39 @@ static size_t walk_out(const cc_extractor *ex, size_t ti, reach rc, tok_test tes
     return NO_POS;
 }
 
-/* phrase_at's filter and the entry it found, for walk_out. */
+/* A phrase nearest found: its entry (CC_NONE for none), the token it
+ * starts at and its length in tokens. */
+typedef struct hit {
+    size_t entry, at, ntok;
+} hit;
+
+/* phrase_at's filter and the phrase it found, for walk_out. */
 typedef struct phrase_q {
     size_t list;
     unsigned roles, classes;
-    size_t entry;
+    hit h;
 } phrase_q;
 
 /* walk_out test: a listed phrase starts at token j. */
 static bool phrase_test(const cc_extractor *ex, size_t j, void *ctx)
 {
     phrase_q *q = ctx;
-    q->entry = phrase_at(ex, j, q->list, q->roles, q->classes, NULL);
-    return q->entry != CC_NONE;
+    q->h.entry = phrase_at(ex, j, q->list, q->roles, q->classes, &q->h.ntok);
+    return q->h.entry != CC_NONE;
 }
 
-/* The nearest token within reach rc of ti where phrase_at(list, roles,
- * classes) matches. Returns the entry or CC_NONE; *at gets its token. */
-static size_t nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
-                      unsigned classes, reach rc, size_t *at)
+/* The nearest phrase within reach rc of ti that phrase_at(list, roles,
+ * classes) finds. */
+static hit nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
+                   unsigned classes, reach rc)
 {
-    phrase_q q = {list, roles, classes, CC_NONE};
-    if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes)) {
-        *at = NO_POS; /* no word of the sentence is in the lists asked */
-        return CC_NONE;
-    }
-    *at = walk_out(ex, ti, rc, phrase_test, &q);
-    return *at == NO_POS ? CC_NONE : q.entry;
+    phrase_q q = {list, roles, classes, {CC_NONE, NO_POS, 0}};
+    if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes))
+        return q.h; /* no word of the sentence is in the lists asked */
+    q.h.at = walk_out(ex, ti, rc, phrase_test, &q);
+    if (q.h.at == NO_POS)
+        q.h.entry = CC_NONE;
+    return q.h;
 }
 
 /* Kind of the counted noun, if one of a kind's units allows the class. */
@@ -1780,20 +1791,19 @@ static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_
 {
     const cc_rules *r = ex->r;
     unsigned cls = 1u << cm->cls;
-    size_t at, k = unit_kind(ex, unit_entry, cm->cls);
+    size_t k = unit_kind(ex, unit_entry, cm->cls);
     if (k != CC_NONE)
         return k;
     size_t bias = ex->w.tense_bias, back = ex->w.event, fwd = back > bias ? back - bias : 0;
-    size_t e = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, (reach){back, fwd, bias, false}, &at);
-    if (e != CC_NONE) {
-        cm->event = cc_strdup(r->entries.v[e].value);
-        return ex->owner[r->entries.v[e].list];
+    hit h = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, (reach){back, fwd, bias, false});
+    if (h.entry != CC_NONE) {
+        cm->event = cc_strdup(r->entries.v[h.entry].value);
+        return ex->owner[r->entries.v[h.entry].list];
     }
-    e = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, (reach){ex->w.trigger, ex->w.trigger, 0, false},
-                &at);
-    k = e == CC_NONE ? CC_NONE : ex->owner[r->entries.v[e].list];
-    if (k != CC_NONE && (at > ti ? at - ti : ti - at) <= (size_t)r->kinds.v[k].window &&
-        !excluded(ex, k, unit_entry) && !in_name(ex, at))
+    h = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, (reach){ex->w.trigger, ex->w.trigger, 0, false});
+    k = h.entry == CC_NONE ? CC_NONE : ex->owner[r->entries.v[h.entry].list];
+    if (k != CC_NONE && (h.at > ti ? h.at - ti : ti - h.at) <= (size_t)r->kinds.v[k].window &&
+        !excluded(ex, k, unit_entry) && !in_name(ex, h.at))
         return k;
     if (!m->generic[cm->cls])
         m->generic[cm->cls] = cc_rules_generic_kind(r, cm->cls) + 1;
@@ -1805,8 +1815,8 @@ static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_
 static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
 {
     size_t w = cls == CC_CLASS_DATE || cls == CC_CLASS_TIME ? ex->w.place_date : ex->w.place_near;
-    size_t at, e = nearest(ex, ti, ex->list[L_PLACE], 0, 0, (reach){w, w, 0, false}, &at);
-    return e == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[e].value);
+    hit h = nearest(ex, ti, ex->list[L_PLACE], 0, 0, (reach){w, w, 0, false});
+    return h.entry == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[h.entry].value);
 }
 
 /* Tense cue at token j: 1 future, -1 past, 0 none. A participle after a
@@ -1892,11 +1902,11 @@ static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo,
     return cc_strndup(ex->body + ex->toks.v[a].start, ex->toks.v[b].end - ex->toks.v[a].start);
 }
 
-/* The source a sentence opens with ("Police say that ...", "Officials
- * said"): a run of name tokens from its first token up to a cue that
- * takes its source before it; NULL for none. Such a source governs the
- * whole sentence, however far its figures are from the cue. */
-static char *opening_source(const cc_extractor *ex, const sent *s)
+/* The cue of the source a sentence opens with ("Police say that ...",
+ * "Officials said"): a run of name tokens from its first token up to a
+ * cue that takes its source before it; NO_POS for none. Such a source
+ * governs the whole sentence, however far its figures are from the cue. */
+static size_t opening_cue(const cc_extractor *ex, const sent *s)
 {
     size_t j = s->first;
     while (j < s->last && j - s->first <= ex->w.source_words && source_tok(ex, j) &&
@@ -1906,25 +1916,35 @@ static char *opening_source(const cc_extractor *ex, const sent *s)
                    ? phrase_at(ex, j, ex->list[L_ATTRIB], 0, 0, NULL)
                    : CC_NONE;
     if (e == CC_NONE || strcmp(ex->r->entries.v[e].value, "before") != 0)
+        return NO_POS;
+    return j;
+}
+
+/* opening_source of sentence si as a new string (caller frees), or NULL.
+ * Its cue depends on the sentence alone: found once, kept in m. */
+static char *opening_source(const cc_extractor *ex, memo *m, size_t si)
+{
+    const sent *s = &ex->sents.v[si];
+    if (!m->opening[si])
+        m->opening[si] = opening_cue(ex, s);
+    if (m->opening[si] == NO_POS)
         return NULL;
-    return source_run(ex, j - 1, -1, s->first, s->last);
+    return source_run(ex, m->opening[si] - 1, -1, s->first, s->last);
 }
 
 /* Who says it: the source next to the nearest attribution cue in the
  * sentence ("X said", "according to X", "said X"), else the source the
  * sentence opens with. */
-static char *find_source(const cc_extractor *ex, size_t ti)
+static char *find_source(const cc_extractor *ex, memo *m, size_t ti)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    size_t at, n = 0;
-    size_t e = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0,
-                       (reach){ex->w.source, ex->w.source, 0, false}, &at);
-    if (e == CC_NONE)
-        return opening_source(ex, s);
-    phrase_at(ex, at, ex->list[L_ATTRIB], 0, 0, &n);
-    bool before = strcmp(ex->r->entries.v[e].value, "before") == 0;
-    char *src = before && at > s->first ? source_run(ex, at - 1, -1, s->first, s->last) : NULL;
-    return src ? src : source_run(ex, at + n, 1, s->first, s->last);
+    hit h = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, (reach){ex->w.source, ex->w.source, 0, false});
+    if (h.entry == CC_NONE)
+        return opening_source(ex, m, ex->toks.v[ti].sent);
+    bool before = strcmp(ex->r->entries.v[h.entry].value, "before") == 0;
+    char *src =
+        before && h.at > s->first ? source_run(ex, h.at - 1, -1, s->first, s->last) : NULL;
+    return src ? src : source_run(ex, h.at + h.ntok, 1, s->first, s->last);
 }
 
 /* ---- stated changes ---------------------------------------------------- */
@@ -2218,7 +2238,7 @@ static bool set_context(const cc_extractor *ex, memo *m, const cand *c, cc_claim
     if (cm->kind == CC_NONE)
         return false;
     cm->place = find_place(ex, c->tok, cm->cls);
-    cm->attribution = find_source(ex, c->tok);
+    cm->attribution = find_source(ex, m, c->tok);
     if (cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME)
         cm->when.tense = find_tense(ex, m, c->tok);
     if (cm->cls == CC_CLASS_TIME)
