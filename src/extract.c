@@ -28,6 +28,7 @@ typedef struct tok {
     size_t cand;                /* candidate index, or NO_POS for a word */
     size_t fold, fold_len;      /* words: folded text at ex->folds + fold */
     const cc_phrase_bucket *bk; /* words: the phrase index bucket of that text */
+    const struct bucket_sum *sum; /* words: that bucket's sum (sum_of, once a word) */
 } tok;
 
 typedef struct cand {
@@ -413,23 +414,15 @@ static bool sum_may_pass(const cc_extractor *ex, const bucket_sum *sum, size_t l
     return !classes || (sum->classes & classes);
 }
 
-/* The same for the entries of phrase index bucket b. */
-static bool bucket_may_pass(const cc_extractor *ex, const cc_phrase_bucket *b, size_t list,
-                            unsigned roles, unsigned classes)
+/* Adds a word's bucket sum to the open sentence's. */
+static void sum_word(cc_extractor *ex, const bucket_sum *from)
 {
-    return sum_may_pass(ex, sum_of(ex, b), list, roles, classes);
-}
-
-/* Adds the sum of phrase index bucket b to the open sentence's. */
-static void sum_word(cc_extractor *ex, const cc_phrase_bucket *b)
-{
-    const bucket_sum *from = sum_of(ex, b);
     ex->open.sum.lists |= from->lists;
     ex->open.sum.classes |= from->classes;
     ex->open.sum.roles |= from->roles;
 }
 
-/* phrase_at's search of the bucket b of token ti, once bucket_may_pass
+/* phrase_at's search of the bucket b of token ti, once sum_may_pass
  * let it through. */
 static size_t phrase_in(const cc_extractor *ex, size_t ti, const cc_phrase_bucket *b, size_t list,
                         unsigned roles, unsigned classes, size_t *ntok)
@@ -464,7 +457,7 @@ static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned
                         unsigned classes, size_t *ntok)
 {
     if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS ||
-        !bucket_may_pass(ex, ex->toks.v[ti].bk, list, roles, classes))
+        !sum_may_pass(ex, ex->toks.v[ti].sum, list, roles, classes))
         return CC_NONE;
     return phrase_in(ex, ti, ex->toks.v[ti].bk, list, roles, classes, ntok);
 }
@@ -511,7 +504,7 @@ static const char *tok_lookup(const cc_extractor *ex, size_t ti, const char *w, 
     const tok *t = &ex->toks.v[ti];
     if (list == CC_NONE || t->cand != NO_POS || t->fold_len != n || memchr(w, ' ', n))
         return cc_rules_lookup(ex->r, list, w, n);
-    if (!(sum_of(ex, t->bk)->lists & ex->list_bit[list]))
+    if (!(t->sum->lists & ex->list_bit[list]))
         return NULL;
     for (size_t i = 0; i < t->bk->n; i++) {
         const cc_entry *e = &ex->r->entries.v[t->bk->entries[i]];
@@ -613,7 +606,7 @@ static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
             }
         }
     }
-    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n, 0, 0, NULL};
+    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n, 0, 0, NULL, NULL};
     return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
 }
 
@@ -634,7 +627,7 @@ typedef struct word_key {
  * word, its call and saved registers cost about what its work does. */
 static inline bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
 {
-    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL};
+    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL, NULL};
     char *out = ex->folds + t.fold;
     if (wk && wk->bk && e - s == wk->n && sizeof wk->key <= ex->folds_cap - t.fold) {
         memcpy(out, wk->key, sizeof wk->key); /* a fixed size compiles to two moves */
@@ -645,7 +638,8 @@ static inline bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key
         t.fold_len = cc_fold(ex->body + s, e - s, out, ex->folds_cap - t.fold);
         t.bk = cc_rules_bucket(ex->r, out, t.fold_len);
     }
-    sum_word(ex, t.bk);
+    t.sum = sum_of(ex, t.bk);
+    sum_word(ex, t.sum);
     ex->folds_len += t.fold_len + 1;
     return CC_VEC_PUSH(ex->toks, t);
 }
@@ -2000,7 +1994,7 @@ static bool may_start(const cc_extractor *ex, size_t s, size_t e, int l)
         return false;
     size_t t = word_tok_at(ex, s, e);
     return t == NO_POS ||
-           (sum_of(ex, ex->toks.v[t].bk)->lists & ex->list_bit[ex->list[l]]);
+           (ex->toks.v[t].sum->lists & ex->list_bit[ex->list[l]]);
 }
 
 /* The longest phrase of change list l (up to three words) that ends where only
