@@ -191,6 +191,7 @@ struct cc_extractor {
     size_t *owner;       /* per list: kind owning it, or CC_NONE */
     uint64_t *list_bit;  /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
     bucket_sum *sums;    /* per phrase index bucket */
+    size_t *phrase_len;  /* per entry: its phrase's length (suffix_entry) */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -264,6 +265,16 @@ static bool sum_buckets(cc_extractor *ex)
     return true;
 }
 
+/* Measures each entry's phrase once: the suffix tests ask for a length
+ * per entry per word. False when out of memory. */
+static bool measure_phrases(cc_extractor *ex)
+{
+    ex->phrase_len = calloc(ex->r->entries.n + 1, sizeof *ex->phrase_len);
+    for (size_t i = 0; ex->phrase_len && i < ex->r->entries.n; i++)
+        ex->phrase_len[i] = strlen(ex->r->entries.v[i].phrase);
+    return ex->phrase_len != NULL;
+}
+
 /* Reads the context windows (claims/00-settings.rules; defaults here). */
 static void read_windows(cc_extractor *ex)
 {
@@ -307,7 +318,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
     pcre2_jit_stack_assign(ex->mctx, NULL, ex->jit);
     index_kinds(ex);
-    if (!sum_buckets(ex))
+    if (!sum_buckets(ex) || !measure_phrases(ex))
         goto mem_error;
     ex->fast_words = words_agree(ex);
     narrow_tokens(ex);
@@ -327,6 +338,7 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->owner);
     free(ex->list_bit);
     free(ex->sums);
+    free(ex->phrase_len);
     pcre2_match_data_free(ex->md);
     free(ex->gate_at);
     pcre2_match_context_free(ex->mctx);
@@ -470,14 +482,16 @@ static const char *tok_value(const cc_extractor *ex, size_t ti, int l)
 }
 
 /* The first entry of list l that the folded word w (n bytes) ends in,
- * leaving at least three letters before it; NULL for none. */
+ * leaving at least three letters before it; NULL for none. Most words
+ * differ in their last byte, which is tried first. */
 static const cc_entry *suffix_entry(const cc_extractor *ex, const char *w, size_t n, int l)
 {
     const cc_list *sl = ex->list[l] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[l]];
     for (size_t i = 0; sl && i < sl->n; i++) {
         const cc_entry *e = &ex->r->entries.v[sl->entries[i]];
-        size_t k = strlen(e->phrase);
-        if (n >= k + 3 && memcmp(w + n - k, e->phrase, k) == 0)
+        size_t k = ex->phrase_len[sl->entries[i]];
+        if (n >= k + 3 && (!k || w[n - 1] == e->phrase[k - 1]) &&
+            memcmp(w + n - k, e->phrase, k) == 0)
             return e;
     }
     return NULL;
