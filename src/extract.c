@@ -1983,17 +1983,15 @@ static size_t skip_blanks_back(const char *b, size_t lo, size_t e)
 }
 
 /* The word token spanning exactly body[s, e), or NO_POS. Tokens are in
- * text order: a binary search. */
-static size_t word_tok_at(const cc_extractor *ex, size_t s, size_t e)
+ * text order: the first starting at or after s is walked to from token
+ * near, which the callers' words lie a few tokens from. */
+static size_t word_tok_at(const cc_extractor *ex, size_t near, size_t s, size_t e)
 {
-    size_t a = 0, b = ex->toks.n;
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (ex->toks.v[mid].start < s)
-            a = mid + 1;
-        else
-            b = mid;
-    }
+    size_t a = near < ex->toks.n ? near : ex->toks.n;
+    while (a > 0 && ex->toks.v[a - 1].start >= s)
+        a--;
+    while (a < ex->toks.n && ex->toks.v[a].start < s)
+        a++;
     const tok *t = a < ex->toks.n ? &ex->toks.v[a] : NULL;
     return t && t->start == s && t->end == e && t->cand == NO_POS && t->bk ? a : NO_POS;
 }
@@ -2002,11 +2000,11 @@ static size_t word_tok_at(const cc_extractor *ex, size_t s, size_t e)
  * listed: the word is a token whose index bucket holds no entry of l, so
  * cc_rules_lookup would miss (a word has no blank, so it is the key's
  * first word). True when one may be: a lookup is worth its fold. */
-static bool may_start(const cc_extractor *ex, size_t s, size_t e, int l)
+static bool may_start(const cc_extractor *ex, size_t near, size_t s, size_t e, int l)
 {
     if (ex->list[l] == CC_NONE)
         return false;
-    size_t t = word_tok_at(ex, s, e);
+    size_t t = word_tok_at(ex, near, s, e);
     return t == NO_POS ||
            (ex->toks.v[t].sum->lists & ex->list_bit[ex->list[l]]);
 }
@@ -2015,8 +2013,10 @@ static bool may_start(const cc_extractor *ex, size_t s, size_t e, int l)
  * blanks separate it from e, starting at or after lo. Works on the text,
  * not tokens: a rule may have swallowed the cue ("rose from" before 30).
  * Returns the entry's value (owned by the rules) and sets *ps to where
- * the phrase starts; NULL for none. */
-static const char *phrase_before(const cc_extractor *ex, size_t lo, size_t e, int l, size_t *ps)
+ * the phrase starts; NULL for none. near: a token close to e (the
+ * figure's), from which word_tok_at finds the words. */
+static const char *phrase_before(const cc_extractor *ex, size_t near, size_t lo, size_t e, int l,
+                                 size_t *ps)
 {
     size_t start[3], end[3], n = 0, p = skip_blanks_back(ex->body, lo, e);
     e = p;
@@ -2028,7 +2028,7 @@ static const char *phrase_before(const cc_extractor *ex, size_t lo, size_t e, in
         p = skip_blanks_back(ex->body, lo, p);
     }
     for (size_t k = n; k > 0; k--) {
-        if (!may_start(ex, start[k - 1], end[k - 1], l))
+        if (!may_start(ex, near, start[k - 1], end[k - 1], l))
             continue;
         const char *v =
             cc_rules_lookup(ex->r, ex->list[l], ex->body + start[k - 1], e - start[k - 1]);
@@ -2085,14 +2085,14 @@ static size_t cand_before(const cc_extractor *ex, size_t ci, size_t lo, size_t e
 }
 
 /* The direction of the cue ending before e, one adverb allowed between
- * ("rose sharply to"), for a figure of this role. */
-static cc_change cue_before(const cc_extractor *ex, size_t lo, size_t e, cc_change_role role,
-                            bool bare)
+ * ("rose sharply to"), for a figure of this role; near as phrase_before. */
+static cc_change cue_before(const cc_extractor *ex, size_t near, size_t lo, size_t e,
+                            cc_change_role role, bool bare)
 {
     size_t ps;
-    const char *v = phrase_before(ex, lo, e, L_CHANGE_CUE, &ps);
-    if (!v && phrase_before(ex, lo, e, L_CHANGE_ADVERB, &ps))
-        v = phrase_before(ex, lo, ps, L_CHANGE_CUE, &ps);
+    const char *v = phrase_before(ex, near, lo, e, L_CHANGE_CUE, &ps);
+    if (!v && phrase_before(ex, near, lo, e, L_CHANGE_ADVERB, &ps))
+        v = phrase_before(ex, near, lo, ps, L_CHANGE_CUE, &ps);
     return v ? cue_dir(v, role, bare) : CC_CHANGE_NONE;
 }
 
@@ -2113,7 +2113,7 @@ static bool bare_figure_ok(const cc_extractor *ex, size_t ci)
 static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int hops)
 {
     size_t p = ex->cands.v[ci].start, ps = 0;
-    const char *part = phrase_before(ex, lo, p, L_CHANGE_PART, &ps);
+    const char *part = phrase_before(ex, ex->cands.v[ci].tok, lo, p, L_CHANGE_PART, &ps);
     if (!part) { /* a range rule may keep its "from" in the span ("from $2 billion") */
         size_t e = p;
         while (e < ex->cands.v[ci].end && word_byte(ex->body[e]))
@@ -2128,7 +2128,7 @@ static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int ho
     if (prev != NO_POS)
         ch.dir = change_before(ex, prev, lo, hops - 1).dir;
     else if (ch.role != CC_ROLE_NONE && (part || bare_figure_ok(ex, ci)))
-        ch.dir = cue_before(ex, lo, p, ch.role, !part);
+        ch.dir = cue_before(ex, ex->cands.v[ci].tok, lo, p, ch.role, !part);
     return ch;
 }
 
@@ -2141,7 +2141,7 @@ static cc_change cue_after(const cc_extractor *ex, const cand *c, size_t hi)
         s++;
     for (e = s; e < hi && word_byte(ex->body[e]);)
         e++;
-    const char *v = e > s && may_start(ex, s, e, L_CHANGE_AFTER)
+    const char *v = e > s && may_start(ex, c->tok, s, e, L_CHANGE_AFTER)
                         ? cc_rules_lookup(ex->r, ex->list[L_CHANGE_AFTER], ex->body + s, e - s)
                         : NULL;
     return v ? cue_dir(v, CC_ROLE_BY, true) : CC_CHANGE_NONE;
