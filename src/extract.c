@@ -1722,13 +1722,13 @@ static size_t walk_out(const cc_extractor *ex, size_t ti, reach rc, tok_test tes
     size_t fwd = s->last - 1 - ti < rc.fwd ? s->last - 1 - ti : rc.fwd;
     size_t lim = fwd && fwd + rc.bias > back ? fwd + rc.bias : back;
     for (size_t d = 1; d <= lim; d++) {
-        size_t js[2] = {d <= back ? ti - d : NO_POS,
-                        d > rc.bias && d - rc.bias <= fwd ? ti + d - rc.bias : NO_POS};
-        for (int k = 0; k < 2; k++) {
-            size_t j = js[rc.later_first ? 1 - k : k];
-            if (j != NO_POS && test(ex, j, ctx))
-                return j;
-        }
+        size_t before = d <= back ? ti - d : NO_POS;
+        size_t after = d > rc.bias && d - rc.bias <= fwd ? ti + d - rc.bias : NO_POS;
+        size_t first = rc.later_first ? after : before, then = rc.later_first ? before : after;
+        if (first != NO_POS && test(ex, first, ctx))
+            return first;
+        if (then != NO_POS && test(ex, then, ctx))
+            return then;
     }
     return NO_POS;
 }
