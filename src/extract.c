@@ -481,17 +481,24 @@ static const char *tok_value(const cc_extractor *ex, size_t ti, int l)
     return e == CC_NONE ? NULL : ex->r->entries.v[e].value;
 }
 
+/* True when w (n bytes) ends in suf (k bytes, k <= n). Compared from
+ * the end, inline: endings are a few bytes and most differ at once. */
+static bool ends_in(const char *w, size_t n, const char *suf, size_t k)
+{
+    for (; k && w[n - 1] == suf[k - 1]; n--, k--)
+        ;
+    return k == 0;
+}
+
 /* The first entry of list l that the folded word w (n bytes) ends in,
- * leaving at least three letters before it; NULL for none. Most words
- * differ in their last byte, which is tried first. */
+ * leaving at least three letters before it; NULL for none. */
 static const cc_entry *suffix_entry(const cc_extractor *ex, const char *w, size_t n, int l)
 {
     const cc_list *sl = ex->list[l] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[l]];
     for (size_t i = 0; sl && i < sl->n; i++) {
         const cc_entry *e = &ex->r->entries.v[sl->entries[i]];
         size_t k = ex->phrase_len[sl->entries[i]];
-        if (n >= k + 3 && (!k || w[n - 1] == e->phrase[k - 1]) &&
-            memcmp(w + n - k, e->phrase, k) == 0)
+        if (n >= k + 3 && ends_in(w, n, e->phrase, k))
             return e;
     }
     return NULL;
