@@ -22,13 +22,22 @@ typedef struct span {
     size_t s, e; /* s == NO_POS: slot not matched */
 } span;
 
+/* What a phrase index bucket holds, so that phrase_at tells at a glance
+ * that a word starts no phrase of the lists asked about (most words, most
+ * of the time: the context searches ask each word about several lists). */
+typedef struct bucket_sum {
+    uint64_t lists;      /* list_bit of each entry's list */
+    unsigned classes;    /* the classes of the kinds owning an entry's list */
+    unsigned char roles; /* ROLE_* bits of the entries' lists */
+} bucket_sum;
+
 typedef struct tok {
     size_t start, end;
     size_t sent;
     size_t cand;                /* candidate index, or NO_POS for a word */
     size_t fold, fold_len;      /* words: folded text at ex->folds + fold */
     const cc_phrase_bucket *bk; /* words: the phrase index bucket of that text */
-    const struct bucket_sum *sum; /* words: that bucket's sum (sum_of, once a word) */
+    const bucket_sum *sum;      /* words: that bucket's sum (sum_of, once a word) */
 } tok;
 
 typedef struct cand {
@@ -155,15 +164,6 @@ static const char *const list_names[L_COUNT] = {"noun",
                                                 "anchor_ref",
                                                 "anchor_ref_that",
                                                 "time_ref_adverb"};
-
-/* What a phrase index bucket holds, so that phrase_at tells at a glance
- * that a word starts no phrase of the lists asked about (most words, most
- * of the time: the context searches ask each word about several lists). */
-typedef struct bucket_sum {
-    uint64_t lists;      /* list_bit of each entry's list */
-    unsigned classes;    /* the classes of the kinds owning an entry's list */
-    unsigned char roles; /* ROLE_* bits of the entries' lists */
-} bucket_sum;
 
 typedef struct sent {
     size_t start, end;
@@ -1763,8 +1763,8 @@ static bool phrase_test(const cc_extractor *ex, size_t j, void *ctx)
 
 /* The nearest phrase within reach rc of ti that phrase_at(list, roles,
  * classes) finds. */
-static hit nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
-                   unsigned classes, reach rc)
+static hit nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles, unsigned classes,
+                   reach rc)
 {
     phrase_q q = {list, roles, classes, {CC_NONE, NO_POS, 0}};
     if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes))
@@ -1815,7 +1815,8 @@ static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_
         cm->event = cc_strdup(r->entries.v[h.entry].value);
         return ex->owner[r->entries.v[h.entry].list];
     }
-    h = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, (reach){ex->w.trigger, ex->w.trigger, 0, false});
+    h = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls,
+                (reach){ex->w.trigger, ex->w.trigger, 0, false});
     k = h.entry == CC_NONE ? CC_NONE : ex->owner[r->entries.v[h.entry].list];
     if (k != CC_NONE && (h.at > ti ? h.at - ti : ti - h.at) <= (size_t)r->kinds.v[k].window &&
         !excluded(ex, k, unit_entry) && !in_name(ex, h.at))
@@ -1953,12 +1954,12 @@ static char *opening_source(const cc_extractor *ex, memo *m, size_t si)
 static char *find_source(const cc_extractor *ex, memo *m, size_t ti)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    hit h = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, (reach){ex->w.source, ex->w.source, 0, false});
+    hit h =
+        nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, (reach){ex->w.source, ex->w.source, 0, false});
     if (h.entry == CC_NONE)
         return opening_source(ex, m, ex->toks.v[ti].sent);
     bool before = strcmp(ex->r->entries.v[h.entry].value, "before") == 0;
-    char *src =
-        before && h.at > s->first ? source_run(ex, h.at - 1, -1, s->first, s->last) : NULL;
+    char *src = before && h.at > s->first ? source_run(ex, h.at - 1, -1, s->first, s->last) : NULL;
     return src ? src : source_run(ex, h.at + h.ntok, 1, s->first, s->last);
 }
 
@@ -2012,8 +2013,7 @@ static bool may_start(const cc_extractor *ex, size_t near, size_t s, size_t e, i
     if (ex->list[l] == CC_NONE)
         return false;
     size_t t = word_tok_at(ex, near, s, e);
-    return t == NO_POS ||
-           (ex->toks.v[t].sum->lists & ex->list_bit[ex->list[l]]);
+    return t == NO_POS || (ex->toks.v[t].sum->lists & ex->list_bit[ex->list[l]]);
 }
 
 /* The longest phrase of change list l (up to three words) that ends where only
