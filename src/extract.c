@@ -22,12 +22,22 @@ typedef struct span {
     size_t s, e; /* s == NO_POS: slot not matched */
 } span;
 
+/* What a phrase index bucket holds, so that phrase_at tells at a glance
+ * that a word starts no phrase of the lists asked about (most words, most
+ * of the time: the context searches ask each word about several lists). */
+typedef struct bucket_sum {
+    uint64_t lists;      /* list_bit of each entry's list */
+    unsigned classes;    /* the classes of the kinds owning an entry's list */
+    unsigned char roles; /* ROLE_* bits of the entries' lists */
+} bucket_sum;
+
 typedef struct tok {
     size_t start, end;
     size_t sent;
     size_t cand;                /* candidate index, or NO_POS for a word */
     size_t fold, fold_len;      /* words: folded text at ex->folds + fold */
     const cc_phrase_bucket *bk; /* words: the phrase index bucket of that text */
+    const bucket_sum *sum;      /* words: that bucket's sum (sum_of, once a word) */
 } tok;
 
 typedef struct cand {
@@ -155,15 +165,6 @@ static const char *const list_names[L_COUNT] = {"noun",
                                                 "anchor_ref_that",
                                                 "time_ref_adverb"};
 
-/* What a phrase index bucket holds, so that phrase_at tells at a glance
- * that a word starts no phrase of the lists asked about (most words, most
- * of the time: the context searches ask each word about several lists). */
-typedef struct bucket_sum {
-    uint64_t lists;      /* list_bit of each entry's list */
-    unsigned classes;    /* the classes of the kinds owning an entry's list */
-    unsigned char roles; /* ROLE_* bits of the entries' lists */
-} bucket_sum;
-
 typedef struct sent {
     size_t start, end;
     size_t first, last; /* token range [first, last) */
@@ -190,6 +191,7 @@ struct cc_extractor {
     size_t *owner;       /* per list: kind owning it, or CC_NONE */
     uint64_t *list_bit;  /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
     bucket_sum *sums;    /* per phrase index bucket */
+    size_t *phrase_len;  /* per entry: its phrase's length (suffix_entry) */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -263,6 +265,16 @@ static bool sum_buckets(cc_extractor *ex)
     return true;
 }
 
+/* Measures each entry's phrase once: the suffix tests ask for a length
+ * per entry per word. False when out of memory. */
+static bool measure_phrases(cc_extractor *ex)
+{
+    ex->phrase_len = calloc(ex->r->entries.n + 1, sizeof *ex->phrase_len);
+    for (size_t i = 0; ex->phrase_len && i < ex->r->entries.n; i++)
+        ex->phrase_len[i] = strlen(ex->r->entries.v[i].phrase);
+    return ex->phrase_len != NULL;
+}
+
 /* Reads the context windows (claims/00-settings.rules; defaults here). */
 static void read_windows(cc_extractor *ex)
 {
@@ -306,7 +318,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
     pcre2_jit_stack_assign(ex->mctx, NULL, ex->jit);
     index_kinds(ex);
-    if (!sum_buckets(ex))
+    if (!sum_buckets(ex) || !measure_phrases(ex))
         goto mem_error;
     ex->fast_words = words_agree(ex);
     narrow_tokens(ex);
@@ -326,6 +338,7 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->owner);
     free(ex->list_bit);
     free(ex->sums);
+    free(ex->phrase_len);
     pcre2_match_data_free(ex->md);
     free(ex->gate_at);
     pcre2_match_context_free(ex->mctx);
@@ -339,15 +352,19 @@ void cc_extractor_free(cc_extractor *ex)
 
 /* ---- tokens ------------------------------------------------------------ */
 
-/* Folds token ti into buf; returns the length. */
-static size_t tok_fold(const cc_extractor *ex, size_t ti, char *buf, size_t cap)
+/* Token ti folded as cc_fold would into a buffer of cap bytes: a word's
+ * stored fold when it fits (no copy), else folded into buf. *n gets the
+ * length; the text is NUL-terminated and lives as long as ex's article
+ * or buf. */
+static const char *tok_folded(const cc_extractor *ex, size_t ti, char *buf, size_t cap, size_t *n)
 {
     const tok *t = &ex->toks.v[ti];
     if (t->cand == NO_POS && t->fold_len < cap) {
-        memcpy(buf, ex->folds + t->fold, t->fold_len + 1);
-        return t->fold_len;
+        *n = t->fold_len;
+        return ex->folds + t->fold;
     }
-    return cc_fold(ex->body + t->start, t->end - t->start, buf, cap);
+    *n = cc_fold(ex->body + t->start, t->end - t->start, buf, cap);
+    return buf;
 }
 
 /* Makes room to fold every word of the body once (add_word). */
@@ -393,6 +410,12 @@ static size_t phrase_tokens(const cc_extractor *ex, size_t ti, const char *phras
     return n;
 }
 
+/* The sum of phrase index bucket b. */
+static const bucket_sum *sum_of(const cc_extractor *ex, const cc_phrase_bucket *b)
+{
+    return &ex->sums[b - ex->r->index];
+}
+
 /* False when the entries summed up in sum hold none that phrase_at's
  * filter (below) lets through; true when they may. */
 static bool sum_may_pass(const cc_extractor *ex, const bucket_sum *sum, size_t list, unsigned roles,
@@ -403,23 +426,15 @@ static bool sum_may_pass(const cc_extractor *ex, const bucket_sum *sum, size_t l
     return !classes || (sum->classes & classes);
 }
 
-/* The same for the entries of phrase index bucket b. */
-static bool bucket_may_pass(const cc_extractor *ex, const cc_phrase_bucket *b, size_t list,
-                            unsigned roles, unsigned classes)
+/* Adds a word's bucket sum to the open sentence's. */
+static void sum_word(cc_extractor *ex, const bucket_sum *from)
 {
-    return sum_may_pass(ex, &ex->sums[b - ex->r->index], list, roles, classes);
-}
-
-/* Adds the sum of phrase index bucket b to the open sentence's. */
-static void sum_word(cc_extractor *ex, const cc_phrase_bucket *b)
-{
-    const bucket_sum *from = &ex->sums[b - ex->r->index];
     ex->open.sum.lists |= from->lists;
     ex->open.sum.classes |= from->classes;
     ex->open.sum.roles |= from->roles;
 }
 
-/* phrase_at's search of the bucket b of token ti, once bucket_may_pass
+/* phrase_at's search of the bucket b of token ti, once sum_may_pass
  * let it through. */
 static size_t phrase_in(const cc_extractor *ex, size_t ti, const cc_phrase_bucket *b, size_t list,
                         unsigned roles, unsigned classes, size_t *ntok)
@@ -447,15 +462,14 @@ static size_t phrase_in(const cc_extractor *ex, size_t ti, const cc_phrase_bucke
 
 /* Finds the longest entry starting at token ti whose list passes the
  * filter (a list index, or any list with role bits when list is CC_NONE).
- * Returns the entry index or CC_NONE; *ntok gets its length in tokens.
- * Small, so that the context searches' many misses cost a few loads. */
+ * Returns the entry index or CC_NONE; when found, *ntok (if given) gets
+ * its length in tokens. Small, so that the context searches' many misses
+ * cost a few loads (and no store). */
 static size_t phrase_at(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
                         unsigned classes, size_t *ntok)
 {
-    if (ntok)
-        *ntok = 0;
     if (ti >= ex->toks.n || ex->toks.v[ti].cand != NO_POS ||
-        !bucket_may_pass(ex, ex->toks.v[ti].bk, list, roles, classes))
+        !sum_may_pass(ex, ex->toks.v[ti].sum, list, roles, classes))
         return CC_NONE;
     return phrase_in(ex, ti, ex->toks.v[ti].bk, list, roles, classes, ntok);
 }
@@ -467,6 +481,15 @@ static const char *tok_value(const cc_extractor *ex, size_t ti, int l)
     return e == CC_NONE ? NULL : ex->r->entries.v[e].value;
 }
 
+/* True when w (n bytes) ends in suf (k bytes, k <= n). Compared from
+ * the end, inline: endings are a few bytes and most differ at once. */
+static bool ends_in(const char *w, size_t n, const char *suf, size_t k)
+{
+    for (; k && w[n - 1] == suf[k - 1]; n--, k--)
+        ;
+    return k == 0;
+}
+
 /* The first entry of list l that the folded word w (n bytes) ends in,
  * leaving at least three letters before it; NULL for none. */
 static const cc_entry *suffix_entry(const cc_extractor *ex, const char *w, size_t n, int l)
@@ -474,8 +497,8 @@ static const cc_entry *suffix_entry(const cc_extractor *ex, const char *w, size_
     const cc_list *sl = ex->list[l] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[l]];
     for (size_t i = 0; sl && i < sl->n; i++) {
         const cc_entry *e = &ex->r->entries.v[sl->entries[i]];
-        size_t k = strlen(e->phrase);
-        if (n >= k + 3 && strcmp(w + n - k, e->phrase) == 0)
+        size_t k = ex->phrase_len[sl->entries[i]];
+        if (n >= k + 3 && ends_in(w, n, e->phrase, k))
             return e;
     }
     return NULL;
@@ -493,12 +516,33 @@ static size_t copy_at(char *out, size_t cap, size_t at, const char *s, size_t n)
     return at + n;
 }
 
-/* Lemma of a folded word: irregular table, then plural endings. Writes to
- * out (cap bytes). */
-static void lemma(const cc_extractor *ex, const char *w, char *out, size_t cap)
+/* cc_rules_lookup(list, w) for w (n bytes) as tok_folded gave it for
+ * token ti. A word's whole one-word fold is sought in its own bucket: no
+ * fold or hash again, and no walk when the bucket holds none of list. */
+static const char *tok_lookup(const cc_extractor *ex, size_t ti, const char *w, size_t n,
+                              size_t list)
 {
-    size_t n = strlen(w);
-    const char *irr = cc_rules_lookup(ex->r, ex->list[L_LEMMA], w, n);
+    const tok *t = &ex->toks.v[ti];
+    if (list == CC_NONE || t->cand != NO_POS || t->fold_len != n || memchr(w, ' ', n))
+        return cc_rules_lookup(ex->r, list, w, n);
+    if (!(t->sum->lists & ex->list_bit[list]))
+        return NULL;
+    for (size_t i = 0; i < t->bk->n; i++) {
+        const cc_entry *e = &ex->r->entries.v[t->bk->entries[i]];
+        if (e->list == list && strcmp(e->phrase, w) == 0)
+            return e->value;
+    }
+    return NULL;
+}
+
+/* Lemma of token ti: irregular table, then plural endings. Writes to out
+ * (cap bytes); true when it differs from the word (a plural). */
+static bool tok_lemma(const cc_extractor *ex, size_t ti, char *out, size_t cap)
+{
+    char buf[128];
+    size_t n;
+    const char *w = tok_folded(ex, ti, buf, sizeof buf, &n);
+    const char *irr = tok_lookup(ex, ti, w, n, ex->list[L_LEMMA]);
     const cc_entry *pl = irr ? NULL : suffix_entry(ex, w, n, L_PLURAL);
     if (irr)
         copy_at(out, cap, 0, irr, strlen(irr));
@@ -507,6 +551,7 @@ static void lemma(const cc_extractor *ex, const char *w, char *out, size_t cap)
                 strlen(pl->value));
     else
         copy_at(out, cap, 0, w, n);
+    return strcmp(w, out) != 0;
 }
 
 /* ---- scanning ---------------------------------------------------------- */
@@ -582,7 +627,7 @@ static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
             }
         }
     }
-    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n, 0, 0, NULL};
+    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n, 0, 0, NULL, NULL};
     return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
 }
 
@@ -603,7 +648,7 @@ typedef struct word_key {
  * word, its call and saved registers cost about what its work does. */
 static inline bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
 {
-    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL};
+    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL, NULL};
     char *out = ex->folds + t.fold;
     if (wk && wk->bk && e - s == wk->n && sizeof wk->key <= ex->folds_cap - t.fold) {
         memcpy(out, wk->key, sizeof wk->key); /* a fixed size compiles to two moves */
@@ -614,7 +659,8 @@ static inline bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key
         t.fold_len = cc_fold(ex->body + s, e - s, out, ex->folds_cap - t.fold);
         t.bk = cc_rules_bucket(ex->r, out, t.fold_len);
     }
-    sum_word(ex, t.bk);
+    t.sum = sum_of(ex, t.bk);
+    sum_word(ex, t.sum);
     ex->folds_len += t.fold_len + 1;
     return CC_VEC_PUSH(ex->toks, t);
 }
@@ -956,6 +1002,8 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
  * nearest it, a date candidate's cc_when, each class's generic kind.
  * Filled as asked; cc_extract_article owns it (memo_open, memo_close). */
 typedef struct memo {
+    size_t *opening;              /* per sentence: opening_cue; 0 = not yet asked (no cue
+                                     opens a sentence) */
     signed char *cue;             /* per token: tense_at + 2; 0 = not yet asked */
     signed char *tense;           /* per token: find_tense + 2; 0 = not yet asked */
     unsigned char *dated;         /* per candidate: cand_when + 1; 0 = not yet asked */
@@ -963,27 +1011,31 @@ typedef struct memo {
     size_t generic[CC_CLASS_MAX]; /* cc_rules_generic_kind + 1; 0 = not yet asked */
 } memo;
 
+/* Frees what memo_open allocated. */
+static void memo_close(memo *m)
+{
+    free(m->opening);
+}
+
+_Static_assert(_Alignof(cc_when) <= _Alignof(size_t), "memo_open puts cc_whens after size_ts");
+
 /* Sizes an empty memo for the article just scanned, in one block; false
  * when out of memory. memo_close frees it. Only the "not yet asked"
  * marks are cleared: a cc_when is written before it is read. */
 static bool memo_open(const cc_extractor *ex, memo *m)
 {
-    size_t nc = ex->cands.n, nt = ex->toks.n;
+    size_t nc = ex->cands.n, nt = ex->toks.n, ns = ex->sents.n;
     *m = (memo){0};
-    m->when = malloc(nc * sizeof *m->when + nc + 2 * nt + 1);
-    if (!m->when)
+    m->opening = malloc(ns * sizeof *m->opening + nc * sizeof *m->when + nc + 2 * nt + 1);
+    if (!m->opening)
         return false;
+    memset(m->opening, 0, ns * sizeof *m->opening);
+    m->when = (cc_when *)(m->opening + ns);
     m->dated = (unsigned char *)(m->when + nc);
     m->cue = (signed char *)(m->dated + nc);
     m->tense = m->cue + nt;
     memset(m->dated, 0, nc + 2 * nt + 1);
     return true;
-}
-
-/* Frees what memo_open allocated. */
-static void memo_close(memo *m)
-{
-    free(m->when);
 }
 
 /* The slot's text looked up in list l; NULL when absent or unlisted. */
@@ -1070,7 +1122,7 @@ static uint64_t word_lists(const cc_extractor *ex, const char *s, size_t n)
     const char *sp = memchr(f, ' ', fn);
     if (fn == 0 || fn + 1 >= sizeof f)
         return ~0ull;
-    return ex->sums[cc_rules_bucket(ex->r, f, sp ? (size_t)(sp - f) : fn) - ex->r->index].lists;
+    return sum_of(ex, cc_rules_bucket(ex->r, f, sp ? (size_t)(sp - f) : fn))->lists;
 }
 
 /* A number being read: the running total, the group being built ("two
@@ -1609,8 +1661,9 @@ static bool tok_capital(const cc_extractor *ex, size_t ti)
  * three letters before it. */
 static bool tok_has_suffix(const cc_extractor *ex, size_t ti, int l)
 {
-    char w[64];
-    size_t n = tok_fold(ex, ti, w, sizeof w);
+    char buf[64];
+    size_t n;
+    const char *w = tok_folded(ex, ti, buf, sizeof buf, &n);
     return suffix_entry(ex, w, n, l) != NULL;
 }
 
@@ -1626,10 +1679,8 @@ static bool plain_noun(const cc_extractor *ex, size_t j)
 /* True when token j reads as a plural (its lemma differs from it). */
 static bool tok_plural(const cc_extractor *ex, size_t j)
 {
-    char w[128], l[128];
-    tok_fold(ex, j, w, sizeof w);
-    lemma(ex, w, l, sizeof l);
-    return strcmp(w, l) != 0;
+    char l[128];
+    return tok_lemma(ex, j, l, sizeof l);
 }
 
 /* An unlisted counted noun among the plain words right after the number
@@ -1685,44 +1736,50 @@ static size_t walk_out(const cc_extractor *ex, size_t ti, reach rc, tok_test tes
     size_t fwd = s->last - 1 - ti < rc.fwd ? s->last - 1 - ti : rc.fwd;
     size_t lim = fwd && fwd + rc.bias > back ? fwd + rc.bias : back;
     for (size_t d = 1; d <= lim; d++) {
-        size_t js[2] = {d <= back ? ti - d : NO_POS,
-                        d > rc.bias && d - rc.bias <= fwd ? ti + d - rc.bias : NO_POS};
-        for (int k = 0; k < 2; k++) {
-            size_t j = js[rc.later_first ? 1 - k : k];
-            if (j != NO_POS && test(ex, j, ctx))
-                return j;
-        }
+        size_t before = d <= back ? ti - d : NO_POS;
+        size_t after = d > rc.bias && d - rc.bias <= fwd ? ti + d - rc.bias : NO_POS;
+        size_t first = rc.later_first ? after : before, then = rc.later_first ? before : after;
+        if (first != NO_POS && test(ex, first, ctx))
+            return first;
+        if (then != NO_POS && test(ex, then, ctx))
+            return then;
     }
     return NO_POS;
 }
 
-/* phrase_at's filter and the entry it found, for walk_out. */
+/* A phrase nearest found: its entry (CC_NONE for none), the token it
+ * starts at and its length in tokens. */
+typedef struct hit {
+    size_t entry, at, ntok;
+} hit;
+
+/* phrase_at's filter and the phrase it found, for walk_out. */
 typedef struct phrase_q {
     size_t list;
     unsigned roles, classes;
-    size_t entry;
+    hit h;
 } phrase_q;
 
 /* walk_out test: a listed phrase starts at token j. */
 static bool phrase_test(const cc_extractor *ex, size_t j, void *ctx)
 {
     phrase_q *q = ctx;
-    q->entry = phrase_at(ex, j, q->list, q->roles, q->classes, NULL);
-    return q->entry != CC_NONE;
+    q->h.entry = phrase_at(ex, j, q->list, q->roles, q->classes, &q->h.ntok);
+    return q->h.entry != CC_NONE;
 }
 
-/* The nearest token within reach rc of ti where phrase_at(list, roles,
- * classes) matches. Returns the entry or CC_NONE; *at gets its token. */
-static size_t nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles,
-                      unsigned classes, reach rc, size_t *at)
+/* The nearest phrase within reach rc of ti that phrase_at(list, roles,
+ * classes) finds. */
+static hit nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles, unsigned classes,
+                   reach rc)
 {
-    phrase_q q = {list, roles, classes, CC_NONE};
-    if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes)) {
-        *at = NO_POS; /* no word of the sentence is in the lists asked */
-        return CC_NONE;
-    }
-    *at = walk_out(ex, ti, rc, phrase_test, &q);
-    return *at == NO_POS ? CC_NONE : q.entry;
+    phrase_q q = {list, roles, classes, {CC_NONE, NO_POS, 0}};
+    if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes))
+        return q.h; /* no word of the sentence is in the lists asked */
+    q.h.at = walk_out(ex, ti, rc, phrase_test, &q);
+    if (q.h.at == NO_POS)
+        q.h.entry = CC_NONE;
+    return q.h;
 }
 
 /* Kind of the counted noun, if one of a kind's units allows the class. */
@@ -1756,20 +1813,20 @@ static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_
 {
     const cc_rules *r = ex->r;
     unsigned cls = 1u << cm->cls;
-    size_t at, k = unit_kind(ex, unit_entry, cm->cls);
+    size_t k = unit_kind(ex, unit_entry, cm->cls);
     if (k != CC_NONE)
         return k;
     size_t bias = ex->w.tense_bias, back = ex->w.event, fwd = back > bias ? back - bias : 0;
-    size_t e = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, (reach){back, fwd, bias, false}, &at);
-    if (e != CC_NONE) {
-        cm->event = cc_strdup(r->entries.v[e].value);
-        return ex->owner[r->entries.v[e].list];
+    hit h = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, (reach){back, fwd, bias, false});
+    if (h.entry != CC_NONE) {
+        cm->event = cc_strdup(r->entries.v[h.entry].value);
+        return ex->owner[r->entries.v[h.entry].list];
     }
-    e = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls, (reach){ex->w.trigger, ex->w.trigger, 0, false},
-                &at);
-    k = e == CC_NONE ? CC_NONE : ex->owner[r->entries.v[e].list];
-    if (k != CC_NONE && (at > ti ? at - ti : ti - at) <= (size_t)r->kinds.v[k].window &&
-        !excluded(ex, k, unit_entry) && !in_name(ex, at))
+    h = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls,
+                (reach){ex->w.trigger, ex->w.trigger, 0, false});
+    k = h.entry == CC_NONE ? CC_NONE : ex->owner[r->entries.v[h.entry].list];
+    if (k != CC_NONE && (h.at > ti ? h.at - ti : ti - h.at) <= (size_t)r->kinds.v[k].window &&
+        !excluded(ex, k, unit_entry) && !in_name(ex, h.at))
         return k;
     if (!m->generic[cm->cls])
         m->generic[cm->cls] = cc_rules_generic_kind(r, cm->cls) + 1;
@@ -1781,8 +1838,8 @@ static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_
 static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
 {
     size_t w = cls == CC_CLASS_DATE || cls == CC_CLASS_TIME ? ex->w.place_date : ex->w.place_near;
-    size_t at, e = nearest(ex, ti, ex->list[L_PLACE], 0, 0, (reach){w, w, 0, false}, &at);
-    return e == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[e].value);
+    hit h = nearest(ex, ti, ex->list[L_PLACE], 0, 0, (reach){w, w, 0, false});
+    return h.entry == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[h.entry].value);
 }
 
 /* Tense cue at token j: 1 future, -1 past, 0 none. A participle after a
@@ -1868,11 +1925,11 @@ static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo,
     return cc_strndup(ex->body + ex->toks.v[a].start, ex->toks.v[b].end - ex->toks.v[a].start);
 }
 
-/* The source a sentence opens with ("Police say that ...", "Officials
- * said"): a run of name tokens from its first token up to a cue that
- * takes its source before it; NULL for none. Such a source governs the
- * whole sentence, however far its figures are from the cue. */
-static char *opening_source(const cc_extractor *ex, const sent *s)
+/* The cue of the source a sentence opens with ("Police say that ...",
+ * "Officials said"): a run of name tokens from its first token up to a
+ * cue that takes its source before it; NO_POS for none. Such a source
+ * governs the whole sentence, however far its figures are from the cue. */
+static size_t opening_cue(const cc_extractor *ex, const sent *s)
 {
     size_t j = s->first;
     while (j < s->last && j - s->first <= ex->w.source_words && source_tok(ex, j) &&
@@ -1882,25 +1939,35 @@ static char *opening_source(const cc_extractor *ex, const sent *s)
                    ? phrase_at(ex, j, ex->list[L_ATTRIB], 0, 0, NULL)
                    : CC_NONE;
     if (e == CC_NONE || strcmp(ex->r->entries.v[e].value, "before") != 0)
+        return NO_POS;
+    return j;
+}
+
+/* opening_source of sentence si as a new string (caller frees), or NULL.
+ * Its cue depends on the sentence alone: found once, kept in m. */
+static char *opening_source(const cc_extractor *ex, memo *m, size_t si)
+{
+    const sent *s = &ex->sents.v[si];
+    if (!m->opening[si])
+        m->opening[si] = opening_cue(ex, s);
+    if (m->opening[si] == NO_POS)
         return NULL;
-    return source_run(ex, j - 1, -1, s->first, s->last);
+    return source_run(ex, m->opening[si] - 1, -1, s->first, s->last);
 }
 
 /* Who says it: the source next to the nearest attribution cue in the
  * sentence ("X said", "according to X", "said X"), else the source the
  * sentence opens with. */
-static char *find_source(const cc_extractor *ex, size_t ti)
+static char *find_source(const cc_extractor *ex, memo *m, size_t ti)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
-    size_t at, n = 0;
-    size_t e = nearest(ex, ti, ex->list[L_ATTRIB], 0, 0,
-                       (reach){ex->w.source, ex->w.source, 0, false}, &at);
-    if (e == CC_NONE)
-        return opening_source(ex, s);
-    phrase_at(ex, at, ex->list[L_ATTRIB], 0, 0, &n);
-    bool before = strcmp(ex->r->entries.v[e].value, "before") == 0;
-    char *src = before && at > s->first ? source_run(ex, at - 1, -1, s->first, s->last) : NULL;
-    return src ? src : source_run(ex, at + n, 1, s->first, s->last);
+    hit h =
+        nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, (reach){ex->w.source, ex->w.source, 0, false});
+    if (h.entry == CC_NONE)
+        return opening_source(ex, m, ex->toks.v[ti].sent);
+    bool before = strcmp(ex->r->entries.v[h.entry].value, "before") == 0;
+    char *src = before && h.at > s->first ? source_run(ex, h.at - 1, -1, s->first, s->last) : NULL;
+    return src ? src : source_run(ex, h.at + h.ntok, 1, s->first, s->last);
 }
 
 /* ---- stated changes ---------------------------------------------------- */
@@ -1931,17 +1998,15 @@ static size_t skip_blanks_back(const char *b, size_t lo, size_t e)
 }
 
 /* The word token spanning exactly body[s, e), or NO_POS. Tokens are in
- * text order: a binary search. */
-static size_t word_tok_at(const cc_extractor *ex, size_t s, size_t e)
+ * text order: the first starting at or after s is walked to from token
+ * near, which the callers' words lie a few tokens from. */
+static size_t word_tok_at(const cc_extractor *ex, size_t near, size_t s, size_t e)
 {
-    size_t a = 0, b = ex->toks.n;
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (ex->toks.v[mid].start < s)
-            a = mid + 1;
-        else
-            b = mid;
-    }
+    size_t a = near < ex->toks.n ? near : ex->toks.n;
+    while (a > 0 && ex->toks.v[a - 1].start >= s)
+        a--;
+    while (a < ex->toks.n && ex->toks.v[a].start < s)
+        a++;
     const tok *t = a < ex->toks.n ? &ex->toks.v[a] : NULL;
     return t && t->start == s && t->end == e && t->cand == NO_POS && t->bk ? a : NO_POS;
 }
@@ -1950,21 +2015,22 @@ static size_t word_tok_at(const cc_extractor *ex, size_t s, size_t e)
  * listed: the word is a token whose index bucket holds no entry of l, so
  * cc_rules_lookup would miss (a word has no blank, so it is the key's
  * first word). True when one may be: a lookup is worth its fold. */
-static bool may_start(const cc_extractor *ex, size_t s, size_t e, int l)
+static bool may_start(const cc_extractor *ex, size_t near, size_t s, size_t e, int l)
 {
     if (ex->list[l] == CC_NONE)
         return false;
-    size_t t = word_tok_at(ex, s, e);
-    return t == NO_POS ||
-           (ex->sums[ex->toks.v[t].bk - ex->r->index].lists & ex->list_bit[ex->list[l]]);
+    size_t t = word_tok_at(ex, near, s, e);
+    return t == NO_POS || (ex->toks.v[t].sum->lists & ex->list_bit[ex->list[l]]);
 }
 
 /* The longest phrase of change list l (up to three words) that ends where only
  * blanks separate it from e, starting at or after lo. Works on the text,
  * not tokens: a rule may have swallowed the cue ("rose from" before 30).
  * Returns the entry's value (owned by the rules) and sets *ps to where
- * the phrase starts; NULL for none. */
-static const char *phrase_before(const cc_extractor *ex, size_t lo, size_t e, int l, size_t *ps)
+ * the phrase starts; NULL for none. near: a token close to e (the
+ * figure's), from which word_tok_at finds the words. */
+static const char *phrase_before(const cc_extractor *ex, size_t near, size_t lo, size_t e, int l,
+                                 size_t *ps)
 {
     size_t start[3], end[3], n = 0, p = skip_blanks_back(ex->body, lo, e);
     e = p;
@@ -1976,7 +2042,7 @@ static const char *phrase_before(const cc_extractor *ex, size_t lo, size_t e, in
         p = skip_blanks_back(ex->body, lo, p);
     }
     for (size_t k = n; k > 0; k--) {
-        if (!may_start(ex, start[k - 1], end[k - 1], l))
+        if (!may_start(ex, near, start[k - 1], end[k - 1], l))
             continue;
         const char *v =
             cc_rules_lookup(ex->r, ex->list[l], ex->body + start[k - 1], e - start[k - 1]);
@@ -2033,14 +2099,14 @@ static size_t cand_before(const cc_extractor *ex, size_t ci, size_t lo, size_t e
 }
 
 /* The direction of the cue ending before e, one adverb allowed between
- * ("rose sharply to"), for a figure of this role. */
-static cc_change cue_before(const cc_extractor *ex, size_t lo, size_t e, cc_change_role role,
-                            bool bare)
+ * ("rose sharply to"), for a figure of this role; near as phrase_before. */
+static cc_change cue_before(const cc_extractor *ex, size_t near, size_t lo, size_t e,
+                            cc_change_role role, bool bare)
 {
     size_t ps;
-    const char *v = phrase_before(ex, lo, e, L_CHANGE_CUE, &ps);
-    if (!v && phrase_before(ex, lo, e, L_CHANGE_ADVERB, &ps))
-        v = phrase_before(ex, lo, ps, L_CHANGE_CUE, &ps);
+    const char *v = phrase_before(ex, near, lo, e, L_CHANGE_CUE, &ps);
+    if (!v && phrase_before(ex, near, lo, e, L_CHANGE_ADVERB, &ps))
+        v = phrase_before(ex, near, lo, ps, L_CHANGE_CUE, &ps);
     return v ? cue_dir(v, role, bare) : CC_CHANGE_NONE;
 }
 
@@ -2061,7 +2127,7 @@ static bool bare_figure_ok(const cc_extractor *ex, size_t ci)
 static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int hops)
 {
     size_t p = ex->cands.v[ci].start, ps = 0;
-    const char *part = phrase_before(ex, lo, p, L_CHANGE_PART, &ps);
+    const char *part = phrase_before(ex, ex->cands.v[ci].tok, lo, p, L_CHANGE_PART, &ps);
     if (!part) { /* a range rule may keep its "from" in the span ("from $2 billion") */
         size_t e = p;
         while (e < ex->cands.v[ci].end && word_byte(ex->body[e]))
@@ -2076,7 +2142,7 @@ static change change_before(const cc_extractor *ex, size_t ci, size_t lo, int ho
     if (prev != NO_POS)
         ch.dir = change_before(ex, prev, lo, hops - 1).dir;
     else if (ch.role != CC_ROLE_NONE && (part || bare_figure_ok(ex, ci)))
-        ch.dir = cue_before(ex, lo, p, ch.role, !part);
+        ch.dir = cue_before(ex, ex->cands.v[ci].tok, lo, p, ch.role, !part);
     return ch;
 }
 
@@ -2089,7 +2155,7 @@ static cc_change cue_after(const cc_extractor *ex, const cand *c, size_t hi)
         s++;
     for (e = s; e < hi && word_byte(ex->body[e]);)
         e++;
-    const char *v = e > s && may_start(ex, s, e, L_CHANGE_AFTER)
+    const char *v = e > s && may_start(ex, c->tok, s, e, L_CHANGE_AFTER)
                         ? cc_rules_lookup(ex->r, ex->list[L_CHANGE_AFTER], ex->body + s, e - s)
                         : NULL;
     return v ? cue_dir(v, CC_ROLE_BY, true) : CC_CHANGE_NONE;
@@ -2180,9 +2246,8 @@ static bool set_context(const cc_extractor *ex, memo *m, const cand *c, cc_claim
                       &unit_entry);
     *has_noun = ut != NO_POS;
     if (ut != NO_POS) {
-        char w[128], l[128];
-        tok_fold(ex, ut, w, sizeof w);
-        lemma(ex, w, l, sizeof l);
+        char l[128];
+        tok_lemma(ex, ut, l, sizeof l);
         free(cm->unit);
         cm->unit = cc_strdup(l);
     }
@@ -2195,7 +2260,7 @@ static bool set_context(const cc_extractor *ex, memo *m, const cand *c, cc_claim
     if (cm->kind == CC_NONE)
         return false;
     cm->place = find_place(ex, c->tok, cm->cls);
-    cm->attribution = find_source(ex, c->tok);
+    cm->attribution = find_source(ex, m, c->tok);
     if (cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME)
         cm->when.tense = find_tense(ex, m, c->tok);
     if (cm->cls == CC_CLASS_TIME)
@@ -2404,9 +2469,10 @@ static size_t name_prefix(const cc_extractor *ex, const char *w, size_t n)
 /* Adds a capitalised word token to the cluster's name index. */
 static bool collect_name(const cc_extractor *ex, cc_cluster *cl, size_t ai, size_t ti)
 {
-    char w[128];
+    char buf[128];
     const tok *t = &ex->toks.v[ti];
-    size_t n = tok_fold(ex, ti, w, sizeof w);
+    size_t n;
+    const char *w = tok_folded(ex, ti, buf, sizeof buf, &n);
     size_t p = name_prefix(ex, w, n);
     char c0 = ex->body[t->start + p];
     if (c0 < 'A' || c0 > 'Z')

@@ -211,9 +211,10 @@ const char *cc_rules_lookup(const cc_rules *r, size_t list, const char *s, size_
     size_t kn = cc_fold(s, n, key, sizeof key);
     if (!r || list == CC_NONE || kn == 0)
         return NULL;
-    const char *sp = memchr(key, ' ', kn);
-    size_t first = sp ? (size_t)(sp - key) : kn;
-    const cc_phrase_bucket *b = cc_rules_bucket(r, key, first);
+    uint64_t h = CC_FNV_INIT; /* cc_fnv of the first word, hashed as it is found */
+    for (size_t i = 0; i < kn && key[i] != ' '; i++)
+        h = (h ^ (unsigned char)key[i]) * CC_FNV_PRIME;
+    const cc_phrase_bucket *b = cc_rules_bucket_hashed(r, h);
     for (size_t i = 0; i < b->n; i++) {
         const cc_entry *e = &r->entries.v[b->entries[i]];
         if (e->list == list && strcmp(e->phrase, key) == 0)
