@@ -195,6 +195,20 @@ static cc_rules *load_with(const char *dir, const char *cache)
     return r;
 }
 
+/* Removes the folder dir and the files in it. */
+static void remove_dir(const char *dir)
+{
+    cc_strv names = {0};
+    cc_dir_names(dir, NULL, &names);
+    for (size_t i = 0; i < names.n; i++) {
+        char *f = cc_strfmt("%s/%s", dir, names.v[i]);
+        unlink(f);
+        free(f);
+    }
+    cc_strv_free(&names);
+    rmdir(dir);
+}
+
 /* A miss in a cache folder full of old files keeps CC_RCACHE_KEEP of them,
  * its own among them. */
 static void test_cache_prune(const char *dir)
@@ -215,13 +229,8 @@ static void test_cache_prune(const char *dir)
     bool oldest_gone = names.n && strcmp(names.v[0], "rules-0000000000000000.bin") != 0;
     check(r && hit && names.n == CC_RCACHE_KEEP && oldest_gone,
           "rules cache: a write keeps the newest files only", NULL);
-    for (size_t i = 0; i < names.n; i++) {
-        char *f = cc_strfmt("%s/%s", cache, names.v[i]);
-        unlink(f);
-        free(f);
-    }
     cc_strv_free(&names);
-    rmdir(cache);
+    remove_dir(cache);
     cc_rules_free(r);
     cc_rules_free(hit);
 }
@@ -261,15 +270,7 @@ static void test_cache(const char *dir)
     cc_rules *r[LOADS] = {plain, miss, hit, trusted, damaged, cut, hit2, other};
     for (size_t i = 0; i < LOADS; i++)
         cc_rules_free(r[i]);
-    cc_strv names = {0};
-    cc_dir_names(cache, NULL, &names);
-    for (size_t i = 0; i < names.n; i++) {
-        char *f = cc_strfmt("%s/%s", cache, names.v[i]);
-        unlink(f);
-        free(f);
-    }
-    cc_strv_free(&names);
-    rmdir(cache);
+    remove_dir(cache);
     free(path);
 }
 
