@@ -831,7 +831,7 @@ static uint64_t read_letters(const char *s, size_t len, word_key *wk)
         if ((unsigned char)(l - 'a') >= 26)
             break;
         wk->key[n] = (char)l;
-        h = (h ^ l) * CC_FNV_PRIME;
+        h = cc_fnv_step(h, l);
     }
     wk->n = n;
     return h;

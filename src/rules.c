@@ -213,7 +213,7 @@ const char *cc_rules_lookup(const cc_rules *r, size_t list, const char *s, size_
         return NULL;
     uint64_t h = CC_FNV_INIT; /* cc_fnv of the first word, hashed as it is found */
     for (size_t i = 0; i < kn && key[i] != ' '; i++)
-        h = (h ^ (unsigned char)key[i]) * CC_FNV_PRIME;
+        h = cc_fnv_step(h, (unsigned char)key[i]);
     const cc_phrase_bucket *b = cc_rules_bucket_hashed(r, h);
     for (size_t i = 0; i < b->n; i++) {
         const cc_entry *e = &r->entries.v[b->entries[i]];

@@ -319,10 +319,8 @@ char *cc_strfmt(const char *fmt, ...)
 uint64_t cc_fnv(uint64_t h, const void *p, size_t n)
 {
     const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= CC_FNV_PRIME;
-    }
+    for (size_t i = 0; i < n; i++)
+        h = cc_fnv_step(h, s[i]);
     return h;
 }
 

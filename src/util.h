@@ -109,6 +109,11 @@ char *cc_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define CC_FNV_INIT 0xcbf29ce484222325ull
 #define CC_FNV_PRIME 0x100000001b3ull
 uint64_t cc_fnv(uint64_t h, const void *p, size_t n);
+/* One cc_fnv step: byte c into h, for scanners that hash as they read. */
+static inline uint64_t cc_fnv_step(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * CC_FNV_PRIME;
+}
 
 /* Sends a printf-formatted diagnostic to fn (no-op when fn is NULL). */
 void cc_diagf(cc_diag_fn fn, void *ud, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
