@@ -127,14 +127,17 @@ static bool parse_args(opts *o, int argc, char **argv)
 static char *cache_dir(void)
 {
     const char *set = getenv("CLAIMCHECK_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    char *dir = NULL;
+    const char *home = getenv("HOME"), *sub = "/claimcheck";
     if (set)
         return *set ? strdup(set) : NULL;
-    size_t n = xdg && *xdg ? strlen(xdg) + 12 : home && *home ? strlen(home) + 19 : 0;
-    if (n && (dir = malloc(n + 1)) != NULL)
-        snprintf(dir, n + 1, xdg && *xdg ? "%s/claimcheck" : "%s/.cache/claimcheck",
-                 xdg && *xdg ? xdg : home);
+    if (!xdg || !*xdg) {
+        xdg = home && *home ? home : NULL;
+        sub = "/.cache/claimcheck";
+    }
+    size_t n = xdg ? strlen(xdg) + strlen(sub) + 1 : 0;
+    char *dir = n ? malloc(n) : NULL;
+    if (dir)
+        snprintf(dir, n, "%s%s", xdg, sub);
     return dir;
 }
 
