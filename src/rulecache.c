@@ -130,22 +130,29 @@ void cc_rcache_free(cc_rcache *rc)
     free(rc);
 }
 
-/* Decodes the serialized claim rules into rc->codes: the rules marked
- * claim[] take them in order. False when the bytes do not decode (another
+/* Whether rule i of r is a claim rule: those are the ones the cache keeps
+ * code for, in rule order. */
+static bool is_claim(const cc_rules *r, size_t i)
+{
+    return r->rules.v[i].kind == CC_RULE_CLAIM;
+}
+
+/* Decodes the serialized claim rules into rc->codes: the claim rules of
+ * r take them in order. False when the bytes do not decode (another
  * PCRE2 build) or their count is wrong. */
-static bool read_codes(cursor *c, cc_rcache *rc, const bool *claim)
+static bool read_codes(cursor *c, cc_rcache *rc, const cc_rules *r)
 {
     uint64_t size = take_u64(c);
     if (c->bad || size > (uint64_t)(c->end - c->p))
         return false;
     size_t want = 0;
     for (size_t i = 0; i < rc->n_rules; i++)
-        want += claim[i];
+        want += is_claim(r, i);
     pcre2_code **codes = calloc(want + 1, sizeof(pcre2_code *));
     int32_t got = !codes ? -1 : want ? pcre2_serialize_decode(codes, (int32_t)want, c->p, NULL) : 0;
     c->p += size;
     for (size_t i = 0, k = 0; got == (int32_t)want && i < rc->n_rules; i++)
-        rc->codes[i] = claim[i] ? codes[k++] : NULL;
+        rc->codes[i] = is_claim(r, i) ? codes[k++] : NULL;
     for (int32_t k = 0; got != (int32_t)want && k < got; k++)
         pcre2_code_free(codes[k]);
     free(codes);
@@ -190,11 +197,12 @@ static bool read_header(cursor *c, uint64_t key, size_t n_rules)
     return sum == cc_fnv(CC_FNV_INIT, c->p, (size_t)len);
 }
 
-/* Reads the cache for key from dir, for n_rules rules of which claim[]
- * are claim rules; NULL on any miss (no file, another key, damage, out of
- * memory). Caller frees with cc_rcache_free. */
-cc_rcache *cc_rcache_read(const char *dir, uint64_t key, size_t n_rules, const bool *claim)
+/* Reads the cache for key from dir, for the rules r as parsed (not yet
+ * built); NULL on any miss (no file, another key, damage, out of memory).
+ * Caller frees with cc_rcache_free. */
+cc_rcache *cc_rcache_read(const char *dir, uint64_t key, const cc_rules *r)
 {
+    size_t n_rules = r->rules.n;
     if (key == 0)
         return NULL;
     char *path = cache_path(dir, key);
@@ -212,7 +220,7 @@ cc_rcache *cc_rcache_read(const char *dir, uint64_t key, size_t n_rules, const b
         take(&c, rc->first[i], sizeof rc->first[i]);
     if (rc)
         take(&c, rc->token_first, sizeof rc->token_first);
-    bool ok = rc && rc->codes && rc->first && !c.bad && read_codes(&c, rc, claim) &&
+    bool ok = rc && rc->codes && rc->first && !c.bad && read_codes(&c, rc, r) &&
               read_pairs(&c, rc) && c.p == c.end;
     cc_buf_free(&b);
     if (!ok) {
@@ -232,7 +240,7 @@ static bool write_payload(cc_buf *b, const cc_rules *r, const cc_start_pair *pai
     int32_t nc = 0;
     for (size_t i = 0; codes && i < r->rules.n; i++) {
         cc_buf_add(b, (const char *)r->rules.v[i].first, sizeof r->rules.v[i].first);
-        if (r->rules.v[i].kind == CC_RULE_CLAIM)
+        if (is_claim(r, i))
             codes[nc++] = r->rules.v[i].m->code;
     }
     cc_buf_add(b, (const char *)r->token_first, sizeof r->token_first);

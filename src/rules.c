@@ -49,6 +49,7 @@ typedef struct loader {
     char **list_rx;               /* per list, its alternation once written; freed by the loader */
     size_t list_rx_n;             /* lists list_rx has room for */
     uint64_t text_key;            /* hash of the rule files' names and lines */
+    uint64_t key;                 /* the cache key (cc_rcache_key), once the files are read */
     const char *cache_dir;        /* where the analysis is kept; NULL: nowhere */
     cc_rcache *cache;             /* the analysis read back (a hit); freed by the loader */
     CC_VEC(cc_start_pair) passed; /* start pairs that passed, for the cache on a miss */
@@ -1021,15 +1022,15 @@ static void expand_rule(loader *ld, size_t i)
         return;
     }
     bool *used = ld->list_used;
-    if (ru->kind != CC_RULE_CLAIM)
-        ld->list_used = NULL; /* words and boundaries start no claim */
+    if (ru->kind != CC_RULE_CLAIM || ld->cache)
+        ld->list_used = NULL; /* words and boundaries start no claim; a hit has its starters */
     ld->rule = i;
     ld->syntax = 0;
     ld->behind = 0;
     expand(ld, &one, ru->pattern, 0);
     flush_literal(ld);
     ld->list_used = used;
-    if (ru->kind == CC_RULE_CLAIM)
+    if (ru->kind == CC_RULE_CLAIM && !ld->cache)
         add_list_starters(ld);
     pcre2_code *code = NULL;
     if (ld->cache) { /* checked and analysed when the cache was written */
@@ -1331,18 +1332,16 @@ static void build_gates(loader *ld)
 }
 
 /* Reads the analysis of these rule files back from the cache directory,
- * if there is one and it holds them (ld->cache; NULL on a miss). */
+ * if there is one and it holds them (ld->cache; NULL on a miss), and
+ * notes the key for writing it on a miss. */
 static void read_cache(loader *ld)
 {
-    cc_rules *r = ld->r;
-    bool *claim = ld->cache_dir ? calloc(r->rules.n + 1, sizeof *claim) : NULL;
-    for (size_t i = 0; claim && i < r->rules.n; i++)
-        claim[i] = r->rules.v[i].kind == CC_RULE_CLAIM;
-    uint64_t key = cc_rcache_key(ld->text_key, RX_OPTIONS);
-    ld->cache = claim ? cc_rcache_read(ld->cache_dir, key, r->rules.n, claim) : NULL;
+    if (!ld->cache_dir)
+        return;
+    ld->key = cc_rcache_key(ld->text_key, RX_OPTIONS);
+    ld->cache = cc_rcache_read(ld->cache_dir, ld->key, ld->r);
     if (ld->cache)
-        memcpy(r->token_first, ld->cache->token_first, sizeof r->token_first);
-    free(claim);
+        memcpy(ld->r->token_first, ld->cache->token_first, sizeof ld->r->token_first);
 }
 
 /* Expands every rule in priority order (a rule's index is its place in
@@ -1375,8 +1374,7 @@ static void build_rules(loader *ld)
     if (!ld->errors)
         build_set_items(ld);
     if (!ld->errors && ld->cache_dir && !ld->cache)
-        cc_rcache_write(ld->cache_dir, cc_rcache_key(ld->text_key, RX_OPTIONS), r, ld->passed.v,
-                        ld->passed.n);
+        cc_rcache_write(ld->cache_dir, ld->key, r, ld->passed.v, ld->passed.n);
     free_loose(ld);
 }
 

@@ -232,9 +232,9 @@ typedef struct cc_rcache {
  * PCRE2 version, the compile options and the file the loader runs from;
  * 0 (no cache) when that file cannot be found. */
 uint64_t cc_rcache_key(uint64_t text_key, uint32_t options);
-/* The cache for key in dir, or NULL on a miss; claim[] marks the claim
- * rules among n_rules. Caller frees. */
-cc_rcache *cc_rcache_read(const char *dir, uint64_t key, size_t n_rules, const bool *claim);
+/* The cache for key in dir for the parsed rules r, or NULL on a miss.
+ * Caller frees. */
+cc_rcache *cc_rcache_read(const char *dir, uint64_t key, const cc_rules *r);
 /* Frees a cache read; accepts NULL. */
 void cc_rcache_free(cc_rcache *rc);
 /* Stores r's analysis and the passed start pairs under key in dir
