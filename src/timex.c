@@ -402,6 +402,12 @@ static void resolve_ago(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
     }
 }
 
+/* True when w states a clock time or a part of the day. */
+static bool has_time(const cc_when *w)
+{
+    return w->hour >= 0 || w->part[0];
+}
+
 /* The day a day-level expression names, or CC_NO_DAY. */
 static int32_t day_of(const cc_when *w, int32_t dct)
 {
@@ -411,18 +417,14 @@ static int32_t day_of(const cc_when *w, int32_t dct)
         return dct + w->rel_days;
     if (w->weekday >= 0)
         return weekday_day(w, dct);
-    return w->hour >= 0 || w->part[0] ? dct : CC_NO_DAY; /* a clock time alone: that day */
+    return has_time(w) ? dct : CC_NO_DAY; /* a clock time alone: that day */
 }
 
 /* Adds the clock time or part of the day to the date in b. */
 static void add_time(const cc_when *w, tbuf *b)
 {
-    if (w->hour < 0 && !w->part[0])
+    if (!has_time(w))
         return;
-    if (strcmp(b->s, "PRESENT_REF") == 0) {
-        b->n = 0;
-        put_str(b, "XXXX-XX-XX");
-    }
     put_chr(b, 'T');
     if (w->hour < 0) {
         put_str(b, w->part);
@@ -511,8 +513,8 @@ static bool resolve_into(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
     *day = d;
     if (d != CC_NO_DAY) {
         put_day(b, d);
-    } else if (w->has_rel && w->rel_days == 0) {
-        put_str(b, "PRESENT_REF");
+    } else if (w->has_rel && w->rel_days == 0) { /* "today": with a time, a day not known */
+        put_str(b, has_time(w) ? "XXXX-XX-XX" : "PRESENT_REF");
     } else if (w->weekday >= 0) {
         put_str(b, "XXXX-WXX-");
         put_int(b, w->weekday + 1, 1);
