@@ -449,7 +449,8 @@ static int anchored_year(const cc_when *w, int year)
 }
 
 /* Dates that count from an earlier one (see timex.h). The anchor's part
- * after its year: "-MM", "-Qn", "-Wnn", "-SU", "-MM-DD", "-MM-DDT..". */
+ * after its year: "-MM", "-Qn", "-Wnn", "-SU", "-MM-DD", "-MM-DDT.."; an
+ * anchor is itself such a value, so it fits a tbuf. */
 char *cc_when_from_anchor(const cc_when *w, const char *anchor)
 {
     int y = digits_at(anchor, 4);
@@ -466,25 +467,30 @@ char *cc_when_from_anchor(const cc_when *w, const char *anchor)
     switch (w->anchor) {
     case 'Y':
         put_int(&b, y, 4);
-        return cc_strndup(b.s, b.n);
+        break;
     case 'M':
         if (m <= 0)
             return NULL;
         put_month(&b, y, m, w->anchor_off);
-        return cc_strndup(b.s, b.n);
+        break;
     case 'P': /* a month, quarter, half, season or week: no day, no year */
+        if (!*rest || day)
+            return NULL;
         put_int(&b, y, 4);
-        return *rest && !day ? cc_strcat_n(b.s, rest, NULL) : NULL;
+        put_str(&b, rest);
+        break;
     case 'A': /* a day its new year lacks (February 29) leaves its month */
         if (d > 0 && cc_day_from_ymd(y, m, d) == CC_NO_DAY) {
             put_month(&b, y, m, 0);
-            return cc_strndup(b.s, b.n);
+            break;
         }
         put_int(&b, y, 4);
-        return cc_strcat_n(b.s, rest, NULL);
+        put_str(&b, rest);
+        break;
     default:
         return NULL;
     }
+    return cc_strndup(b.s, b.n);
 }
 
 /* Resolves any date or time expression into b; false when it names no
