@@ -83,12 +83,12 @@ static char *put_escaped_4to7(char *o, const char *s, size_t n)
 }
 
 /* Copies s[0:n) as JSON string contents to o and returns the end; o has
- * room for 6n bytes. The input is valid
- * UTF-8 (ingest guarantees it) and copied as is: eight bytes at a time
- * while a word needs no escape (most strings have none), the last 1 to 8
- * as the word that ends the string, and byte by byte only through a word
- * that needs an escape. That last word overlaps bytes already written, as
- * they were when it needs no escape (put_char copies such bytes as is). */
+ * room for 6n bytes. The input is valid UTF-8 (ingest guarantees it) and
+ * copied as is: eight bytes at a time while a word needs no escape (most
+ * strings have none), the last 1 to 8 as the word that ends the string,
+ * and byte by byte only through a word that needs an escape. That last
+ * word overlaps bytes already written, as they were when it needs no
+ * escape (put_char copies such bytes as is). */
 static char *put_escaped(char *o, const char *s, size_t n)
 {
     if (n < 8)
