@@ -708,19 +708,17 @@ static bool nd_eat(nd_parser *ps, char c)
     return true;
 }
 
-/* Length of the run at s[0:n) of printable ASCII other than '"' and '\\':
- * bytes a JSON string copies as they are. Eight at a time. */
+/* Length of the run at s[0:n) of ASCII that a JSON string holds as it
+ * is (no escape, see cc_json_escaped). Eight at a time. */
 static size_t nd_plain(const char *s, size_t n)
 {
     size_t i = 0;
     for (uint64_t w; i + 8 <= n; i += 8) {
         memcpy(&w, s + i, 8);
-        if ((w & CC_WORD_HIGHS) || cc_word_has_less(w, 0x20) || cc_word_has_byte(w, '"') ||
-            cc_word_has_byte(w, '\\'))
+        if ((w & CC_WORD_HIGHS) || cc_word_json_escaped(w))
             break;
     }
-    while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x80 && s[i] != '"' &&
-           s[i] != '\\')
+    while (i < n && (unsigned char)s[i] < 0x80 && !cc_json_escaped((unsigned char)s[i]))
         i++;
     return i;
 }

@@ -17,24 +17,12 @@
 /* NDJSON collects this much before one fwrite hands it to stdio. */
 #define JSON_SPILL ((size_t)64 * 1024)
 
-/* True when byte c must be escaped in a JSON string. */
-static bool needs_escape(unsigned char c)
-{
-    return c < 0x20 || c == '"' || c == '\\';
-}
-
-/* True when one of the 8 bytes of w must be escaped. */
-static bool word_needs_escape(uint64_t w)
-{
-    return cc_word_has_less(w, 0x20) || cc_word_has_byte(w, '"') || cc_word_has_byte(w, '\\');
-}
-
 /* Writes byte c as JSON string contents at o; returns the end. Quotes,
  * backslashes and control characters are escaped, other bytes copied. */
 static char *put_char(char *o, unsigned char c)
 {
     static const char hex[] = "0123456789abcdef";
-    if (!needs_escape(c)) {
+    if (!cc_json_escaped(c)) {
         *o++ = (char)c;
         return o;
     }
@@ -87,7 +75,7 @@ static uint32_t load4(const char *s)
 static char *put_escaped_4to7(char *o, const char *s, size_t n)
 {
     uint32_t head = load4(s), tail = load4(s + n - 4);
-    if (word_needs_escape(head | (uint64_t)tail << 32))
+    if (cc_word_json_escaped(head | (uint64_t)tail << 32))
         return put_chars(o, s, n);
     memcpy(o, &head, 4);
     memcpy(o + n - 4, &tail, 4);
@@ -95,12 +83,12 @@ static char *put_escaped_4to7(char *o, const char *s, size_t n)
 }
 
 /* Copies s[0:n) as JSON string contents to o and returns the end; o has
- * room for 6n bytes. The input is valid
- * UTF-8 (ingest guarantees it) and copied as is: eight bytes at a time
- * while a word needs no escape (most strings have none), the last 1 to 8
- * as the word that ends the string, and byte by byte only through a word
- * that needs an escape. That last word overlaps bytes already written, as
- * they were when it needs no escape (put_char copies such bytes as is). */
+ * room for 6n bytes. The input is valid UTF-8 (ingest guarantees it) and
+ * copied as is: eight bytes at a time while a word needs no escape (most
+ * strings have none), the last 1 to 8 as the word that ends the string,
+ * and byte by byte only through a word that needs an escape. That last
+ * word overlaps bytes already written, as they were when it needs no
+ * escape (put_char copies such bytes as is). */
 static char *put_escaped(char *o, const char *s, size_t n)
 {
     if (n < 8)
@@ -108,7 +96,7 @@ static char *put_escaped(char *o, const char *s, size_t n)
     size_t i = 0;
     for (; n - i > 8; i += 8) {
         uint64_t w = load8(s + i);
-        if (word_needs_escape(w)) {
+        if (cc_word_json_escaped(w)) {
             o = put_chars(o, s + i, 8);
         } else {
             memcpy(o, &w, 8);
@@ -116,7 +104,7 @@ static char *put_escaped(char *o, const char *s, size_t n)
         }
     }
     uint64_t last = load8(s + n - 8);
-    if (word_needs_escape(last))
+    if (cc_word_json_escaped(last))
         return put_chars(o, s + i, n - i);
     memcpy(o - (8 - (n - i)), &last, 8);
     return o + (n - i);

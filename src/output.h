@@ -9,7 +9,7 @@
 #include "util.h"
 
 /* Appends one NDJSON record for article ai / claim ci to b (the caller
- * owns b and hands it to stdio, e.g. with cc_buf_write). */
+ * owns b and hands it to stdio with cc_json_spill). */
 void cc_json_article(const cc_cluster *cl, size_t ai, cc_buf *b);
 void cc_json_claim(const cc_cluster *cl, size_t ci, cc_buf *b);
 /* Hands b's records to out (one fwrite, b emptied) once b holds 64 KiB,

@@ -402,6 +402,12 @@ static void resolve_ago(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
     }
 }
 
+/* True when w states a clock time or a part of the day. */
+static bool has_time(const cc_when *w)
+{
+    return w->hour >= 0 || w->part[0];
+}
+
 /* The day a day-level expression names, or CC_NO_DAY. */
 static int32_t day_of(const cc_when *w, int32_t dct)
 {
@@ -411,18 +417,14 @@ static int32_t day_of(const cc_when *w, int32_t dct)
         return dct + w->rel_days;
     if (w->weekday >= 0)
         return weekday_day(w, dct);
-    return w->hour >= 0 || w->part[0] ? dct : CC_NO_DAY; /* a clock time alone: that day */
+    return has_time(w) ? dct : CC_NO_DAY; /* a clock time alone: that day */
 }
 
 /* Adds the clock time or part of the day to the date in b. */
 static void add_time(const cc_when *w, tbuf *b)
 {
-    if (w->hour < 0 && !w->part[0])
+    if (!has_time(w))
         return;
-    if (strcmp(b->s, "PRESENT_REF") == 0) {
-        b->n = 0;
-        put_str(b, "XXXX-XX-XX");
-    }
     put_chr(b, 'T');
     if (w->hour < 0) {
         put_str(b, w->part);
@@ -447,7 +449,8 @@ static int anchored_year(const cc_when *w, int year)
 }
 
 /* Dates that count from an earlier one (see timex.h). The anchor's part
- * after its year: "-MM", "-Qn", "-Wnn", "-SU", "-MM-DD", "-MM-DDT..". */
+ * after its year: "-MM", "-Qn", "-Wnn", "-SU", "-MM-DD", "-MM-DDT.."; an
+ * anchor is itself such a value, so it fits a tbuf. */
 char *cc_when_from_anchor(const cc_when *w, const char *anchor)
 {
     int y = digits_at(anchor, 4);
@@ -464,25 +467,30 @@ char *cc_when_from_anchor(const cc_when *w, const char *anchor)
     switch (w->anchor) {
     case 'Y':
         put_int(&b, y, 4);
-        return cc_strndup(b.s, b.n);
+        break;
     case 'M':
         if (m <= 0)
             return NULL;
         put_month(&b, y, m, w->anchor_off);
-        return cc_strndup(b.s, b.n);
+        break;
     case 'P': /* a month, quarter, half, season or week: no day, no year */
+        if (!*rest || day)
+            return NULL;
         put_int(&b, y, 4);
-        return *rest && !day ? cc_strcat_n(b.s, rest, NULL) : NULL;
+        put_str(&b, rest);
+        break;
     case 'A': /* a day its new year lacks (February 29) leaves its month */
         if (d > 0 && cc_day_from_ymd(y, m, d) == CC_NO_DAY) {
             put_month(&b, y, m, 0);
-            return cc_strndup(b.s, b.n);
+            break;
         }
         put_int(&b, y, 4);
-        return cc_strcat_n(b.s, rest, NULL);
+        put_str(&b, rest);
+        break;
     default:
         return NULL;
     }
+    return cc_strndup(b.s, b.n);
 }
 
 /* Resolves any date or time expression into b; false when it names no
@@ -511,8 +519,8 @@ static bool resolve_into(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
     *day = d;
     if (d != CC_NO_DAY) {
         put_day(b, d);
-    } else if (w->has_rel && w->rel_days == 0) {
-        put_str(b, "PRESENT_REF");
+    } else if (w->has_rel && w->rel_days == 0) { /* "today": with a time, a day not known */
+        put_str(b, has_time(w) ? "XXXX-XX-XX" : "PRESENT_REF");
     } else if (w->weekday >= 0) {
         put_str(b, "XXXX-WXX-");
         put_int(b, w->weekday + 1, 1);

@@ -61,6 +61,19 @@ static inline bool cc_word_has_byte(uint64_t w, unsigned char c)
     return cc_word_has_less(w ^ (CC_WORD_ONES * c), 1);
 }
 
+/* True when byte c is one a JSON string holds only escaped: a quote, a
+ * backslash or a control character. The one rule for the NDJSON writer
+ * and the fast NDJSON reader. */
+static inline bool cc_json_escaped(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+/* Some byte of w is one cc_json_escaped accepts. */
+static inline bool cc_word_json_escaped(uint64_t w)
+{
+    return cc_word_has_less(w, 0x20) || cc_word_has_byte(w, '"') || cc_word_has_byte(w, '\\');
+}
+
 /* Writes v in decimal to out (room for 20 bytes, no NUL); returns the
  * number of digits. printf's %llu without its cost, for ids and NDJSON. */
 size_t cc_fmt_u64(uint64_t v, char *out);
