@@ -189,6 +189,7 @@ struct cc_extractor {
     size_t list[L_COUNT];
     unsigned char *role; /* per list: ROLE_* bits */
     size_t *owner;       /* per list: kind owning it, or CC_NONE */
+    size_t generic[CC_CLASS_MAX]; /* per class: cc_rules_generic_kind */
     uint64_t *list_bit;  /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
     bucket_sum *sums;    /* per phrase index bucket */
     size_t *phrase_len;  /* per entry: its phrase's length (suffix_entry) */
@@ -215,7 +216,8 @@ static bool words_agree(cc_extractor *ex);
 static void narrow_tokens(cc_extractor *ex);
 static void learn_tok1(cc_extractor *ex);
 
-/* Marks each kind's lists with their role and owner. */
+/* Marks each kind's lists with their role and owner, and finds each
+ * class's generic kind (the fallback of find_kind). */
 static void index_kinds(cc_extractor *ex)
 {
     const cc_rules *r = ex->r;
@@ -236,6 +238,8 @@ static void index_kinds(cc_extractor *ex)
     for (size_t k = 0; k < r->kinds.n; k++) /* excluded nouns are nouns too */
         if (r->kinds.v[k].excludes != CC_NONE)
             ex->role[r->kinds.v[k].excludes] |= ROLE_UNIT;
+    for (int c = 0; c < CC_CLASS_MAX; c++)
+        ex->generic[c] = cc_rules_generic_kind(r, (cc_class)c);
 }
 
 /* Sums up each phrase index bucket (bucket_sum); false when out of
@@ -999,7 +1003,7 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
 
 /* Answers about an article's tokens and candidates that each claim near
  * them would otherwise work out again: a token's tense cue and the tense
- * nearest it, a date candidate's cc_when, each class's generic kind.
+ * nearest it, a date candidate's cc_when, a sentence's opening cue.
  * Filled as asked; cc_extract_article owns it (memo_open, memo_close). */
 typedef struct memo {
     size_t *opening;              /* per sentence: opening_cue; 0 = not yet asked (no cue
@@ -1008,7 +1012,6 @@ typedef struct memo {
     signed char *tense;           /* per token: find_tense + 2; 0 = not yet asked */
     unsigned char *dated;         /* per candidate: cand_when + 1; 0 = not yet asked */
     cc_when *when;                /* per candidate: its cc_when, once asked */
-    size_t generic[CC_CLASS_MAX]; /* cc_rules_generic_kind + 1; 0 = not yet asked */
 } memo;
 
 /* Frees what memo_open allocated. */
@@ -1809,7 +1812,7 @@ static bool excluded(const cc_extractor *ex, size_t k, size_t unit_entry)
 /* Kind from the counted noun, then a dated event just before the claim,
  * then the nearest trigger within the kind's window, then the generic
  * kind of the class. Sets the event for dated events. */
-static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_entry, cc_claim *cm)
+static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc_claim *cm)
 {
     const cc_rules *r = ex->r;
     unsigned cls = 1u << cm->cls;
@@ -1828,9 +1831,7 @@ static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_
     if (k != CC_NONE && (h.at > ti ? h.at - ti : ti - h.at) <= (size_t)r->kinds.v[k].window &&
         !excluded(ex, k, unit_entry) && !in_name(ex, h.at))
         return k;
-    if (!m->generic[cm->cls])
-        m->generic[cm->cls] = cc_rules_generic_kind(r, cm->cls) + 1;
-    return m->generic[cm->cls] - 1;
+    return ex->generic[cm->cls];
 }
 
 /* Canonical place nearest the claim in its sentence, or NULL. Numbers
@@ -2256,7 +2257,7 @@ static bool set_context(const cc_extractor *ex, memo *m, const cand *c, cc_claim
     else if (ru->forced_kind != CC_NONE)
         cm->kind = ru->forced_kind;
     else
-        cm->kind = find_kind(ex, m, c->tok, unit_entry, cm);
+        cm->kind = find_kind(ex, c->tok, unit_entry, cm);
     if (cm->kind == CC_NONE)
         return false;
     cm->place = find_place(ex, c->tok, cm->cls);
