@@ -521,22 +521,16 @@ static size_t copy_at(char *out, size_t cap, size_t at, const char *s, size_t n)
 }
 
 /* cc_rules_lookup(list, w) for w (n bytes) as tok_folded gave it for
- * token ti. A word's whole one-word fold is sought in its own bucket: no
- * fold or hash again, and no walk when the bucket holds none of list. */
+ * token ti. When w is the word's whole one-word fold, its bucket's sum
+ * says at once that most words are not in list (no fold or hash). */
 static const char *tok_lookup(const cc_extractor *ex, size_t ti, const char *w, size_t n,
                               size_t list)
 {
     const tok *t = &ex->toks.v[ti];
-    if (list == CC_NONE || t->cand != NO_POS || t->fold_len != n || memchr(w, ' ', n))
-        return cc_rules_lookup(ex->r, list, w, n);
-    if (!(t->sum->lists & ex->list_bit[list]))
+    bool own = list != CC_NONE && t->cand == NO_POS && t->fold_len == n && !memchr(w, ' ', n);
+    if (own && !(t->sum->lists & ex->list_bit[list]))
         return NULL;
-    for (size_t i = 0; i < t->bk->n; i++) {
-        const cc_entry *e = &ex->r->entries.v[t->bk->entries[i]];
-        if (e->list == list && strcmp(e->phrase, w) == 0)
-            return e->value;
-    }
-    return NULL;
+    return cc_rules_lookup(ex->r, list, w, n);
 }
 
 /* Lemma of token ti: irregular table, then plural endings. Writes to out
