@@ -528,7 +528,7 @@ static const char *tok_lookup(const cc_extractor *ex, size_t ti, const char *w, 
 {
     const tok *t = &ex->toks.v[ti];
     bool own = list != CC_NONE && t->cand == NO_POS && t->fold_len == n && !memchr(w, ' ', n);
-    if (own && !(t->sum->lists & ex->list_bit[list]))
+    if (own && !sum_may_pass(ex, t->sum, list, 0, 0))
         return NULL;
     return cc_rules_lookup(ex->r, list, w, n);
 }
@@ -2003,7 +2003,7 @@ static size_t word_tok_at(const cc_extractor *ex, size_t near, size_t s, size_t 
     while (a < ex->toks.n && ex->toks.v[a].start < s)
         a++;
     const tok *t = a < ex->toks.n ? &ex->toks.v[a] : NULL;
-    return t && t->start == s && t->end == e && t->cand == NO_POS && t->bk ? a : NO_POS;
+    return t && t->start == s && t->end == e && t->cand == NO_POS ? a : NO_POS;
 }
 
 /* False when no phrase of list l starting with the word body[s, e) can be
@@ -2015,7 +2015,7 @@ static bool may_start(const cc_extractor *ex, size_t near, size_t s, size_t e, i
     if (ex->list[l] == CC_NONE)
         return false;
     size_t t = word_tok_at(ex, near, s, e);
-    return t == NO_POS || (ex->toks.v[t].sum->lists & ex->list_bit[ex->list[l]]);
+    return t == NO_POS || sum_may_pass(ex, ex->toks.v[t].sum, ex->list[l], 0, 0);
 }
 
 /* The longest phrase of change list l (up to three words) that ends where only
