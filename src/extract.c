@@ -187,12 +187,12 @@ struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
-    unsigned char *role; /* per list: ROLE_* bits */
-    size_t *owner;       /* per list: kind owning it, or CC_NONE */
+    unsigned char *role;          /* per list: ROLE_* bits */
+    size_t *owner;                /* per list: kind owning it, or CC_NONE */
     size_t generic[CC_CLASS_MAX]; /* per class: cc_rules_generic_kind */
-    uint64_t *list_bit;  /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
-    bucket_sum *sums;    /* per phrase index bucket */
-    size_t *phrase_len;  /* per entry: its phrase's length (suffix_entry) */
+    uint64_t *list_bit;           /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
+    bucket_sum *sums;             /* per phrase index bucket */
+    size_t *phrase_len;           /* per entry: its phrase's length (suffix_entry) */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -1000,12 +1000,12 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
  * nearest it, a date candidate's cc_when, a sentence's opening cue.
  * Filled as asked; cc_extract_article owns it (memo_open, memo_close). */
 typedef struct memo {
-    size_t *opening;              /* per sentence: opening_cue; 0 = not yet asked (no cue
-                                     opens a sentence) */
-    signed char *cue;             /* per token: tense_at + 2; 0 = not yet asked */
-    signed char *tense;           /* per token: find_tense + 2; 0 = not yet asked */
-    unsigned char *dated;         /* per candidate: cand_when + 1; 0 = not yet asked */
-    cc_when *when;                /* per candidate: its cc_when, once asked */
+    size_t *opening;      /* per sentence: opening_cue; 0 = not yet asked (no cue
+                             opens a sentence) */
+    signed char *cue;     /* per token: tense_at + 2; 0 = not yet asked */
+    signed char *tense;   /* per token: find_tense + 2; 0 = not yet asked */
+    unsigned char *dated; /* per candidate: cand_when + 1; 0 = not yet asked */
+    cc_when *when;        /* per candidate: its cc_when, once asked */
 } memo;
 
 /* Frees what memo_open allocated. */
@@ -1920,6 +1920,13 @@ static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo,
     return cc_strndup(ex->body + ex->toks.v[a].start, ex->toks.v[b].end - ex->toks.v[a].start);
 }
 
+/* True when attribution cue entry e (CC_NONE for none) takes its source
+ * before it ("X said"): claims/ gives such cues the value "before". */
+static bool source_before(const cc_extractor *ex, size_t e)
+{
+    return e != CC_NONE && strcmp(ex->r->entries.v[e].value, "before") == 0;
+}
+
 /* The cue of the source a sentence opens with ("Police say that ...",
  * "Officials said"): a run of name tokens from its first token up to a
  * cue that takes its source before it; NO_POS for none. Such a source
@@ -1933,9 +1940,7 @@ static size_t opening_cue(const cc_extractor *ex, const sent *s)
     size_t e = j > s->first && j < s->last && tok_adjacent(ex, j - 1)
                    ? phrase_at(ex, j, ex->list[L_ATTRIB], 0, 0, NULL)
                    : CC_NONE;
-    if (e == CC_NONE || strcmp(ex->r->entries.v[e].value, "before") != 0)
-        return NO_POS;
-    return j;
+    return source_before(ex, e) ? j : NO_POS;
 }
 
 /* opening_source of sentence si as a new string (caller frees), or NULL.
@@ -1960,8 +1965,9 @@ static char *find_source(const cc_extractor *ex, memo *m, size_t ti)
         nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, (reach){ex->w.source, ex->w.source, 0, false});
     if (h.entry == CC_NONE)
         return opening_source(ex, m, ex->toks.v[ti].sent);
-    bool before = strcmp(ex->r->entries.v[h.entry].value, "before") == 0;
-    char *src = before && h.at > s->first ? source_run(ex, h.at - 1, -1, s->first, s->last) : NULL;
+    char *src = source_before(ex, h.entry) && h.at > s->first
+                    ? source_run(ex, h.at - 1, -1, s->first, s->last)
+                    : NULL;
     return src ? src : source_run(ex, h.at + h.ntok, 1, s->first, s->last);
 }
 
