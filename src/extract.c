@@ -187,11 +187,12 @@ struct cc_extractor {
     const cc_rules *r;
     windows w;
     size_t list[L_COUNT];
-    unsigned char *role; /* per list: ROLE_* bits */
-    size_t *owner;       /* per list: kind owning it, or CC_NONE */
-    uint64_t *list_bit;  /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
-    bucket_sum *sums;    /* per phrase index bucket */
-    size_t *phrase_len;  /* per entry: its phrase's length (suffix_entry) */
+    unsigned char *role;          /* per list: ROLE_* bits */
+    size_t *owner;                /* per list: kind owning it, or CC_NONE */
+    size_t generic[CC_CLASS_MAX]; /* per class: cc_rules_generic_kind */
+    uint64_t *list_bit;           /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
+    bucket_sum *sums;             /* per phrase index bucket */
+    size_t *phrase_len;           /* per entry: its phrase's length (suffix_entry) */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -215,7 +216,8 @@ static bool words_agree(cc_extractor *ex);
 static void narrow_tokens(cc_extractor *ex);
 static void learn_tok1(cc_extractor *ex);
 
-/* Marks each kind's lists with their role and owner. */
+/* Marks each kind's lists with their role and owner, and finds each
+ * class's generic kind (the fallback of find_kind). */
 static void index_kinds(cc_extractor *ex)
 {
     const cc_rules *r = ex->r;
@@ -236,6 +238,8 @@ static void index_kinds(cc_extractor *ex)
     for (size_t k = 0; k < r->kinds.n; k++) /* excluded nouns are nouns too */
         if (r->kinds.v[k].excludes != CC_NONE)
             ex->role[r->kinds.v[k].excludes] |= ROLE_UNIT;
+    for (int c = 0; c < CC_CLASS_MAX; c++)
+        ex->generic[c] = cc_rules_generic_kind(r, (cc_class)c);
 }
 
 /* Sums up each phrase index bucket (bucket_sum); false when out of
@@ -517,22 +521,16 @@ static size_t copy_at(char *out, size_t cap, size_t at, const char *s, size_t n)
 }
 
 /* cc_rules_lookup(list, w) for w (n bytes) as tok_folded gave it for
- * token ti. A word's whole one-word fold is sought in its own bucket: no
- * fold or hash again, and no walk when the bucket holds none of list. */
+ * token ti. When w is the word's whole one-word fold, its bucket's sum
+ * says at once that most words are not in list (no fold or hash). */
 static const char *tok_lookup(const cc_extractor *ex, size_t ti, const char *w, size_t n,
                               size_t list)
 {
     const tok *t = &ex->toks.v[ti];
-    if (list == CC_NONE || t->cand != NO_POS || t->fold_len != n || memchr(w, ' ', n))
-        return cc_rules_lookup(ex->r, list, w, n);
-    if (!(t->sum->lists & ex->list_bit[list]))
+    bool own = list != CC_NONE && t->cand == NO_POS && t->fold_len == n && !memchr(w, ' ', n);
+    if (own && !sum_may_pass(ex, t->sum, list, 0, 0))
         return NULL;
-    for (size_t i = 0; i < t->bk->n; i++) {
-        const cc_entry *e = &ex->r->entries.v[t->bk->entries[i]];
-        if (e->list == list && strcmp(e->phrase, w) == 0)
-            return e->value;
-    }
-    return NULL;
+    return cc_rules_lookup(ex->r, list, w, n);
 }
 
 /* Lemma of token ti: irregular table, then plural endings. Writes to out
@@ -999,16 +997,15 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
 
 /* Answers about an article's tokens and candidates that each claim near
  * them would otherwise work out again: a token's tense cue and the tense
- * nearest it, a date candidate's cc_when, each class's generic kind.
+ * nearest it, a date candidate's cc_when, a sentence's opening cue.
  * Filled as asked; cc_extract_article owns it (memo_open, memo_close). */
 typedef struct memo {
-    size_t *opening;              /* per sentence: opening_cue; 0 = not yet asked (no cue
-                                     opens a sentence) */
-    signed char *cue;             /* per token: tense_at + 2; 0 = not yet asked */
-    signed char *tense;           /* per token: find_tense + 2; 0 = not yet asked */
-    unsigned char *dated;         /* per candidate: cand_when + 1; 0 = not yet asked */
-    cc_when *when;                /* per candidate: its cc_when, once asked */
-    size_t generic[CC_CLASS_MAX]; /* cc_rules_generic_kind + 1; 0 = not yet asked */
+    size_t *opening;      /* per sentence: opening_cue; 0 = not yet asked (no cue
+                             opens a sentence) */
+    signed char *cue;     /* per token: tense_at + 2; 0 = not yet asked */
+    signed char *tense;   /* per token: find_tense + 2; 0 = not yet asked */
+    unsigned char *dated; /* per candidate: cand_when + 1; 0 = not yet asked */
+    cc_when *when;        /* per candidate: its cc_when, once asked */
 } memo;
 
 /* Frees what memo_open allocated. */
@@ -1809,7 +1806,7 @@ static bool excluded(const cc_extractor *ex, size_t k, size_t unit_entry)
 /* Kind from the counted noun, then a dated event just before the claim,
  * then the nearest trigger within the kind's window, then the generic
  * kind of the class. Sets the event for dated events. */
-static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_entry, cc_claim *cm)
+static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc_claim *cm)
 {
     const cc_rules *r = ex->r;
     unsigned cls = 1u << cm->cls;
@@ -1828,9 +1825,7 @@ static size_t find_kind(const cc_extractor *ex, memo *m, size_t ti, size_t unit_
     if (k != CC_NONE && (h.at > ti ? h.at - ti : ti - h.at) <= (size_t)r->kinds.v[k].window &&
         !excluded(ex, k, unit_entry) && !in_name(ex, h.at))
         return k;
-    if (!m->generic[cm->cls])
-        m->generic[cm->cls] = cc_rules_generic_kind(r, cm->cls) + 1;
-    return m->generic[cm->cls] - 1;
+    return ex->generic[cm->cls];
 }
 
 /* Canonical place nearest the claim in its sentence, or NULL. Numbers
@@ -1925,6 +1920,13 @@ static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo,
     return cc_strndup(ex->body + ex->toks.v[a].start, ex->toks.v[b].end - ex->toks.v[a].start);
 }
 
+/* True when attribution cue entry e (CC_NONE for none) takes its source
+ * before it ("X said"): claims/ gives such cues the value "before". */
+static bool source_before(const cc_extractor *ex, size_t e)
+{
+    return e != CC_NONE && strcmp(ex->r->entries.v[e].value, "before") == 0;
+}
+
 /* The cue of the source a sentence opens with ("Police say that ...",
  * "Officials said"): a run of name tokens from its first token up to a
  * cue that takes its source before it; NO_POS for none. Such a source
@@ -1938,9 +1940,7 @@ static size_t opening_cue(const cc_extractor *ex, const sent *s)
     size_t e = j > s->first && j < s->last && tok_adjacent(ex, j - 1)
                    ? phrase_at(ex, j, ex->list[L_ATTRIB], 0, 0, NULL)
                    : CC_NONE;
-    if (e == CC_NONE || strcmp(ex->r->entries.v[e].value, "before") != 0)
-        return NO_POS;
-    return j;
+    return source_before(ex, e) ? j : NO_POS;
 }
 
 /* opening_source of sentence si as a new string (caller frees), or NULL.
@@ -1965,8 +1965,9 @@ static char *find_source(const cc_extractor *ex, memo *m, size_t ti)
         nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, (reach){ex->w.source, ex->w.source, 0, false});
     if (h.entry == CC_NONE)
         return opening_source(ex, m, ex->toks.v[ti].sent);
-    bool before = strcmp(ex->r->entries.v[h.entry].value, "before") == 0;
-    char *src = before && h.at > s->first ? source_run(ex, h.at - 1, -1, s->first, s->last) : NULL;
+    char *src = source_before(ex, h.entry) && h.at > s->first
+                    ? source_run(ex, h.at - 1, -1, s->first, s->last)
+                    : NULL;
     return src ? src : source_run(ex, h.at + h.ntok, 1, s->first, s->last);
 }
 
@@ -2008,7 +2009,7 @@ static size_t word_tok_at(const cc_extractor *ex, size_t near, size_t s, size_t 
     while (a < ex->toks.n && ex->toks.v[a].start < s)
         a++;
     const tok *t = a < ex->toks.n ? &ex->toks.v[a] : NULL;
-    return t && t->start == s && t->end == e && t->cand == NO_POS && t->bk ? a : NO_POS;
+    return t && t->start == s && t->end == e && t->cand == NO_POS ? a : NO_POS;
 }
 
 /* False when no phrase of list l starting with the word body[s, e) can be
@@ -2020,7 +2021,7 @@ static bool may_start(const cc_extractor *ex, size_t near, size_t s, size_t e, i
     if (ex->list[l] == CC_NONE)
         return false;
     size_t t = word_tok_at(ex, near, s, e);
-    return t == NO_POS || (ex->toks.v[t].sum->lists & ex->list_bit[ex->list[l]]);
+    return t == NO_POS || sum_may_pass(ex, ex->toks.v[t].sum, ex->list[l], 0, 0);
 }
 
 /* The longest phrase of change list l (up to three words) that ends where only
@@ -2256,7 +2257,7 @@ static bool set_context(const cc_extractor *ex, memo *m, const cand *c, cc_claim
     else if (ru->forced_kind != CC_NONE)
         cm->kind = ru->forced_kind;
     else
-        cm->kind = find_kind(ex, m, c->tok, unit_entry, cm);
+        cm->kind = find_kind(ex, c->tok, unit_entry, cm);
     if (cm->kind == CC_NONE)
         return false;
     cm->place = find_place(ex, c->tok, cm->cls);
