@@ -196,11 +196,10 @@ struct cc_extractor {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
-    bool fast_words;               /* the word rule agrees with scan_word on ASCII */
-    unsigned char token_first[32]; /* bytes a word or boundary may start with (narrow_tokens) */
-    size_t tok1_rule[128];         /* per ASCII byte: the rule reading it alone, + 1 ... */
-    uint64_t tok1_next[128][2];    /* ... when an ASCII byte of this set follows (learn_tok1) */
-    unsigned char *gate_at;        /* per gate, at the position being tried (gate_open) */
+    bool fast_words;            /* the word rule agrees with scan_word on ASCII */
+    size_t tok1_rule[128];      /* per ASCII byte: the rule reading it alone, + 1 ... */
+    uint64_t tok1_next[128][2]; /* ... when an ASCII byte of this set follows (learn_tok1) */
+    unsigned char *gate_at;     /* per gate, at the position being tried (gate_open) */
     /* per-article scratch, reused */
     const char *body;
     size_t len;
@@ -213,7 +212,6 @@ struct cc_extractor {
 };
 
 static bool words_agree(cc_extractor *ex);
-static void narrow_tokens(cc_extractor *ex);
 static void learn_tok1(cc_extractor *ex);
 
 /* Marks each kind's lists with their role and owner, and finds each
@@ -325,7 +323,6 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     if (!sum_buckets(ex) || !measure_phrases(ex))
         goto mem_error;
     ex->fast_words = words_agree(ex);
-    narrow_tokens(ex);
     learn_tok1(ex);
     return ex;
 mem_error:
@@ -729,30 +726,6 @@ static bool words_agree(cc_extractor *ex)
     return true;
 }
 
-/* Narrows the rules' token_first to the bytes some word or boundary rule
- * may begin with, as the loader does for claim rules (cc_starts_refine):
- * PCRE2's start bitmap gives up on \p{L}, which would send every comma
- * and digit through the token rule only to fail. */
-static void narrow_tokens(cc_extractor *ex)
-{
-    const cc_rules *r = ex->r;
-    uint32_t opts = 0;
-    pcre2_pattern_info(r->tokens->code, PCRE2_INFO_ARGOPTIONS, &opts);
-    memset(ex->token_first, 0, sizeof ex->token_first);
-    for (size_t i = 0; i < r->rules.n; i++) {
-        if (r->rules.v[i].kind == CC_RULE_CLAIM)
-            continue;
-        unsigned char first[sizeof ex->token_first];
-        bool cased;
-        memcpy(first, r->token_first, sizeof first);
-        pcre2_code *c = cc_starts_compile(r->rules.v[i].expanded, opts, &cased);
-        cc_starts_refine(c, ex->md, first); /* keeps them all when c is NULL */
-        pcre2_code_free(c);
-        for (size_t b = 0; b < sizeof first; b++)
-            ex->token_first[b] |= first[b];
-    }
-}
-
 /* The number a (*MARK) name written by the loader spells: a plain
  * decimal index, read without strtoul's locale and sign handling. */
 static size_t plain_index(const char *v)
@@ -812,7 +785,7 @@ static void learn_tok1(cc_extractor *ex)
     uint32_t behind = 1;
     pcre2_pattern_info(ex->r->tokens->code, PCRE2_INFO_MAXLOOKBEHIND, &behind);
     for (int c = 1; behind == 0 && c < 128; c++)
-        if (!is_alpha((char)c) && ((ex->token_first[c / 8] >> (c % 8)) & 1))
+        if (!is_alpha((char)c) && ((ex->r->token_first[c / 8] >> (c % 8)) & 1))
             for (int f = 1; f < 128; f++)
                 learn_pair(ex, (char)c, (char)f);
 }
@@ -926,7 +899,7 @@ static int match_token(const cc_extractor *ex, size_t off, size_t *rule, const c
 {
     unsigned char c = (unsigned char)ex->body[off];
     *m = ex->r->tokens;
-    if (!((ex->token_first[c / 8] >> (c % 8)) & 1))
+    if (!((ex->r->token_first[c / 8] >> (c % 8)) & 1))
         return PCRE2_ERROR_NOMATCH;
     if (one_byte_token(ex, off, rule)) {
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ex->md);

@@ -903,7 +903,7 @@ static pcre2_code *check_rule(loader *ld, cc_rule *ru, const char *rx)
                      (const char *)table + 2);
             ld->errors++;
         }
-    note_first_bytes(c, ru->kind == CC_RULE_CLAIM ? ru->first : ld->r->token_first);
+    note_first_bytes(c, ru->first);
     return c;
 }
 
@@ -1005,6 +1005,21 @@ static void add_list_starters(loader *ld)
     }
 }
 
+/* Adds a word or boundary rule's first bytes (rx expanded) to the
+ * token rules' token_first, narrowed by the start test as a claim rule's
+ * are: PCRE2's start bitmap gives up on \p{L}, which would send every
+ * comma and digit through the token matcher only to fail. */
+static void narrow_token_first(loader *ld, cc_rule *ru, const char *rx)
+{
+    bool cased;
+    pcre2_code *c = ld->loose_md ? cc_starts_compile(rx, RX_OPTIONS, &cased) : NULL;
+    if (c)
+        cc_starts_refine(c, ld->loose_md, ru->first);
+    pcre2_code_free(c);
+    for (size_t b = 0; b < sizeof ru->first; b++)
+        ld->r->token_first[b] |= ru->first[b];
+}
+
 /* Expands one rule into ru->expanded and checks it alone; a claim rule's
  * possible first words become starters. */
 static void expand_rule(loader *ld, size_t i)
@@ -1046,6 +1061,8 @@ static void expand_rule(loader *ld, size_t i)
         cc_starts_refine(ld->loose[i].code, ld->loose_md, ru->first);
         ld->loose[i].rule = code; /* the claim rule's own matcher, made later */
     } else {
+        if (code)
+            narrow_token_first(ld, ru, one.p);
         pcre2_code_free(code);
     }
     ru->expanded = cc_buf_take(&one);
