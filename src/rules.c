@@ -1188,7 +1188,7 @@ static void build_starters(loader *ld)
         LOAD_ERR(ld, "out of memory");
     if (n) /* v is NULL when no rule names a word */
         qsort(v, n, sizeof *v, cmp_starter);
-    for (size_t i = 0, j; i < n && !ld->errors; i = j) {
+    for (size_t i = 0, j; member && i < n && !ld->errors; i = j) {
         bool any = false;
         for (j = i; j < n && strcmp(v[j].word, v[i].word) == 0; j++)
             if (!member[v[j].rule] && may_start(ld, &v[j]))
