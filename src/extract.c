@@ -2165,21 +2165,6 @@ static bool set_change(const cc_extractor *ex, size_t ci, cc_claim *cm)
 
 /* ---- assembling a claim ----------------------------------------------- */
 
-/* a, sep and b joined; caller frees. A key's usual shape: one strlen
- * each, where cc_strcat_n's two va_list passes cost twice as much. */
-static char *join3(const char *a, const char *sep, const char *b)
-{
-    size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
-    char *out = malloc(na + ns + nb + 1);
-    if (out) {
-        memcpy(out, a, na);
-        memcpy(out + na, sep, ns);
-        memcpy(out + na + ns, b, nb);
-        out[na + ns + nb] = '\0';
-    }
-    return out;
-}
-
 /* The alignment key: kind, then its subject (the kind itself, the dated
  * event and place, or the counted noun's subject class). Generic claims
  * without a counted noun get a key of their own: nothing to align them by
@@ -2190,9 +2175,9 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
     if (cm->event)
         return cc_strcat_n(k->name, "/", cm->event, "@", cm->place ? cm->place : "-", NULL);
     if (k->by_place && !cm->place)
-        return join3(k->name, "/#", cm->id);
+        return cc_strcat_n(k->name, "/#", cm->id, NULL);
     if (k->fixed_subject)
-        return k->by_place ? join3(k->name, "@", cm->place) : cc_strdup(k->name);
+        return k->by_place ? cc_strcat_n(k->name, "@", cm->place, NULL) : cc_strdup(k->name);
     const char *subj =
         cm->unit ? cc_rules_lookup(ex->r, ex->list[L_SUBJECT], cm->unit, strlen(cm->unit)) : NULL;
     if (!subj && has_noun)
@@ -2201,7 +2186,7 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
         subj = NULL;
     else if (!subj)
         subj = k->default_subject ? k->default_subject : "-";
-    return subj ? join3(k->name, "/", subj) : join3(k->name, "/#", cm->id);
+    return subj ? cc_strcat_n(k->name, "/", subj, NULL) : cc_strcat_n(k->name, "/#", cm->id, NULL);
 }
 
 static void find_ref_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *cm);

@@ -278,16 +278,22 @@ char *cc_strndup(const char *s, size_t n)
  * NULL on oom. */
 char *cc_strcat_n(const char *s, ...)
 {
+    enum { KEPT = 8 }; /* lengths remembered, so most parts are measured once */
+    size_t len[KEPT] = {0}, n = 0, k = 0;
     va_list ap;
-    size_t n = 0;
     va_start(ap, s);
-    for (const char *p = s; p; p = va_arg(ap, const char *))
-        n += strlen(p);
+    for (const char *p = s; p; p = va_arg(ap, const char *), k++) {
+        size_t l = strlen(p);
+        if (k < KEPT)
+            len[k] = l;
+        n += l;
+    }
     va_end(ap);
     char *out = malloc(n + 1), *o = out;
     va_start(ap, s);
-    for (const char *p = s; p && out; p = va_arg(ap, const char *)) {
-        size_t l = strlen(p);
+    k = 0;
+    for (const char *p = s; p && out; p = va_arg(ap, const char *), k++) {
+        size_t l = k < KEPT ? len[k] : strlen(p);
         memcpy(o, p, l);
         o += l;
     }
