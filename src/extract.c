@@ -192,7 +192,6 @@ struct cc_extractor {
     size_t generic[CC_CLASS_MAX]; /* per class: cc_rules_generic_kind */
     uint64_t *list_bit;           /* per list: 1 << L_* for the engine's, else OTHER_LISTS */
     bucket_sum *sums;             /* per phrase index bucket */
-    size_t *phrase_len;           /* per entry: its phrase's length (suffix_entry) */
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     pcre2_jit_stack *jit;
@@ -267,16 +266,6 @@ static bool sum_buckets(cc_extractor *ex)
     return true;
 }
 
-/* Measures each entry's phrase once: the suffix tests ask for a length
- * per entry per word. False when out of memory. */
-static bool measure_phrases(cc_extractor *ex)
-{
-    ex->phrase_len = calloc(ex->r->entries.n + 1, sizeof *ex->phrase_len);
-    for (size_t i = 0; ex->phrase_len && i < ex->r->entries.n; i++)
-        ex->phrase_len[i] = strlen(ex->r->entries.v[i].phrase);
-    return ex->phrase_len != NULL;
-}
-
 /* Reads the context windows (claims/00-settings.rules; defaults here). */
 static void read_windows(cc_extractor *ex)
 {
@@ -320,7 +309,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
     pcre2_jit_stack_assign(ex->mctx, NULL, ex->jit);
     index_kinds(ex);
-    if (!sum_buckets(ex) || !measure_phrases(ex))
+    if (!sum_buckets(ex))
         goto mem_error;
     ex->fast_words = words_agree(ex);
     learn_tok1(ex);
@@ -339,7 +328,6 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->owner);
     free(ex->list_bit);
     free(ex->sums);
-    free(ex->phrase_len);
     pcre2_match_data_free(ex->md);
     free(ex->gate_at);
     pcre2_match_context_free(ex->mctx);
@@ -498,8 +486,7 @@ static const cc_entry *suffix_entry(const cc_extractor *ex, const char *w, size_
     const cc_list *sl = ex->list[l] == CC_NONE ? NULL : &ex->r->lists.v[ex->list[l]];
     for (size_t i = 0; sl && i < sl->n; i++) {
         const cc_entry *e = &ex->r->entries.v[sl->entries[i]];
-        size_t k = ex->phrase_len[sl->entries[i]];
-        if (n >= k + 3 && ends_in(w, n, e->phrase, k))
+        if (n >= e->len + 3 && ends_in(w, n, e->phrase, e->len))
             return e;
     }
     return NULL;
@@ -542,8 +529,7 @@ static bool tok_lemma(const cc_extractor *ex, size_t ti, char *out, size_t cap)
     if (irr)
         copy_at(out, cap, 0, irr, strlen(irr));
     else if (pl)
-        copy_at(out, cap, copy_at(out, cap, 0, w, n - strlen(pl->phrase)), pl->value,
-                strlen(pl->value));
+        copy_at(out, cap, copy_at(out, cap, 0, w, n - pl->len), pl->value, strlen(pl->value));
     else
         copy_at(out, cap, 0, w, n);
     return strcmp(w, out) != 0;

@@ -281,8 +281,8 @@ static void add_entry(loader *ld, size_t li, const char *text)
     const char *eq = strchr(text, '=');
     size_t pn = eq ? (size_t)(eq - text) : strlen(text);
     char phrase[256];
-    cc_entry e = {NULL, NULL, li};
-    if (cc_fold(text, pn, phrase, sizeof phrase) == 0) {
+    cc_entry e = {NULL, NULL, li, cc_fold(text, pn, phrase, sizeof phrase)};
+    if (e.len == 0) {
         LOAD_ERR(ld, "empty phrase");
         return;
     }

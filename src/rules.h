@@ -50,6 +50,7 @@ typedef struct cc_entry {
     char *phrase; /* lower-case words separated by single spaces */
     char *value;  /* "" when the entry has none */
     size_t list;  /* owning list */
+    size_t len;   /* strlen(phrase): suffix tests ask for it per word */
 } cc_entry;
 
 typedef struct cc_list {
