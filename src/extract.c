@@ -556,6 +556,14 @@ static size_t skip_run(const char *s, size_t len, size_t i)
     return i;
 }
 
+/* True when token ti is an initial ("U" of "U.S.") or an abbreviation
+ * ("Sgt"): a period after it ends neither a sentence nor a name. */
+static bool tok_abbrev(const cc_extractor *ex, size_t ti)
+{
+    const tok *t = &ex->toks.v[ti];
+    return t->end - t->start == 1 || tok_value(ex, ti, L_ABBREV);
+}
+
 /* A period after an abbreviation or initial, or before a lower-case word,
  * does not end the sentence. */
 static bool is_boundary(const cc_extractor *ex, size_t ms, size_t me)
@@ -569,11 +577,7 @@ static bool is_boundary(const cc_extractor *ex, size_t ms, size_t me)
         return false;
     if (ex->body[ms] != '.' || ex->toks.n == 0 || ex->toks.v[ex->toks.n - 1].end != ms)
         return true;
-    size_t last = ex->toks.n - 1;
-    const tok *t = &ex->toks.v[last];
-    if (t->cand != NO_POS)
-        return true;
-    return t->end - t->start > 1 && !tok_value(ex, last, L_ABBREV);
+    return ex->toks.v[ex->toks.n - 1].cand != NO_POS || !tok_abbrev(ex, ex->toks.n - 1);
 }
 
 /* Closes the open sentence at end; one of blanks alone is dropped, and
@@ -1857,22 +1861,39 @@ static bool no_name_start(const cc_extractor *ex, size_t j)
     return tok_value(ex, j, L_STOP) || tok_value(ex, j, L_NOT_SOURCE);
 }
 
+/* True when tokens a and a+1 belong to one name: only blanks between
+ * them, or the period of a capitalised initial or abbreviation ("U.S.
+ * Geological Survey", "Sgt. Marty Earley"). */
+static bool name_adjacent(const cc_extractor *ex, size_t a)
+{
+    if (tok_adjacent(ex, a))
+        return true;
+    size_t i = ex->toks.v[a].end;
+    if (a + 1 >= ex->toks.n || ex->toks.v[a].sent != ex->toks.v[a + 1].sent || ex->body[i] != '.' ||
+        !tok_capital(ex, a) || !tok_abbrev(ex, a))
+        return false;
+    while (++i < ex->toks.v[a + 1].start && (ex->body[i] == ' ' || ex->body[i] == '\t'))
+        ;
+    return i == ex->toks.v[a + 1].start;
+}
+
 /* The name-like run of tokens next to a cue: before it (dir < 0) or after
- * it. Returns a new string, or NULL for none or a pronoun. */
+ * it. Returns a new string, or NULL for none or a pronoun. A capitalised
+ * stopword ends a name ("New York Times"); a lower-case one does not. */
 static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo, size_t hi)
 {
     size_t a = from, b = from, n = 0;
     if (from < lo || from >= hi || !source_tok(ex, from))
         return NULL;
-    while (n < ex->w.source_words && dir < 0 && a > lo && tok_adjacent(ex, a - 1) &&
+    while (n < ex->w.source_words && dir < 0 && a > lo && name_adjacent(ex, a - 1) &&
            source_tok(ex, a - 1))
         a--, n++;
-    while (n < ex->w.source_words && dir > 0 && b + 1 < hi && tok_adjacent(ex, b) &&
+    while (n < ex->w.source_words && dir > 0 && b + 1 < hi && name_adjacent(ex, b) &&
            source_tok(ex, b + 1))
         b++, n++;
     while (a < b && (!tok_capital(ex, a) || no_name_start(ex, a))) /* "The", "But" */
         a++;
-    while (b > a && tok_value(ex, b, L_STOP))
+    while (b > a && !tok_capital(ex, b) && tok_value(ex, b, L_STOP))
         b--;
     if (no_name_start(ex, a) || (a == b && tok_value(ex, a, L_PRONOUN)))
         return NULL; /* "warned of", "Having told": a connector alone names no one */
