@@ -1002,7 +1002,7 @@ static cc_error read_changes(const store *s, cc_cluster *cl, cc_finding **by_id,
                                  "ORDER BY id";
     bool *seen = calloc(n + 1, sizeof *seen);
     sqlite3_stmt *st = seen ? prepare(s, sql) : NULL;
-    cc_error err = st ? CC_OK : CC_ERROR_DB;
+    cc_error err = st ? CC_OK : seen ? CC_ERROR_DB : CC_ERROR_MEMORY;
     int rc = SQLITE_ROW;
     while (err == CC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *change = (const char *)sqlite3_column_text(st, 1);
@@ -1032,7 +1032,7 @@ cc_error cc_store_read_history(cc_cluster *cl, const char *path, bool last_run)
     size_t n = cl->findings.n;
     cc_finding **by_id = malloc((n + 1) * sizeof(cc_finding *));
     int runs = -1; /* stays -1 on error: no history */
-    cc_error err = by_id ? query_int(&s, "SELECT count(*) FROM runs", &runs) : CC_ERROR_DB;
+    cc_error err = by_id ? query_int(&s, "SELECT count(*) FROM runs", &runs) : CC_ERROR_MEMORY;
     for (size_t i = 0; by_id && i < n; i++)
         by_id[i] = &cl->findings.v[i];
     if (by_id && n)
