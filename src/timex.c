@@ -30,7 +30,7 @@ int32_t cc_day_from_ymd(int y, int m, int d)
 }
 
 /* Converts a day number back to a civil date. */
-void cc_day_to_ymd(int32_t day, int *y, int *m, int *d)
+static void day_to_ymd(int32_t day, int *y, int *m, int *d)
 {
     int z = day + 719468;
     int era = (z >= 0 ? z : z - 146096) / 146097;
@@ -76,11 +76,11 @@ int32_t cc_day_parse_iso(const char *s)
 }
 
 /* ISO week: the week with the year's first Thursday is week 1. */
-void cc_day_isoweek(int32_t day, int *year, int *week)
+static void day_isoweek(int32_t day, int *year, int *week)
 {
     int32_t thursday = day - cc_day_weekday(day) + 3;
     int y, m, d;
-    cc_day_to_ymd(thursday, &y, &m, &d);
+    day_to_ymd(thursday, &y, &m, &d);
     *year = y;
     *week = (thursday - cc_day_from_ymd(y, 1, 1)) / 7 + 1;
 }
@@ -93,7 +93,7 @@ char *cc_day_format(int32_t day, char *buf)
         return buf;
     }
     int y, m, d;
-    cc_day_to_ymd(day, &y, &m, &d);
+    day_to_ymd(day, &y, &m, &d);
     unsigned v[3] = {(unsigned)y, (unsigned)m, (unsigned)d};
     static const int width[3] = {4, 2, 2};
     char *p = buf;
@@ -113,7 +113,7 @@ char *cc_day_format(int32_t day, char *buf)
 static int infer_year(const cc_when *w, int32_t dct)
 {
     int y, m, d;
-    cc_day_to_ymd(dct, &y, &m, &d);
+    day_to_ymd(dct, &y, &m, &d);
     int mday = w->mday ? w->mday : 15;
     int32_t cand = cc_day_from_ymd(y, w->month, mday > 28 ? 28 : mday);
     int32_t ref = w->mday ? dct : cc_day_from_ymd(y, m, 15);
@@ -204,7 +204,7 @@ static int calendar_year(const cc_when *w, int32_t dct)
     int y = w->year;
     if (!y && w->shift != CC_NO_SHIFT && dct != CC_NO_DAY) {
         int m, d;
-        cc_day_to_ymd(dct, &y, &m, &d);
+        day_to_ymd(dct, &y, &m, &d);
         y += w->shift;
     }
     if (!y && dct != CC_NO_DAY)
@@ -258,7 +258,7 @@ static int32_t weekday_day(const cc_when *w, int32_t dct)
 static void put_week(tbuf *b, int32_t day, bool weekend)
 {
     int wy, wk;
-    cc_day_isoweek(day, &wy, &wk);
+    day_isoweek(day, &wy, &wk);
     put_int(b, wy, 4);
     put_str(b, "-W");
     put_int(b, wk, 2);
@@ -285,7 +285,7 @@ static int part_year(const cc_when *w, int32_t dct, int mid)
     int y, m, d;
     if (w->year)
         return w->year;
-    cc_day_to_ymd(dct, &y, &m, &d);
+    day_to_ymd(dct, &y, &m, &d);
     if (w->shift != CC_NO_SHIFT)
         return y + w->shift;
     cc_when tmp = *w;
@@ -335,7 +335,7 @@ static bool resolve_subyear(const cc_when *w, int32_t dct, tbuf *b)
     }
     if (ord == 0) { /* "this quarter", "the last quarter" */
         int y, m, d;
-        cc_day_to_ymd(dct, &y, &m, &d);
+        day_to_ymd(dct, &y, &m, &d);
         int q = y * per + (m - 1) / len + (w->shift == CC_NO_SHIFT ? 0 : w->shift);
         put_count_part(b, q, per, w->punit);
         return true;
@@ -370,7 +370,7 @@ static bool resolve_period(const cc_when *w, int32_t dct, tbuf *b)
         return true;
     }
     int y, m, d;
-    cc_day_to_ymd(dct, &y, &m, &d);
+    day_to_ymd(dct, &y, &m, &d);
     if (w->punit == 'E')
         put_int(b, y / 10 + s, 3);
     else if (w->punit == 'Y')
@@ -389,7 +389,7 @@ static void resolve_ago(const cc_when *w, int32_t dct, int32_t *day, tbuf *b)
         return;
     }
     int y, m, d;
-    cc_day_to_ymd(dct, &y, &m, &d);
+    day_to_ymd(dct, &y, &m, &d);
     if (w->nunit == 'D' || w->nunit == 'W') {
         *day = dct + w->ago * (w->nunit == 'W' ? 7 : 1);
         put_day(b, *day);

@@ -8,14 +8,11 @@
 /* Days since 1970-01-01 for a proleptic Gregorian date; CC_NO_DAY if the
  * date does not exist. */
 int32_t cc_day_from_ymd(int y, int m, int d);
-void cc_day_to_ymd(int32_t day, int *y, int *m, int *d);
 /* 0 = Monday ... 6 = Sunday. */
 int cc_day_weekday(int32_t day);
 /* Parses a leading YYYY-MM-DD (a longer ISO timestamp is fine); CC_NO_DAY
  * if s does not start with a valid date. */
 int32_t cc_day_parse_iso(const char *s);
-/* ISO 8601 week number and its year for day. */
-void cc_day_isoweek(int32_t day, int *year, int *week);
 
 struct cc_when;
 /* Resolves a date or time expression against the publication day dct
