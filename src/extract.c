@@ -624,6 +624,10 @@ typedef struct word_key {
     size_t n;
     const cc_phrase_bucket *bk; /* NULL when there are no letters or too many */
     bool whole;                 /* no byte after the letters joins them (claim_rules) */
+    /* For a starter word: per rule of its set, the ASCII bytes that may
+     * follow it and one space (cc_starter); NULL otherwise. */
+    const cc_follow *follow;
+    unsigned char next; /* that byte after a whole word and one space; 0: none */
 } word_key;
 
 /* Records a word token [s, e), folded once with its index bucket: the
@@ -824,14 +828,29 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     size_t n = wk->n, j = i + n;
     wk->bk = NULL;
     wk->whole = false;
+    wk->follow = NULL;
+    wk->next = 0;
     if (n == 0 || n + 1 == sizeof wk->key)
         return byte_rules(ex, i);
     wk->bk = cc_rules_bucket_hashed(r, h);
     wk->whole = j == ex->len || !(in_run(ex->body[j]) || (unsigned char)ex->body[j] >= 0x80);
+    wk->next =
+        wk->whole && j + 1 < ex->len && ex->body[j] == ' ' && (unsigned char)ex->body[j + 1] < 0x80
+            ? (unsigned char)ex->body[j + 1]
+            : 0;
     for (; !wk->whole && j < ex->len && in_run(ex->body[j]); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return byte_rules(ex, i);
-    return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z');
+    return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z',
+                            &wk->follow);
+}
+
+/* Whether item k of a starter word's set may match where the word is
+ * followed by one space and the byte wk->next (see word_key). */
+static inline bool may_follow(const word_key *wk, size_t k)
+{
+    unsigned b = wk->next;
+    return !wk->follow || !b || ((wk->follow[k].bits[b / 64] >> (b % 64)) & 1);
 }
 
 /* Whether gate g lets its rules try off: matched once per position and
@@ -848,8 +867,8 @@ static bool gate_open(const cc_extractor *ex, size_t g, size_t off, unsigned cha
  * its byte), skipping those whose gate is shut: the first match wins, as
  * in one alternation. Returns PCRE2's code; *rule and *m are the rule that
  * matched or hit a limit and its matcher. */
-static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t off, size_t *rule,
-                       const cc_matcher **m)
+static int match_claim(const cc_extractor *ex, const cc_rule_set *set, const word_key *wk,
+                       size_t off, size_t *rule, const cc_matcher **m)
 {
     if (!set || !set->n) /* most words */
         return PCRE2_ERROR_NOMATCH;
@@ -857,6 +876,8 @@ static int match_claim(const cc_extractor *ex, const cc_rule_set *set, size_t of
         memset(ex->gate_at, 0, ex->r->gates.n);
     for (size_t k = 0; k < set->n; k++) {
         const cc_set_item *it = &set->items[k];
+        if (!may_follow(wk, k))
+            continue;
         if (it->gate != CC_NONE && !gate_open(ex, it->gate, off, ex->gate_at))
             continue;
         int rc = match_at(ex, it->code, off);
@@ -923,7 +944,8 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
         size_t rule = 0;
         const cc_matcher *m = NULL;
         word_key wk;
-        int rc = match_claim(ex, claim_rules(ex, off, &wk), off, &rule, &m);
+        const cc_rule_set *set = claim_rules(ex, off, &wk);
+        int rc = match_claim(ex, set, &wk, off, &rule, &m);
         if (rc == PCRE2_ERROR_NOMATCH) {
             size_t e = NO_POS;
             if (ex->fast_words && is_alpha((char)c))

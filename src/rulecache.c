@@ -13,8 +13,8 @@
  *
  * File: magic, key, rule count, payload length, payload, FNV-1a of the
  * payload. Payload: per rule its 32 first-byte bits, the word and
- * boundary rules' first-byte bits, the PCRE2-serialized
- * claim rules, then the (rule, word) start pairs. Native byte order: the
+ * boundary rules' first-byte bits, the PCRE2-serialized claim rules,
+ * then the (rule, follow masks, word) start pairs. Native byte order: the
  * key includes this executable, so a file never meets another machine's
  * reader. Any mismatch or damage is a miss; a miss costs nothing but the
  * analysis. Written to a temporary file and renamed, so readers never see
@@ -31,7 +31,7 @@
 #include "rules.h"
 #include "util.h"
 
-static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 2};
+static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 3};
 
 /* Whether the /proc/self/maps line holds address a, and then its path
  * (NULL for an anonymous mapping): "lo-hi perms offset dev inode path". */
@@ -163,7 +163,7 @@ static bool read_codes(cursor *c, cc_rcache *rc, const cc_rules *r)
 static bool read_pairs(cursor *c, cc_rcache *rc)
 {
     uint64_t n = take_u64(c);
-    if (c->bad || n > (uint64_t)(c->end - c->p) / 5)
+    if (c->bad || n > (uint64_t)(c->end - c->p) / (5 + sizeof rc->pairs->follow))
         return false;
     rc->pairs = calloc(n + 1, sizeof *rc->pairs);
     for (size_t i = 0; rc->pairs && i < n && !c->bad; i++, rc->n_pairs++) {
@@ -171,6 +171,7 @@ static bool read_pairs(cursor *c, cc_rcache *rc)
         uint8_t len;
         take(c, &rule, sizeof rule);
         take(c, &len, sizeof len);
+        take(c, rc->pairs[i].follow, sizeof rc->pairs[i].follow);
         rc->pairs[i].rule = rule;
         rc->pairs[i].word = malloc((size_t)len + 1);
         if (!rc->pairs[i].word || rule >= rc->n_rules)
@@ -262,6 +263,7 @@ static bool write_payload(cc_buf *b, const cc_rules *r, const cc_start_pair *pai
             return false;
         cc_buf_add(b, (const char *)&rule, sizeof rule);
         cc_buf_add(b, (const char *)&l8, sizeof l8);
+        cc_buf_add(b, (const char *)pairs[i].follow, sizeof pairs[i].follow);
         cc_buf_add(b, pairs[i].word, len);
     }
     return rc == nc;

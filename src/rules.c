@@ -168,14 +168,17 @@ static __attribute__((noinline)) const cc_starter *starter_from(const cc_rules *
  * words) ends at the first empty slot, without touching the phrase index
  * whose buckets for "the" or "a" are long. */
 const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n,
-                                    bool capital)
+                                    bool capital, const cc_follow **follow)
 {
     uint32_t tag = (uint32_t)(h >> 32);
     size_t i = r->starter_tab ? tag_slot(r, tag, (size_t)h & r->starter_mask) : 0;
     if (!r->starter_tab || !r->starter_tab[i].starter)
         return NULL;
     const cc_starter *st = starter_from(r, tag, i, w, n);
-    return st ? &r->sets.v[st->set[capital]] : NULL;
+    if (!st)
+        return NULL;
+    *follow = st->follow[capital];
+    return &r->sets.v[st->set[capital]];
 }
 
 /* Reads a number from the "settings" list (see rules.h). */
@@ -746,7 +749,7 @@ static void emit_list(loader *ld, cc_buf *b, size_t li)
 static void add_starter(loader *ld, const char *w, size_t n)
 {
     for (int plural = 0; plural < 2; plural++) {
-        cc_start_pair st = {malloc(n + 2), ld->rule};
+        cc_start_pair st = {.word = malloc(n + 2), .rule = ld->rule};
         if (st.word) { /* w, or w + "s"; no printf: ~4K words per load */
             memcpy(st.word, w, n);
             st.word[n] = 's';
@@ -1096,16 +1099,22 @@ static size_t intern_set(cc_rules *r, size_t *rules, size_t n)
     return r->sets.n - 1;
 }
 
-/* Whether the starter pair's rule may really begin with its word. With
- * a cache directory, a pair that passes is noted for the cache file; the
- * pairs read from one passed already. */
-static bool may_start(loader *ld, const cc_start_pair *st)
+/* Whether the starter pair's rule may really begin with its word; if so
+ * fills the pair's follow masks. With a cache directory, a pair that
+ * passes is noted for the cache file; the pairs read from one passed
+ * already, with their masks. */
+static bool may_start(loader *ld, cc_start_pair *st)
 {
     const struct loose_rule *lr = ld->loose ? &ld->loose[st->rule] : NULL;
-    if (ld->cache || !lr)
+    if (ld->cache)
         return true;
-    bool ok = cc_starts_word(lr->code, lr->cased, ld->loose_md, st->word, strlen(st->word));
-    cc_start_pair p = {ok && ld->cache_dir ? cc_strdup(st->word) : NULL, st->rule};
+    size_t n = strlen(st->word);
+    bool ok = !lr || cc_starts_word(lr->code, lr->cased, ld->loose_md, st->word, n);
+    if (ok)
+        cc_starts_follow(lr ? lr->code : NULL, lr && lr->cased, ld->loose_md, st->word, n,
+                         st->follow);
+    cc_start_pair p = *st;
+    p.word = ok && lr && ld->cache_dir ? cc_strdup(st->word) : NULL;
     if (p.word && !CC_VEC_PUSH(ld->passed, p))
         free(p.word);
     return ok;
@@ -1138,15 +1147,36 @@ static size_t set_for_byte(cc_rules *r, const bool *member, unsigned char b)
     return in ? intern_set(r, in, n) : CC_NONE;
 }
 
+/* The follow masks of case ci for each rule of set (in its order), from
+ * the first of the word's start pairs pv[0:n) with that rule. Caller
+ * frees; NULL when out of memory. */
+static cc_follow *follow_masks(const cc_rule_set *set, const cc_start_pair *pv, size_t n, int ci)
+{
+    cc_follow *f = malloc((set->n + 1) * sizeof *f);
+    for (size_t k = 0; f && k < set->n; k++) {
+        size_t i = 0;
+        while (i + 1 < n && pv[i].rule != set->rules[k])
+            i++;
+        f[k] = pv[i].follow[ci];
+    }
+    return f;
+}
+
 /* Files word (taken over) among the starters with its sets of the rules
- * marked in member[] under a lower-case and a capital first letter; false
- * when out of memory (word freed). */
-static bool add_starter_word(cc_rules *r, char *word, const bool *member)
+ * marked in member[] under a lower-case and a capital first letter, and
+ * their follow masks from the word's start pairs pv[0:n); false when out
+ * of memory (word freed). */
+static bool add_starter_word(cc_rules *r, char *word, const bool *member, const cc_start_pair *pv,
+                             size_t n)
 {
     unsigned char c = (unsigned char)word[0];
-    cc_starter st = {word, strlen(word), {set_for_byte(r, member, c), CC_NONE}};
+    cc_starter st = {word, strlen(word), {set_for_byte(r, member, c), CC_NONE}, {NULL, NULL}};
     st.set[1] = set_for_byte(r, member, (unsigned char)(c >= 'a' && c <= 'z' ? c - 32 : c));
-    if (st.set[0] == CC_NONE || st.set[1] == CC_NONE || !CC_VEC_PUSH(r->starters, st)) {
+    for (int ci = 0; ci < 2 && st.set[ci] != CC_NONE; ci++)
+        st.follow[ci] = follow_masks(&r->sets.v[st.set[ci]], pv, n, ci);
+    if (!st.follow[0] || !st.follow[1] || !CC_VEC_PUSH(r->starters, st)) {
+        free(st.follow[0]);
+        free(st.follow[1]);
         free(word);
         return false;
     }
@@ -1193,7 +1223,7 @@ static void build_starters(loader *ld)
         for (j = i; j < n && strcmp(v[j].word, v[i].word) == 0; j++)
             if (!member[v[j].rule] && may_start(ld, &v[j]))
                 any = member[v[j].rule] = true;
-        if (any && !add_starter_word(r, v[i].word, member)) /* else it starts none */
+        if (any && !add_starter_word(r, v[i].word, member, v + i, j - i)) /* else it starts none */
             LOAD_ERR(ld, "out of memory");
         if (any)
             v[i].word = NULL; /* taken over, or freed by add_starter_word */
@@ -1534,8 +1564,11 @@ void cc_rules_free(cc_rules *r)
         free(r->rules.v[i].expanded);
         cc_matcher_free(r->rules.v[i].m);
     }
-    for (size_t i = 0; i < r->starters.n; i++)
+    for (size_t i = 0; i < r->starters.n; i++) {
         free(r->starters.v[i].word);
+        free(r->starters.v[i].follow[0]);
+        free(r->starters.v[i].follow[1]);
+    }
     free(r->starters.v);
     free(r->starter_tab);
     for (size_t i = 0; i < r->gates.n; i++) {

@@ -121,11 +121,21 @@ typedef struct cc_rule_set {
     size_t n;
 } cc_rule_set;
 
+/* The ASCII bytes (bit b of the pair of words) that may come after a
+ * starter word and one space where a rule matches (cc_starts_follow). */
+typedef struct cc_follow {
+    uint64_t bits[2];
+} cc_follow;
+
 /* A starter word and the sets of claim rules it may begin, written with
  * a lower-case ([0]) or a capital ([1]) first letter. */
 typedef struct cc_starter {
     char *word; /* lower-case letters; owned */
     size_t len, set[2];
+    /* Per case, per rule of the set (in its order): the ASCII bytes that
+     * may follow the word and one space in a match (cc_starts_follow);
+     * owned. */
+    cc_follow *follow[2];
 } cc_starter;
 
 /* A slot of the open-addressed starter table, kept small (8 bytes) so
@@ -199,7 +209,7 @@ const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h);
 /* The claim rules the lower-case word w[0:n) with cc_fnv hash h may
  * begin, written capitalised or not; NULL when it is no starter. */
 const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n,
-                                    bool capital);
+                                    bool capital, const cc_follow **follow);
 
 /* starts.c: where a claim rule may start. Compiles a loosened copy of an
  * expanded rule (no look-arounds, \b, \B or case-sensitive groups) for
@@ -209,6 +219,11 @@ pcre2_code *cc_starts_compile(const char *rx, uint32_t options, bool *cased);
 /* Whether the loosened rule c may match text that begins with the lower-
  * case word w[0:n) in any of its usual cases; true when c is NULL. */
 bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w, size_t n);
+/* Fills follow[0] and follow[1] (the word in lower case; capitalised or
+ * in capitals) with the ASCII bytes that may follow the word and one
+ * space in a match of the loosened rule c. */
+void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
+                      size_t n, cc_follow follow[2]);
 /* Clears the ASCII non-letter bytes no match of c can begin with. */
 void cc_starts_refine(const pcre2_code *c, pcre2_match_data *md, unsigned char first[32]);
 
@@ -217,6 +232,7 @@ void cc_starts_refine(const pcre2_code *c, pcre2_match_data *md, unsigned char f
 typedef struct cc_start_pair {
     char *word;
     size_t rule;
+    cc_follow follow[2]; /* cc_starts_follow's masks, once it passed */
 } cc_start_pair;
 /* A cache file read back: per rule its code (claim rules; NULL for the
  * others, or once the loader took it) and first bytes, and the start

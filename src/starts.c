@@ -102,6 +102,8 @@ pcre2_code *cc_starts_compile(const char *rx, uint32_t options, bool *cased)
     *cased = !b.p || strstr(b.p, "\\p{L") || strstr(b.p, "\\P{L") || strstr(b.p, ":upper:") ||
              strstr(b.p, ":lower:");
     cc_buf_free(&b);
+    if (c) /* the start tests run thousands of hard partial matches */
+        pcre2_jit_compile(c, PCRE2_JIT_PARTIAL_HARD);
     return c;
 }
 
@@ -134,6 +136,63 @@ bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const
         if (buf[i] >= 'A' && buf[i] <= 'Z')
             buf[i] = (char)(buf[i] - 'A' + 'a');
     return may_begin(c, md, buf, n);
+}
+
+/* Adds to mask the ASCII bytes b such that code c may match text that
+ * begins with the word buf[0:n) (room for n + 2), a space and b. Only
+ * letters and digits are tried (what follows a word and a space is nearly
+ * always one; other bytes are let through), letters in one case when
+ * case does not matter in c. */
+static void follow_case(const pcre2_code *c, bool cased, pcre2_match_data *md, char *buf, size_t n,
+                        cc_follow *f)
+{
+    uint64_t *mask = f->bits;
+    buf[n] = ' ';
+    int rc = pcre2_match(c, (PCRE2_SPTR)buf, n + 1, 0, PCRE2_PARTIAL_HARD, md, NULL);
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return; /* no match goes on past the space */
+    if (rc != PCRE2_ERROR_PARTIAL) {
+        mask[0] = mask[1] = ~0ull; /* complete (or a limit): any byte may follow */
+        return;
+    }
+    for (int b = 1; b < 128; b++) {
+        bool upper = b >= 'A' && b <= 'Z', lower = b >= 'a' && b <= 'z';
+        buf[n + 1] = (char)b;
+        if (!(upper || lower || (b >= '0' && b <= '9')) || /* rare there: not worth a try */
+            (!(upper && !cased) && may_begin(c, md, buf, n + 2)))
+            mask[b / 64] |= 1ull << (b % 64);
+    }
+    for (int b = 'A'; !cased && b <= 'Z'; b++) /* as its lower case */
+        mask[1] |= ((mask[1] >> ((b | 0x20) - 64)) & 1) << (b - 64);
+}
+
+/* Fills follow[0] (the lower-case word) and follow[1] (capitalised or in
+ * capitals) with the ASCII bytes that may come after the word w[0:n) and
+ * one space where loosened code c matches: a match of the rule there
+ * begins with the word, the space and that byte, so a byte outside the
+ * mask rules the rule out (the cases as in cc_starts_word). All bytes
+ * when c is NULL or the word is long. */
+void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
+                      size_t n, cc_follow follow[2])
+{
+    char buf[64];
+    memset(follow, 0, 2 * sizeof *follow);
+    if (!c || n + 2 > sizeof buf) {
+        memset(follow, 0xff, 2 * sizeof *follow);
+        return;
+    }
+    memcpy(buf, w, n);
+    follow_case(c, cased, md, buf, n, &follow[0]);
+    if (!cased) {
+        follow[1] = follow[0];
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf[i] = buf[i] >= 'a' && buf[i] <= 'z' ? (char)(buf[i] - 'a' + 'A') : buf[i];
+    follow_case(c, cased, md, buf, n, &follow[1]);
+    for (size_t i = 1; i < n; i++)
+        buf[i] = buf[i] >= 'A' && buf[i] <= 'Z' ? (char)(buf[i] - 'A' + 'a') : buf[i];
+    follow_case(c, cased, md, buf, n, &follow[1]);
 }
 
 /* Clears from first[] the ASCII bytes other than letters that no match

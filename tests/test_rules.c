@@ -85,7 +85,22 @@ static bool in_set(const cc_rules *r, const cc_rule_set *set, const char *name)
 static bool starts(const cc_rules *r, const char *word, const char *name)
 {
     size_t n = strlen(word);
-    return in_set(r, cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, false), name);
+    const cc_follow *f;
+    return in_set(r, cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, false, &f), name);
+}
+
+/* Whether byte b may follow the starter word (written with a capital
+ * when capital) and one space in a match of rule `name`. */
+static bool follows(const cc_rules *r, const char *word, bool capital, const char *name, int b)
+{
+    size_t n = strlen(word);
+    const cc_follow *f = NULL;
+    const cc_rule_set *set =
+        cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, capital, &f);
+    for (size_t k = 0; set && f && k < set->n; k++)
+        if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
+            return (f[k].bits[b / 64] >> (b % 64)) & 1;
+    return false;
 }
 
 /* Whether rule `name` is in the set for first byte b. */
@@ -114,7 +129,9 @@ static void test_starts(void)
                             "pattern = (?:about\\s+)?\\d+\\s+of\\s+them\n"
                             "[rule b]\nclass = date\npattern = (?<=\\bin\\s)march\\b\n"
                             "[rule c]\nclass = count\ngate = lead\n"
-                            "pattern = (?=\\p{Lu})(?:first|second)\\s+street\n",
+                            "pattern = (?=\\p{Lu})(?:first|second)\\s+street\n"
+                            "[rule d]\nclass = count\npattern = near(?:est)?\\b\n"
+                            "[rule e]\nclass = count\npattern = far-off\n",
                             &diags);
     check(r && starts(r, "about", "a") && !starts(r, "of", "a") && !starts(r, "them", "a"),
           "starters: a word inside a rule is no starter", diags.p);
@@ -125,6 +142,15 @@ static void test_starts(void)
     check(r && r->gates.n == 1 && rule_named(r, "a")->gate == 0 && rule_named(r, "c")->gate == 0 &&
               rule_named(r, "b")->gate == CC_NONE,
           "gates: two rules share one compiled gate", diags.p);
+    check(r && follows(r, "about", false, "a", '7') && !follows(r, "about", false, "a", 't') &&
+              follows(r, "first", false, "c", 's') && follows(r, "first", true, "c", 'S') &&
+              !follows(r, "first", true, "c", 'x') && follows(r, "first", false, "c", '-'),
+          "follow masks: letters and digits a match can go on with; other bytes let through",
+          diags.p);
+    check(r && follows(r, "near", false, "d", 'x') && follows(r, "near", true, "d", '.') &&
+              starts(r, "far", "e") && !follows(r, "far", false, "e", 'o'),
+          "follow masks: any byte after a complete match; none after a word no match passes",
+          diags.p);
     cc_rules_free(r);
     cc_buf_free(&diags);
 }
