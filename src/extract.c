@@ -627,7 +627,10 @@ typedef struct word_key {
     /* For a starter word: per rule of its set, the ASCII bytes that may
      * follow it and one space (cc_starter); NULL otherwise. */
     const cc_follow *follow;
-    unsigned char next; /* that byte after a whole word and one space; 0: none */
+    unsigned char dlen; /* at a digit: its run's length (1..4), else 0 */
+    /* The byte after a whole starter word and one space, or after the
+     * run of digits; 0: none (then every rule of the set is tried). */
+    unsigned char next;
 } word_key;
 
 /* Records a word token [s, e), folded once with its index bucket: the
@@ -817,6 +820,21 @@ static const cc_rule_set *byte_rules(const cc_extractor *ex, size_t i)
     return &ex->r->sets.v[ex->r->by_byte[(unsigned char)ex->body[i]]];
 }
 
+/* The claim rules that may start with the byte at i (byte_rules); at a
+ * run of 1..4 digits, notes its length and the ASCII byte after it in wk
+ * for the rules' digit masks (cc_rule.digits). */
+static const cc_rule_set *digit_rules(const cc_extractor *ex, size_t i, word_key *wk)
+{
+    size_t j = i;
+    while (j < ex->len && j - i < 5 && ex->body[j] >= '0' && ex->body[j] <= '9')
+        j++;
+    if (j > i && j - i <= 4 && j < ex->len && (unsigned char)ex->body[j] < 0x80) {
+        wk->dlen = (unsigned char)(j - i);
+        wk->next = (unsigned char)ex->body[j];
+    }
+    return byte_rules(ex, i);
+}
+
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
  * decide for letters (most words start no claim and only meet the word
  * rule); digits, symbols and words with digits ("F-16") meet the claim
@@ -829,9 +847,9 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     wk->bk = NULL;
     wk->whole = false;
     wk->follow = NULL;
-    wk->next = 0;
+    wk->next = wk->dlen = 0;
     if (n == 0 || n + 1 == sizeof wk->key)
-        return byte_rules(ex, i);
+        return digit_rules(ex, i, wk);
     wk->bk = cc_rules_bucket_hashed(r, h);
     wk->whole = j == ex->len || !(in_run(ex->body[j]) || (unsigned char)ex->body[j] >= 0x80);
     wk->next =
@@ -845,12 +863,13 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
                             &wk->follow);
 }
 
-/* Whether item k of a starter word's set may match where the word is
- * followed by one space and the byte wk->next (see word_key). */
-static inline bool may_follow(const word_key *wk, size_t k)
+/* Whether item it, the k-th of the set, may match where the starter word
+ * or the run of digits is followed by the byte wk->next (see word_key). */
+static inline bool may_follow(const word_key *wk, const cc_set_item *it, size_t k)
 {
     unsigned b = wk->next;
-    return !wk->follow || !b || ((wk->follow[k].bits[b / 64] >> (b % 64)) & 1);
+    const cc_follow *f = wk->follow ? &wk->follow[k] : wk->dlen ? &it->digits[wk->dlen - 1] : NULL;
+    return !f || !b || ((f->bits[b / 64] >> (b % 64)) & 1);
 }
 
 /* Whether gate g lets its rules try off: matched once per position and
@@ -876,7 +895,7 @@ static int match_claim(const cc_extractor *ex, const cc_rule_set *set, const wor
         memset(ex->gate_at, 0, ex->r->gates.n);
     for (size_t k = 0; k < set->n; k++) {
         const cc_set_item *it = &set->items[k];
-        if (!may_follow(wk, k))
+        if (!may_follow(wk, it, k))
             continue;
         if (it->gate != CC_NONE && !gate_open(ex, it->gate, off, ex->gate_at))
             continue;

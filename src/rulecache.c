@@ -12,7 +12,8 @@
  * compiled afresh.
  *
  * File: magic, key, rule count, payload length, payload, FNV-1a of the
- * payload. Payload: per rule its 32 first-byte bits, the word and
+ * payload. Payload: per rule its 32 first-byte bits and digit follow
+ * masks, the word and
  * boundary rules' first-byte bits, the PCRE2-serialized claim rules,
  * then the (rule, follow masks, word) start pairs. Native byte order: the
  * key includes this executable, so a file never meets another machine's
@@ -31,7 +32,7 @@
 #include "rules.h"
 #include "util.h"
 
-static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 3};
+static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 4};
 
 /* Whether the /proc/self/maps line holds address a, and then its path
  * (NULL for an anonymous mapping): "lo-hi perms offset dev inode path". */
@@ -126,6 +127,7 @@ void cc_rcache_free(cc_rcache *rc)
         free(rc->pairs[i].word);
     free(rc->codes);
     free(rc->first);
+    free(rc->digits);
     free(rc->pairs);
     free(rc);
 }
@@ -216,12 +218,15 @@ cc_rcache *cc_rcache_read(const char *dir, uint64_t key, const cc_rules *r)
         rc->n_rules = n_rules;
         rc->codes = calloc(n_rules + 1, sizeof(pcre2_code *));
         rc->first = calloc(n_rules + 1, sizeof *rc->first);
+        rc->digits = calloc(n_rules + 1, sizeof *rc->digits);
     }
-    for (size_t i = 0; rc && rc->first && i < n_rules; i++)
+    for (size_t i = 0; rc && rc->first && rc->digits && i < n_rules; i++) {
         take(&c, rc->first[i], sizeof rc->first[i]);
+        take(&c, rc->digits[i], sizeof rc->digits[i]);
+    }
     if (rc)
         take(&c, rc->token_first, sizeof rc->token_first);
-    bool ok = rc && rc->codes && rc->first && !c.bad && read_codes(&c, rc, r) &&
+    bool ok = rc && rc->codes && rc->first && rc->digits && !c.bad && read_codes(&c, rc, r) &&
               read_pairs(&c, rc) && c.p == c.end;
     cc_buf_free(&b);
     if (!ok) {
@@ -241,6 +246,7 @@ static bool write_payload(cc_buf *b, const cc_rules *r, const cc_start_pair *pai
     int32_t nc = 0;
     for (size_t i = 0; codes && i < r->rules.n; i++) {
         cc_buf_add(b, (const char *)r->rules.v[i].first, sizeof r->rules.v[i].first);
+        cc_buf_add(b, (const char *)r->rules.v[i].digits, sizeof r->rules.v[i].digits);
         if (is_claim(r, i))
             codes[nc++] = r->rules.v[i].m->code;
     }

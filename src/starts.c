@@ -195,6 +195,162 @@ void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, con
     follow_case(c, cased, md, buf, n, &follow[1]);
 }
 
+/* ---- digit-blind copies: what may follow a run of digits ---------------- */
+
+/* Index just past the escape at rx[i] ("\\d", "\\x{41}", "\\p{Lu}", a back
+ * reference); NO_ESC for one that can spell a digit character (a hex,
+ * octal or quoted one), which a digit-blind copy cannot widen. */
+#define NO_ESC ((size_t)-1)
+static size_t escape_end(const char *rx, size_t i)
+{
+    char c = rx[i + 1];
+    size_t j = i + 2;
+    if (c == 'x') { /* \\x{hhh} or at most two hex digits */
+        const char *end = rx[j] == '{' ? strchr(rx + j, '}') : NULL;
+        char hex[3] = {0};
+        size_t h = end ? 0 : strspn(rx + j, "0123456789abcdefABCDEF");
+        memcpy(hex, rx + j, h < 2 ? h : 2);
+        unsigned long v = strtoul(end ? rx + j + 1 : hex, NULL, 16);
+        j = end ? (size_t)(end - rx) + 1 : j + (h < 2 ? h : 2);
+        return v >= '0' && v <= '9' ? NO_ESC : j;
+    }
+    if (c == '0' || c == 'o' || c == 'Q' || !c)
+        return NO_ESC;
+    if (strchr("pPNgk", c) && (rx[j] == '{' || rx[j] == '<' || rx[j] == '\'')) {
+        const char *end = strchr(rx + j + 1, rx[j] == '{' ? '}' : rx[j] == '<' ? '>' : '\'');
+        return end ? (size_t)(end - rx) + 1 : NO_ESC;
+    }
+    if (c == 'g' && (rx[j] == '-' || rx[j] == '+'))
+        j++;
+    if ((c >= '1' && c <= '9') || c == 'g')
+        j += strspn(rx + j, "0123456789");
+    return c == 'c' ? j + 1 : j;
+}
+
+/* Index just past the head of the group opening at rx[i] when its digits
+ * and names are syntax (a verb, a reference, a condition, a callout, a
+ * group name), else i + 1: the text that follows is pattern. */
+static size_t head_end(const char *rx, size_t i)
+{
+    if (rx[i + 1] != '?' && rx[i + 1] != '*')
+        return i + 1;
+    const char *p = rx + i + 2, *end = NULL;
+    bool verb = rx[i + 1] == '*',
+         signed_ref = (p[0] == '-' || p[0] == '+') && p[1] >= '0' && p[1] <= '9';
+    if (!verb && ((p[0] == '<' && p[1] != '=' && p[1] != '!') || (p[0] == 'P' && p[1] == '<')))
+        end = strchr(p, '>');
+    else if (!verb && p[0] == '\'')
+        end = strchr(p + 1, '\'');
+    else if (verb || signed_ref || (p[0] && strchr("(&RCP0123456789", p[0])))
+        end = strchr(p, ')');
+    else
+        return i + 2;
+    return end ? (size_t)(end - rx) + 1 : strlen(rx);
+}
+
+/* Index just past a counted quantifier at rx[i] ("{1,3}"), or i + 1 for
+ * a literal brace. */
+static size_t quant_end(const char *rx, size_t i)
+{
+    size_t j = i + 1 + strspn(rx + i + 1, "0123456789");
+    if (rx[j] == ',')
+        j += 1 + strspn(rx + j + 1, "0123456789");
+    return rx[j] == '}' && j > i + 1 ? j + 1 : i + 1;
+}
+
+/* Whether the class text cls[0:n) ("[...]") may match some digit but not
+ * every one by its own characters (a digit, or a range over digits);
+ * escapes are skipped (\\d and \\w take all digits alike). -1 when an
+ * escape spells a digit. */
+static int class_digits(const char *cls, size_t n)
+{
+    size_t first = 1 + (cls[1] == '^');
+    bool after_escape = false;
+    for (size_t k = first; k + 1 < n; k++) {
+        bool range = cls[k] == '-' && k > first && k + 2 < n;
+        if (cls[k] == '\\') {
+            size_t e = escape_end(cls, k);
+            if (e == NO_ESC)
+                return -1;
+            k = e - 1;
+            after_escape = true;
+            continue;
+        }
+        if ((cls[k] >= '0' && cls[k] <= '9') ||
+            (range &&
+             (after_escape || cls[k + 1] == '\\' || (cls[k - 1] <= '9' && cls[k + 1] >= '0'))))
+            return 1; /* a range from or to an escape counts as one over digits */
+        after_escape = false;
+    }
+    return 0;
+}
+
+/* Appends to b the loosened pattern rx with every digit made alike: a
+ * digit is \\d, a class that holds some digit holds them all. It matches
+ * at least what rx matches, and a run of digits only by its length. False
+ * when that cannot be done (a negated class or an escape that names some
+ * digits). */
+static bool digit_blind(cc_buf *b, const char *rx)
+{
+    for (size_t i = 0, j; rx[i]; i = j) {
+        j = i + 1;
+        if (rx[i] == '\\' && (j = escape_end(rx, i)) == NO_ESC)
+            return false;
+        if (rx[i] == '[') {
+            j = class_end(rx, i);
+            int d = class_digits(rx + i, j - i);
+            if (d < 0 || (d && rx[i + 1] == '^'))
+                return false;
+            if (d)
+                cc_buf_puts(b, "(?:\\d|");
+            cc_buf_add(b, rx + i, j - i);
+            if (d)
+                cc_buf_putc(b, ')');
+            continue;
+        }
+        if (rx[i] == '(')
+            j = head_end(rx, i);
+        else if (rx[i] == '{')
+            j = quant_end(rx, i);
+        if (rx[i] >= '0' && rx[i] <= '9')
+            cc_buf_puts(b, "\\d");
+        else
+            cc_buf_add(b, rx + i, j - i);
+    }
+    return true;
+}
+
+/* Fills out[L - 1] (L = 1..4) with the ASCII bytes that may follow a run
+ * of exactly L digits at the start of a match of the expanded claim rule
+ * rx (options as compiled): probes of a digit-blind loosened copy with
+ * "1" repeated L times and each byte. All bytes where no copy compiles. */
+void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_follow out[4])
+{
+    cc_buf lo = {0}, bl = {0};
+    int err;
+    PCRE2_SIZE off;
+    memset(out, 0xff, 4 * sizeof *out);
+    loosen(&lo, rx);
+    pcre2_code *c =
+        !lo.oom && lo.p && digit_blind(&bl, lo.p) && !bl.oom && bl.p
+            ? pcre2_compile((PCRE2_SPTR)bl.p, bl.len, options | PCRE2_ANCHORED, &err, &off, NULL)
+            : NULL;
+    if (c)
+        pcre2_jit_compile(c, PCRE2_JIT_PARTIAL_HARD);
+    for (size_t L = 1; c && L <= 4; L++) {
+        char buf[8] = "11111";
+        memset(out[L - 1].bits, 0, sizeof out[L - 1].bits);
+        for (int f = 1; f < 128; f++) {
+            buf[L] = (char)f;
+            if ((f >= '0' && f <= '9') || may_begin(c, md, buf, L + 1))
+                out[L - 1].bits[f / 64] |= 1ull << (f % 64);
+        }
+    }
+    pcre2_code_free(c);
+    cc_buf_free(&lo);
+    cc_buf_free(&bl);
+}
+
 /* Clears from first[] the ASCII bytes other than letters that no match
  * of code c can begin with (PCRE2's own start bitmap gives up on rules
  * that open with a look-behind or an optional group). Letters are

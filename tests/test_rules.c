@@ -118,6 +118,41 @@ static const cc_rule *rule_named(const cc_rules *r, const char *name)
     return NULL;
 }
 
+/* Whether byte b may follow a first run of len digits in a match of the
+ * rule called name (its digit masks). */
+static bool after_digits(const cc_rules *r, const char *name, size_t len, int b)
+{
+    const cc_rule *ru = rule_named(r, name);
+    return ru && (ru->digits[len - 1].bits[b / 64] >> (b % 64)) & 1;
+}
+
+/* Digit masks: what may follow a run of digits, worked out on a copy of
+ * the rule in which all digits are alike; a rule whose digits cannot be
+ * made alike (a negated class or an escape naming a digit) lets every
+ * byte through. */
+static void test_digit_masks(void)
+{
+    cc_buf diags = {0};
+    cc_rules *r = load_text("[rule slash]\nclass = date\npattern = \\d{1,2}/\\d{1,2}\n"
+                            "[rule year]\nclass = date\npattern = (?:1[89]|20)\\d\\d(?=\\s)s?\n"
+                            "[rule neg]\nclass = count\npattern = [^5]\\d+x\n"
+                            "[rule hex]\nclass = count\npattern = \\x{35}\\d+x\n"
+                            "[rule range]\nclass = count\npattern = [5-9]x\n",
+                            &diags);
+    check(r && after_digits(r, "slash", 2, '/') && !after_digits(r, "slash", 2, ' ') &&
+              !after_digits(r, "slash", 3, '/'),
+          "digit masks: a date takes a slash after one or two digits", diags.p);
+    check(r && after_digits(r, "year", 4, ' ') && after_digits(r, "year", 4, '/') &&
+              !after_digits(r, "year", 2, ' ') && !after_digits(r, "year", 3, 's'),
+          "digit masks: a year is four digits (its look-ahead is no part of the test)", diags.p);
+    check(r && after_digits(r, "neg", 2, ' ') && after_digits(r, "hex", 2, ' '),
+          "digit masks: digits that cannot be made alike let every byte through", diags.p);
+    check(r && after_digits(r, "range", 1, 'x') && !after_digits(r, "range", 1, ' '),
+          "digit masks: a class over some digits takes them all ('7x' as '1x')", diags.p);
+    cc_rules_free(r);
+    cc_buf_free(&diags);
+}
+
 /* Starter words are the words a rule can begin with (starts.c), checked
  * on the loosened rule: look-behinds and case groups do not hide them;
  * words further in ("of") are no starters. Gates compile once. */
@@ -323,6 +358,7 @@ int main(int argc, char **argv)
     expect_error("[rule r]\nclass = count\ngate = nope\npattern = \\d\n",
                  "x.rules:4: rule r: gate 'nope' is no [pattern]");
     test_starts();
+    test_digit_masks();
     test_cache(argc > 1 ? argv[1] : "claims");
     test_cache_prune(argc > 1 ? argv[1] : "claims");
     cc_buf diags = {0};
