@@ -627,7 +627,8 @@ typedef struct word_key {
     /* For a starter word: per rule of its set, the ASCII bytes that may
      * follow it and one space (cc_starter); NULL otherwise. */
     const cc_follow *follow;
-    unsigned char dlen; /* at a digit: its run's length (1..4), else 0 */
+    unsigned char dlen;  /* at a digit: its run's length (1..4), else 0 */
+    unsigned char next2; /* the byte after the run and one space; 0: none */
     /* The byte after a whole starter word and one space, or after the
      * run of digits; 0: none (then every rule of the set is tried). */
     unsigned char next;
@@ -831,6 +832,8 @@ static const cc_rule_set *digit_rules(const cc_extractor *ex, size_t i, word_key
     if (j > i && j - i <= 4 && j < ex->len && (unsigned char)ex->body[j] < 0x80) {
         wk->dlen = (unsigned char)(j - i);
         wk->next = (unsigned char)ex->body[j];
+        if (wk->next == ' ' && j + 1 < ex->len && (unsigned char)ex->body[j + 1] < 0x80)
+            wk->next2 = (unsigned char)ex->body[j + 1];
     }
     return byte_rules(ex, i);
 }
@@ -847,7 +850,7 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     wk->bk = NULL;
     wk->whole = false;
     wk->follow = NULL;
-    wk->next = wk->dlen = 0;
+    wk->next = wk->dlen = wk->next2 = 0;
     if (n == 0 || n + 1 == sizeof wk->key)
         return digit_rules(ex, i, wk);
     wk->bk = cc_rules_bucket_hashed(r, h);
@@ -863,13 +866,20 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
                             &wk->follow);
 }
 
+/* Whether mask f lets byte b (0: none) through. */
+static inline bool lets(const cc_follow *f, unsigned b)
+{
+    return !b || ((f->bits[b / 64] >> (b % 64)) & 1);
+}
+
 /* Whether item it, the k-th of the set, may match where the starter word
- * or the run of digits is followed by the byte wk->next (see word_key). */
+ * or the run of digits is followed by the bytes in wk (see word_key). */
 static inline bool may_follow(const word_key *wk, const cc_set_item *it, size_t k)
 {
-    unsigned b = wk->next;
-    const cc_follow *f = wk->follow ? &wk->follow[k] : wk->dlen ? &it->digits[wk->dlen - 1] : NULL;
-    return !f || !b || ((f->bits[b / 64] >> (b % 64)) & 1);
+    if (wk->follow)
+        return lets(&wk->follow[k], wk->next);
+    return !wk->dlen || (lets(&it->digits->after[wk->dlen - 1], wk->next) &&
+                         lets(&it->digits->after_space[wk->dlen - 1], wk->next2));
 }
 
 /* Whether gate g lets its rules try off: matched once per position and

@@ -32,7 +32,7 @@
 #include "rules.h"
 #include "util.h"
 
-static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 4};
+static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 5};
 
 /* Whether the /proc/self/maps line holds address a, and then its path
  * (NULL for an anonymous mapping): "lo-hi perms offset dev inode path". */
@@ -222,7 +222,7 @@ cc_rcache *cc_rcache_read(const char *dir, uint64_t key, const cc_rules *r)
     }
     for (size_t i = 0; rc && rc->first && rc->digits && i < n_rules; i++) {
         take(&c, rc->first[i], sizeof rc->first[i]);
-        take(&c, rc->digits[i], sizeof rc->digits[i]);
+        take(&c, &rc->digits[i], sizeof rc->digits[i]);
     }
     if (rc)
         take(&c, rc->token_first, sizeof rc->token_first);
@@ -246,7 +246,7 @@ static bool write_payload(cc_buf *b, const cc_rules *r, const cc_start_pair *pai
     int32_t nc = 0;
     for (size_t i = 0; codes && i < r->rules.n; i++) {
         cc_buf_add(b, (const char *)r->rules.v[i].first, sizeof r->rules.v[i].first);
-        cc_buf_add(b, (const char *)r->rules.v[i].digits, sizeof r->rules.v[i].digits);
+        cc_buf_add(b, (const char *)&r->rules.v[i].digits, sizeof r->rules.v[i].digits);
         if (is_claim(r, i))
             codes[nc++] = r->rules.v[i].m->code;
     }

@@ -1061,10 +1061,10 @@ static void expand_rule(loader *ld, size_t i)
     if (ru->kind == CC_RULE_CLAIM && !ld->cache)
         add_list_starters(ld);
     pcre2_code *code = NULL;
-    memset(ru->digits, 0xff, sizeof ru->digits);
+    memset(&ru->digits, 0xff, sizeof ru->digits);
     if (ld->cache) { /* checked and analysed when the cache was written */
         memcpy(ru->first, ld->cache->first[i], sizeof ru->first);
-        memcpy(ru->digits, ld->cache->digits[i], sizeof ru->digits);
+        ru->digits = ld->cache->digits[i];
         if (ld->loose)
             ld->loose[i].rule = ld->cache->codes[i];
         ld->cache->codes[i] = NULL;
@@ -1075,7 +1075,7 @@ static void expand_rule(loader *ld, size_t i)
         ld->loose[i].code = cc_starts_compile(one.p, RX_OPTIONS, &ld->loose[i].cased);
         cc_starts_refine(ld->loose[i].code, ld->loose_md, ru->first);
         if (may_open_digits(ru))
-            cc_starts_digits(one.p, RX_OPTIONS, ld->loose_md, ru->digits);
+            cc_starts_digits(one.p, RX_OPTIONS, ld->loose_md, &ru->digits);
         ld->loose[i].rule = code; /* the claim rule's own matcher, made later */
     } else {
         if (code)
@@ -1282,7 +1282,7 @@ static void build_set_items(loader *ld)
             LOAD_ERR(ld, "out of memory");
         for (size_t k = 0; set->items && k < set->n; k++) {
             const cc_rule *ru = &r->rules.v[set->rules[k]];
-            set->items[k] = (cc_set_item){ru->m->code, ru->gate, set->rules[k], ru->digits};
+            set->items[k] = (cc_set_item){ru->m->code, ru->gate, set->rules[k], &ru->digits};
         }
     }
 }

@@ -66,6 +66,13 @@ typedef struct cc_follow {
     uint64_t bits[2];
 } cc_follow;
 
+/* What may follow a first run of 1..4 digits (index: run length - 1) in a
+ * match of a claim rule: the byte right after it, and the byte after it
+ * and one space (cc_starts_digits). */
+typedef struct cc_digit_follow {
+    cc_follow after[4], after_space[4];
+} cc_digit_follow;
+
 typedef struct cc_rule {
     char *name, *pattern, *where;
     cc_rule_kind kind;
@@ -81,7 +88,7 @@ typedef struct cc_rule {
     unsigned char first[32]; /* bit per byte a match may start with */
     /* Claim rules: the ASCII bytes that may follow a first run of 1..4
      * digits in a match (cc_starts_digits); all bytes for other rules. */
-    cc_follow digits[4];
+    cc_digit_follow digits;
 } cc_rule;
 
 typedef struct cc_qual_sem {
@@ -121,7 +128,7 @@ typedef struct cc_set_item {
     const pcre2_code *code;
     size_t gate; /* index into rules->gates; CC_NONE without one */
     size_t rule;
-    const cc_follow *digits; /* the rule's cc_rule.digits */
+    const cc_digit_follow *digits; /* the rule's cc_rule.digits */
 } cc_set_item;
 
 /* Claim rules that may start at one kind of position (a starter word, a
@@ -229,9 +236,9 @@ bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const
  * space in a match of the loosened rule c. */
 void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
                       size_t n, cc_follow follow[2]);
-/* Fills out[L - 1] (L = 1..4) with the ASCII bytes that may follow a run
- * of exactly L digits at the start of a match of expanded rule rx. */
-void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_follow out[4]);
+/* Fills out with the ASCII bytes that may follow a run of 1..4 digits (and
+ * one space) at the start of a match of expanded rule rx. */
+void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_digit_follow *out);
 /* Clears the ASCII non-letter bytes no match of c can begin with. */
 void cc_starts_refine(const pcre2_code *c, pcre2_match_data *md, unsigned char first[32]);
 
@@ -249,7 +256,7 @@ typedef struct cc_rcache {
     size_t n_rules;
     pcre2_code **codes;
     unsigned char (*first)[32];
-    cc_follow (*digits)[4];        /* cc_rule.digits */
+    cc_digit_follow *digits;       /* cc_rule.digits */
     unsigned char token_first[32]; /* cc_rules.token_first */
     cc_start_pair *pairs;
     size_t n_pairs;

@@ -320,16 +320,31 @@ static bool digit_blind(cc_buf *b, const char *rx)
     return true;
 }
 
-/* Fills out[L - 1] (L = 1..4) with the ASCII bytes that may follow a run
- * of exactly L digits at the start of a match of the expanded claim rule
- * rx (options as compiled): probes of a digit-blind loosened copy with
- * "1" repeated L times and each byte. All bytes where no copy compiles. */
-void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_follow out[4])
+/* The ASCII bytes b with which code c may go on after buf[0:n) (room for
+ * n + 1): all of them where it matches there already. */
+static cc_follow bytes_after(const pcre2_code *c, pcre2_match_data *md, char *buf, size_t n)
+{
+    cc_follow f = {{0, 0}};
+    int rc = pcre2_match(c, (PCRE2_SPTR)buf, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
+    for (int b = 1; b < 128 && rc != PCRE2_ERROR_NOMATCH; b++) {
+        buf[n] = (char)b;
+        if (rc != PCRE2_ERROR_PARTIAL || may_begin(c, md, buf, n + 1))
+            f.bits[b / 64] |= 1ull << (b % 64);
+    }
+    return f;
+}
+
+/* Fills out->after[L - 1] (L = 1..4) with the ASCII bytes that may follow
+ * a run of exactly L digits at the start of a match of the expanded claim
+ * rule rx (options as compiled), and out->after_space[L - 1] with those
+ * that may follow it and one space: probes of a digit-blind loosened copy
+ * with "1" repeated L times. All bytes where no copy compiles. */
+void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_digit_follow *out)
 {
     cc_buf lo = {0}, bl = {0};
     int err;
     PCRE2_SIZE off;
-    memset(out, 0xff, 4 * sizeof *out);
+    memset(out, 0xff, sizeof *out);
     loosen(&lo, rx);
     pcre2_code *c =
         !lo.oom && lo.p && digit_blind(&bl, lo.p) && !bl.oom && bl.p
@@ -338,13 +353,10 @@ void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc
     if (c)
         pcre2_jit_compile(c, PCRE2_JIT_PARTIAL_HARD);
     for (size_t L = 1; c && L <= 4; L++) {
-        char buf[8] = "11111";
-        memset(out[L - 1].bits, 0, sizeof out[L - 1].bits);
-        for (int f = 1; f < 128; f++) {
-            buf[L] = (char)f;
-            if ((f >= '0' && f <= '9') || may_begin(c, md, buf, L + 1))
-                out[L - 1].bits[f / 64] |= 1ull << (f % 64);
-        }
+        char buf[8] = "1111 ";
+        out->after[L - 1] = bytes_after(c, md, buf, L);
+        buf[L] = ' ';
+        out->after_space[L - 1] = bytes_after(c, md, buf, L + 1);
     }
     pcre2_code_free(c);
     cc_buf_free(&lo);

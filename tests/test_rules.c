@@ -118,12 +118,19 @@ static const cc_rule *rule_named(const cc_rules *r, const char *name)
     return NULL;
 }
 
-/* Whether byte b may follow a first run of len digits in a match of the
- * rule called name (its digit masks). */
-static bool after_digits(const cc_rules *r, const char *name, size_t len, int b)
+/* Whether byte b may follow a first run of len digits (and one space,
+ * with space) in a match of the rule called name (its digit masks). */
+static bool after_digits_in(const cc_rules *r, const char *name, size_t len, bool space, int b)
 {
     const cc_rule *ru = rule_named(r, name);
-    return ru && (ru->digits[len - 1].bits[b / 64] >> (b % 64)) & 1;
+    const cc_follow *f = ru ? &(space ? ru->digits.after_space : ru->digits.after)[len - 1] : NULL;
+    return f && (f->bits[b / 64] >> (b % 64)) & 1;
+}
+
+/* The same right after the run. */
+static bool after_digits(const cc_rules *r, const char *name, size_t len, int b)
+{
+    return after_digits_in(r, name, len, false, b);
 }
 
 /* Digit masks: what may follow a run of digits, worked out on a copy of
@@ -137,7 +144,8 @@ static void test_digit_masks(void)
                             "[rule year]\nclass = date\npattern = (?:1[89]|20)\\d\\d(?=\\s)s?\n"
                             "[rule neg]\nclass = count\npattern = [^5]\\d+x\n"
                             "[rule hex]\nclass = count\npattern = \\x{35}\\d+x\n"
-                            "[rule range]\nclass = count\npattern = [5-9]x\n",
+                            "[rule range]\nclass = count\npattern = [5-9]x\n"
+                            "[rule dm]\nclass = date\npattern = \\d\\d?\\s+(?:may|june)\\b\n",
                             &diags);
     check(r && after_digits(r, "slash", 2, '/') && !after_digits(r, "slash", 2, ' ') &&
               !after_digits(r, "slash", 3, '/'),
@@ -149,6 +157,10 @@ static void test_digit_masks(void)
           "digit masks: digits that cannot be made alike let every byte through", diags.p);
     check(r && after_digits(r, "range", 1, 'x') && !after_digits(r, "range", 1, ' '),
           "digit masks: a class over some digits takes them all ('7x' as '1x')", diags.p);
+    check(r && after_digits(r, "dm", 2, ' ') && after_digits_in(r, "dm", 2, true, 'M') &&
+              after_digits_in(r, "dm", 1, true, 'j') && !after_digits_in(r, "dm", 2, true, 'x') &&
+              !after_digits_in(r, "dm", 3, true, 'm'),
+          "digit masks: after the run and a space, the next word's first letter", diags.p);
     cc_rules_free(r);
     cc_buf_free(&diags);
 }
