@@ -17,6 +17,7 @@
 #define MATCH_LIMIT 2000000u
 #define DEPTH_LIMIT 100000u
 #define NO_POS ((size_t)-1)
+#define STARTER_BITS 65536u /* 8 KB: about one word in a hundred passes by chance */
 
 typedef struct span {
     size_t s, e; /* s == NO_POS: slot not matched */
@@ -199,6 +200,10 @@ struct cc_extractor {
     size_t tok1_rule[128];      /* per ASCII byte: the rule reading it alone, + 1 ... */
     uint64_t tok1_next[128][2]; /* ... when an ASCII byte of this set follows (learn_tok1) */
     unsigned char *gate_at;     /* per gate, at the position being tried (gate_open) */
+    /* A bit per STARTER_BITS value of a cc_fnv hash: set for each starter
+     * word's (mark_starters). A word whose bit is clear starts no claim
+     * rule, told without the call to cc_rules_starter. */
+    uint64_t starter_bits[STARTER_BITS / 64];
     /* per-article scratch, reused */
     const char *body;
     size_t len;
@@ -212,6 +217,7 @@ struct cc_extractor {
 
 static bool words_agree(cc_extractor *ex);
 static void learn_tok1(cc_extractor *ex);
+static void mark_starters(cc_extractor *ex);
 
 /* Marks each kind's lists with their role and owner, and finds each
  * class's generic kind (the fallback of find_kind). */
@@ -313,6 +319,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
         goto mem_error;
     ex->fast_words = words_agree(ex);
     learn_tok1(ex);
+    mark_starters(ex);
     return ex;
 mem_error:
     cc_extractor_free(ex);
@@ -838,6 +845,30 @@ static const cc_rule_set *digit_rules(const cc_extractor *ex, size_t i, word_key
     return byte_rules(ex, i);
 }
 
+/* The bit of starter_bits for a word whose cc_fnv hash is h: its top
+ * bits, which the multiplications mix best. */
+static size_t starter_bit(uint64_t h)
+{
+    return (size_t)(h >> 48) % STARTER_BITS;
+}
+
+/* Sets the starter_bits of every starter word. */
+static void mark_starters(cc_extractor *ex)
+{
+    for (size_t k = 0; k < ex->r->starters.n; k++) {
+        const cc_starter *st = &ex->r->starters.v[k];
+        size_t b = starter_bit(cc_fnv(CC_FNV_INIT, st->word, st->len));
+        ex->starter_bits[b / 64] |= 1ull << (b % 64);
+    }
+}
+
+/* True when the word whose cc_fnv hash is h may be a starter word. */
+static bool may_start_word(const cc_extractor *ex, uint64_t h)
+{
+    size_t b = starter_bit(h);
+    return (ex->starter_bits[b / 64] >> (b % 64)) & 1;
+}
+
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
  * decide for letters (most words start no claim and only meet the word
  * rule); digits, symbols and words with digits ("F-16") meet the claim
@@ -862,6 +893,8 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     for (; !wk->whole && j < ex->len && in_run(ex->body[j]); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return byte_rules(ex, i);
+    if (!may_start_word(ex, h))
+        return NULL;
     return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z',
                             &wk->follow);
 }
