@@ -604,23 +604,43 @@ static bool close_sentence(cc_extractor *ex, size_t end)
     return CC_VEC_PUSH(ex->sents, s);
 }
 
+/* A new token at the end of ex->toks, for the caller to fill; NULL when
+ * out of memory. Filled in place: a token built aside and pushed cost a
+ * copy of its 64 bytes per word. The pointer is invalidated by the next
+ * new_tok. */
+static inline tok *new_tok(cc_extractor *ex)
+{
+    if (ex->toks.n == ex->toks.cap &&
+        !cc_vec_grow((void **)&ex->toks.v, &ex->toks.cap, ex->toks.n, sizeof *ex->toks.v))
+        return NULL;
+    return &ex->toks.v[ex->toks.n++];
+}
+
 /* Records a claim candidate with its slot spans, read through the
- * capture numbers of the matcher m that found it. */
+ * capture numbers of the matcher m that found it, and its token. Both
+ * are filled in place (see new_tok). */
 static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov)
 {
-    cand c = {rule, ov[0], ov[1], ex->toks.n, {{0, 0}}};
+    if (ex->cands.n == ex->cands.cap &&
+        !cc_vec_grow((void **)&ex->cands.v, &ex->cands.cap, ex->cands.n, sizeof *ex->cands.v))
+        return false;
+    cand *c = &ex->cands.v[ex->cands.n];
+    tok *t = new_tok(ex);
+    if (!t)
+        return false;
+    *c = (cand){rule, ov[0], ov[1], ex->toks.n - 1, {{0, 0}}};
     for (int s = 0; s < CC_SLOT_MAX; s++) {
-        c.slot[s].s = NO_POS;
+        c->slot[s].s = NO_POS;
         for (size_t g = 0; g < m->n_slot_groups[s]; g++) {
             uint32_t n = m->slot_groups[s][g];
             if (ov[2 * (size_t)n] != PCRE2_UNSET) {
-                c.slot[s] = (span){ov[2 * (size_t)n], ov[2 * (size_t)n + 1]};
+                c->slot[s] = (span){ov[2 * (size_t)n], ov[2 * (size_t)n + 1]};
                 break;
             }
         }
     }
-    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n, 0, 0, NULL, NULL};
-    return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
+    *t = (tok){ov[0], ov[1], ex->sents.n, ex->cands.n++, 0, 0, NULL, NULL};
+    return true;
 }
 
 /* The leading letters of the word at a position, lower-cased, and their
@@ -648,21 +668,28 @@ typedef struct word_key {
  * word, its call and saved registers cost about what its work does. */
 static inline bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
 {
-    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL, NULL};
-    char *out = ex->folds + t.fold;
-    if (wk && wk->bk && e - s == wk->n && sizeof wk->key <= ex->folds_cap - t.fold) {
+    tok *t = new_tok(ex);
+    if (!t)
+        return false;
+    t->start = s;
+    t->end = e;
+    t->sent = ex->sents.n;
+    t->cand = NO_POS;
+    t->fold = ex->folds_len;
+    char *out = ex->folds + t->fold;
+    if (wk && wk->bk && e - s == wk->n && sizeof wk->key <= ex->folds_cap - t->fold) {
         memcpy(out, wk->key, sizeof wk->key); /* a fixed size compiles to two moves */
         out[wk->n] = '\0';
-        t.fold_len = wk->n;
-        t.bk = wk->bk;
+        t->fold_len = wk->n;
+        t->bk = wk->bk;
     } else {
-        t.fold_len = cc_fold(ex->body + s, e - s, out, ex->folds_cap - t.fold);
-        t.bk = cc_rules_bucket(ex->r, out, t.fold_len);
+        t->fold_len = cc_fold(ex->body + s, e - s, out, ex->folds_cap - t->fold);
+        t->bk = cc_rules_bucket(ex->r, out, t->fold_len);
     }
-    t.sum = sum_of(ex, t.bk);
-    sum_word(ex, t.sum);
-    ex->folds_len += t.fold_len + 1;
-    return CC_VEC_PUSH(ex->toks, t);
+    t->sum = sum_of(ex, t->bk);
+    sum_word(ex, t->sum);
+    ex->folds_len += t->fold_len + 1;
+    return true;
 }
 
 /* Handles one match of rule through matcher m. */
