@@ -199,7 +199,7 @@ struct cc_extractor {
     bool fast_words;            /* the word rule agrees with scan_word on ASCII */
     size_t tok1_rule[128];      /* per ASCII byte: the rule reading it alone, + 1 ... */
     uint64_t tok1_next[128][2]; /* ... when an ASCII byte of this set follows (learn_tok1) */
-    unsigned char *gate_at;     /* per gate, at the position being tried (gate_open) */
+    size_t *gate_at;            /* per gate: its answer at a position (gate_open) */
     /* A bit per STARTER_BITS value of a cc_fnv hash: set for each starter
      * word's (mark_starters). A word whose bit is clear starts no claim
      * rule, told without the call to cc_rules_starter. */
@@ -307,7 +307,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->md = pcre2_match_data_create(rules->max_captures + 1, NULL);
     ex->mctx = pcre2_match_context_create(NULL);
     ex->jit = pcre2_jit_stack_create((size_t)32 * 1024, (size_t)1024 * 1024, NULL);
-    ex->gate_at = calloc(rules->gates.n + 1, 1);
+    ex->gate_at = calloc(rules->gates.n + 1, sizeof *ex->gate_at);
     if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit || !ex->gate_at)
         goto mem_error;
     read_windows(ex);
@@ -943,13 +943,15 @@ static inline bool may_follow(const word_key *wk, const cc_set_item *it, size_t 
 }
 
 /* Whether gate g lets its rules try off: matched once per position and
- * kept in open[g] (0 not yet tried, 1 open, 2 shut). A limit hit leaves
- * it open, so the rule itself meets and reports the limit. */
-static bool gate_open(const cc_extractor *ex, size_t g, size_t off, unsigned char *open)
+ * kept in at[g] as 2 * (off + 1) + open, so that a new position needs no
+ * clearing (the scan visits each once; scan clears at[] per article). A
+ * limit hit leaves it open, so the rule itself meets and reports the
+ * limit. */
+static bool gate_open(const cc_extractor *ex, size_t g, size_t off, size_t *at)
 {
-    if (!open[g])
-        open[g] = match_at(ex, ex->r->gates.v[g].m->code, off) == PCRE2_ERROR_NOMATCH ? 2 : 1;
-    return open[g] == 1;
+    if (at[g] >> 1 != off + 1)
+        at[g] = 2 * (off + 1) + (match_at(ex, ex->r->gates.v[g].m->code, off) != PCRE2_ERROR_NOMATCH);
+    return at[g] & 1;
 }
 
 /* Tries the rules of set at off in priority order (all may start with
@@ -961,8 +963,6 @@ static int match_claim(const cc_extractor *ex, const cc_rule_set *set, const wor
 {
     if (!set || !set->n) /* most words */
         return PCRE2_ERROR_NOMATCH;
-    if (ex->r->gates.n)
-        memset(ex->gate_at, 0, ex->r->gates.n);
     for (size_t k = 0; k < set->n; k++) {
         const cc_set_item *it = &set->items[k];
         if (!may_follow(wk, it, k))
@@ -1021,6 +1021,7 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
     size_t off = 0;
     bool warned = false;
     ex->toks.n = ex->cands.n = ex->sents.n = ex->folds_len = 0;
+    memset(ex->gate_at, 0, ex->r->gates.n * sizeof *ex->gate_at); /* gate_open */
     ex->open = (sent){0, 0, 0, 0, {0, 0, 0}};
     if (!reserve_folds(ex))
         return CC_ERROR_MEMORY;
