@@ -200,6 +200,8 @@ struct cc_extractor {
     size_t tok1_rule[128];      /* per ASCII byte: the rule reading it alone, + 1 ... */
     uint64_t tok1_next[128][2]; /* ... when an ASCII byte of this set follows (learn_tok1) */
     size_t *gate_at;            /* per gate: its answer at a position (gate_open) */
+    uint32_t *rule_slots;       /* per rule: slot_mask of its own matcher (add_cand) */
+    cand blank;                 /* a candidate with no slot matched (add_cand) */
     /* A bit per STARTER_BITS value of a cc_fnv hash: set for each starter
      * word's (mark_starters). A word whose bit is clear starts no claim
      * rule, told without the call to cc_rules_starter. */
@@ -218,6 +220,7 @@ struct cc_extractor {
 static bool words_agree(cc_extractor *ex);
 static void learn_tok1(cc_extractor *ex);
 static void mark_starters(cc_extractor *ex);
+static uint32_t slot_mask(const cc_matcher *m);
 
 /* Marks each kind's lists with their role and owner, and finds each
  * class's generic kind (the fallback of find_kind). */
@@ -308,8 +311,15 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->mctx = pcre2_match_context_create(NULL);
     ex->jit = pcre2_jit_stack_create((size_t)32 * 1024, (size_t)1024 * 1024, NULL);
     ex->gate_at = calloc(rules->gates.n + 1, sizeof *ex->gate_at);
-    if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit || !ex->gate_at)
+    ex->rule_slots = calloc(rules->rules.n + 1, sizeof *ex->rule_slots);
+    if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit || !ex->gate_at ||
+        !ex->rule_slots)
         goto mem_error;
+    for (int s = 0; s < CC_SLOT_MAX; s++)
+        ex->blank.slot[s].s = NO_POS;
+    for (size_t i = 0; i < rules->rules.n; i++)
+        if (rules->rules.v[i].m)
+            ex->rule_slots[i] = slot_mask(rules->rules.v[i].m);
     read_windows(ex);
     pcre2_set_match_limit(ex->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
@@ -337,6 +347,7 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->sums);
     pcre2_match_data_free(ex->md);
     free(ex->gate_at);
+    free(ex->rule_slots);
     pcre2_match_context_free(ex->mctx);
     pcre2_jit_stack_free(ex->jit);
     free(ex->toks.v);
@@ -616,6 +627,19 @@ static inline tok *new_tok(cc_extractor *ex)
     return &ex->toks.v[ex->toks.n++];
 }
 
+_Static_assert(CC_SLOT_MAX <= 32, "slot_mask has a bit per slot");
+
+/* The slots matcher m has capture groups for, a bit each: most rules fill
+ * a few of the slots, and add_cand then visits only those. */
+static uint32_t slot_mask(const cc_matcher *m)
+{
+    uint32_t mask = 0;
+    for (int s = 0; s < CC_SLOT_MAX; s++)
+        if (m->n_slot_groups[s])
+            mask |= 1u << s;
+    return mask;
+}
+
 /* Records a claim candidate with its slot spans, read through the
  * capture numbers of the matcher m that found it, and its token. Both
  * are filled in place (see new_tok). */
@@ -628,9 +652,15 @@ static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
     tok *t = new_tok(ex);
     if (!t)
         return false;
-    *c = (cand){rule, ov[0], ov[1], ex->toks.n - 1, {{0, 0}}};
-    for (int s = 0; s < CC_SLOT_MAX; s++) {
-        c->slot[s].s = NO_POS;
+    *c = ex->blank;
+    c->rule = rule;
+    c->start = ov[0];
+    c->end = ov[1];
+    c->tok = ex->toks.n - 1;
+    uint32_t mask = m == ex->r->rules.v[rule].m ? ex->rule_slots[rule] : slot_mask(m);
+    for (int s = 0; mask; s++, mask >>= 1) {
+        if (!(mask & 1))
+            continue;
         for (size_t g = 0; g < m->n_slot_groups[s]; g++) {
             uint32_t n = m->slot_groups[s][g];
             if (ov[2 * (size_t)n] != PCRE2_UNSET) {
