@@ -902,11 +902,12 @@ static const cc_rule_set *digit_rules(const cc_extractor *ex, size_t i, word_key
     return byte_rules(ex, i);
 }
 
-/* The bit of starter_bits for a word whose cc_fnv hash is h: its top
- * bits, which the multiplications mix best. */
+/* The bit of starter_bits for a word whose cc_fnv hash is h: its low
+ * bits, which every byte's step mixes (the last byte barely reaches the
+ * top ones, so short words would share a bit there). */
 static size_t starter_bit(uint64_t h)
 {
-    return (size_t)(h >> 48) % STARTER_BITS;
+    return (size_t)h % STARTER_BITS;
 }
 
 /* Sets the starter_bits of every starter word. */
