@@ -981,7 +981,8 @@ static inline bool may_follow(const word_key *wk, const cc_set_item *it, size_t 
 static bool gate_open(const cc_extractor *ex, size_t g, size_t off, size_t *at)
 {
     if (at[g] >> 1 != off + 1)
-        at[g] = 2 * (off + 1) + (match_at(ex, ex->r->gates.v[g].m->code, off) != PCRE2_ERROR_NOMATCH);
+        at[g] =
+            2 * (off + 1) + (match_at(ex, ex->r->gates.v[g].m->code, off) != PCRE2_ERROR_NOMATCH);
     return at[g] & 1;
 }
 
