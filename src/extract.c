@@ -17,6 +17,7 @@
 #define MATCH_LIMIT 2000000u
 #define DEPTH_LIMIT 100000u
 #define NO_POS ((size_t)-1)
+#define STARTER_BITS 65536u /* 8 KB: about one word in a hundred passes by chance */
 
 typedef struct span {
     size_t s, e; /* s == NO_POS: slot not matched */
@@ -198,7 +199,13 @@ struct cc_extractor {
     bool fast_words;            /* the word rule agrees with scan_word on ASCII */
     size_t tok1_rule[128];      /* per ASCII byte: the rule reading it alone, + 1 ... */
     uint64_t tok1_next[128][2]; /* ... when an ASCII byte of this set follows (learn_tok1) */
-    unsigned char *gate_at;     /* per gate, at the position being tried (gate_open) */
+    size_t *gate_at;            /* per gate: its answer at a position (gate_open) */
+    uint32_t *rule_slots;       /* per rule: slot_mask of its own matcher (add_cand) */
+    cand blank;                 /* a candidate with no slot matched (add_cand) */
+    /* A bit per STARTER_BITS value of a cc_fnv hash: set for each starter
+     * word's (mark_starters). A word whose bit is clear starts no claim
+     * rule, told without the call to cc_rules_starter. */
+    uint64_t starter_bits[STARTER_BITS / 64];
     /* per-article scratch, reused */
     const char *body;
     size_t len;
@@ -212,6 +219,8 @@ struct cc_extractor {
 
 static bool words_agree(cc_extractor *ex);
 static void learn_tok1(cc_extractor *ex);
+static void mark_starters(cc_extractor *ex);
+static uint32_t slot_mask(const cc_matcher *m);
 
 /* Marks each kind's lists with their role and owner, and finds each
  * class's generic kind (the fallback of find_kind). */
@@ -301,9 +310,16 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->md = pcre2_match_data_create(rules->max_captures + 1, NULL);
     ex->mctx = pcre2_match_context_create(NULL);
     ex->jit = pcre2_jit_stack_create((size_t)32 * 1024, (size_t)1024 * 1024, NULL);
-    ex->gate_at = calloc(rules->gates.n + 1, 1);
-    if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit || !ex->gate_at)
+    ex->gate_at = calloc(rules->gates.n + 1, sizeof *ex->gate_at);
+    ex->rule_slots = calloc(rules->rules.n + 1, sizeof *ex->rule_slots);
+    if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit || !ex->gate_at ||
+        !ex->rule_slots)
         goto mem_error;
+    for (int s = 0; s < CC_SLOT_MAX; s++)
+        ex->blank.slot[s].s = NO_POS;
+    for (size_t i = 0; i < rules->rules.n; i++)
+        if (rules->rules.v[i].m)
+            ex->rule_slots[i] = slot_mask(rules->rules.v[i].m);
     read_windows(ex);
     pcre2_set_match_limit(ex->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
@@ -313,6 +329,7 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
         goto mem_error;
     ex->fast_words = words_agree(ex);
     learn_tok1(ex);
+    mark_starters(ex);
     return ex;
 mem_error:
     cc_extractor_free(ex);
@@ -330,6 +347,7 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->sums);
     pcre2_match_data_free(ex->md);
     free(ex->gate_at);
+    free(ex->rule_slots);
     pcre2_match_context_free(ex->mctx);
     pcre2_jit_stack_free(ex->jit);
     free(ex->toks.v);
@@ -597,23 +615,62 @@ static bool close_sentence(cc_extractor *ex, size_t end)
     return CC_VEC_PUSH(ex->sents, s);
 }
 
+/* A new token at the end of ex->toks, for the caller to fill; NULL when
+ * out of memory. Filled in place: a token built aside and pushed cost a
+ * copy of its 64 bytes per word. The pointer is invalidated by the next
+ * new_tok. */
+static inline tok *new_tok(cc_extractor *ex)
+{
+    if (ex->toks.n == ex->toks.cap &&
+        !cc_vec_grow((void **)&ex->toks.v, &ex->toks.cap, ex->toks.n, sizeof *ex->toks.v))
+        return NULL;
+    return &ex->toks.v[ex->toks.n++];
+}
+
+_Static_assert(CC_SLOT_MAX <= 32, "slot_mask has a bit per slot");
+
+/* The slots matcher m has capture groups for, a bit each: most rules fill
+ * a few of the slots, and add_cand then visits only those. */
+static uint32_t slot_mask(const cc_matcher *m)
+{
+    uint32_t mask = 0;
+    for (int s = 0; s < CC_SLOT_MAX; s++)
+        if (m->n_slot_groups[s])
+            mask |= 1u << s;
+    return mask;
+}
+
 /* Records a claim candidate with its slot spans, read through the
- * capture numbers of the matcher m that found it. */
+ * capture numbers of the matcher m that found it, and its token. Both
+ * are filled in place (see new_tok). */
 static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const PCRE2_SIZE *ov)
 {
-    cand c = {rule, ov[0], ov[1], ex->toks.n, {{0, 0}}};
-    for (int s = 0; s < CC_SLOT_MAX; s++) {
-        c.slot[s].s = NO_POS;
+    if (ex->cands.n == ex->cands.cap &&
+        !cc_vec_grow((void **)&ex->cands.v, &ex->cands.cap, ex->cands.n, sizeof *ex->cands.v))
+        return false;
+    cand *c = &ex->cands.v[ex->cands.n];
+    tok *t = new_tok(ex);
+    if (!t)
+        return false;
+    *c = ex->blank;
+    c->rule = rule;
+    c->start = ov[0];
+    c->end = ov[1];
+    c->tok = ex->toks.n - 1;
+    uint32_t mask = m == ex->r->rules.v[rule].m ? ex->rule_slots[rule] : slot_mask(m);
+    for (int s = 0; mask; s++, mask >>= 1) {
+        if (!(mask & 1))
+            continue;
         for (size_t g = 0; g < m->n_slot_groups[s]; g++) {
             uint32_t n = m->slot_groups[s][g];
             if (ov[2 * (size_t)n] != PCRE2_UNSET) {
-                c.slot[s] = (span){ov[2 * (size_t)n], ov[2 * (size_t)n + 1]};
+                c->slot[s] = (span){ov[2 * (size_t)n], ov[2 * (size_t)n + 1]};
                 break;
             }
         }
     }
-    tok t = {ov[0], ov[1], ex->sents.n, ex->cands.n, 0, 0, NULL, NULL};
-    return CC_VEC_PUSH(ex->cands, c) && CC_VEC_PUSH(ex->toks, t);
+    *t = (tok){ov[0], ov[1], ex->sents.n, ex->cands.n++, 0, 0, NULL, NULL};
+    return true;
 }
 
 /* The leading letters of the word at a position, lower-cased, and their
@@ -641,21 +698,28 @@ typedef struct word_key {
  * word, its call and saved registers cost about what its work does. */
 static inline bool add_word(cc_extractor *ex, size_t s, size_t e, const word_key *wk)
 {
-    tok t = {s, e, ex->sents.n, NO_POS, ex->folds_len, 0, NULL, NULL};
-    char *out = ex->folds + t.fold;
-    if (wk && wk->bk && e - s == wk->n && sizeof wk->key <= ex->folds_cap - t.fold) {
+    tok *t = new_tok(ex);
+    if (!t)
+        return false;
+    t->start = s;
+    t->end = e;
+    t->sent = ex->sents.n;
+    t->cand = NO_POS;
+    t->fold = ex->folds_len;
+    char *out = ex->folds + t->fold;
+    if (wk && wk->bk && e - s == wk->n && sizeof wk->key <= ex->folds_cap - t->fold) {
         memcpy(out, wk->key, sizeof wk->key); /* a fixed size compiles to two moves */
         out[wk->n] = '\0';
-        t.fold_len = wk->n;
-        t.bk = wk->bk;
+        t->fold_len = wk->n;
+        t->bk = wk->bk;
     } else {
-        t.fold_len = cc_fold(ex->body + s, e - s, out, ex->folds_cap - t.fold);
-        t.bk = cc_rules_bucket(ex->r, out, t.fold_len);
+        t->fold_len = cc_fold(ex->body + s, e - s, out, ex->folds_cap - t->fold);
+        t->bk = cc_rules_bucket(ex->r, out, t->fold_len);
     }
-    t.sum = sum_of(ex, t.bk);
-    sum_word(ex, t.sum);
-    ex->folds_len += t.fold_len + 1;
-    return CC_VEC_PUSH(ex->toks, t);
+    t->sum = sum_of(ex, t->bk);
+    sum_word(ex, t->sum);
+    ex->folds_len += t->fold_len + 1;
+    return true;
 }
 
 /* Handles one match of rule through matcher m. */
@@ -838,6 +902,31 @@ static const cc_rule_set *digit_rules(const cc_extractor *ex, size_t i, word_key
     return byte_rules(ex, i);
 }
 
+/* The bit of starter_bits for a word whose cc_fnv hash is h: its low
+ * bits, which every byte's step mixes (the last byte barely reaches the
+ * top ones, so short words would share a bit there). */
+static size_t starter_bit(uint64_t h)
+{
+    return (size_t)h % STARTER_BITS;
+}
+
+/* Sets the starter_bits of every starter word. */
+static void mark_starters(cc_extractor *ex)
+{
+    for (size_t k = 0; k < ex->r->starters.n; k++) {
+        const cc_starter *st = &ex->r->starters.v[k];
+        size_t b = starter_bit(cc_fnv(CC_FNV_INIT, st->word, st->len));
+        ex->starter_bits[b / 64] |= 1ull << (b % 64);
+    }
+}
+
+/* True when the word whose cc_fnv hash is h may be a starter word. */
+static bool may_start_word(const cc_extractor *ex, uint64_t h)
+{
+    size_t b = starter_bit(h);
+    return (ex->starter_bits[b / 64] >> (b % 64)) & 1;
+}
+
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
  * decide for letters (most words start no claim and only meet the word
  * rule); digits, symbols and words with digits ("F-16") meet the claim
@@ -862,6 +951,8 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     for (; !wk->whole && j < ex->len && in_run(ex->body[j]); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return byte_rules(ex, i);
+    if (!may_start_word(ex, h))
+        return NULL;
     return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z',
                             &wk->follow);
 }
@@ -883,13 +974,16 @@ static inline bool may_follow(const word_key *wk, const cc_set_item *it, size_t 
 }
 
 /* Whether gate g lets its rules try off: matched once per position and
- * kept in open[g] (0 not yet tried, 1 open, 2 shut). A limit hit leaves
- * it open, so the rule itself meets and reports the limit. */
-static bool gate_open(const cc_extractor *ex, size_t g, size_t off, unsigned char *open)
+ * kept in at[g] as 2 * (off + 1) + open, so that a new position needs no
+ * clearing (the scan visits each once; scan clears at[] per article). A
+ * limit hit leaves it open, so the rule itself meets and reports the
+ * limit. */
+static bool gate_open(const cc_extractor *ex, size_t g, size_t off, size_t *at)
 {
-    if (!open[g])
-        open[g] = match_at(ex, ex->r->gates.v[g].m->code, off) == PCRE2_ERROR_NOMATCH ? 2 : 1;
-    return open[g] == 1;
+    if (at[g] >> 1 != off + 1)
+        at[g] =
+            2 * (off + 1) + (match_at(ex, ex->r->gates.v[g].m->code, off) != PCRE2_ERROR_NOMATCH);
+    return at[g] & 1;
 }
 
 /* Tries the rules of set at off in priority order (all may start with
@@ -901,8 +995,6 @@ static int match_claim(const cc_extractor *ex, const cc_rule_set *set, const wor
 {
     if (!set || !set->n) /* most words */
         return PCRE2_ERROR_NOMATCH;
-    if (ex->r->gates.n)
-        memset(ex->gate_at, 0, ex->r->gates.n);
     for (size_t k = 0; k < set->n; k++) {
         const cc_set_item *it = &set->items[k];
         if (!may_follow(wk, it, k))
@@ -961,6 +1053,7 @@ static cc_error scan(cc_extractor *ex, const cc_cluster *cl, const cc_article *a
     size_t off = 0;
     bool warned = false;
     ex->toks.n = ex->cands.n = ex->sents.n = ex->folds_len = 0;
+    memset(ex->gate_at, 0, ex->r->gates.n * sizeof *ex->gate_at); /* gate_open */
     ex->open = (sent){0, 0, 0, 0, {0, 0, 0}};
     if (!reserve_folds(ex))
         return CC_ERROR_MEMORY;
