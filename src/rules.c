@@ -122,63 +122,24 @@ size_t cc_fold(const char *s, size_t n, char *out, size_t cap)
     return o;
 }
 
-/* Index of the bucket for a word whose cc_fnv hash is h: the one place
- * that maps a hash to a bucket. */
-static size_t bucket_at(const cc_rules *r, uint64_t h)
-{
-    return (size_t)(h % r->index_size);
-}
-
-/* The bucket for a word whose cc_fnv hash the caller has. */
-const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h)
-{
-    return &r->index[bucket_at(r, h)];
-}
-
 /* The bucket for a folded word (never NULL once rules are loaded). */
 const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, size_t n)
 {
     return cc_rules_bucket_hashed(r, cc_fnv(CC_FNV_INIT, word, n));
 }
 
-/* The first slot of the starter table from i on that is empty or holds
- * a word tagged tag. */
-static size_t tag_slot(const cc_rules *r, uint32_t tag, size_t i)
+/* The starter spelled w[0:n) among the slots tagged tag from slot i on
+ * (see rules.h), or NULL. Out of line: cc_rules_starter's usual miss then
+ * calls nothing. */
+const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, const char *w,
+                                  size_t n)
 {
-    while (r->starter_tab[i].starter && r->starter_tab[i].tag != tag)
-        i = (i + 1) & r->starter_mask;
-    return i;
-}
-
-/* The starter spelled w[0:n) among the slots tagged tag from slot i on,
- * or NULL. Not inlined: cc_rules_starter's usual miss then calls nothing
- * and saves no registers. */
-static __attribute__((noinline)) const cc_starter *starter_from(const cc_rules *r, uint32_t tag,
-                                                                size_t i, const char *w, size_t n)
-{
-    for (; r->starter_tab[i].starter; i = tag_slot(r, tag, (i + 1) & r->starter_mask)) {
+    for (; r->starter_tab[i].starter; i = cc_starter_slot_at(r, tag, (i + 1) & r->starter_mask)) {
         const cc_starter *st = &r->starters.v[r->starter_tab[i].starter - 1];
         if (st->len == n && memcmp(st->word, w, n) == 0)
             return st;
     }
     return NULL;
-}
-
-/* Looks the word up in the open-addressed starter table: a miss (most
- * words) ends at the first empty slot, without touching the phrase index
- * whose buckets for "the" or "a" are long. */
-const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n,
-                                    bool capital, const cc_follow **follow)
-{
-    uint32_t tag = (uint32_t)(h >> 32);
-    size_t i = r->starter_tab ? tag_slot(r, tag, (size_t)h & r->starter_mask) : 0;
-    if (!r->starter_tab || !r->starter_tab[i].starter)
-        return NULL;
-    const cc_starter *st = starter_from(r, tag, i, w, n);
-    if (!st)
-        return NULL;
-    *follow = st->follow[capital];
-    return &r->sets.v[st->set[capital]];
 }
 
 /* Reads a number from the "settings" list (see rules.h). */
@@ -1449,7 +1410,7 @@ static bool build_index(cc_rules *r)
     for (size_t i = 0; i < r->entries.n; i++) {
         const char *p = r->entries.v[i].phrase;
         size_t first = strcspn(p, " ");
-        cc_phrase_bucket *bk = &r->index[bucket_at(r, cc_fnv(CC_FNV_INIT, p, first))];
+        cc_phrase_bucket *bk = &r->index[cc_bucket_at(r, cc_fnv(CC_FNV_INIT, p, first))];
         if (!cc_vec_grow((void **)&bk->entries, &bk->cap, bk->n, sizeof *bk->entries))
             return false;
         bk->entries[bk->n++] = i;

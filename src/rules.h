@@ -216,12 +216,54 @@ size_t cc_rules_generic_kind(const cc_rules *r, cc_class cls);
 size_t cc_fold(const char *s, size_t n, char *out, size_t cap);
 /* The bucket for a folded word. */
 const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, size_t n);
-/* The same for a word whose cc_fnv hash h the caller has. */
-const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h);
+
+/* Index of the bucket for a word whose cc_fnv hash is h: the one place
+ * that maps a hash to a bucket. */
+static inline size_t cc_bucket_at(const cc_rules *r, uint64_t h)
+{
+    return (size_t)(h % r->index_size);
+}
+
+/* The bucket for a word whose cc_fnv hash h the caller has. Inline, as
+ * cc_rules_starter: the scan asks once per word. */
+static inline const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h)
+{
+    return &r->index[cc_bucket_at(r, h)];
+}
+
+/* The first slot of the starter table from i on that is empty or holds
+ * a word tagged tag. */
+static inline size_t cc_starter_slot_at(const cc_rules *r, uint32_t tag, size_t i)
+{
+    while (r->starter_tab[i].starter && r->starter_tab[i].tag != tag)
+        i = (i + 1) & r->starter_mask;
+    return i;
+}
+
+/* The starter spelled w[0:n) among the slots tagged tag from slot i on,
+ * or NULL (cc_rules_starter's hits). */
+const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, const char *w,
+                                  size_t n);
+
 /* The claim rules the lower-case word w[0:n) with cc_fnv hash h may
- * begin, written capitalised or not; NULL when it is no starter. */
-const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n,
-                                    bool capital, const cc_follow **follow);
+ * begin, written capitalised or not; NULL when it is no starter. A miss
+ * (most words) ends at the first empty slot of the open-addressed
+ * starter table, without touching the phrase index whose buckets for
+ * "the" or "a" are long. Inline: the scan asks once per word, and a
+ * call with its saved registers cost about what a miss does. */
+static inline const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w,
+                                                  size_t n, bool capital, const cc_follow **follow)
+{
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t i = r->starter_tab ? cc_starter_slot_at(r, tag, (size_t)h & r->starter_mask) : 0;
+    if (!r->starter_tab || !r->starter_tab[i].starter)
+        return NULL;
+    const cc_starter *st = cc_starter_from(r, tag, i, w, n);
+    if (!st)
+        return NULL;
+    *follow = st->follow[capital];
+    return &r->sets.v[st->set[capital]];
+}
 
 /* starts.c: where a claim rule may start. Compiles a loosened copy of an
  * expanded rule (no look-arounds, \b, \B or case-sensitive groups) for
