@@ -570,11 +570,11 @@ static void load_file(loader *ld, const char *path)
     char *line = NULL;
     size_t cap = 0;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    ld->text_key = cc_fnv(ld->text_key, base, strlen(base) + 1); /* not the folder */
+    ld->text_key = cc_hash_wide(ld->text_key, base, strlen(base) + 1); /* not the folder */
     ssize_t len;
     while ((len = getline(&line, &cap, f)) >= 0) {
         ld->line++;
-        ld->text_key = cc_fnv(ld->text_key, line, (size_t)len);
+        ld->text_key = cc_hash_wide(ld->text_key, line, (size_t)len);
         parse_line(ld, line);
     }
     free(line);
@@ -1011,27 +1011,18 @@ static void expand_rule(loader *ld, size_t i)
         return;
     }
     bool *used = ld->list_used;
-    if (ru->kind != CC_RULE_CLAIM || ld->cache)
-        ld->list_used = NULL; /* words and boundaries start no claim; a hit has its starters */
+    if (ru->kind != CC_RULE_CLAIM)
+        ld->list_used = NULL; /* words and boundaries start no claim */
     ld->rule = i;
     ld->syntax = 0;
     ld->behind = 0;
     expand(ld, &one, ru->pattern, 0);
     flush_literal(ld);
     ld->list_used = used;
-    if (ru->kind == CC_RULE_CLAIM && !ld->cache)
+    if (ru->kind == CC_RULE_CLAIM)
         add_list_starters(ld);
-    pcre2_code *code = NULL;
     memset(&ru->digits, 0xff, sizeof ru->digits);
-    if (ld->cache) { /* checked and analysed when the cache was written */
-        memcpy(ru->first, ld->cache->first[i], sizeof ru->first);
-        ru->digits = ld->cache->digits[i];
-        if (ld->loose)
-            ld->loose[i].rule = ld->cache->codes[i];
-        ld->cache->codes[i] = NULL;
-    } else if (one.p) {
-        code = check_rule(ld, ru, one.p);
-    }
+    pcre2_code *code = one.p ? check_rule(ld, ru, one.p) : NULL;
     if (code && ru->kind == CC_RULE_CLAIM && ld->loose) {
         ld->loose[i].code = cc_starts_compile(one.p, RX_OPTIONS, &ld->loose[i].cased);
         cc_starts_refine(ld->loose[i].code, ld->loose_md, ru->first);
@@ -1049,12 +1040,36 @@ static void expand_rule(loader *ld, size_t i)
     ld->file = NULL;
 }
 
+/* On a cache hit, takes rule i's first bytes, digit masks and code from
+ * the cache: its pattern was expanded and checked when the cache was
+ * written, and no matcher needs its expansion (the cache holds the token
+ * matcher and the gates too). */
+static void use_cached_rule(loader *ld, size_t i)
+{
+    cc_rule *ru = &ld->r->rules.v[i];
+    memcpy(ru->first, ld->cache->first[i], sizeof ru->first);
+    ru->digits = ld->cache->digits[i];
+    if (ld->loose)
+        ld->loose[i].rule = ld->cache->codes[i];
+    ld->cache->codes[i] = NULL;
+}
+
 /* Orders starters by word, then rule. */
 static int cmp_starter(const void *a, const void *b)
 {
     const cc_start_pair *x = a, *y = b;
     int c = strcmp(x->word, y->word);
     return c ? c : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* Whether the start pairs v[0:n) are in cmp_starter order already (as
+ * a cache file keeps them): a pass costs less than a sort. */
+static bool in_order(const cc_start_pair *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (cmp_starter(&v[i - 1], &v[i]) > 0)
+            return false;
+    return true;
 }
 
 /* Index of the rule set equal to rules[0:n), added if new; CC_NONE on oom.
@@ -1191,7 +1206,7 @@ static void build_starters(loader *ld)
     bool *member = calloc(r->rules.n + 1, sizeof *member);
     if (!member)
         LOAD_ERR(ld, "out of memory");
-    if (n) /* v is NULL when no rule names a word */
+    if (!in_order(v, n)) /* a cache file keeps them in order */
         qsort(v, n, sizeof *v, cmp_starter);
     for (size_t i = 0, j; member && i < n && !ld->errors; i = j) {
         bool any = false;
@@ -1265,6 +1280,17 @@ static void note_captures(cc_rules *r, const cc_matcher *m)
         r->max_captures = capture_count(m);
 }
 
+/* The token matcher of the rules tokens[0:n): from the cache's code on a
+ * hit, else compiled; NULL on failure. Caller frees. */
+static cc_matcher *token_matcher(loader *ld, const size_t *tokens, size_t n)
+{
+    pcre2_code *code = ld->cache ? ld->cache->tokens : NULL;
+    if (!code)
+        return cc_matcher_new(ld->r, tokens, n);
+    ld->cache->tokens = NULL; /* taken over */
+    return matcher_of(code);
+}
+
 /* Compiles one matcher per claim rule and the token matcher (the word and
  * boundary rules together). */
 static void build_matchers(loader *ld)
@@ -1285,7 +1311,7 @@ static void build_matchers(loader *ld)
     }
     if (ok)
         build_byte_sets(ld);
-    r->tokens = ok ? cc_matcher_new(r, tokens, nt) : NULL;
+    r->tokens = ok ? token_matcher(ld, tokens, nt) : NULL;
     note_captures(r, r->tokens);
     if (!r->tokens) {
         cc_diagf(ld->diag, ld->ud, "claims: cannot compile the rules");
@@ -1307,6 +1333,26 @@ static void free_loose(loader *ld)
     ld->loose_md = NULL;
 }
 
+/* The code of gate pattern pd, about to be the next gate: the cache's on
+ * a hit, else expanded and compiled. NULL on failure; caller frees. */
+static pcre2_code *gate_code(loader *ld, const struct pattern_def *pd)
+{
+    size_t g = ld->r->gates.n;
+    if (ld->cache && g < ld->cache->n_gates && ld->cache->gates[g]) {
+        pcre2_code *code = ld->cache->gates[g];
+        ld->cache->gates[g] = NULL; /* taken over */
+        return code;
+    }
+    cc_buf b = {0};
+    bool *used = ld->list_used;
+    ld->list_used = NULL; /* a gate's words start no rule */
+    expand(ld, &b, pd->regex ? pd->regex : "", 0);
+    ld->list_used = used;
+    pcre2_code *code = compile_anchored(&b);
+    cc_buf_free(&b);
+    return code;
+}
+
 /* The gate named name, compiled and added on first use; CC_NONE (with
  * an error at the rule's file:line) when no pattern has that name. */
 static size_t gate_of(loader *ld, const cc_rule *ru, const char *name)
@@ -1322,13 +1368,7 @@ static size_t gate_of(loader *ld, const cc_rule *ru, const char *name)
         ld->errors++;
         return CC_NONE;
     }
-    cc_buf b = {0};
-    bool *used = ld->list_used;
-    ld->list_used = NULL; /* a gate's words start no rule */
-    expand(ld, &b, pd->regex ? pd->regex : "", 0);
-    ld->list_used = used;
-    pcre2_code *code = compile_anchored(&b);
-    cc_buf_free(&b);
+    pcre2_code *code = gate_code(ld, pd);
     cc_gate gt = {cc_strdup(name), code ? matcher_of(code) : NULL};
     if (!gt.name || !gt.m || !CC_VEC_PUSH(r->gates, gt)) {
         free(gt.name);
@@ -1383,8 +1423,12 @@ static void build_rules(loader *ld)
     for (size_t i = 0; i < r->rules.n; i++)
         r->rules.v[i].priority /= 100000;
     read_cache(ld);
-    for (size_t i = 0; ld->list_used && i < r->rules.n; i++)
-        expand_rule(ld, i);
+    for (size_t i = 0; ld->list_used && i < r->rules.n; i++) {
+        if (ld->cache)
+            use_cached_rule(ld, i);
+        else
+            expand_rule(ld, i);
+    }
     free(ld->list_used);
     ld->list_used = NULL;
     if (!ld->errors)

@@ -292,8 +292,9 @@ typedef struct cc_start_pair {
     cc_follow follow[2]; /* cc_starts_follow's masks, once it passed */
 } cc_start_pair;
 /* A cache file read back: per rule its code (claim rules; NULL for the
- * others, or once the loader took it) and first bytes, and the start
- * pairs that passed the test. Free with cc_rcache_free. */
+ * others, or once the loader took it) and first bytes, the start pairs
+ * that passed the test, and the token matcher's and the gates' code.
+ * Free with cc_rcache_free. */
 typedef struct cc_rcache {
     size_t n_rules;
     pcre2_code **codes;
@@ -302,6 +303,9 @@ typedef struct cc_rcache {
     unsigned char token_first[32]; /* cc_rules.token_first */
     cc_start_pair *pairs;
     size_t n_pairs;
+    pcre2_code *tokens; /* cc_rules.tokens' code, until the loader takes it */
+    pcre2_code **gates; /* each gate's code (cc_rules.gates order), likewise */
+    size_t n_gates;
 } cc_rcache;
 /* The cache key: the loader's hash of the rule files, mixed with the
  * PCRE2 version, the compile options and the file the loader runs from;
