@@ -113,8 +113,11 @@ cc_error cc_dir_names(const char *dir, bool (*keep)(const char *name), cc_strv *
 char *cc_strdup(const char *s);
 char *cc_strndup(const char *s, size_t n);
 /* The concatenation of the strings up to a NULL argument; caller frees.
- * NULL on oom. Much cheaper than cc_strfmt for per-claim ids and keys. */
-char *cc_strcat_n(const char *s, ...);
+ * NULL on oom. Much cheaper than cc_strfmt for per-claim ids and keys. A
+ * macro: the parts go as one array, with no va_list to walk twice. */
+#define cc_strcat_n(...) cc_strcat_v((const char *const[]){__VA_ARGS__})
+/* The concatenation of parts up to a NULL one (cc_strcat_n); caller frees. */
+char *cc_strcat_v(const char *const *parts);
 /* printf into a new string; caller frees. */
 char *cc_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
