@@ -230,13 +230,26 @@ static size_t new_list(loader *ld, const char *name)
         LOAD_ERR(ld, "list '%s' is defined twice", name);
         return CC_NONE;
     }
-    cc_list l = {cc_strdup(name), NULL, 0};
+    cc_list l = {cc_strdup(name), NULL, 0, 0};
     if (!l.name || !CC_VEC_PUSH(ld->r->lists, l)) {
         free(l.name);
         LOAD_ERR(ld, "out of memory");
         return CC_NONE;
     }
     return ld->r->lists.n - 1;
+}
+
+/* A new block holding the phrase p[0:pn) and, after its NUL, the value
+ * v: one allocation per entry (cc_entry). Caller frees; NULL on oom. */
+static char *entry_block(const char *p, size_t pn, const char *v)
+{
+    size_t vn = strlen(v);
+    char *b = malloc(pn + vn + 2);
+    if (b) {
+        memcpy(b, p, pn + 1);
+        memcpy(b + pn + 1, v, vn + 1);
+    }
+    return b;
 }
 
 /* Adds "phrase" or "phrase = value" to list li. */
@@ -253,19 +266,15 @@ static void add_entry(loader *ld, size_t li, const char *text)
     const char *val = eq ? eq + 1 : "";
     while (*val == ' ' || *val == '\t')
         val++;
-    e.phrase = cc_strdup(phrase);
-    e.value = cc_strdup(val);
+    e.phrase = entry_block(phrase, e.len, val);
+    e.value = e.phrase ? e.phrase + e.len + 1 : NULL;
     cc_list *l = &ld->r->lists.v[li];
-    size_t *ne = realloc(l->entries, (l->n + 1) * sizeof *ne);
-    if (!e.phrase || !e.value || !ne || !CC_VEC_PUSH(ld->r->entries, e)) {
-        if (ne)
-            l->entries = ne;
+    if (!e.phrase || !cc_vec_grow((void **)&l->entries, &l->cap, l->n, sizeof *l->entries) ||
+        !CC_VEC_PUSH(ld->r->entries, e)) {
         free(e.phrase);
-        free(e.value);
         LOAD_ERR(ld, "out of memory");
         return;
     }
-    l->entries = ne;
     l->entries[l->n++] = ld->r->entries.n - 1;
 }
 
@@ -1567,8 +1576,7 @@ void cc_rules_free(cc_rules *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->entries.n; i++) {
-        free(r->entries.v[i].phrase);
-        free(r->entries.v[i].value);
+        free(r->entries.v[i].phrase); /* and its value */
     }
     for (size_t i = 0; i < r->lists.n; i++) {
         free(r->lists.v[i].name);

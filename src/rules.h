@@ -47,8 +47,8 @@ typedef enum cc_slot {
 typedef enum cc_rule_kind { CC_RULE_CLAIM = 0, CC_RULE_WORD, CC_RULE_BOUNDARY } cc_rule_kind;
 
 typedef struct cc_entry {
-    char *phrase; /* lower-case words separated by single spaces */
-    char *value;  /* "" when the entry has none */
+    char *phrase; /* lower-case words separated by single spaces; owns value too */
+    char *value;  /* "" when the entry has none; in phrase's block */
     size_t list;  /* owning list */
     size_t len;   /* strlen(phrase): suffix tests ask for it per word */
 } cc_entry;
@@ -56,7 +56,7 @@ typedef struct cc_entry {
 typedef struct cc_list {
     char *name;
     size_t *entries; /* indices into rules->entries */
-    size_t n;
+    size_t n, cap;
 } cc_list;
 
 /* The ASCII bytes (bit b of the pair of words) that may come next in a
