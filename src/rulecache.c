@@ -11,11 +11,12 @@
  * the same key reads it instead. JIT code cannot be stored and is always
  * compiled afresh.
  *
- * File: magic, key, rule count, payload length, payload, FNV-1a of the
- * payload. Payload: per rule its 32 first-byte bits and digit follow
- * masks, the word and
- * boundary rules' first-byte bits, the PCRE2-serialized claim rules,
- * then the (rule, follow masks, word) start pairs. Native byte order: the
+ * File: magic, key, rule count, payload length, payload, FNV-1a of
+ * the payload. Payload: per rule its 32 first-byte bits and digit follow
+ * masks, the word and boundary rules' first-byte bits, the gate count,
+ * the PCRE2-serialized claim rules, token matcher and gates (so a hit
+ * expands and compiles no pattern), then the (rule, follow masks, word)
+ * start pairs. Native byte order: the
  * key includes this executable, so a file never meets another machine's
  * reader. Any mismatch or damage is a miss; a miss costs nothing but the
  * analysis. Written to a temporary file and renamed, so readers never see
@@ -32,7 +33,7 @@
 #include "rules.h"
 #include "util.h"
 
-static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 5};
+static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 6};
 
 /* Whether the /proc/self/maps line holds address a, and then its path
  * (NULL for an anonymous mapping): "lo-hi perms offset dev inode path". */
@@ -125,6 +126,10 @@ void cc_rcache_free(cc_rcache *rc)
         pcre2_code_free(rc->codes[i]);
     for (size_t i = 0; rc->pairs && i < rc->n_pairs; i++)
         free(rc->pairs[i].word);
+    for (size_t i = 0; rc->gates && i < rc->n_gates; i++)
+        pcre2_code_free(rc->gates[i]);
+    pcre2_code_free(rc->tokens);
+    free(rc->gates);
     free(rc->codes);
     free(rc->first);
     free(rc->digits);
@@ -139,22 +144,37 @@ static bool is_claim(const cc_rules *r, size_t i)
     return r->rules.v[i].kind == CC_RULE_CLAIM;
 }
 
-/* Decodes the serialized claim rules into rc->codes: the claim rules of
- * r take them in order. False when the bytes do not decode (another
- * PCRE2 build) or their count is wrong. */
+/* Files the decoded codes: the claim rules of r take the first ones in
+ * order, the token matcher the next, the gates the rest. */
+static void file_codes(cc_rcache *rc, const cc_rules *r, pcre2_code **codes)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < rc->n_rules; i++)
+        rc->codes[i] = is_claim(r, i) ? codes[k++] : NULL;
+    rc->tokens = codes[k++];
+    for (size_t g = 0; g < rc->n_gates; g++)
+        rc->gates[g] = codes[k++];
+}
+
+/* Decodes the gate count and the serialized codes into rc (file_codes).
+ * False when the bytes do not decode (another PCRE2 build) or their count
+ * is wrong. */
 static bool read_codes(cursor *c, cc_rcache *rc, const cc_rules *r)
 {
-    uint64_t size = take_u64(c);
-    if (c->bad || size > (uint64_t)(c->end - c->p))
+    uint64_t n_gates = take_u64(c), size = take_u64(c);
+    if (c->bad || size > (uint64_t)(c->end - c->p) || n_gates > rc->n_rules)
         return false;
-    size_t want = 0;
+    size_t want = 1 + (size_t)n_gates;
     for (size_t i = 0; i < rc->n_rules; i++)
         want += is_claim(r, i);
-    pcre2_code **codes = calloc(want + 1, sizeof(pcre2_code *));
-    int32_t got = !codes ? -1 : want ? pcre2_serialize_decode(codes, (int32_t)want, c->p, NULL) : 0;
+    pcre2_code **codes = calloc(want, sizeof(pcre2_code *));
+    rc->gates = calloc(n_gates + 1, sizeof(pcre2_code *));
+    int32_t got =
+        !codes || !rc->gates ? -1 : pcre2_serialize_decode(codes, (int32_t)want, c->p, NULL);
     c->p += size;
-    for (size_t i = 0, k = 0; got == (int32_t)want && i < rc->n_rules; i++)
-        rc->codes[i] = is_claim(r, i) ? codes[k++] : NULL;
+    rc->n_gates = got == (int32_t)want ? (size_t)n_gates : 0;
+    if (got == (int32_t)want)
+        file_codes(rc, r, codes);
     for (int32_t k = 0; got != (int32_t)want && k < got; k++)
         pcre2_code_free(codes[k]);
     free(codes);
@@ -238,28 +258,11 @@ cc_rcache *cc_rcache_read(const char *dir, uint64_t key, const cc_rules *r)
 
 /* ---- writing ------------------------------------------------------------ */
 
-/* Appends the payload for rules r and the start pairs; false when a code
- * does not serialize. */
-static bool write_payload(cc_buf *b, const cc_rules *r, const cc_start_pair *pairs, size_t n)
+/* Appends the start pairs to b; false when a word is too long for its
+ * length byte. */
+static bool write_pairs(cc_buf *b, const cc_start_pair *pairs, size_t n)
 {
-    const pcre2_code **codes = calloc(r->rules.n + 1, sizeof(const pcre2_code *));
-    int32_t nc = 0;
-    for (size_t i = 0; codes && i < r->rules.n; i++) {
-        cc_buf_add(b, (const char *)r->rules.v[i].first, sizeof r->rules.v[i].first);
-        cc_buf_add(b, (const char *)&r->rules.v[i].digits, sizeof r->rules.v[i].digits);
-        if (is_claim(r, i))
-            codes[nc++] = r->rules.v[i].m->code;
-    }
-    cc_buf_add(b, (const char *)r->token_first, sizeof r->token_first);
-    uint8_t *bytes = NULL;
-    PCRE2_SIZE size = 0;
-    int32_t rc = !codes ? -1 : nc ? pcre2_serialize_encode(codes, nc, &bytes, &size, NULL) : 0;
-    free(codes);
-    uint64_t sz = size, np = n;
-    cc_buf_add(b, (const char *)&sz, sizeof sz);
-    if (bytes && rc == nc)
-        cc_buf_add(b, (const char *)bytes, (size_t)size);
-    pcre2_serialize_free(bytes);
+    uint64_t np = n;
     cc_buf_add(b, (const char *)&np, sizeof np);
     for (size_t i = 0; i < n; i++) {
         uint32_t rule = (uint32_t)pairs[i].rule;
@@ -272,7 +275,46 @@ static bool write_payload(cc_buf *b, const cc_rules *r, const cc_start_pair *pai
         cc_buf_add(b, (const char *)pairs[i].follow, sizeof pairs[i].follow);
         cc_buf_add(b, pairs[i].word, len);
     }
+    return true;
+}
+
+/* Appends the gate count and the serialized codes (the claim rules', the
+ * token matcher's, the gates'; see file_codes) to b; false when they do
+ * not serialize. */
+static bool write_codes(cc_buf *b, const cc_rules *r)
+{
+    const pcre2_code **codes = calloc(r->rules.n + r->gates.n + 1, sizeof(const pcre2_code *));
+    int32_t nc = 0;
+    for (size_t i = 0; codes && i < r->rules.n; i++)
+        if (is_claim(r, i))
+            codes[nc++] = r->rules.v[i].m->code;
+    if (codes)
+        codes[nc++] = r->tokens->code;
+    for (size_t g = 0; codes && g < r->gates.n; g++)
+        codes[nc++] = r->gates.v[g].m->code;
+    uint8_t *bytes = NULL;
+    PCRE2_SIZE size = 0;
+    int32_t rc = codes ? pcre2_serialize_encode(codes, nc, &bytes, &size, NULL) : -1;
+    free(codes);
+    uint64_t head[2] = {r->gates.n, size};
+    cc_buf_add(b, (const char *)head, sizeof head);
+    if (bytes && rc == nc)
+        cc_buf_add(b, (const char *)bytes, (size_t)size);
+    pcre2_serialize_free(bytes);
     return rc == nc;
+}
+
+/* Appends the payload for rules r and the start pairs; false when a code
+ * does not serialize. */
+static bool write_payload(cc_buf *b, const cc_rules *r, const cc_start_pair *pairs, size_t n)
+{
+    for (size_t i = 0; i < r->rules.n; i++) {
+        cc_buf_add(b, (const char *)r->rules.v[i].first, sizeof r->rules.v[i].first);
+        cc_buf_add(b, (const char *)&r->rules.v[i].digits, sizeof r->rules.v[i].digits);
+    }
+    cc_buf_add(b, (const char *)r->token_first, sizeof r->token_first);
+    bool ok = write_codes(b, r);
+    return write_pairs(b, pairs, n) && ok;
 }
 
 /* Writes the whole file image for key into b. */

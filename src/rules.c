@@ -122,63 +122,24 @@ size_t cc_fold(const char *s, size_t n, char *out, size_t cap)
     return o;
 }
 
-/* Index of the bucket for a word whose cc_fnv hash is h: the one place
- * that maps a hash to a bucket. */
-static size_t bucket_at(const cc_rules *r, uint64_t h)
-{
-    return (size_t)(h % r->index_size);
-}
-
-/* The bucket for a word whose cc_fnv hash the caller has. */
-const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h)
-{
-    return &r->index[bucket_at(r, h)];
-}
-
 /* The bucket for a folded word (never NULL once rules are loaded). */
 const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, size_t n)
 {
     return cc_rules_bucket_hashed(r, cc_fnv(CC_FNV_INIT, word, n));
 }
 
-/* The first slot of the starter table from i on that is empty or holds
- * a word tagged tag. */
-static size_t tag_slot(const cc_rules *r, uint32_t tag, size_t i)
+/* The starter spelled w[0:n) among the slots tagged tag from slot i on
+ * (see rules.h), or NULL. Out of line: cc_rules_starter's usual miss then
+ * calls nothing. */
+const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, const char *w,
+                                  size_t n)
 {
-    while (r->starter_tab[i].starter && r->starter_tab[i].tag != tag)
-        i = (i + 1) & r->starter_mask;
-    return i;
-}
-
-/* The starter spelled w[0:n) among the slots tagged tag from slot i on,
- * or NULL. Not inlined: cc_rules_starter's usual miss then calls nothing
- * and saves no registers. */
-static __attribute__((noinline)) const cc_starter *starter_from(const cc_rules *r, uint32_t tag,
-                                                                size_t i, const char *w, size_t n)
-{
-    for (; r->starter_tab[i].starter; i = tag_slot(r, tag, (i + 1) & r->starter_mask)) {
+    for (; r->starter_tab[i].starter; i = cc_starter_slot_at(r, tag, (i + 1) & r->starter_mask)) {
         const cc_starter *st = &r->starters.v[r->starter_tab[i].starter - 1];
         if (st->len == n && memcmp(st->word, w, n) == 0)
             return st;
     }
     return NULL;
-}
-
-/* Looks the word up in the open-addressed starter table: a miss (most
- * words) ends at the first empty slot, without touching the phrase index
- * whose buckets for "the" or "a" are long. */
-const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n,
-                                    bool capital, const cc_follow **follow)
-{
-    uint32_t tag = (uint32_t)(h >> 32);
-    size_t i = r->starter_tab ? tag_slot(r, tag, (size_t)h & r->starter_mask) : 0;
-    if (!r->starter_tab || !r->starter_tab[i].starter)
-        return NULL;
-    const cc_starter *st = starter_from(r, tag, i, w, n);
-    if (!st)
-        return NULL;
-    *follow = st->follow[capital];
-    return &r->sets.v[st->set[capital]];
 }
 
 /* Reads a number from the "settings" list (see rules.h). */
@@ -269,13 +230,26 @@ static size_t new_list(loader *ld, const char *name)
         LOAD_ERR(ld, "list '%s' is defined twice", name);
         return CC_NONE;
     }
-    cc_list l = {cc_strdup(name), NULL, 0};
+    cc_list l = {cc_strdup(name), NULL, 0, 0};
     if (!l.name || !CC_VEC_PUSH(ld->r->lists, l)) {
         free(l.name);
         LOAD_ERR(ld, "out of memory");
         return CC_NONE;
     }
     return ld->r->lists.n - 1;
+}
+
+/* A new block holding the phrase p[0:pn) and, after its NUL, the value
+ * v: one allocation per entry (cc_entry). Caller frees; NULL on oom. */
+static char *entry_block(const char *p, size_t pn, const char *v)
+{
+    size_t vn = strlen(v);
+    char *b = malloc(pn + vn + 2);
+    if (b) {
+        memcpy(b, p, pn + 1);
+        memcpy(b + pn + 1, v, vn + 1);
+    }
+    return b;
 }
 
 /* Adds "phrase" or "phrase = value" to list li. */
@@ -292,19 +266,15 @@ static void add_entry(loader *ld, size_t li, const char *text)
     const char *val = eq ? eq + 1 : "";
     while (*val == ' ' || *val == '\t')
         val++;
-    e.phrase = cc_strdup(phrase);
-    e.value = cc_strdup(val);
+    e.phrase = entry_block(phrase, e.len, val);
+    e.value = e.phrase ? e.phrase + e.len + 1 : NULL;
     cc_list *l = &ld->r->lists.v[li];
-    size_t *ne = realloc(l->entries, (l->n + 1) * sizeof *ne);
-    if (!e.phrase || !e.value || !ne || !CC_VEC_PUSH(ld->r->entries, e)) {
-        if (ne)
-            l->entries = ne;
+    if (!e.phrase || !cc_vec_grow((void **)&l->entries, &l->cap, l->n, sizeof *l->entries) ||
+        !CC_VEC_PUSH(ld->r->entries, e)) {
         free(e.phrase);
-        free(e.value);
         LOAD_ERR(ld, "out of memory");
         return;
     }
-    l->entries = ne;
     l->entries[l->n++] = ld->r->entries.n - 1;
 }
 
@@ -609,11 +579,11 @@ static void load_file(loader *ld, const char *path)
     char *line = NULL;
     size_t cap = 0;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-    ld->text_key = cc_fnv(ld->text_key, base, strlen(base) + 1); /* not the folder */
+    ld->text_key = cc_hash_wide(ld->text_key, base, strlen(base) + 1); /* not the folder */
     ssize_t len;
     while ((len = getline(&line, &cap, f)) >= 0) {
         ld->line++;
-        ld->text_key = cc_fnv(ld->text_key, line, (size_t)len);
+        ld->text_key = cc_hash_wide(ld->text_key, line, (size_t)len);
         parse_line(ld, line);
     }
     free(line);
@@ -1050,27 +1020,18 @@ static void expand_rule(loader *ld, size_t i)
         return;
     }
     bool *used = ld->list_used;
-    if (ru->kind != CC_RULE_CLAIM || ld->cache)
-        ld->list_used = NULL; /* words and boundaries start no claim; a hit has its starters */
+    if (ru->kind != CC_RULE_CLAIM)
+        ld->list_used = NULL; /* words and boundaries start no claim */
     ld->rule = i;
     ld->syntax = 0;
     ld->behind = 0;
     expand(ld, &one, ru->pattern, 0);
     flush_literal(ld);
     ld->list_used = used;
-    if (ru->kind == CC_RULE_CLAIM && !ld->cache)
+    if (ru->kind == CC_RULE_CLAIM)
         add_list_starters(ld);
-    pcre2_code *code = NULL;
     memset(&ru->digits, 0xff, sizeof ru->digits);
-    if (ld->cache) { /* checked and analysed when the cache was written */
-        memcpy(ru->first, ld->cache->first[i], sizeof ru->first);
-        ru->digits = ld->cache->digits[i];
-        if (ld->loose)
-            ld->loose[i].rule = ld->cache->codes[i];
-        ld->cache->codes[i] = NULL;
-    } else if (one.p) {
-        code = check_rule(ld, ru, one.p);
-    }
+    pcre2_code *code = one.p ? check_rule(ld, ru, one.p) : NULL;
     if (code && ru->kind == CC_RULE_CLAIM && ld->loose) {
         ld->loose[i].code = cc_starts_compile(one.p, RX_OPTIONS, &ld->loose[i].cased);
         cc_starts_refine(ld->loose[i].code, ld->loose_md, ru->first);
@@ -1088,12 +1049,36 @@ static void expand_rule(loader *ld, size_t i)
     ld->file = NULL;
 }
 
+/* On a cache hit, takes rule i's first bytes, digit masks and code from
+ * the cache: its pattern was expanded and checked when the cache was
+ * written, and no matcher needs its expansion (the cache holds the token
+ * matcher and the gates too). */
+static void use_cached_rule(loader *ld, size_t i)
+{
+    cc_rule *ru = &ld->r->rules.v[i];
+    memcpy(ru->first, ld->cache->first[i], sizeof ru->first);
+    ru->digits = ld->cache->digits[i];
+    if (ld->loose)
+        ld->loose[i].rule = ld->cache->codes[i];
+    ld->cache->codes[i] = NULL;
+}
+
 /* Orders starters by word, then rule. */
 static int cmp_starter(const void *a, const void *b)
 {
     const cc_start_pair *x = a, *y = b;
     int c = strcmp(x->word, y->word);
     return c ? c : (x->rule > y->rule) - (x->rule < y->rule);
+}
+
+/* Whether the start pairs v[0:n) are in cmp_starter order already (as
+ * a cache file keeps them): a pass costs less than a sort. */
+static bool in_order(const cc_start_pair *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (cmp_starter(&v[i - 1], &v[i]) > 0)
+            return false;
+    return true;
 }
 
 /* Index of the rule set equal to rules[0:n), added if new; CC_NONE on oom.
@@ -1230,7 +1215,7 @@ static void build_starters(loader *ld)
     bool *member = calloc(r->rules.n + 1, sizeof *member);
     if (!member)
         LOAD_ERR(ld, "out of memory");
-    if (n) /* v is NULL when no rule names a word */
+    if (!in_order(v, n)) /* a cache file keeps them in order */
         qsort(v, n, sizeof *v, cmp_starter);
     for (size_t i = 0, j; member && i < n && !ld->errors; i = j) {
         bool any = false;
@@ -1304,6 +1289,17 @@ static void note_captures(cc_rules *r, const cc_matcher *m)
         r->max_captures = capture_count(m);
 }
 
+/* The token matcher of the rules tokens[0:n): from the cache's code on a
+ * hit, else compiled; NULL on failure. Caller frees. */
+static cc_matcher *token_matcher(loader *ld, const size_t *tokens, size_t n)
+{
+    pcre2_code *code = ld->cache ? ld->cache->tokens : NULL;
+    if (!code)
+        return cc_matcher_new(ld->r, tokens, n);
+    ld->cache->tokens = NULL; /* taken over */
+    return matcher_of(code);
+}
+
 /* Compiles one matcher per claim rule and the token matcher (the word and
  * boundary rules together). */
 static void build_matchers(loader *ld)
@@ -1324,7 +1320,7 @@ static void build_matchers(loader *ld)
     }
     if (ok)
         build_byte_sets(ld);
-    r->tokens = ok ? cc_matcher_new(r, tokens, nt) : NULL;
+    r->tokens = ok ? token_matcher(ld, tokens, nt) : NULL;
     note_captures(r, r->tokens);
     if (!r->tokens) {
         cc_diagf(ld->diag, ld->ud, "claims: cannot compile the rules");
@@ -1346,6 +1342,26 @@ static void free_loose(loader *ld)
     ld->loose_md = NULL;
 }
 
+/* The code of gate pattern pd, about to be the next gate: the cache's on
+ * a hit, else expanded and compiled. NULL on failure; caller frees. */
+static pcre2_code *gate_code(loader *ld, const struct pattern_def *pd)
+{
+    size_t g = ld->r->gates.n;
+    if (ld->cache && g < ld->cache->n_gates && ld->cache->gates[g]) {
+        pcre2_code *code = ld->cache->gates[g];
+        ld->cache->gates[g] = NULL; /* taken over */
+        return code;
+    }
+    cc_buf b = {0};
+    bool *used = ld->list_used;
+    ld->list_used = NULL; /* a gate's words start no rule */
+    expand(ld, &b, pd->regex ? pd->regex : "", 0);
+    ld->list_used = used;
+    pcre2_code *code = compile_anchored(&b);
+    cc_buf_free(&b);
+    return code;
+}
+
 /* The gate named name, compiled and added on first use; CC_NONE (with
  * an error at the rule's file:line) when no pattern has that name. */
 static size_t gate_of(loader *ld, const cc_rule *ru, const char *name)
@@ -1361,13 +1377,7 @@ static size_t gate_of(loader *ld, const cc_rule *ru, const char *name)
         ld->errors++;
         return CC_NONE;
     }
-    cc_buf b = {0};
-    bool *used = ld->list_used;
-    ld->list_used = NULL; /* a gate's words start no rule */
-    expand(ld, &b, pd->regex ? pd->regex : "", 0);
-    ld->list_used = used;
-    pcre2_code *code = compile_anchored(&b);
-    cc_buf_free(&b);
+    pcre2_code *code = gate_code(ld, pd);
     cc_gate gt = {cc_strdup(name), code ? matcher_of(code) : NULL};
     if (!gt.name || !gt.m || !CC_VEC_PUSH(r->gates, gt)) {
         free(gt.name);
@@ -1422,8 +1432,12 @@ static void build_rules(loader *ld)
     for (size_t i = 0; i < r->rules.n; i++)
         r->rules.v[i].priority /= 100000;
     read_cache(ld);
-    for (size_t i = 0; ld->list_used && i < r->rules.n; i++)
-        expand_rule(ld, i);
+    for (size_t i = 0; ld->list_used && i < r->rules.n; i++) {
+        if (ld->cache)
+            use_cached_rule(ld, i);
+        else
+            expand_rule(ld, i);
+    }
     free(ld->list_used);
     ld->list_used = NULL;
     if (!ld->errors)
@@ -1449,7 +1463,7 @@ static bool build_index(cc_rules *r)
     for (size_t i = 0; i < r->entries.n; i++) {
         const char *p = r->entries.v[i].phrase;
         size_t first = strcspn(p, " ");
-        cc_phrase_bucket *bk = &r->index[bucket_at(r, cc_fnv(CC_FNV_INIT, p, first))];
+        cc_phrase_bucket *bk = &r->index[cc_bucket_at(r, cc_fnv(CC_FNV_INIT, p, first))];
         if (!cc_vec_grow((void **)&bk->entries, &bk->cap, bk->n, sizeof *bk->entries))
             return false;
         bk->entries[bk->n++] = i;
@@ -1562,8 +1576,7 @@ void cc_rules_free(cc_rules *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->entries.n; i++) {
-        free(r->entries.v[i].phrase);
-        free(r->entries.v[i].value);
+        free(r->entries.v[i].phrase); /* and its value */
     }
     for (size_t i = 0; i < r->lists.n; i++) {
         free(r->lists.v[i].name);

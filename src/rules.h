@@ -47,8 +47,8 @@ typedef enum cc_slot {
 typedef enum cc_rule_kind { CC_RULE_CLAIM = 0, CC_RULE_WORD, CC_RULE_BOUNDARY } cc_rule_kind;
 
 typedef struct cc_entry {
-    char *phrase; /* lower-case words separated by single spaces */
-    char *value;  /* "" when the entry has none */
+    char *phrase; /* lower-case words separated by single spaces; owns value too */
+    char *value;  /* "" when the entry has none; in phrase's block */
     size_t list;  /* owning list */
     size_t len;   /* strlen(phrase): suffix tests ask for it per word */
 } cc_entry;
@@ -56,7 +56,7 @@ typedef struct cc_entry {
 typedef struct cc_list {
     char *name;
     size_t *entries; /* indices into rules->entries */
-    size_t n;
+    size_t n, cap;
 } cc_list;
 
 /* The ASCII bytes (bit b of the pair of words) that may come next in a
@@ -216,12 +216,54 @@ size_t cc_rules_generic_kind(const cc_rules *r, cc_class cls);
 size_t cc_fold(const char *s, size_t n, char *out, size_t cap);
 /* The bucket for a folded word. */
 const cc_phrase_bucket *cc_rules_bucket(const cc_rules *r, const char *word, size_t n);
-/* The same for a word whose cc_fnv hash h the caller has. */
-const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h);
+
+/* Index of the bucket for a word whose cc_fnv hash is h: the one place
+ * that maps a hash to a bucket. */
+static inline size_t cc_bucket_at(const cc_rules *r, uint64_t h)
+{
+    return (size_t)(h % r->index_size);
+}
+
+/* The bucket for a word whose cc_fnv hash h the caller has. Inline, as
+ * cc_rules_starter: the scan asks once per word. */
+static inline const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, uint64_t h)
+{
+    return &r->index[cc_bucket_at(r, h)];
+}
+
+/* The first slot of the starter table from i on that is empty or holds
+ * a word tagged tag. */
+static inline size_t cc_starter_slot_at(const cc_rules *r, uint32_t tag, size_t i)
+{
+    while (r->starter_tab[i].starter && r->starter_tab[i].tag != tag)
+        i = (i + 1) & r->starter_mask;
+    return i;
+}
+
+/* The starter spelled w[0:n) among the slots tagged tag from slot i on,
+ * or NULL (cc_rules_starter's hits). */
+const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, const char *w,
+                                  size_t n);
+
 /* The claim rules the lower-case word w[0:n) with cc_fnv hash h may
- * begin, written capitalised or not; NULL when it is no starter. */
-const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w, size_t n,
-                                    bool capital, const cc_follow **follow);
+ * begin, written capitalised or not; NULL when it is no starter. A miss
+ * (most words) ends at the first empty slot of the open-addressed
+ * starter table, without touching the phrase index whose buckets for
+ * "the" or "a" are long. Inline: the scan asks once per word, and a
+ * call with its saved registers cost about what a miss does. */
+static inline const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w,
+                                                  size_t n, bool capital, const cc_follow **follow)
+{
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t i = r->starter_tab ? cc_starter_slot_at(r, tag, (size_t)h & r->starter_mask) : 0;
+    if (!r->starter_tab || !r->starter_tab[i].starter)
+        return NULL;
+    const cc_starter *st = cc_starter_from(r, tag, i, w, n);
+    if (!st)
+        return NULL;
+    *follow = st->follow[capital];
+    return &r->sets.v[st->set[capital]];
+}
 
 /* starts.c: where a claim rule may start. Compiles a loosened copy of an
  * expanded rule (no look-arounds, \b, \B or case-sensitive groups) for
@@ -250,8 +292,9 @@ typedef struct cc_start_pair {
     cc_follow follow[2]; /* cc_starts_follow's masks, once it passed */
 } cc_start_pair;
 /* A cache file read back: per rule its code (claim rules; NULL for the
- * others, or once the loader took it) and first bytes, and the start
- * pairs that passed the test. Free with cc_rcache_free. */
+ * others, or once the loader took it) and first bytes, the start pairs
+ * that passed the test, and the token matcher's and the gates' code.
+ * Free with cc_rcache_free. */
 typedef struct cc_rcache {
     size_t n_rules;
     pcre2_code **codes;
@@ -260,6 +303,9 @@ typedef struct cc_rcache {
     unsigned char token_first[32]; /* cc_rules.token_first */
     cc_start_pair *pairs;
     size_t n_pairs;
+    pcre2_code *tokens; /* cc_rules.tokens' code, until the loader takes it */
+    pcre2_code **gates; /* each gate's code (cc_rules.gates order), likewise */
+    size_t n_gates;
 } cc_rcache;
 /* The cache key: the loader's hash of the rule files, mixed with the
  * PCRE2 version, the compile options and the file the loader runs from;

@@ -274,30 +274,24 @@ char *cc_strndup(const char *s, size_t n)
     return p;
 }
 
-/* The concatenation of the strings up to a NULL argument; caller frees.
- * NULL on oom. */
-char *cc_strcat_n(const char *s, ...)
+/* The concatenation of parts up to a NULL one; caller frees. NULL on
+ * oom. */
+char *cc_strcat_v(const char *const *parts)
 {
     enum { KEPT = 8 }; /* lengths remembered, so most parts are measured once */
     size_t len[KEPT] = {0}, n = 0, k = 0;
-    va_list ap;
-    va_start(ap, s);
-    for (const char *p = s; p; p = va_arg(ap, const char *), k++) {
-        size_t l = strlen(p);
+    for (; parts[k]; k++) {
+        size_t l = strlen(parts[k]);
         if (k < KEPT)
             len[k] = l;
         n += l;
     }
-    va_end(ap);
     char *out = malloc(n + 1), *o = out;
-    va_start(ap, s);
-    k = 0;
-    for (const char *p = s; p && out; p = va_arg(ap, const char *), k++) {
-        size_t l = k < KEPT ? len[k] : strlen(p);
-        memcpy(o, p, l);
+    for (size_t i = 0; out && i < k; i++) {
+        size_t l = i < KEPT ? len[i] : strlen(parts[i]);
+        memcpy(o, parts[i], l);
         o += l;
     }
-    va_end(ap);
     if (out)
         *o = '\0';
     return out;
@@ -328,6 +322,20 @@ uint64_t cc_fnv(uint64_t h, const void *p, size_t n)
     for (size_t i = 0; i < n; i++)
         h = cc_fnv_step(h, s[i]);
     return h;
+}
+
+/* cc_fnv eight bytes at a time (see util.h); folding the product's high
+ * half into its low one lets every bit reach the next product. */
+uint64_t cc_hash_wide(uint64_t h, const void *p, size_t n)
+{
+    const char *s = p;
+    size_t i = 0;
+    for (uint64_t w; n - i >= 8; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * CC_FNV_PRIME;
+        h ^= h >> 32;
+    }
+    return cc_fnv(h, s + i, n - i);
 }
 
 /* Formats a diagnostic and hands it to fn. */

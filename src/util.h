@@ -113,8 +113,11 @@ cc_error cc_dir_names(const char *dir, bool (*keep)(const char *name), cc_strv *
 char *cc_strdup(const char *s);
 char *cc_strndup(const char *s, size_t n);
 /* The concatenation of the strings up to a NULL argument; caller frees.
- * NULL on oom. Much cheaper than cc_strfmt for per-claim ids and keys. */
-char *cc_strcat_n(const char *s, ...);
+ * NULL on oom. Much cheaper than cc_strfmt for per-claim ids and keys. A
+ * macro: the parts go as one array, with no va_list to walk twice. */
+#define cc_strcat_n(...) cc_strcat_v((const char *const[]){__VA_ARGS__})
+/* The concatenation of parts up to a NULL one (cc_strcat_n); caller frees. */
+char *cc_strcat_v(const char *const *parts);
 /* printf into a new string; caller frees. */
 char *cc_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -122,6 +125,11 @@ char *cc_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define CC_FNV_INIT 0xcbf29ce484222325ull
 #define CC_FNV_PRIME 0x100000001b3ull
 uint64_t cc_fnv(uint64_t h, const void *p, size_t n);
+/* A hash of n bytes continuing from h, eight at a time (an FNV-1a step
+ * per word, the last 1 to 7 bytes by cc_fnv): for checksums and keys over
+ * whole files, where cc_fnv's step per byte is most of the cost. Not
+ * cc_fnv's value. */
+uint64_t cc_hash_wide(uint64_t h, const void *p, size_t n);
 /* One cc_fnv step: byte c into h, for scanners that hash as they read. */
 static inline uint64_t cc_fnv_step(uint64_t h, unsigned char c)
 {
