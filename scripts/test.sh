@@ -21,9 +21,9 @@ bash scripts/lint.sh
 
 # The libFuzzer targets, when clang is here (short smoke runs).
 if command -v clang >/dev/null 2>&1 && CC=clang cmake -S . -B build-fuzz -DCC_FUZZ=ON >/dev/null 2>&1 &&
-   cmake --build build-fuzz -j"$jobs" --target fuzz_check fuzz_number >/dev/null 2>&1; then
+   cmake --build build-fuzz -j"$jobs" --target fuzz_check fuzz_number fuzz_masks >/dev/null 2>&1; then
   echo "== build-fuzz"
-  (cd build-fuzz && ctest --output-on-failure -R 'fuzz_smoke|fuzz_number_smoke')
+  (cd build-fuzz && ctest --output-on-failure -R 'fuzz_smoke|fuzz_number_smoke|fuzz_masks_smoke')
 else
   echo "== build-fuzz skipped: clang with libFuzzer is not installed"
 fi

@@ -142,6 +142,17 @@ const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, con
     return NULL;
 }
 
+/* Opens every follow and digit mask (see rules.h). */
+void cc_rules_open_masks(cc_rules *r)
+{
+    for (size_t i = 0; i < r->starters.n; i++)
+        for (int ci = 0; ci < 2; ci++)
+            memset(r->starters.v[i].follow[ci], 0xff,
+                   r->sets.v[r->starters.v[i].set[ci]].n * sizeof(cc_follow));
+    for (size_t i = 0; i < r->rules.n; i++)
+        memset(&r->rules.v[i].digits, 0xff, sizeof r->rules.v[i].digits);
+}
+
 /* Reads a number from the "settings" list (see rules.h). */
 double cc_rules_setting(const cc_rules *r, const char *name, double dflt)
 {

@@ -265,6 +265,11 @@ static inline const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h,
     return &r->sets.v[st->set[capital]];
 }
 
+/* Lets every byte through every follow and digit mask of r, so that the
+ * scan tries each rule wherever its starter or first byte allows: for
+ * tests that check the masks only skip tries that cannot match. */
+void cc_rules_open_masks(cc_rules *r);
+
 /* starts.c: where a claim rule may start. Compiles a loosened copy of an
  * expanded rule (no look-arounds, \b, \B or case-sensitive groups) for
  * the tests below; NULL when it does not compile. *cased: whether letter

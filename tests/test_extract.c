@@ -121,11 +121,9 @@ static void source(cc_buf *b, const cc_cluster *cl)
     cc_buf_printf(b, " source=%s", src ? src : "-");
 }
 
-/* Extracts text (published on day, or CC_NO_DAY) and describes it; the
- * description ends in the claims' changes with want_change, then in the
- * claim's source with want_source. The caller frees the description. */
-static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day,
-                      bool want_change, bool want_source)
+/* A one-article cluster of text (published on day, or CC_NO_DAY),
+ * extracted; NULL when extraction failed. Caller frees. */
+static cc_cluster *extract_text(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day)
 {
     cc_cluster *cl = cc_cluster_new(r, diag, NULL);
     cc_article a = {0};
@@ -136,8 +134,21 @@ static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int
     a.published = day;
     a.published_from = day == CC_NO_DAY ? CC_PUB_NONE : CC_PUB_METADATA;
     CC_VEC_PUSH(cl->articles, a);
+    if (cc_extract_article(ex, cl, 0) == CC_OK)
+        return cl;
+    cc_cluster_free(cl);
+    return NULL;
+}
+
+/* Extracts text (published on day, or CC_NO_DAY) and describes it; the
+ * description ends in the claims' changes with want_change, then in the
+ * claim's source with want_source. The caller frees the description. */
+static char *run_case(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day,
+                      bool want_change, bool want_source)
+{
+    cc_cluster *cl = extract_text(r, ex, text, day);
     cc_buf got = {0};
-    if (cc_extract_article(ex, cl, 0) != CC_OK) {
+    if (!cl) {
         cc_buf_puts(&got, "error");
     } else {
         describe(&got, cl);
@@ -181,6 +192,62 @@ static int run_file(const cc_rules *r, FILE *f, int *passed)
     return failed;
 }
 
+/* Every claim of text as one line each (span, class, kind, interval,
+ * qualifier, unit, TIMEX3, source); "error" when extraction failed.
+ * Caller frees. */
+static char *all_claims(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day)
+{
+    cc_cluster *cl = extract_text(r, ex, text, day);
+    cc_buf b = {0};
+    for (size_t i = 0; cl && i < cl->claims.n; i++) {
+        const cc_claim *c = &cl->claims.v[i];
+        cc_buf_printf(&b, "%zu-%zu %s %s ", c->start, c->end, cc_class_name(c->cls),
+                      cc_kind_name(r, c->kind));
+        num(&b, c->has_lo, c->lo);
+        num(&b, c->has_hi, c->hi);
+        cc_buf_printf(&b, " %s %s %s %s\n", cc_qualifier_name(c->qual), c->unit ? c->unit : "-",
+                      c->timex ? c->timex : "-", c->attribution ? c->attribution : "-");
+    }
+    if (!cl)
+        cc_buf_puts(&b, "error");
+    cc_cluster_free(cl);
+    return cc_buf_take(&b);
+}
+
+/* The follow and digit masks only skip tries that cannot match: every
+ * case text must give the same claims with all masks open. Returns the
+ * number of texts that differ. */
+static int check_masks(const char *dir, const cc_rules *r, FILE *f)
+{
+    cc_rules *open = cc_rules_load(dir, diag, NULL);
+    cc_extractor *ex = open ? cc_extractor_new(r) : NULL, *ex_open = NULL;
+    if (open) {
+        cc_rules_open_masks(open);
+        ex_open = cc_extractor_new(open);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int differ = ex && ex_open ? 0 : 1;
+    while (!differ && getline(&line, &cap, f) >= 0) {
+        line[strcspn(line, "\t\n")] = '\0';
+        int32_t day = line[0] == '@' ? cc_day_parse_iso(line + 1) : CC_NO_DAY;
+        const char *text = line[0] == '@' ? line + 12 : line;
+        char *with = line[0] == '#' ? NULL : all_claims(r, ex, text, day);
+        char *without = with ? all_claims(open, ex_open, text, day) : NULL;
+        if (with && strcmp(with, without) != 0) {
+            printf("FAIL masks: %s\n  with masks:\n%s  all open:\n%s", text, with, without);
+            differ++;
+        }
+        free(with);
+        free(without);
+    }
+    free(line);
+    cc_extractor_free(ex);
+    cc_extractor_free(ex_open);
+    cc_rules_free(open);
+    return differ;
+}
+
 /* Entry point: test_extract RULES_DIR CASES_FILE. */
 int main(int argc, char **argv)
 {
@@ -192,6 +259,8 @@ int main(int argc, char **argv)
     if (!r || !f)
         return fprintf(stderr, "cannot load %s or %s\n", argv[1], argv[2]), 2;
     int passed = 0, failed = run_file(r, f, &passed);
+    rewind(f);
+    failed += check_masks(argv[1], r, f);
     fclose(f);
     cc_rules_free(r);
     printf("extract: %d passed, %d failed\n", passed, failed);
