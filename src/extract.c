@@ -179,8 +179,8 @@ _Static_assert(L_COUNT < 63, "one bit per engine list, and OTHER_LISTS");
 
 /* Word windows of the context search, from claims/ (list settings). */
 typedef struct windows {
-    size_t noun, event, ref_date, place_date, place_near, source, source_words, tense_back,
-        tense_fwd, tense_bias, dateline_words;
+    size_t noun, event, ref_date, place_date, place_near, source, source_words, source_intro,
+        tense_back, tense_fwd, tense_bias, dateline_words;
     size_t trigger; /* the widest kind window: how far find_kind looks */
 } windows;
 
@@ -286,6 +286,7 @@ static void read_windows(cc_extractor *ex)
                       (size_t)cc_rules_setting(r, "place_window_number", 4),
                       (size_t)cc_rules_setting(r, "source_window", 15),
                       (size_t)cc_rules_setting(r, "source_max_words", 6),
+                      (size_t)cc_rules_setting(r, "source_intro_words", 4),
                       (size_t)cc_rules_setting(r, "tense_window_before", 12),
                       (size_t)cc_rules_setting(r, "tense_window_after", 6),
                       (size_t)cc_rules_setting(r, "after_counts_farther", 3),
@@ -2051,20 +2052,42 @@ static bool source_before(const cc_extractor *ex, size_t e)
     return e != CC_NONE && strcmp(ex->r->entries.v[e].value, "before") == 0;
 }
 
-/* The cue of the source a sentence opens with ("Police say that ...",
- * "Officials said"): a run of name tokens from its first token up to a
- * cue that takes its source before it; NO_POS for none. Such a source
- * governs the whole sentence, however far its figures are from the cue. */
-static size_t opening_cue(const cc_extractor *ex, const sent *s)
+/* The cue of a source that opens sentence s at token first: a run of name
+ * tokens from first up to a cue that takes its source before it; NO_POS
+ * for none. */
+static size_t cue_after_run(const cc_extractor *ex, const sent *s, size_t first)
 {
-    size_t j = s->first;
-    while (j < s->last && j - s->first <= ex->w.source_words && source_tok(ex, j) &&
+    size_t j = first;
+    while (j < s->last && j - first <= ex->w.source_words && source_tok(ex, j) &&
            phrase_at(ex, j, ex->list[L_ATTRIB], 0, 0, NULL) == CC_NONE)
         j++;
-    size_t e = j > s->first && j < s->last && tok_adjacent(ex, j - 1)
+    size_t e = j > first && j < s->last && tok_adjacent(ex, j - 1)
                    ? phrase_at(ex, j, ex->list[L_ATTRIB], 0, 0, NULL)
                    : CC_NONE;
     return source_before(ex, e) ? j : NO_POS;
+}
+
+/* True when a comma stands between tokens a and a+1. */
+static bool comma_after(const cc_extractor *ex, size_t a)
+{
+    const char *g = ex->body + ex->toks.v[a].end;
+    return memchr(g, ',', ex->toks.v[a + 1].start - ex->toks.v[a].end) != NULL;
+}
+
+/* The cue of the source a sentence opens with ("Police say that ...",
+ * "Officials said"), also after a short introduction and a comma ("Now,
+ * officials said"); NO_POS for none. Such a source governs the whole
+ * sentence, however far its figures are from the cue. */
+static size_t opening_cue(const cc_extractor *ex, const sent *s)
+{
+    size_t cue = cue_after_run(ex, s, s->first);
+    for (size_t k = s->first; cue == NO_POS && k + 1 < s->last && k - s->first < ex->w.source_intro;
+         k++)
+        if (comma_after(ex, k)) {
+            cue = cue_after_run(ex, s, k + 1);
+            break;
+        }
+    return cue;
 }
 
 /* opening_source of sentence si as a new string (caller frees), or NULL.
@@ -2080,8 +2103,9 @@ static char *opening_source(const cc_extractor *ex, memo *m, size_t si)
 }
 
 /* Who says it: the source next to the nearest attribution cue in the
- * sentence ("X said", "according to X", "said X"), else the source the
- * sentence opens with. */
+ * sentence ("X said", "according to X", "said X"), else (no cue near, or
+ * one with no name by it: "they have concluded") the source the sentence
+ * opens with. */
 static char *find_source(const cc_extractor *ex, memo *m, size_t ti)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
@@ -2092,7 +2116,9 @@ static char *find_source(const cc_extractor *ex, memo *m, size_t ti)
     char *src = source_before(ex, h.entry) && h.at > s->first
                     ? source_run(ex, h.at - 1, -1, s->first, s->last)
                     : NULL;
-    return src ? src : source_run(ex, h.at + h.ntok, 1, s->first, s->last);
+    if (!src)
+        src = source_run(ex, h.at + h.ntok, 1, s->first, s->last);
+    return src ? src : opening_source(ex, m, ex->toks.v[ti].sent);
 }
 
 /* ---- stated changes ---------------------------------------------------- */
