@@ -2028,8 +2028,9 @@ static bool name_adjacent(const cc_extractor *ex, size_t a)
 static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo, size_t hi)
 {
     size_t a = from, b = from, n = 0;
-    if (from < lo || from >= hi || !source_tok(ex, from))
-        return NULL;
+    if (from < lo || from >= hi || !source_tok(ex, from) ||
+        (dir < 0 && !tok_capital(ex, from) && tok_value(ex, from, L_STOP)))
+        return NULL; /* "Greece and raised": a connector before the cue is no name's end */
     while (n < ex->w.source_words && dir < 0 && a > lo && name_adjacent(ex, a - 1) &&
            source_tok(ex, a - 1))
         a--, n++;
