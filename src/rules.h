@@ -271,7 +271,8 @@ static inline const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h,
 void cc_rules_open_masks(cc_rules *r);
 
 /* starts.c: where a claim rule may start. Compiles a loosened copy of an
- * expanded rule (no look-arounds, \b, \B or case-sensitive groups) for
+ * expanded rule (no look-behinds, negative look-aheads, \b, \B or case-
+ * sensitive groups; positive look-aheads kept) for
  * the tests below; NULL when it does not compile. *cased: whether letter
  * case still matters in it. Caller frees. */
 pcre2_code *cc_starts_compile(const char *rx, uint32_t options, bool *cased);

@@ -4,10 +4,11 @@
  * literal word in the pattern and in the lists it uses, wherever they
  * stand. Most are not at the start ("of" in "a quarter of"), and each one
  * costs a failed match wherever the word occurs. Here PCRE2 itself decides:
- * a loosened copy of the rule (no look-arounds, no \b or \B, no case-
- * sensitive groups) is matched against the bare word with hard partial
- * matching, which says whether any text beginning with that word could
- * match. The loosened rule matches at least what the rule matches, so a
+ * a loosened copy of the rule (no look-behinds or negative look-aheads,
+ * no \b or \B, no case-sensitive groups) is matched against the bare
+ * word (and against the word and a byte: the follow and digit masks)
+ * with hard partial matching, which says whether any text beginning with
+ * it could match. The loosened rule matches at least what the rule matches, so a
  * "no" is safe to act on; a "maybe" keeps the word. */
 #include <stdlib.h>
 #include <string.h>
@@ -50,16 +51,23 @@ static size_t group_end(const char *rx, size_t i)
     return i;
 }
 
-/* True when a look-around assertion opens at rx[i]. */
-static bool is_lookaround(const char *rx, size_t i)
+/* True when an assertion the loosened copy drops opens at rx[i]: a look-
+ * behind (it reads before the start, which a probe does not have) or a
+ * negative look-ahead (its own \b or look-behind could not be loosened
+ * without narrowing the rule). Positive look-aheads stay: they read only
+ * text after the start, and hard partial matching answers "maybe" where
+ * one runs into the end of a probe (checked against PCRE2 10.42, both
+ * interpreted and JIT: "x(?=abc)" on "xab" is partial, on "xac" none). */
+static bool is_dropped_assertion(const char *rx, size_t i)
 {
-    return strncmp(rx + i, "(?=", 3) == 0 || strncmp(rx + i, "(?!", 3) == 0 ||
-           strncmp(rx + i, "(?<=", 4) == 0 || strncmp(rx + i, "(?<!", 4) == 0;
+    return strncmp(rx + i, "(?!", 3) == 0 || strncmp(rx + i, "(?<=", 4) == 0 ||
+           strncmp(rx + i, "(?<!", 4) == 0;
 }
 
-/* Appends to b the rule pattern rx with its look-arounds, \b and \B
- * dropped and "(?-i:" opened as "(?:". Each drop only widens what the
- * pattern matches, and what is left never looks outside the match. */
+/* Appends to b the rule pattern rx with its look-behinds, negative look-
+ * aheads, \b and \B dropped and "(?-i:" opened as "(?:", also inside the
+ * positive look-aheads it keeps. Each drop only widens what the pattern
+ * matches, and what is left never looks before the match's start. */
 static void loosen(cc_buf *b, const char *rx)
 {
     size_t i = 0;
@@ -71,7 +79,7 @@ static void loosen(cc_buf *b, const char *rx)
             i += 5;
             continue;
         }
-        if (is_lookaround(rx, i)) {
+        if (is_dropped_assertion(rx, i)) {
             j = group_end(rx, i);
             keep = false;
         } else if (rx[i] == '\\' && rx[i + 1]) {
