@@ -8,8 +8,8 @@
  * no \b or \B, no case-sensitive groups) is matched against the bare
  * word (and against the word and a byte: the follow and digit masks)
  * with hard partial matching, which says whether any text beginning with
- * it could match. The loosened rule matches at least what the rule matches, so a
- * "no" is safe to act on; a "maybe" keeps the word. */
+ * it could match. The loosened rule matches at least what the rule
+ * matches, so a "no" is safe to act on; a "maybe" keeps the word. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +122,15 @@ static bool may_begin(const pcre2_code *c, pcre2_match_data *md, const char *s, 
     return pcre2_match(c, (PCRE2_SPTR)s, n, 0, PCRE2_PARTIAL_HARD, md, NULL) != PCRE2_ERROR_NOMATCH;
 }
 
+/* Writes the ASCII letters of buf[from:n) in capitals (upper) or in lower
+ * case: the lower-case word becomes "WORD", then "Word". */
+static void recase(char *buf, size_t from, size_t n, bool upper)
+{
+    for (size_t i = from; i < n; i++)
+        if ((buf[i] | 0x20) >= 'a' && (buf[i] | 0x20) <= 'z')
+            buf[i] = upper ? (char)(buf[i] & ~0x20) : (char)(buf[i] | 0x20);
+}
+
 /* Whether code c may match text beginning with the lower-case word
  * w[0:n) written in lower case or, when case matters in c (cased), also
  * capitalised or in capitals. */
@@ -135,43 +144,46 @@ bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const
         return true;
     if (!cased)
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (buf[i] >= 'a' && buf[i] <= 'z')
-            buf[i] = (char)(buf[i] - 'a' + 'A');
+    recase(buf, 0, n, true);
     if (may_begin(c, md, buf, n))
         return true;
-    for (size_t i = 1; i < n; i++)
-        if (buf[i] >= 'A' && buf[i] <= 'Z')
-            buf[i] = (char)(buf[i] - 'A' + 'a');
+    recase(buf, 1, n, false);
     return may_begin(c, md, buf, n);
 }
 
-/* Adds to mask the ASCII bytes b such that code c may match text that
- * begins with the word buf[0:n) (room for n + 2), a space and b. Only
- * letters and digits are tried (what follows a word and a space is nearly
- * always one; other bytes are let through), letters in one case when
- * case does not matter in c. */
+/* The ASCII bytes b with which code c may go on after buf[0:n) (room for
+ * n + 1): all of them where it matches there already. With words_only,
+ * only letters and digits are tried and other bytes let through; with
+ * fold, a capital takes its lower-case letter's answer (case does not
+ * matter in c). */
+static cc_follow bytes_after(const pcre2_code *c, pcre2_match_data *md, char *buf, size_t n,
+                             bool words_only, bool fold)
+{
+    cc_follow f = {{0, 0}};
+    int rc = pcre2_match(c, (PCRE2_SPTR)buf, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
+    for (int b = 1; b < 128 && rc != PCRE2_ERROR_NOMATCH; b++) {
+        bool upper = b >= 'A' && b <= 'Z',
+             word = upper || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9');
+        buf[n] = (char)b;
+        if (rc != PCRE2_ERROR_PARTIAL || (words_only && !word) ||
+            (!(fold && upper) && may_begin(c, md, buf, n + 1)))
+            f.bits[b / 64] |= 1ull << (b % 64);
+    }
+    for (int b = 'A'; fold && b <= 'Z'; b++) /* as its lower case */
+        f.bits[1] |= ((f.bits[1] >> ((b | 0x20) - 64)) & 1) << (b - 64);
+    return f;
+}
+
+/* Adds to f the ASCII bytes that may follow the word buf[0:n) (room for
+ * n + 2) and a space where code c matches. Only letters and digits are
+ * tried: what follows a word and a space is nearly always one. */
 static void follow_case(const pcre2_code *c, bool cased, pcre2_match_data *md, char *buf, size_t n,
                         cc_follow *f)
 {
-    uint64_t *mask = f->bits;
     buf[n] = ' ';
-    int rc = pcre2_match(c, (PCRE2_SPTR)buf, n + 1, 0, PCRE2_PARTIAL_HARD, md, NULL);
-    if (rc == PCRE2_ERROR_NOMATCH)
-        return; /* no match goes on past the space */
-    if (rc != PCRE2_ERROR_PARTIAL) {
-        mask[0] = mask[1] = ~0ull; /* complete (or a limit): any byte may follow */
-        return;
-    }
-    for (int b = 1; b < 128; b++) {
-        bool upper = b >= 'A' && b <= 'Z', lower = b >= 'a' && b <= 'z';
-        buf[n + 1] = (char)b;
-        if (!(upper || lower || (b >= '0' && b <= '9')) || /* rare there: not worth a try */
-            (!(upper && !cased) && may_begin(c, md, buf, n + 2)))
-            mask[b / 64] |= 1ull << (b % 64);
-    }
-    for (int b = 'A'; !cased && b <= 'Z'; b++) /* as its lower case */
-        mask[1] |= ((mask[1] >> ((b | 0x20) - 64)) & 1) << (b - 64);
+    cc_follow g = bytes_after(c, md, buf, n + 1, true, !cased);
+    f->bits[0] |= g.bits[0];
+    f->bits[1] |= g.bits[1];
 }
 
 /* Fills follow[0] (the lower-case word) and follow[1] (capitalised or in
@@ -195,17 +207,15 @@ void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, con
         follow[1] = follow[0];
         return;
     }
-    for (size_t i = 0; i < n; i++)
-        buf[i] = buf[i] >= 'a' && buf[i] <= 'z' ? (char)(buf[i] - 'a' + 'A') : buf[i];
+    recase(buf, 0, n, true);
     follow_case(c, cased, md, buf, n, &follow[1]);
-    for (size_t i = 1; i < n; i++)
-        buf[i] = buf[i] >= 'A' && buf[i] <= 'Z' ? (char)(buf[i] - 'A' + 'a') : buf[i];
+    recase(buf, 1, n, false);
     follow_case(c, cased, md, buf, n, &follow[1]);
 }
 
 /* ---- digit-blind copies: what may follow a run of digits ---------------- */
 
-/* Index just past the escape at rx[i] ("\\d", "\\x{41}", "\\p{Lu}", a back
+/* Index just past the escape at rx[i] ("\d", "\x{41}", "\p{Lu}", a back
  * reference); NO_ESC for one that can spell a digit character (a hex,
  * octal or quoted one), which a digit-blind copy cannot widen. */
 #define NO_ESC ((size_t)-1)
@@ -213,7 +223,7 @@ static size_t escape_end(const char *rx, size_t i)
 {
     char c = rx[i + 1];
     size_t j = i + 2;
-    if (c == 'x') { /* \\x{hhh} or at most two hex digits */
+    if (c == 'x') { /* \x{hhh} or at most two hex digits */
         const char *end = rx[j] == '{' ? strchr(rx + j, '}') : NULL;
         char hex[3] = {0};
         size_t h = end ? 0 : strspn(rx + j, "0123456789abcdefABCDEF");
@@ -268,7 +278,7 @@ static size_t quant_end(const char *rx, size_t i)
 
 /* Whether the class text cls[0:n) ("[...]") may match some digit but not
  * every one by its own characters (a digit, or a range over digits);
- * escapes are skipped (\\d and \\w take all digits alike). -1 when an
+ * escapes are skipped (\d and \w take all digits alike). -1 when an
  * escape spells a digit. */
 static int class_digits(const char *cls, size_t n)
 {
@@ -294,7 +304,7 @@ static int class_digits(const char *cls, size_t n)
 }
 
 /* Appends to b the loosened pattern rx with every digit made alike: a
- * digit is \\d, a class that holds some digit holds them all. It matches
+ * digit is \d, a class that holds some digit holds them all. It matches
  * at least what rx matches, and a run of digits only by its length. False
  * when that cannot be done (a negated class or an escape that names some
  * digits). */
@@ -328,20 +338,6 @@ static bool digit_blind(cc_buf *b, const char *rx)
     return true;
 }
 
-/* The ASCII bytes b with which code c may go on after buf[0:n) (room for
- * n + 1): all of them where it matches there already. */
-static cc_follow bytes_after(const pcre2_code *c, pcre2_match_data *md, char *buf, size_t n)
-{
-    cc_follow f = {{0, 0}};
-    int rc = pcre2_match(c, (PCRE2_SPTR)buf, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
-    for (int b = 1; b < 128 && rc != PCRE2_ERROR_NOMATCH; b++) {
-        buf[n] = (char)b;
-        if (rc != PCRE2_ERROR_PARTIAL || may_begin(c, md, buf, n + 1))
-            f.bits[b / 64] |= 1ull << (b % 64);
-    }
-    return f;
-}
-
 /* Fills out->after[L - 1] (L = 1..4) with the ASCII bytes that may follow
  * a run of exactly L digits at the start of a match of the expanded claim
  * rule rx (options as compiled), and out->after_space[L - 1] with those
@@ -362,9 +358,9 @@ void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc
         pcre2_jit_compile(c, PCRE2_JIT_PARTIAL_HARD);
     for (size_t L = 1; c && L <= 4; L++) {
         char buf[8] = "1111 ";
-        out->after[L - 1] = bytes_after(c, md, buf, L);
+        out->after[L - 1] = bytes_after(c, md, buf, L, false, false);
         buf[L] = ' ';
-        out->after_space[L - 1] = bytes_after(c, md, buf, L + 1);
+        out->after_space[L - 1] = bytes_after(c, md, buf, L + 1, false, false);
     }
     pcre2_code_free(c);
     cc_buf_free(&lo);
