@@ -17,7 +17,6 @@
 #define MATCH_LIMIT 2000000u
 #define DEPTH_LIMIT 100000u
 #define NO_POS ((size_t)-1)
-#define STARTER_BITS 65536u /* 8 KB: about one word in a hundred passes by chance */
 
 typedef struct span {
     size_t s, e; /* s == NO_POS: slot not matched */
@@ -200,12 +199,7 @@ struct cc_extractor {
     size_t tok1_rule[128];      /* per ASCII byte: the rule reading it alone, + 1 ... */
     uint64_t tok1_next[128][2]; /* ... when an ASCII byte of this set follows (learn_tok1) */
     size_t *gate_at;            /* per gate: its answer at a position (gate_open) */
-    uint32_t *rule_slots;       /* per rule: slot_mask of its own matcher (add_cand) */
     cand blank;                 /* a candidate with no slot matched (add_cand) */
-    /* A bit per STARTER_BITS value of a cc_fnv hash: set for each starter
-     * word's (mark_starters). A word whose bit is clear starts no claim
-     * rule, told without the call to cc_rules_starter. */
-    uint64_t starter_bits[STARTER_BITS / 64];
     /* per-article scratch, reused */
     const char *body;
     size_t len;
@@ -219,8 +213,6 @@ struct cc_extractor {
 
 static bool words_agree(cc_extractor *ex);
 static void learn_tok1(cc_extractor *ex);
-static void mark_starters(cc_extractor *ex);
-static uint32_t slot_mask(const cc_matcher *m);
 
 /* Marks each kind's lists with their role and owner, and finds each
  * class's generic kind (the fallback of find_kind). */
@@ -312,15 +304,10 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
     ex->mctx = pcre2_match_context_create(NULL);
     ex->jit = pcre2_jit_stack_create((size_t)32 * 1024, (size_t)1024 * 1024, NULL);
     ex->gate_at = calloc(rules->gates.n + 1, sizeof *ex->gate_at);
-    ex->rule_slots = calloc(rules->rules.n + 1, sizeof *ex->rule_slots);
-    if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit || !ex->gate_at ||
-        !ex->rule_slots)
+    if (!ex->role || !ex->owner || !ex->md || !ex->mctx || !ex->jit || !ex->gate_at)
         goto mem_error;
     for (int s = 0; s < CC_SLOT_MAX; s++)
         ex->blank.slot[s].s = NO_POS;
-    for (size_t i = 0; i < rules->rules.n; i++)
-        if (rules->rules.v[i].m)
-            ex->rule_slots[i] = slot_mask(rules->rules.v[i].m);
     read_windows(ex);
     pcre2_set_match_limit(ex->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(ex->mctx, DEPTH_LIMIT);
@@ -330,7 +317,6 @@ cc_extractor *cc_extractor_new(const cc_rules *rules)
         goto mem_error;
     ex->fast_words = words_agree(ex);
     learn_tok1(ex);
-    mark_starters(ex);
     return ex;
 mem_error:
     cc_extractor_free(ex);
@@ -348,7 +334,6 @@ void cc_extractor_free(cc_extractor *ex)
     free(ex->sums);
     pcre2_match_data_free(ex->md);
     free(ex->gate_at);
-    free(ex->rule_slots);
     pcre2_match_context_free(ex->mctx);
     pcre2_jit_stack_free(ex->jit);
     free(ex->toks.v);
@@ -389,15 +374,22 @@ static bool reserve_folds(cc_extractor *ex)
     return true;
 }
 
-/* True when only spaces separate tokens a and a+1 (no punctuation). */
-static bool tok_adjacent(const cc_extractor *ex, size_t a)
+/* True when tokens a and a+1 are in one sentence and only spaces and
+ * tabs stand between the end of a, less skip bytes, and a+1. */
+static bool gap_blank(const cc_extractor *ex, size_t a, size_t skip)
 {
     if (a + 1 >= ex->toks.n || ex->toks.v[a].sent != ex->toks.v[a + 1].sent)
         return false;
-    for (size_t i = ex->toks.v[a].end; i < ex->toks.v[a + 1].start; i++)
+    for (size_t i = ex->toks.v[a].end + skip; i < ex->toks.v[a + 1].start; i++)
         if (ex->body[i] != ' ' && ex->body[i] != '\t')
             return false;
     return true;
+}
+
+/* True when only spaces separate tokens a and a+1 (no punctuation). */
+static bool tok_adjacent(const cc_extractor *ex, size_t a)
+{
+    return gap_blank(ex, a, 0);
 }
 
 /* Compares the words of phrase with the (folded) tokens from ti on;
@@ -628,19 +620,6 @@ static inline tok *new_tok(cc_extractor *ex)
     return &ex->toks.v[ex->toks.n++];
 }
 
-_Static_assert(CC_SLOT_MAX <= 32, "slot_mask has a bit per slot");
-
-/* The slots matcher m has capture groups for, a bit each: most rules fill
- * a few of the slots, and add_cand then visits only those. */
-static uint32_t slot_mask(const cc_matcher *m)
-{
-    uint32_t mask = 0;
-    for (int s = 0; s < CC_SLOT_MAX; s++)
-        if (m->n_slot_groups[s])
-            mask |= 1u << s;
-    return mask;
-}
-
 /* Records a claim candidate with its slot spans, read through the
  * capture numbers of the matcher m that found it, and its token. Both
  * are filled in place (see new_tok). */
@@ -658,8 +637,7 @@ static bool add_cand(cc_extractor *ex, const cc_matcher *m, size_t rule, const P
     c->start = ov[0];
     c->end = ov[1];
     c->tok = ex->toks.n - 1;
-    uint32_t mask = m == ex->r->rules.v[rule].m ? ex->rule_slots[rule] : slot_mask(m);
-    for (int s = 0; mask; s++, mask >>= 1) {
+    for (uint32_t s = 0, mask = m->slot_mask; mask; s++, mask >>= 1) {
         if (!(mask & 1))
             continue;
         for (size_t g = 0; g < m->n_slot_groups[s]; g++) {
@@ -886,46 +864,27 @@ static const cc_rule_set *byte_rules(const cc_extractor *ex, size_t i)
     return &ex->r->sets.v[ex->r->by_byte[(unsigned char)ex->body[i]]];
 }
 
+/* The ASCII byte at j, or 0 past the end or at a non-ASCII one: what the
+ * follow and digit masks (word_key) may test. */
+static inline unsigned char ascii_at(const cc_extractor *ex, size_t j)
+{
+    return j < ex->len && (unsigned char)ex->body[j] < 0x80 ? (unsigned char)ex->body[j] : 0;
+}
+
 /* The claim rules that may start with the byte at i (byte_rules); at a
- * run of 1..4 digits, notes its length and the ASCII byte after it in wk
- * for the rules' digit masks (cc_rule.digits). */
+ * run of 1..4 digits, notes its length and the ASCII bytes after it (and
+ * after it and one space) in wk for the rules' digit masks. */
 static const cc_rule_set *digit_rules(const cc_extractor *ex, size_t i, word_key *wk)
 {
     size_t j = i;
     while (j < ex->len && j - i < 5 && ex->body[j] >= '0' && ex->body[j] <= '9')
         j++;
-    if (j > i && j - i <= 4 && j < ex->len && (unsigned char)ex->body[j] < 0x80) {
+    if (j > i && j - i <= 4) {
         wk->dlen = (unsigned char)(j - i);
-        wk->next = (unsigned char)ex->body[j];
-        if (wk->next == ' ' && j + 1 < ex->len && (unsigned char)ex->body[j + 1] < 0x80)
-            wk->next2 = (unsigned char)ex->body[j + 1];
+        wk->next = ascii_at(ex, j);
+        wk->next2 = wk->next == ' ' ? ascii_at(ex, j + 1) : 0;
     }
     return byte_rules(ex, i);
-}
-
-/* The bit of starter_bits for a word whose cc_fnv hash is h: its low
- * bits, which every byte's step mixes (the last byte barely reaches the
- * top ones, so short words would share a bit there). */
-static size_t starter_bit(uint64_t h)
-{
-    return (size_t)h % STARTER_BITS;
-}
-
-/* Sets the starter_bits of every starter word. */
-static void mark_starters(cc_extractor *ex)
-{
-    for (size_t k = 0; k < ex->r->starters.n; k++) {
-        const cc_starter *st = &ex->r->starters.v[k];
-        size_t b = starter_bit(cc_fnv(CC_FNV_INIT, st->word, st->len));
-        ex->starter_bits[b / 64] |= 1ull << (b % 64);
-    }
-}
-
-/* True when the word whose cc_fnv hash is h may be a starter word. */
-static bool may_start_word(const cc_extractor *ex, uint64_t h)
-{
-    size_t b = starter_bit(h);
-    return (ex->starter_bits[b / 64] >> (b % 64)) & 1;
 }
 
 /* The claim rules that may start at i, or NULL; fills *wk. Starter words
@@ -945,15 +904,10 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
         return digit_rules(ex, i, wk);
     wk->bk = cc_rules_bucket_hashed(r, h);
     wk->whole = j == ex->len || !(in_run(ex->body[j]) || (unsigned char)ex->body[j] >= 0x80);
-    wk->next =
-        wk->whole && j + 1 < ex->len && ex->body[j] == ' ' && (unsigned char)ex->body[j + 1] < 0x80
-            ? (unsigned char)ex->body[j + 1]
-            : 0;
+    wk->next = wk->whole && ascii_at(ex, j) == ' ' ? ascii_at(ex, j + 1) : 0;
     for (; !wk->whole && j < ex->len && in_run(ex->body[j]); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return byte_rules(ex, i);
-    if (!may_start_word(ex, h))
-        return NULL;
     return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z',
                             &wk->follow);
 }
@@ -2011,15 +1965,8 @@ static bool no_name_start(const cc_extractor *ex, size_t j)
  * Geological Survey", "Sgt. Marty Earley"). */
 static bool name_adjacent(const cc_extractor *ex, size_t a)
 {
-    if (tok_adjacent(ex, a))
-        return true;
-    size_t i = ex->toks.v[a].end;
-    if (a + 1 >= ex->toks.n || ex->toks.v[a].sent != ex->toks.v[a + 1].sent || ex->body[i] != '.' ||
-        !tok_capital(ex, a) || !tok_abbrev(ex, a))
-        return false;
-    while (++i < ex->toks.v[a + 1].start && (ex->body[i] == ' ' || ex->body[i] == '\t'))
-        ;
-    return i == ex->toks.v[a + 1].start;
+    return tok_adjacent(ex, a) || (gap_blank(ex, a, 1) && ex->body[ex->toks.v[a].end] == '.' &&
+                                   tok_capital(ex, a) && tok_abbrev(ex, a));
 }
 
 /* The name-like run of tokens next to a cue: before it (dir < 0) or after

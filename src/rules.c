@@ -891,7 +891,10 @@ static pcre2_code *check_rule(loader *ld, cc_rule *ru, const char *rx)
     return c;
 }
 
-/* Records which capture numbers carry each slot in a matcher. */
+_Static_assert(CC_SLOT_MAX <= 32, "cc_matcher.slot_mask has a bit per slot");
+
+/* Records which capture numbers carry each slot in a matcher, and its
+ * slot mask. */
 static bool map_slots(cc_matcher *m)
 {
     uint32_t count, size;
@@ -908,6 +911,7 @@ static bool map_slots(cc_matcher *m)
             return false;
         m->slot_groups[s] = v;
         v[m->n_slot_groups[s]++] = (uint32_t)(table[0] << 8 | table[1]);
+        m->slot_mask |= 1u << s;
     }
     return true;
 }
@@ -1205,10 +1209,11 @@ static bool hash_starters(cc_rules *r)
     for (size_t k = 0; r->starter_tab && k < r->starters.n; k++) {
         const cc_starter *st = &r->starters.v[k];
         uint64_t h = cc_fnv(CC_FNV_INIT, st->word, st->len);
-        size_t i = (size_t)h & r->starter_mask;
+        size_t i = (size_t)h & r->starter_mask, bit = cc_starter_bit(h);
         while (r->starter_tab[i].starter)
             i = (i + 1) & r->starter_mask;
         r->starter_tab[i] = (cc_starter_slot){(uint32_t)(h >> 32), (uint32_t)k + 1};
+        r->starter_bits[bit / 64] |= 1ull << (bit % 64);
     }
     return r->starter_tab != NULL;
 }

@@ -120,6 +120,7 @@ typedef struct cc_matcher {
     pcre2_code *code;
     uint32_t *slot_groups[CC_SLOT_MAX];
     size_t n_slot_groups[CC_SLOT_MAX];
+    uint32_t slot_mask; /* bit s: n_slot_groups[s] > 0 (most rules fill a few) */
 } cc_matcher;
 
 /* What the scan needs of one rule of a set, packed so that trying a set
@@ -149,6 +150,10 @@ typedef struct cc_starter {
      * owned. */
     cc_follow *follow[2];
 } cc_starter;
+
+/* The size of cc_rules.starter_bits: 8 KB, about one word in a hundred
+ * that is no starter passes it by chance. */
+#define CC_STARTER_BITS 65536u
 
 /* A slot of the open-addressed starter table, kept small (8 bytes) so
  * the table stays in cache: the word's hash tag and its starter + 1
@@ -185,9 +190,13 @@ struct cc_rules {
     CC_VEC(cc_starter) starters;   /* the starter words */
     cc_starter_slot *starter_tab;  /* starter word -> starters (open addressing) */
     size_t starter_mask;           /* table size - 1 (a power of two) */
-    CC_VEC(cc_rule_set) sets;      /* the claim rules each starter word may begin */
-    CC_VEC(cc_gate) gates;         /* the patterns named by rules' gate keys */
-    uint32_t max_captures;         /* most capture groups in any matcher */
+    /* A bit per CC_STARTER_BITS value of a word's cc_fnv hash, set for the
+     * starter words': a word whose bit is clear is told from them without
+     * probing the table (about one in a hundred others passes). */
+    uint64_t starter_bits[CC_STARTER_BITS / 64];
+    CC_VEC(cc_rule_set) sets; /* the claim rules each starter word may begin */
+    CC_VEC(cc_gate) gates;    /* the patterns named by rules' gate keys */
+    uint32_t max_captures;    /* most capture groups in any matcher */
 };
 
 /* Compiles the rules idx[0:n) into one matcher; NULL on failure. Caller
@@ -231,6 +240,14 @@ static inline const cc_phrase_bucket *cc_rules_bucket_hashed(const cc_rules *r, 
     return &r->index[cc_bucket_at(r, h)];
 }
 
+/* The bit of starter_bits for a word whose cc_fnv hash is h: its low
+ * bits, which every byte's step mixes (the last byte barely reaches the
+ * top ones, so short words would share a bit there). */
+static inline size_t cc_starter_bit(uint64_t h)
+{
+    return (size_t)(h % CC_STARTER_BITS);
+}
+
 /* The first slot of the starter table from i on that is empty or holds
  * a word tagged tag. */
 static inline size_t cc_starter_slot_at(const cc_rules *r, uint32_t tag, size_t i)
@@ -254,6 +271,9 @@ const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, con
 static inline const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w,
                                                   size_t n, bool capital, const cc_follow **follow)
 {
+    size_t bit = cc_starter_bit(h);
+    if (!((r->starter_bits[bit / 64] >> (bit % 64)) & 1))
+        return NULL;
     uint32_t tag = (uint32_t)(h >> 32);
     size_t i = r->starter_tab ? cc_starter_slot_at(r, tag, (size_t)h & r->starter_mask) : 0;
     if (!r->starter_tab || !r->starter_tab[i].starter)
