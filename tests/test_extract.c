@@ -73,6 +73,20 @@ static size_t first_claim(const cc_cluster *cl)
     return i;
 }
 
+/* Appends claim c to b like the EXPECTED column: "class kind value
+ * [lo,hi] qualifier unit=U timex=T". */
+static void describe_claim(cc_buf *b, const cc_rules *r, const cc_claim *c)
+{
+    cc_buf_printf(b, "%s %s ", cc_class_name(c->cls), cc_kind_name(r, c->kind));
+    num(b, c->has_value, c->value);
+    cc_buf_puts(b, " [");
+    num(b, c->has_lo, c->lo);
+    cc_buf_puts(b, ",");
+    num(b, c->has_hi, c->hi);
+    cc_buf_printf(b, "] %s unit=%s timex=%s", cc_qualifier_name(c->qual), c->unit ? c->unit : "-",
+                  c->timex ? c->timex : "-");
+}
+
 /* Appends the first claim of the cluster to b like the EXPECTED column. */
 static void describe(cc_buf *b, const cc_cluster *cl)
 {
@@ -85,15 +99,7 @@ static void describe(cc_buf *b, const cc_cluster *cl)
         cc_buf_puts(b, "none");
         return;
     }
-    const cc_claim *c = &cl->claims.v[i];
-    cc_buf_printf(b, "%s %s ", cc_class_name(c->cls), cc_kind_name(cl->rules, c->kind));
-    num(b, c->has_value, c->value);
-    cc_buf_puts(b, " [");
-    num(b, c->has_lo, c->lo);
-    cc_buf_puts(b, ",");
-    num(b, c->has_hi, c->hi);
-    cc_buf_printf(b, "] %s unit=%s timex=%s", cc_qualifier_name(c->qual), c->unit ? c->unit : "-",
-                  c->timex ? c->timex : "-");
+    describe_claim(b, cl->rules, &cl->claims.v[i]);
 }
 
 /* Appends every claim's stated change to b as " change=LIST": per claim
@@ -192,8 +198,8 @@ static int run_file(const cc_rules *r, FILE *f, int *passed)
     return failed;
 }
 
-/* Every claim of text as one line each (span, class, kind, interval,
- * qualifier, unit, TIMEX3, source); "error" when extraction failed.
+/* Every claim of text as one line each (its span, describe_claim and its
+ * source); "error" when extraction failed.
  * Caller frees. */
 static char *all_claims(const cc_rules *r, cc_extractor *ex, const char *text, int32_t day)
 {
@@ -201,12 +207,9 @@ static char *all_claims(const cc_rules *r, cc_extractor *ex, const char *text, i
     cc_buf b = {0};
     for (size_t i = 0; cl && i < cl->claims.n; i++) {
         const cc_claim *c = &cl->claims.v[i];
-        cc_buf_printf(&b, "%zu-%zu %s %s ", c->start, c->end, cc_class_name(c->cls),
-                      cc_kind_name(r, c->kind));
-        num(&b, c->has_lo, c->lo);
-        num(&b, c->has_hi, c->hi);
-        cc_buf_printf(&b, " %s %s %s %s\n", cc_qualifier_name(c->qual), c->unit ? c->unit : "-",
-                      c->timex ? c->timex : "-", c->attribution ? c->attribution : "-");
+        cc_buf_printf(&b, "%zu-%zu ", c->start, c->end);
+        describe_claim(&b, r, c);
+        cc_buf_printf(&b, " source=%s\n", c->attribution ? c->attribution : "-");
     }
     if (!cl)
         cc_buf_puts(&b, "error");
