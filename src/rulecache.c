@@ -16,11 +16,10 @@
  * masks, the word and boundary rules' first-byte bits, the gate count,
  * the PCRE2-serialized claim rules, token matcher and gates (so a hit
  * expands and compiles no pattern), then the (rule, follow masks, word)
- * start pairs. Native byte order: the
- * key includes this executable, so a file never meets another machine's
- * reader. Any mismatch or damage is a miss; a miss costs nothing but the
- * analysis. Written to a temporary file and renamed, so readers never see
- * half a file. */
+ * start pairs. Native byte order: the key includes this executable, so a
+ * file never meets another machine's reader. Any mismatch or damage is a
+ * miss; a miss costs nothing but the analysis. Written to a temporary
+ * file and renamed, so readers never see half a file. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
