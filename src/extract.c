@@ -663,8 +663,12 @@ typedef struct word_key {
     /* For a starter word: per rule of its set, the ASCII bytes that may
      * follow it and one space (cc_starter); NULL otherwise. */
     const cc_follow *follow;
-    unsigned char dlen;  /* at a digit: its run's length (1..4), else 0 */
-    unsigned char next2; /* the byte after the run and one space; 0: none */
+    /* For a short starter word in lower case: per rule, the masks a byte
+     * further (cc_follow2); NULL otherwise. */
+    const cc_follow2 *follow2;
+    unsigned char next_b; /* with follow2: the byte after next */
+    unsigned char dlen;   /* at a digit: its run's length (1..4), else 0 */
+    unsigned char next2;  /* the byte after the run and one space; 0: none */
     /* The byte after a whole starter word and one space, or after the
      * run of digits; 0: none (then every rule of the set is tried). */
     unsigned char next;
@@ -899,6 +903,7 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     wk->bk = NULL;
     wk->whole = false;
     wk->follow = NULL;
+    wk->follow2 = NULL;
     wk->next = wk->dlen = wk->next2 = 0;
     if (n == 0 || n + 1 == sizeof wk->key)
         return digit_rules(ex, i, wk);
@@ -908,8 +913,11 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     for (; !wk->whole && j < ex->len && in_run(ex->body[j]); j++)
         if (ex->body[j] >= '0' && ex->body[j] <= '9')
             return byte_rules(ex, i);
-    return cc_rules_starter(r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z',
-                            &wk->follow);
+    const cc_rule_set *set = cc_rules_starter(
+        r, h, wk->key, n, ex->body[i] >= 'A' && ex->body[i] <= 'Z', &wk->follow, &wk->follow2);
+    if (wk->follow2)
+        wk->next_b = ascii_at(ex, j + 2);
+    return set;
 }
 
 /* Whether mask f lets byte b (0: none) through. */
@@ -918,12 +926,21 @@ static inline bool lets(const cc_follow *f, unsigned b)
     return !b || ((f->bits[b / 64] >> (b % 64)) & 1);
 }
 
+/* Whether the k-th rule's cc_follow2 mask in wk lets the two lower-case
+ * letters after a short starter word and a space through (any other
+ * bytes, or no such mask, let it through). */
+static inline bool lets2(const word_key *wk, size_t k)
+{
+    unsigned a = wk->next - 'a', b = wk->next_b - 'a';
+    return !wk->follow2 || a >= 26 || b >= 26 || ((wk->follow2[k].after[a] >> b) & 1);
+}
+
 /* Whether item it, the k-th of the set, may match where the starter word
  * or the run of digits is followed by the bytes in wk (see word_key). */
 static inline bool may_follow(const word_key *wk, const cc_set_item *it, size_t k)
 {
     if (wk->follow)
-        return lets(&wk->follow[k], wk->next);
+        return lets(&wk->follow[k], wk->next) && lets2(wk, k);
     return !wk->dlen || (lets(&it->digits->after[wk->dlen - 1], wk->next) &&
                          lets(&it->digits->after_space[wk->dlen - 1], wk->next2));
 }

@@ -15,9 +15,10 @@
  * the payload. Payload: per rule its 32 first-byte bits and digit follow
  * masks, the word and boundary rules' first-byte bits, the gate count,
  * the PCRE2-serialized claim rules, token matcher and gates (so a hit
- * expands and compiles no pattern), then the (rule, follow masks, word)
- * start pairs. Native byte order: the key includes this executable, so a
- * file never meets another machine's reader. Any mismatch or damage is a
+ * expands and compiles no pattern), then the (rule, follow masks,
+ * two-byte masks if any, word) start pairs. Native byte order: the key
+ * includes this executable, so a file never meets another machine's
+ * reader. Any mismatch or damage is a
  * miss; a miss costs nothing but the analysis. Written to a temporary
  * file and renamed, so readers never see half a file. */
 #include <errno.h>
@@ -32,7 +33,7 @@
 #include "rules.h"
 #include "util.h"
 
-static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 6};
+static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 7};
 
 /* Whether the /proc/self/maps line holds address a, and then its path
  * (NULL for an anonymous mapping): "lo-hi perms offset dev inode path". */
@@ -184,15 +185,20 @@ static bool read_codes(cursor *c, cc_rcache *rc, const cc_rules *r)
 static bool read_pairs(cursor *c, cc_rcache *rc)
 {
     uint64_t n = take_u64(c);
-    if (c->bad || n > (uint64_t)(c->end - c->p) / (5 + sizeof rc->pairs->follow))
+    if (c->bad || n > (uint64_t)(c->end - c->p) / (6 + sizeof rc->pairs->follow))
         return false;
     rc->pairs = calloc(n + 1, sizeof *rc->pairs);
     for (size_t i = 0; rc->pairs && i < n && !c->bad; i++, rc->n_pairs++) {
         uint32_t rule;
-        uint8_t len;
+        uint8_t len, has2;
         take(c, &rule, sizeof rule);
         take(c, &len, sizeof len);
         take(c, rc->pairs[i].follow, sizeof rc->pairs[i].follow);
+        take(c, &has2, sizeof has2);
+        c->bad |= has2 > 1;
+        rc->pairs[i].has2 = has2 == 1;
+        if (rc->pairs[i].has2)
+            take(c, &rc->pairs[i].follow2, sizeof rc->pairs[i].follow2);
         rc->pairs[i].rule = rule;
         rc->pairs[i].word = malloc((size_t)len + 1);
         if (!rc->pairs[i].word || rule >= rc->n_rules)
@@ -272,6 +278,9 @@ static bool write_pairs(cc_buf *b, const cc_start_pair *pairs, size_t n)
         cc_buf_add(b, (const char *)&rule, sizeof rule);
         cc_buf_add(b, (const char *)&l8, sizeof l8);
         cc_buf_add(b, (const char *)pairs[i].follow, sizeof pairs[i].follow);
+        cc_buf_putc(b, pairs[i].has2);
+        if (pairs[i].has2)
+            cc_buf_add(b, (const char *)&pairs[i].follow2, sizeof pairs[i].follow2);
         cc_buf_add(b, pairs[i].word, len);
     }
     return true;

@@ -53,6 +53,7 @@ typedef struct loader {
     const char *cache_dir;        /* where the analysis is kept; NULL: nowhere */
     cc_rcache *cache;             /* the analysis read back (a hit); freed by the loader */
     CC_VEC(cc_start_pair) passed; /* start pairs that passed, for the cache on a miss */
+    size_t follow2_letters;       /* setting: words this short get cc_follow2 masks */
 } loader;
 
 /* Reports "file:line: message" and counts an error. */
@@ -145,10 +146,13 @@ const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, con
 /* Opens every follow and digit mask (see rules.h). */
 void cc_rules_open_masks(cc_rules *r)
 {
-    for (size_t i = 0; i < r->starters.n; i++)
+    for (size_t i = 0; i < r->starters.n; i++) {
+        const cc_starter *st = &r->starters.v[i];
         for (int ci = 0; ci < 2; ci++)
-            memset(r->starters.v[i].follow[ci], 0xff,
-                   r->sets.v[r->starters.v[i].set[ci]].n * sizeof(cc_follow));
+            memset(st->follow[ci], 0xff, r->sets.v[st->set[ci]].n * sizeof(cc_follow));
+        if (st->follow2)
+            memset(st->follow2, 0xff, r->sets.v[st->set[0]].n * sizeof(cc_follow2));
+    }
     for (size_t i = 0; i < r->rules.n; i++)
         memset(&r->rules.v[i].digits, 0xff, sizeof r->rules.v[i].digits);
 }
@@ -1127,6 +1131,10 @@ static bool may_start(loader *ld, cc_start_pair *st)
     if (ok)
         cc_starts_follow(lr ? lr->code : NULL, lr && lr->cased, ld->loose_md, st->word, n,
                          st->follow);
+    st->has2 = ok && n <= ld->follow2_letters;
+    if (st->has2)
+        cc_starts_follow2(lr ? lr->code : NULL, ld->loose_md, st->word, n, &st->follow[0],
+                          &st->follow2);
     cc_start_pair p = *st;
     p.word = ok && lr && ld->cache_dir ? cc_strdup(st->word) : NULL;
     if (p.word && !CC_VEC_PUSH(ld->passed, p))
@@ -1161,18 +1169,38 @@ static size_t set_for_byte(cc_rules *r, const bool *member, unsigned char b)
     return in ? intern_set(r, in, n) : CC_NONE;
 }
 
+/* The first of the word's start pairs pv[0:n) with rule (the last pair
+ * when none has it). */
+static const cc_start_pair *pair_of(const cc_start_pair *pv, size_t n, size_t rule)
+{
+    size_t i = 0;
+    while (i + 1 < n && pv[i].rule != rule)
+        i++;
+    return &pv[i];
+}
+
 /* The follow masks of case ci for each rule of set (in its order), from
- * the first of the word's start pairs pv[0:n) with that rule. Caller
- * frees; NULL when out of memory. */
+ * the word's start pairs pv[0:n). Caller frees; NULL when out of memory. */
 static cc_follow *follow_masks(const cc_rule_set *set, const cc_start_pair *pv, size_t n, int ci)
 {
     cc_follow *f = malloc((set->n + 1) * sizeof *f);
-    for (size_t k = 0; f && k < set->n; k++) {
-        size_t i = 0;
-        while (i + 1 < n && pv[i].rule != set->rules[k])
-            i++;
-        f[k] = pv[i].follow[ci];
-    }
+    for (size_t k = 0; f && k < set->n; k++)
+        f[k] = pair_of(pv, n, set->rules[k])->follow[ci];
+    return f;
+}
+
+/* The cc_follow2 masks for each rule of the lower-case set (in its
+ * order), from the word's start pairs pv[0:n); NULL when the word has
+ * none (not short) or out of memory (*oom set). Caller frees. */
+static cc_follow2 *follow2_masks(const cc_rule_set *set, const cc_start_pair *pv, size_t n,
+                                 bool *oom)
+{
+    if (!set->n || !pair_of(pv, n, set->rules[0])->has2)
+        return NULL;
+    cc_follow2 *f = malloc((set->n + 1) * sizeof *f);
+    *oom = f == NULL;
+    for (size_t k = 0; f && k < set->n; k++)
+        f[k] = pair_of(pv, n, set->rules[k])->follow2;
     return f;
 }
 
@@ -1184,13 +1212,17 @@ static bool add_starter_word(cc_rules *r, char *word, const bool *member, const 
                              size_t n)
 {
     unsigned char c = (unsigned char)word[0];
-    cc_starter st = {word, strlen(word), {set_for_byte(r, member, c), CC_NONE}, {NULL, NULL}};
+    cc_starter st = {word, strlen(word), {set_for_byte(r, member, c), CC_NONE}, {NULL, NULL}, NULL};
     st.set[1] = set_for_byte(r, member, (unsigned char)(c >= 'a' && c <= 'z' ? c - 32 : c));
     for (int ci = 0; ci < 2 && st.set[ci] != CC_NONE; ci++)
         st.follow[ci] = follow_masks(&r->sets.v[st.set[ci]], pv, n, ci);
-    if (!st.follow[0] || !st.follow[1] || !CC_VEC_PUSH(r->starters, st)) {
+    bool oom = false;
+    if (st.follow[0])
+        st.follow2 = follow2_masks(&r->sets.v[st.set[0]], pv, n, &oom);
+    if (!st.follow[0] || !st.follow[1] || oom || !CC_VEC_PUSH(r->starters, st)) {
         free(st.follow[0]);
         free(st.follow[1]);
+        free(st.follow2);
         free(word);
         return false;
     }
@@ -1224,6 +1256,7 @@ static bool hash_starters(cc_rules *r)
 static void build_starters(loader *ld)
 {
     cc_rules *r = ld->r;
+    ld->follow2_letters = (size_t)cc_rules_setting(r, "follow2_letters", 0);
     if (ld->cache)
         use_cached_starters(ld);
     cc_start_pair *v = ld->starters.v;
@@ -1571,10 +1604,10 @@ cc_rules *cc_rules_load_cached(const char *dir, const char *cache_dir, cc_diag_f
         load_named(&ld, dir, files.v[i]);
     if (n >= 0 && ld.errors == 0)
         validate(&ld);
+    if (n >= 0 && ld.errors == 0 && !build_index(ld.r)) /* settings are read through it */
+        ld.errors++;
     if (n >= 0 && ld.errors == 0)
         build_rules(&ld);
-    if (n >= 0 && ld.errors == 0 && !build_index(ld.r))
-        ld.errors++;
     if (n >= 0 && ld.errors == 0)
         default_windows(ld.r);
     cc_strv_free(&files);
@@ -1611,6 +1644,7 @@ void cc_rules_free(cc_rules *r)
         free(r->starters.v[i].word);
         free(r->starters.v[i].follow[0]);
         free(r->starters.v[i].follow[1]);
+        free(r->starters.v[i].follow2);
     }
     free(r->starters.v);
     free(r->starter_tab);

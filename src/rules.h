@@ -66,6 +66,14 @@ typedef struct cc_follow {
     uint64_t bits[2];
 } cc_follow;
 
+/* Per lower-case letter b1 (index b1 - 'a'), the lower-case letters b2
+ * (bit b2 - 'a') that may come after a starter word, one space, b1 and
+ * b2 in a match of a rule: the follow mask a byte further, for the short
+ * words ("a", "the") where most tries fail on the word after them. */
+typedef struct cc_follow2 {
+    uint32_t after[26];
+} cc_follow2;
+
 /* What may follow a first run of 1..4 digits (index: run length - 1) in a
  * match of a claim rule: the byte right after it, and the byte after it
  * and one space (cc_starts_digits). */
@@ -149,6 +157,10 @@ typedef struct cc_starter {
      * may follow the word and one space in a match (cc_starts_follow);
      * owned. */
     cc_follow *follow[2];
+    /* For a short word (setting follow2_letters), per rule of the lower-
+     * case set: the follow masks one byte further (cc_starts_follow2);
+     * owned; NULL for other words. */
+    cc_follow2 *follow2;
 } cc_starter;
 
 /* The size of cc_rules.starter_bits: 8 KB, about one word in a hundred
@@ -263,13 +275,15 @@ const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, con
                                   size_t n);
 
 /* The claim rules the lower-case word w[0:n) with cc_fnv hash h may
- * begin, written capitalised or not; NULL when it is no starter. A miss
+ * begin, written capitalised or not, with its follow masks (and, in
+ * lower case, its cc_follow2 ones or NULL); NULL when it is no starter. A miss
  * (most words) ends at the first empty slot of the open-addressed
  * starter table, without touching the phrase index whose buckets for
  * "the" or "a" are long. Inline: the scan asks once per word, and a
  * call with its saved registers cost about what a miss does. */
 static inline const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h, const char *w,
-                                                  size_t n, bool capital, const cc_follow **follow)
+                                                  size_t n, bool capital, const cc_follow **follow,
+                                                  const cc_follow2 **follow2)
 {
     size_t bit = cc_starter_bit(h);
     if (!((r->starter_bits[bit / 64] >> (bit % 64)) & 1))
@@ -282,6 +296,7 @@ static inline const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h,
     if (!st)
         return NULL;
     *follow = st->follow[capital];
+    *follow2 = capital ? NULL : st->follow2;
     return &r->sets.v[st->set[capital]];
 }
 
@@ -304,6 +319,11 @@ bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const
  * space in a match of the loosened rule c. */
 void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
                       size_t n, cc_follow follow[2]);
+/* Fills out with the lower-case letters that may follow the lower-case
+ * word w[0:n), one space and each lower-case letter that follow (the
+ * word's lower-case follow mask) lets through, in a match of c. */
+void cc_starts_follow2(const pcre2_code *c, pcre2_match_data *md, const char *w, size_t n,
+                       const cc_follow *follow, cc_follow2 *out);
 /* Fills out with the ASCII bytes that may follow a run of 1..4 digits (and
  * one space) at the start of a match of expanded rule rx. */
 void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_digit_follow *out);
@@ -316,6 +336,8 @@ typedef struct cc_start_pair {
     char *word;
     size_t rule;
     cc_follow follow[2]; /* cc_starts_follow's masks, once it passed */
+    bool has2;           /* follow2 holds cc_starts_follow2's masks (a short word) */
+    cc_follow2 follow2;
 } cc_start_pair;
 /* A cache file read back: per rule its code (claim rules; NULL for the
  * others, or once the loader took it) and first bytes, the start pairs

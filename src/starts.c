@@ -213,6 +213,28 @@ void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, con
     follow_case(c, cased, md, buf, n, &follow[1]);
 }
 
+/* Fills out (see cc_follow2) by probing code c with the lower-case word
+ * w[0:n), a space and each lower-case letter its lower-case follow mask
+ * lets through, then each lower-case letter. Letters the mask stops
+ * are never asked about; all bits when c is NULL or the word is long. */
+void cc_starts_follow2(const pcre2_code *c, pcre2_match_data *md, const char *w, size_t n,
+                       const cc_follow *follow, cc_follow2 *out)
+{
+    char buf[64];
+    memset(out, 0xff, sizeof *out);
+    if (!c || n + 3 > sizeof buf)
+        return;
+    memcpy(buf, w, n);
+    buf[n] = ' ';
+    for (int b1 = 'a'; b1 <= 'z'; b1++) {
+        if (!((follow->bits[1] >> (b1 - 64)) & 1))
+            continue;
+        buf[n + 1] = (char)b1;
+        cc_follow g = bytes_after(c, md, buf, n + 2, true, true);
+        out->after[b1 - 'a'] = (uint32_t)(g.bits[1] >> ('a' - 64));
+    }
+}
+
 /* ---- digit-blind copies: what may follow a run of digits ---------------- */
 
 /* Index just past the escape at rx[i] ("\d", "\x{41}", "\p{Lu}", a back

@@ -86,7 +86,9 @@ static bool starts(const cc_rules *r, const char *word, const char *name)
 {
     size_t n = strlen(word);
     const cc_follow *f;
-    return in_set(r, cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, false, &f), name);
+    const cc_follow2 *f2;
+    return in_set(r, cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, false, &f, &f2),
+                  name);
 }
 
 /* Whether byte b may follow the starter word (written with a capital
@@ -95,8 +97,9 @@ static bool follows(const cc_rules *r, const char *word, bool capital, const cha
 {
     size_t n = strlen(word);
     const cc_follow *f = NULL;
+    const cc_follow2 *f2 = NULL;
     const cc_rule_set *set =
-        cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, capital, &f);
+        cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, capital, &f, &f2);
     for (size_t k = 0; set && f && k < set->n; k++)
         if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
             return (f[k].bits[b / 64] >> (b % 64)) & 1;
@@ -201,6 +204,41 @@ static void test_starts(void)
               starts(r, "far", "e") && !follows(r, "far", false, "e", 'o'),
           "follow masks: any byte after a complete match; none after a word no match passes",
           diags.p);
+    cc_rules_free(r);
+    cc_buf_free(&diags);
+}
+
+/* The cc_follow2 answer for the lower-case letters b1 b2 after the lower-
+ * case starter word and one space in rule `name`: 1 or 0, or -1 when the
+ * word has no such masks. */
+static int follows2(const cc_rules *r, const char *word, const char *name, char b1, char b2)
+{
+    size_t n = strlen(word);
+    const cc_follow *f = NULL;
+    const cc_follow2 *f2 = NULL;
+    const cc_rule_set *set =
+        cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, false, &f, &f2);
+    for (size_t k = 0; set && f2 && k < set->n; k++)
+        if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
+            return (int)((f2[k].after[b1 - 'a'] >> (b2 - 'a')) & 1);
+    return -1;
+}
+
+/* Two-letter follow masks (cc_follow2) come with the starter words of at
+ * most follow2_letters letters, and only with them. */
+static void test_follow2(void)
+{
+    cc_buf diags = {0};
+    cc_rules *r = load_text("[list settings]\nfollow2_letters = 3\n"
+                            "[rule f]\nclass = date\n"
+                            "pattern = (?:a|an|some)\\s+(?:month|week|quarter)s?\\s+ago\n",
+                            &diags);
+    check(r && follows2(r, "a", "f", 'm', 'o') == 1 && follows2(r, "a", "f", 'm', 'a') == 0 &&
+              follows2(r, "an", "f", 'w', 'e') == 1 && follows2(r, "a", "f", 'q', 'x') == 0 &&
+              follows2(r, "a", "f", 'q', 'u') == 1,
+          "follow2 masks: the second letter of the next word is known", diags.p);
+    check(r && starts(r, "some", "f") && follows2(r, "some", "f", 'm', 'o') == -1,
+          "follow2 masks: none for a word longer than follow2_letters", diags.p);
     cc_rules_free(r);
     cc_buf_free(&diags);
 }
@@ -373,6 +411,7 @@ int main(int argc, char **argv)
     expect_error("[rule r]\nclass = count\ngate = nope\npattern = \\d\n",
                  "x.rules:4: rule r: gate 'nope' is no [pattern]");
     test_starts();
+    test_follow2();
     test_digit_masks();
     test_cache(argc > 1 ? argv[1] : "claims");
     test_cache_prune(argc > 1 ? argv[1] : "claims");
