@@ -668,7 +668,8 @@ typedef struct word_key {
     const cc_follow2 *follow2;
     unsigned char next_b; /* with follow2: the byte after next */
     unsigned char dlen;   /* at a digit: its run's length (1..4), else 0 */
-    unsigned char next2;  /* the byte after the run and one space; 0: none */
+    unsigned char sep;    /* at a digit: next's index in CC_DIGIT_SEPS */
+    unsigned char next2;  /* the byte after the run and next, a CC_DIGIT_SEPS; 0: none */
     /* The byte after a whole starter word and one space, or after the
      * run of digits; 0: none (then every rule of the set is tried). */
     unsigned char next;
@@ -886,7 +887,9 @@ static const cc_rule_set *digit_rules(const cc_extractor *ex, size_t i, word_key
     if (j > i && j - i <= 4) {
         wk->dlen = (unsigned char)(j - i);
         wk->next = ascii_at(ex, j);
-        wk->next2 = wk->next == ' ' ? ascii_at(ex, j + 1) : 0;
+        const char *sep = wk->next ? strchr(CC_DIGIT_SEPS, wk->next) : NULL;
+        wk->sep = sep ? (unsigned char)(sep - CC_DIGIT_SEPS) : 0;
+        wk->next2 = sep ? ascii_at(ex, j + 1) : 0;
     }
     return byte_rules(ex, i);
 }
@@ -926,13 +929,15 @@ static inline bool lets(const cc_follow *f, unsigned b)
     return !b || ((f->bits[b / 64] >> (b % 64)) & 1);
 }
 
-/* Whether the k-th rule's cc_follow2 mask in wk lets the two lower-case
- * letters after a short starter word and a space through (any other
- * bytes, or no such mask, let it through). */
+/* Whether the k-th rule's cc_follow2 mask in wk lets the lower-case
+ * letter and then the lower-case letter or space after a short starter
+ * word and a space through (any other bytes, or no such mask, let it
+ * through). */
 static inline bool lets2(const word_key *wk, size_t k)
 {
-    unsigned a = wk->next - 'a', b = wk->next_b - 'a';
-    return !wk->follow2 || a >= 26 || b >= 26 || ((wk->follow2[k].after[a] >> b) & 1);
+    unsigned a = wk->next - 'a', b = wk->next_b == ' ' ? CC_FOLLOW2_SPACE : wk->next_b - 'a';
+    return !wk->follow2 || a >= 26 || (b >= 26 && b != CC_FOLLOW2_SPACE) ||
+           ((wk->follow2[k].after[a] >> b) & 1);
 }
 
 /* Whether item it, the k-th of the set, may match where the starter word
@@ -942,7 +947,7 @@ static inline bool may_follow(const word_key *wk, const cc_set_item *it, size_t 
     if (wk->follow)
         return lets(&wk->follow[k], wk->next) && lets2(wk, k);
     return !wk->dlen || (lets(&it->digits->after[wk->dlen - 1], wk->next) &&
-                         lets(&it->digits->after_space[wk->dlen - 1], wk->next2));
+                         lets(&it->digits->after_sep[wk->sep][wk->dlen - 1], wk->next2));
 }
 
 /* Whether gate g lets its rules try off: matched once per position and

@@ -67,18 +67,26 @@ typedef struct cc_follow {
 } cc_follow;
 
 /* Per lower-case letter b1 (index b1 - 'a'), the lower-case letters b2
- * (bit b2 - 'a') that may come after a starter word, one space, b1 and
- * b2 in a match of a rule: the follow mask a byte further, for the short
- * words ("a", "the") where most tries fail on the word after them. */
+ * (bit b2 - 'a') and the space (bit CC_FOLLOW2_SPACE) that may come after
+ * a starter word, one space and b1 in a match of a rule: the follow mask
+ * a byte further, for the short words ("a", "the") where most tries fail
+ * on the word after them. */
+#define CC_FOLLOW2_SPACE 31
 typedef struct cc_follow2 {
     uint32_t after[26];
 } cc_follow2;
 
+/* The bytes after a run of digits past which the digit masks look one
+ * byte further: a space, a dash ("35-year-old"), a stop, a comma and a
+ * colon (index into cc_digit_follow.after_sep). */
+#define CC_DIGIT_SEPS " -.,:"
+#define CC_N_DIGIT_SEPS 5
+
 /* What may follow a first run of 1..4 digits (index: run length - 1) in a
  * match of a claim rule: the byte right after it, and the byte after it
- * and one space (cc_starts_digits). */
+ * and each of CC_DIGIT_SEPS (cc_starts_digits). */
 typedef struct cc_digit_follow {
-    cc_follow after[4], after_space[4];
+    cc_follow after[4], after_sep[CC_N_DIGIT_SEPS][4];
 } cc_digit_follow;
 
 typedef struct cc_rule {

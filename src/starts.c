@@ -153,9 +153,9 @@ bool cc_starts_word(const pcre2_code *c, bool cased, pcre2_match_data *md, const
 
 /* The ASCII bytes b with which code c may go on after buf[0:n) (room for
  * n + 1): all of them where it matches there already. With words_only,
- * only letters and digits are tried and other bytes let through; with
- * fold, a capital takes its lower-case letter's answer (case does not
- * matter in c). */
+ * only letters, digits and the space are tried and other bytes let
+ * through; with fold, a capital takes its lower-case letter's answer
+ * (case does not matter in c). */
 static cc_follow bytes_after(const pcre2_code *c, pcre2_match_data *md, char *buf, size_t n,
                              bool words_only, bool fold)
 {
@@ -163,7 +163,7 @@ static cc_follow bytes_after(const pcre2_code *c, pcre2_match_data *md, char *bu
     int rc = pcre2_match(c, (PCRE2_SPTR)buf, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
     for (int b = 1; b < 128 && rc != PCRE2_ERROR_NOMATCH; b++) {
         bool upper = b >= 'A' && b <= 'Z',
-             word = upper || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9');
+             word = upper || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == ' ';
         buf[n] = (char)b;
         if (rc != PCRE2_ERROR_PARTIAL || (words_only && !word) ||
             (!(fold && upper) && may_begin(c, md, buf, n + 1)))
@@ -215,8 +215,9 @@ void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, con
 
 /* Fills out (see cc_follow2) by probing code c with the lower-case word
  * w[0:n), a space and each lower-case letter its lower-case follow mask
- * lets through, then each lower-case letter. Letters the mask stops
- * are never asked about; all bits when c is NULL or the word is long. */
+ * lets through, then each lower-case letter and the space. Letters the
+ * mask stops are never asked about; all bits when c is NULL or the word
+ * is long. */
 void cc_starts_follow2(const pcre2_code *c, pcre2_match_data *md, const char *w, size_t n,
                        const cc_follow *follow, cc_follow2 *out)
 {
@@ -231,7 +232,8 @@ void cc_starts_follow2(const pcre2_code *c, pcre2_match_data *md, const char *w,
             continue;
         buf[n + 1] = (char)b1;
         cc_follow g = bytes_after(c, md, buf, n + 2, true, true);
-        out->after[b1 - 'a'] = (uint32_t)(g.bits[1] >> ('a' - 64));
+        out->after[b1 - 'a'] = ((uint32_t)(g.bits[1] >> ('a' - 64)) & 0x3ffffff) |
+                               (uint32_t)((g.bits[0] >> ' ') & 1) << CC_FOLLOW2_SPACE;
     }
 }
 
@@ -362,9 +364,10 @@ static bool digit_blind(cc_buf *b, const char *rx)
 
 /* Fills out->after[L - 1] (L = 1..4) with the ASCII bytes that may follow
  * a run of exactly L digits at the start of a match of the expanded claim
- * rule rx (options as compiled), and out->after_space[L - 1] with those
- * that may follow it and one space: probes of a digit-blind loosened copy
- * with "1" repeated L times. All bytes where no copy compiles. */
+ * rule rx (options as compiled), and out->after_sep[s][L - 1] with those
+ * that may follow it and the s-th of CC_DIGIT_SEPS: probes of a digit-
+ * blind loosened copy with "1" repeated L times. All bytes where no copy
+ * compiles. */
 void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_digit_follow *out)
 {
     cc_buf lo = {0}, bl = {0};
@@ -381,8 +384,10 @@ void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc
     for (size_t L = 1; c && L <= 4; L++) {
         char buf[8] = "1111 ";
         out->after[L - 1] = bytes_after(c, md, buf, L, false, false);
-        buf[L] = ' ';
-        out->after_space[L - 1] = bytes_after(c, md, buf, L + 1, false, false);
+        for (size_t s = 0; s < CC_N_DIGIT_SEPS; s++) {
+            buf[L] = CC_DIGIT_SEPS[s];
+            out->after_sep[s][L - 1] = bytes_after(c, md, buf, L + 1, false, false);
+        }
     }
     pcre2_code_free(c);
     cc_buf_free(&lo);

@@ -121,13 +121,21 @@ static const cc_rule *rule_named(const cc_rules *r, const char *name)
     return NULL;
 }
 
-/* Whether byte b may follow a first run of len digits (and one space,
- * with space) in a match of the rule called name (its digit masks). */
-static bool after_digits_in(const cc_rules *r, const char *name, size_t len, bool space, int b)
+/* Whether byte b may follow a first run of len digits (and the separator
+ * sep, one of CC_DIGIT_SEPS, unless 0) in a match of the rule called name
+ * (its digit masks). */
+static bool after_digits_sep(const cc_rules *r, const char *name, size_t len, char sep, int b)
 {
     const cc_rule *ru = rule_named(r, name);
-    const cc_follow *f = ru ? &(space ? ru->digits.after_space : ru->digits.after)[len - 1] : NULL;
+    size_t s = sep ? (size_t)(strchr(CC_DIGIT_SEPS, sep) - CC_DIGIT_SEPS) : 0;
+    const cc_follow *f = ru ? &(sep ? ru->digits.after_sep[s] : ru->digits.after)[len - 1] : NULL;
     return f && (f->bits[b / 64] >> (b % 64)) & 1;
+}
+
+/* The same after the run and one space (space), or right after it. */
+static bool after_digits_in(const cc_rules *r, const char *name, size_t len, bool space, int b)
+{
+    return after_digits_sep(r, name, len, space ? ' ' : 0, b);
 }
 
 /* The same right after the run. */
@@ -148,7 +156,8 @@ static void test_digit_masks(void)
                             "[rule neg]\nclass = count\npattern = [^5]\\d+x\n"
                             "[rule hex]\nclass = count\npattern = \\x{35}\\d+x\n"
                             "[rule range]\nclass = count\npattern = [5-9]x\n"
-                            "[rule dm]\nclass = date\npattern = \\d\\d?\\s+(?:may|june)\\b\n",
+                            "[rule dm]\nclass = date\npattern = \\d\\d?\\s+(?:may|june)\\b\n"
+                            "[rule age]\nclass = count\npattern = \\d+-year-old\n",
                             &diags);
     check(r && after_digits(r, "slash", 2, '/') && !after_digits(r, "slash", 2, ' ') &&
               !after_digits(r, "slash", 3, '/'),
@@ -164,6 +173,9 @@ static void test_digit_masks(void)
               after_digits_in(r, "dm", 1, true, 'j') && !after_digits_in(r, "dm", 2, true, 'x') &&
               !after_digits_in(r, "dm", 3, true, 'm'),
           "digit masks: after the run and a space, the next word's first letter", diags.p);
+    check(r && after_digits(r, "age", 2, '-') && after_digits_sep(r, "age", 2, '-', 'y') &&
+              !after_digits_sep(r, "age", 2, '-', 'i') && !after_digits_sep(r, "age", 2, '-', '5'),
+          "digit masks: after the run and a dash, the byte that comes next", diags.p);
     cc_rules_free(r);
     cc_buf_free(&diags);
 }
