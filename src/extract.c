@@ -1785,23 +1785,67 @@ typedef struct reach {
 /* A test on token j for walk_out; ctx carries its arguments and result. */
 typedef bool (*tok_test)(const cc_extractor *ex, size_t j, void *ctx);
 
-/* The first token outward from ti, nearest first, that test accepts;
- * NO_POS for none. The one search order of every context search. The
- * reach is cut to the sentence first, so a short sentence ends it soon. */
-static size_t walk_out(const cc_extractor *ex, size_t ti, reach rc, tok_test test, void *ctx)
+/* phrase_at's cheap checks of a token (a word whose bucket sum may pass
+ * list, roles and classes), which walk_out makes in a tight loop before
+ * a test: most words of a context search's reach are in no list asked. */
+typedef struct tok_filter {
+    size_t list;
+    unsigned roles, classes;
+} tok_filter;
+
+/* True when token j may pass filter f; NULL passes every token. */
+static bool may_pass(const cc_extractor *ex, size_t j, const tok_filter *f)
+{
+    return !f || (ex->toks.v[j].cand == NO_POS &&
+                  sum_may_pass(ex, ex->toks.v[j].sum, f->list, f->roles, f->classes));
+}
+
+/* The first token from j on, stepping by step (1, or -1 as a size_t) up
+ * to and including last, that may pass f; NO_POS for none (or j NO_POS). */
+static size_t next_may(const cc_extractor *ex, size_t j, size_t last, size_t step,
+                       const tok_filter *f)
+{
+    for (; j != NO_POS; j += step) {
+        if (may_pass(ex, j, f))
+            return j;
+        if (j == last)
+            break;
+    }
+    return NO_POS;
+}
+
+/* True when walk_out tests token b, db words before the claim, before
+ * token a, da words after it: the nearer first, a later word counting
+ * bias words farther, the earlier one at equal distance unless
+ * later_first. */
+static bool before_first(size_t db, size_t da, reach rc)
+{
+    return db < da + rc.bias || (db == da + rc.bias && !rc.later_first);
+}
+
+/* The first token outward from ti, nearest first, that test accepts
+ * among those that may pass f (NULL: all); NO_POS for none. The one
+ * search order of every context search: the nearest token left on each
+ * side, the one before_first picks tested first. The reach is cut to the
+ * sentence first, so a short sentence ends it soon. */
+static size_t walk_out(const cc_extractor *ex, size_t ti, reach rc, const tok_filter *f,
+                       tok_test test, void *ctx)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
     size_t back = ti - s->first < rc.back ? ti - s->first : rc.back;
     size_t fwd = s->last - 1 - ti < rc.fwd ? s->last - 1 - ti : rc.fwd;
-    size_t lim = fwd && fwd + rc.bias > back ? fwd + rc.bias : back;
-    for (size_t d = 1; d <= lim; d++) {
-        size_t before = d <= back ? ti - d : NO_POS;
-        size_t after = d > rc.bias && d - rc.bias <= fwd ? ti + d - rc.bias : NO_POS;
-        size_t first = rc.later_first ? after : before, then = rc.later_first ? before : after;
-        if (first != NO_POS && test(ex, first, ctx))
-            return first;
-        if (then != NO_POS && test(ex, then, ctx))
-            return then;
+    size_t lo = ti - back, hi = ti + fwd, down = (size_t)-1;
+    size_t b = back ? next_may(ex, ti - 1, lo, down, f) : NO_POS;
+    size_t a = fwd ? next_may(ex, ti + 1, hi, 1, f) : NO_POS;
+    while (b != NO_POS || a != NO_POS) {
+        bool early = a == NO_POS || (b != NO_POS && before_first(ti - b, a - ti, rc));
+        size_t j = early ? b : a;
+        if (test(ex, j, ctx))
+            return j;
+        if (early)
+            b = b == lo ? NO_POS : next_may(ex, b - 1, lo, down, f);
+        else
+            a = a == hi ? NO_POS : next_may(ex, a + 1, hi, 1, f);
     }
     return NO_POS;
 }
@@ -1814,16 +1858,17 @@ typedef struct hit {
 
 /* phrase_at's filter and the phrase it found, for walk_out. */
 typedef struct phrase_q {
-    size_t list;
-    unsigned roles, classes;
+    tok_filter f;
     hit h;
 } phrase_q;
 
-/* walk_out test: a listed phrase starts at token j. */
+/* walk_out test: a listed phrase starts at token j, which passed the
+ * filter's cheap checks (phrase_at's), so its bucket is searched at once. */
 static bool phrase_test(const cc_extractor *ex, size_t j, void *ctx)
 {
     phrase_q *q = ctx;
-    q->h.entry = phrase_at(ex, j, q->list, q->roles, q->classes, &q->h.ntok);
+    q->h.entry =
+        phrase_in(ex, j, ex->toks.v[j].bk, q->f.list, q->f.roles, q->f.classes, &q->h.ntok);
     return q->h.entry != CC_NONE;
 }
 
@@ -1832,10 +1877,10 @@ static bool phrase_test(const cc_extractor *ex, size_t j, void *ctx)
 static hit nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles, unsigned classes,
                    reach rc)
 {
-    phrase_q q = {list, roles, classes, {CC_NONE, NO_POS, 0}};
+    phrase_q q = {{list, roles, classes}, {CC_NONE, NO_POS, 0}};
     if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes))
         return q.h; /* no word of the sentence is in the lists asked */
-    q.h.at = walk_out(ex, ti, rc, phrase_test, &q);
+    q.h.at = walk_out(ex, ti, rc, &q.f, phrase_test, &q);
     if (q.h.at == NO_POS)
         q.h.entry = CC_NONE;
     return q.h;
@@ -1942,7 +1987,7 @@ static int find_tense(const cc_extractor *ex, memo *m, size_t ti)
     reach rc = {w->tense_back, w->tense_fwd, w->tense_bias, false};
     if (!m->tense[ti])
         m->tense[ti] =
-            (signed char)((walk_out(ex, ti, rc, tense_test, &q) == NO_POS ? 0 : q.tense) + 2);
+            (signed char)((walk_out(ex, ti, rc, NULL, tense_test, &q) == NO_POS ? 0 : q.tense) + 2);
     return m->tense[ti] - 2;
 }
 
@@ -2467,7 +2512,8 @@ static void find_ref_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *
         cm->cls != CC_CLASS_PERCENT)
         return;
     date_q q = {false, {0}, m};
-    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, false}, date_test, &q);
+    size_t j =
+        walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, false}, NULL, date_test, &q);
     if (j == NO_POS)
         return; /* "last year" dates no single day */
     cm->when = q.when;
@@ -2484,7 +2530,8 @@ static void find_time_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim 
     if (names_day(w, true) || w->month || w->year)
         return;
     date_q q = {true, {0}, m};
-    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, true}, date_test, &q);
+    size_t j =
+        walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, true}, NULL, date_test, &q);
     if (j == NO_POS)
         return;
     *w = q.when;
