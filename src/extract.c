@@ -1137,6 +1137,46 @@ static double digits_value(const char *buf, size_t n)
     return v;
 }
 
+/* Length of the run of ASCII digits s starts with. */
+static size_t digit_run(const char *s)
+{
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n;
+}
+
+/* cc_to_num(s, NULL) for a list value ("4", "1000000") or a number in
+ * the text: a whole number of up to 15 digits is summed here, saving
+ * strtod's ~400 instructions; anything else (a fraction, an exponent, a
+ * sign, hex) goes to cc_to_num. */
+static double value_num(const char *s)
+{
+    size_t n = digit_run(s);
+    char c = s[n];
+    if (n == 0 || n > 15 || c == '.' || c == 'e' || c == 'E' || c == 'x' || c == 'X')
+        return cc_to_num(s, NULL);
+    return digits_value(s, n);
+}
+
+/* cc_to_int(s, NULL) for a list value ("-1", " 6") or a year in the
+ * text: blanks, a sign and up to 9 digits are read here, saving strtol's
+ * ~150 instructions; anything else goes to cc_to_int. */
+static int value_int(const char *s)
+{
+    const char *p = s;
+    while (*p == ' ')
+        p++;
+    int sign = *p == '-' ? -1 : 1, v = 0;
+    p += *p == '-' || *p == '+';
+    size_t n = digit_run(p);
+    if (n == 0 || n > 9)
+        return cc_to_int(s, NULL);
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (p[i] - '0');
+    return sign * v;
+}
+
 /* Reads a digit run with thousands separators into *v; returns bytes used. */
 static size_t read_digits(const char *s, size_t n, double *v)
 {
@@ -1230,7 +1270,7 @@ static size_t number_word(const cc_extractor *ex, const words *w, size_t i, numr
     const char *v;
     for (size_t k = w->count - i < 4 ? w->count - i : 4; k >= 1; k--)
         if ((v = words_lookup(ex, w, i, k, L_NUMBER_ARTICLE))) {
-            double a = cc_to_num(v, NULL); /* "a" after a fraction: "a quarter of a" */
+            double a = value_num(v); /* "a" after a fraction: "a quarter of a" */
             if (a < 1 && nr->cur == 0 && nr->total > 0)
                 nr->total += a * nr->scale; /* "one million and a half" */
             else
@@ -1241,13 +1281,13 @@ static size_t number_word(const cc_extractor *ex, const words *w, size_t i, numr
         return 1; /* "and", "of": the fraction state carries over */
     bool frac = false;
     if ((v = words_lookup(ex, w, i, 1, L_NUMBER_WORD))) {
-        nr->cur += cc_to_num(v, NULL);
+        nr->cur += value_num(v);
     } else if ((v = words_lookup(ex, w, i, 1, L_FRACTION))) {
-        nr->cur = (nr->cur ? nr->cur : 1) * cc_to_num(v, NULL);
+        nr->cur = (nr->cur ? nr->cur : 1) * value_num(v);
         frac = true;
     } else if ((v = words_lookup(ex, w, i, 1, L_SCALE)) ||
                (v = words_lookup(ex, w, i, 1, L_SCALE_ABBR))) {
-        apply_scale(nr, cc_to_num(v, NULL));
+        apply_scale(nr, value_num(v));
     } else {
         return 0;
     }
@@ -1529,7 +1569,7 @@ static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
 static int slot_month(const cc_extractor *ex, const cand *c)
 {
     const char *m = slot_lookup(ex, c, CC_SLOT_MONTH, L_MONTH);
-    return m ? cc_to_int(m, NULL) : slot_int(ex, c, CC_SLOT_MONTH, 0);
+    return m ? value_int(m) : slot_int(ex, c, CC_SLOT_MONTH, 0);
 }
 
 /* Year from its slot: "2008", "'07" and "07" (two digits: 1950-2049), or a
@@ -1545,7 +1585,7 @@ static void slot_year(const cc_extractor *ex, const cand *c, cc_when *w)
     size_t digits = 0;
     while (i + digits < sp->e && ex->body[i + digits] >= '0' && ex->body[i + digits] <= '9')
         digits++;
-    w->year = cc_to_int(ex->body + i, NULL);
+    w->year = value_int(ex->body + i);
     bool decade = ex->body[sp->e - 1] == 's' && w->year % 10 == 0;
     if (digits <= 2) /* "the 30s" is past; "'07" is this century up to '49 */
         w->year += w->year < (decade ? 30 : 50) ? 2000 : 1900;
@@ -1586,7 +1626,7 @@ static void slot_ref(const cc_extractor *ex, const cand *c, cc_when *w)
     copy_code(w->lit, sizeof w->lit, v ? v : slot_lookup(ex, c, CC_SLOT_REF, L_TIME_REF_ADVERB));
     if ((v = slot_lookup2(ex, c, CC_SLOT_REF, L_ANCHOR_REF, L_ANCHOR_REF_THAT))) {
         w->anchor = v[0];
-        w->anchor_off = cc_to_int(v + 1, NULL);
+        w->anchor_off = value_int(v + 1);
     }
 }
 
@@ -1602,7 +1642,7 @@ static void slot_parts(const cc_extractor *ex, const cand *c, cc_when *w)
         w->punit = 'W';
     if ((v = slot_lookup(ex, c, CC_SLOT_SEASON, L_SEASON))) {
         snprintf(w->part, sizeof w->part, "%.2s", v);
-        w->month = cc_to_int(v + strcspn(v, " "), NULL);
+        w->month = value_int(v + strcspn(v, " "));
         w->punit = 'S';
     }
     if (c->slot[CC_SLOT_ORD].s != NO_POS) { /* "third quarter", "Q3", "final quarter" */
@@ -1611,7 +1651,7 @@ static void slot_parts(const cc_extractor *ex, const cand *c, cc_when *w)
         size_t i = o->s;
         while (!v && i < o->e && (ex->body[i] < '0' || ex->body[i] > '9'))
             i++;
-        w->ord = v ? cc_to_int(v, NULL) : cc_to_int(ex->body + i, NULL);
+        w->ord = v ? value_int(v) : value_int(ex->body + i);
     }
 }
 
@@ -1629,9 +1669,9 @@ static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
     w->month = slot_month(ex, c);
     w->mday = slot_int(ex, c, CC_SLOT_DAY, 0);
     if ((v = slot_lookup(ex, c, CC_SLOT_WEEKDAY, L_WEEKDAY)))
-        w->weekday = cc_to_int(v, NULL);
+        w->weekday = value_int(v);
     if ((v = slot_lookup(ex, c, CC_SLOT_SHIFT, L_SHIFT)))
-        w->shift = cc_to_int(v, NULL);
+        w->shift = value_int(v);
     if ((v = slot_lookup(ex, c, CC_SLOT_PUNIT, L_PERIOD)))
         w->punit = v[0];
     slot_parts(ex, c, w);
@@ -1663,7 +1703,7 @@ static double ordinal_value(const cc_extractor *ex, const cand *c)
     const char *v = slot_lookup(ex, c, CC_SLOT_ORD, L_ORDINAL);
     size_t s = c->slot[CC_SLOT_ORD].s, e = c->slot[CC_SLOT_ORD].e, i = s;
     if (v || s == NO_POS)
-        return v ? cc_to_num(v, NULL) : 0;
+        return v ? value_num(v) : 0;
     if (ex->body[s] >= '0' && ex->body[s] <= '9')
         return slot_int(ex, c, CC_SLOT_ORD, 0);
     while (i < e && ex->body[i] != ' ' && ex->body[i] != '-' && (unsigned char)ex->body[i] < 0x80)
@@ -1674,7 +1714,7 @@ static double ordinal_value(const cc_extractor *ex, const cand *c)
         j++;
     const char *tens = cc_rules_lookup(ex->r, ex->list[L_ORD_TENS], ex->body + s, i - s);
     const char *unit = cc_rules_lookup(ex->r, ex->list[L_ORDINAL], ex->body + j, e - j);
-    return tens && unit ? cc_to_num(tens, NULL) + cc_to_num(unit, NULL) : 0;
+    return tens && unit ? value_num(tens) + value_num(unit) : 0;
 }
 
 /* Sets the class-specific value of a claim; false drops the candidate. */
