@@ -1655,12 +1655,12 @@ static void slot_parts(const cc_extractor *ex, const cand *c, cc_when *w)
     }
 }
 
-/* Fills the cc_when of a date or time from its slots; the rel_day value is
- * "OFFSET [PART]" ("last night = -1 NI"). A day with a part ("Friday
- * night") stays a date claim, so that it still dates its event. */
-static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
+/* Fills *w, the cc_when of a date or time, from its slots; the rel_day
+ * value is "OFFSET [PART]" ("last night = -1 NI"). A day with a part
+ * ("Friday night") stays a date claim, so that it still dates its event.
+ * False when month or day is out of range. */
+static bool fill_when(const cc_extractor *ex, const cand *c, cc_when *w)
 {
-    cc_when *w = &cm->when;
     const char *v;
     memset(w, 0, sizeof *w);
     w->weekday = w->hour = w->minute = -1;
@@ -1691,9 +1691,41 @@ static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
     v = slot_lookup(ex, c, CC_SLOT_AMPM, L_AMPM);
     if (v && w->hour >= 0 && w->hour <= 12)
         w->hour = (w->hour % 12) + (strcmp(v, "pm") == 0 ? 12 : 0);
-    if ((v = slot_lookup2(ex, c, CC_SLOT_SET, L_SET, L_SET_PER)))
-        return (cm->timex = cc_strdup(v)) != NULL;
     return w->month <= 12 && w->mday <= 31;
+}
+
+/* The value of the set slot ("every week"), owned by the rules; NULL
+ * for none. */
+static const char *slot_set(const cc_extractor *ex, const cand *c)
+{
+    return slot_lookup2(ex, c, CC_SLOT_SET, L_SET, L_SET_PER);
+}
+
+/* Sets a set's TIMEX (a new string the claim owns) from its set slot,
+ * else checks the cc_when read (ok): false drops the claim. */
+static bool set_timex(const cc_extractor *ex, const cand *c, cc_claim *cm, bool ok)
+{
+    const char *v = slot_set(ex, c);
+    if (v)
+        return (cm->timex = cc_strdup(v)) != NULL;
+    return ok;
+}
+
+/* Sets the cc_when of a time or set claim from its slots, and a set's
+ * TIMEX; false drops it. */
+static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
+{
+    return set_timex(ex, c, cm, fill_when(ex, c, &cm->when));
+}
+
+static bool cand_when(const cc_extractor *ex, memo *m, size_t ci, cc_when *w);
+
+/* set_when for date claim ci through the memo of dates: the figures
+ * before it have often read its cc_when already (cand_when), and the
+ * figures after it will. */
+static bool set_date(const cc_extractor *ex, memo *m, size_t ci, cc_claim *cm)
+{
+    return set_timex(ex, &ex->cands.v[ci], cm, cand_when(ex, m, ci, &cm->when));
 }
 
 /* An ordinal's value: "sixth", "6th", or tens and an ordinal word
@@ -1717,15 +1749,18 @@ static double ordinal_value(const cc_extractor *ex, const cand *c)
     return tens && unit ? value_num(tens) + value_num(unit) : 0;
 }
 
-/* Sets the class-specific value of a claim; false drops the candidate. */
-static bool set_value(const cc_extractor *ex, const cand *c, cc_claim *cm)
+/* Sets the class-specific value of the claim of candidate ci; false
+ * drops the candidate. */
+static bool set_value(const cc_extractor *ex, memo *m, size_t ci, cc_claim *cm)
 {
+    const cand *c = &ex->cands.v[ci];
     const char *v;
     cm->scale = 1;
     switch (cm->cls) {
     case CC_CLASS_DURATION:
         return set_duration(ex, c, cm);
     case CC_CLASS_DATE:
+        return set_date(ex, m, ci, cm);
     case CC_CLASS_TIME:
     case CC_CLASS_SET:
         return set_when(ex, c, cm);
@@ -1825,19 +1860,24 @@ typedef struct reach {
 /* A test on token j for walk_out; ctx carries its arguments and result. */
 typedef bool (*tok_test)(const cc_extractor *ex, size_t j, void *ctx);
 
-/* phrase_at's cheap checks of a token (a word whose bucket sum may pass
- * list, roles and classes), which walk_out makes in a tight loop before
- * a test: most words of a context search's reach are in no list asked. */
+/* The cheap checks of a token that walk_out makes in a tight loop before
+ * a test: phrase_at's (a word whose bucket sum may pass list, roles and
+ * classes), or, with cands, being a candidate. Most tokens of a context
+ * search's reach fail them. */
 typedef struct tok_filter {
     size_t list;
     unsigned roles, classes;
+    bool cands;
 } tok_filter;
 
 /* True when token j may pass filter f; NULL passes every token. */
 static bool may_pass(const cc_extractor *ex, size_t j, const tok_filter *f)
 {
-    return !f || (ex->toks.v[j].cand == NO_POS &&
-                  sum_may_pass(ex, ex->toks.v[j].sum, f->list, f->roles, f->classes));
+    if (!f)
+        return true;
+    if (f->cands || ex->toks.v[j].cand != NO_POS)
+        return f->cands && ex->toks.v[j].cand != NO_POS;
+    return sum_may_pass(ex, ex->toks.v[j].sum, f->list, f->roles, f->classes);
 }
 
 /* The first token from j on, stepping by step (1, or -1 as a size_t) up
@@ -1917,7 +1957,7 @@ static bool phrase_test(const cc_extractor *ex, size_t j, void *ctx)
 static hit nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles, unsigned classes,
                    reach rc)
 {
-    phrase_q q = {{list, roles, classes}, {CC_NONE, NO_POS, 0}};
+    phrase_q q = {{list, roles, classes, false}, {CC_NONE, NO_POS, 0}};
     if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes))
         return q.h; /* no word of the sentence is in the lists asked */
     q.h.at = walk_out(ex, ti, rc, &q.f, phrase_test, &q);
@@ -2508,11 +2548,11 @@ static bool cand_when(const cc_extractor *ex, memo *m, size_t ci, cc_when *w)
 {
     if (!m->dated[ci]) {
         const cand *c = &ex->cands.v[ci];
-        cc_claim tmp = {0};
-        tmp.cls = CC_CLASS_DATE;
-        bool ok = ex->r->rules.v[c->rule].cls == CC_CLASS_DATE && set_when(ex, c, &tmp);
-        free(tmp.timex);
-        m->when[ci] = tmp.when;
+        bool ok = false;
+        if (ex->r->rules.v[c->rule].cls == CC_CLASS_DATE)
+            ok = fill_when(ex, c, &m->when[ci]) || slot_set(ex, c);
+        else
+            m->when[ci] = (cc_when){0};
         m->dated[ci] = (unsigned char)(ok + 1);
     }
     *w = m->when[ci];
@@ -2534,6 +2574,9 @@ typedef struct date_q {
     memo *m;
 } date_q;
 
+/* walk_out's filter for date_test: candidates only. */
+static const tok_filter only_cands = {CC_NONE, 0, 0, true};
+
 /* walk_out test: token j is a date candidate that names a day. */
 static bool date_test(const cc_extractor *ex, size_t j, void *ctx)
 {
@@ -2552,8 +2595,8 @@ static void find_ref_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *
         cm->cls != CC_CLASS_PERCENT)
         return;
     date_q q = {false, {0}, m};
-    size_t j =
-        walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, false}, NULL, date_test, &q);
+    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, false}, &only_cands,
+                        date_test, &q);
     if (j == NO_POS)
         return; /* "last year" dates no single day */
     cm->when = q.when;
@@ -2570,8 +2613,8 @@ static void find_time_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim 
     if (names_day(w, true) || w->month || w->year)
         return;
     date_q q = {true, {0}, m};
-    size_t j =
-        walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, true}, NULL, date_test, &q);
+    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, true}, &only_cands,
+                        date_test, &q);
     if (j == NO_POS)
         return;
     *w = q.when;
@@ -2613,7 +2656,7 @@ static cc_error build_claim(cc_extractor *ex, memo *m, cc_cluster *cl, size_t ai
     cm.day = CC_NO_DAY;
     cm.group = CC_NONE;
     bool noun = false; /* the id after the value: a qualifier moves the start */
-    bool keep = set_value(ex, c, &cm) && (cm.id = claim_id(a->id, cm.start)) != NULL &&
+    bool keep = set_value(ex, m, ci, &cm) && (cm.id = claim_id(a->id, cm.start)) != NULL &&
                 set_context(ex, m, c, &cm, &noun) && resolve_date(cl, ai, cl->claims.n, &cm) &&
                 (cm.key = make_key(ex, &cm, noun)) != NULL && set_change(ex, ci, &cm);
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
