@@ -1159,6 +1159,46 @@ static double digits_value(const char *buf, size_t n)
     return v;
 }
 
+/* Length of the run of ASCII digits s starts with. */
+static size_t digit_run(const char *s)
+{
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n;
+}
+
+/* cc_to_num(s, NULL) for a list value ("4", "1000000") or a number in
+ * the text: a whole number of up to 15 digits is summed here, saving
+ * strtod's ~400 instructions; anything else (a fraction, an exponent, a
+ * sign, hex) goes to cc_to_num. */
+static double value_num(const char *s)
+{
+    size_t n = digit_run(s);
+    char c = s[n];
+    if (n == 0 || n > 15 || c == '.' || c == 'e' || c == 'E' || c == 'x' || c == 'X')
+        return cc_to_num(s, NULL);
+    return digits_value(s, n);
+}
+
+/* cc_to_int(s, NULL) for a list value ("-1", " 6") or a year in the
+ * text: blanks, a sign and up to 9 digits are read here, saving strtol's
+ * ~150 instructions; anything else goes to cc_to_int. */
+static int value_int(const char *s)
+{
+    const char *p = s;
+    while (*p == ' ')
+        p++;
+    int sign = *p == '-' ? -1 : 1, v = 0;
+    p += *p == '-' || *p == '+';
+    size_t n = digit_run(p);
+    if (n == 0 || n > 9)
+        return cc_to_int(s, NULL);
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (p[i] - '0');
+    return sign * v;
+}
+
 /* Reads a digit run with thousands separators into *v; returns bytes used. */
 static size_t read_digits(const char *s, size_t n, double *v)
 {
@@ -1252,7 +1292,7 @@ static size_t number_word(const cc_extractor *ex, const words *w, size_t i, numr
     const char *v;
     for (size_t k = w->count - i < 4 ? w->count - i : 4; k >= 1; k--)
         if ((v = words_lookup(ex, w, i, k, L_NUMBER_ARTICLE))) {
-            double a = cc_to_num(v, NULL); /* "a" after a fraction: "a quarter of a" */
+            double a = value_num(v); /* "a" after a fraction: "a quarter of a" */
             if (a < 1 && nr->cur == 0 && nr->total > 0)
                 nr->total += a * nr->scale; /* "one million and a half" */
             else
@@ -1263,13 +1303,13 @@ static size_t number_word(const cc_extractor *ex, const words *w, size_t i, numr
         return 1; /* "and", "of": the fraction state carries over */
     bool frac = false;
     if ((v = words_lookup(ex, w, i, 1, L_NUMBER_WORD))) {
-        nr->cur += cc_to_num(v, NULL);
+        nr->cur += value_num(v);
     } else if ((v = words_lookup(ex, w, i, 1, L_FRACTION))) {
-        nr->cur = (nr->cur ? nr->cur : 1) * cc_to_num(v, NULL);
+        nr->cur = (nr->cur ? nr->cur : 1) * value_num(v);
         frac = true;
     } else if ((v = words_lookup(ex, w, i, 1, L_SCALE)) ||
                (v = words_lookup(ex, w, i, 1, L_SCALE_ABBR))) {
-        apply_scale(nr, cc_to_num(v, NULL));
+        apply_scale(nr, value_num(v));
     } else {
         return 0;
     }
@@ -1551,7 +1591,7 @@ static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
 static int slot_month(const cc_extractor *ex, const cand *c)
 {
     const char *m = slot_lookup(ex, c, CC_SLOT_MONTH, L_MONTH);
-    return m ? cc_to_int(m, NULL) : slot_int(ex, c, CC_SLOT_MONTH, 0);
+    return m ? value_int(m) : slot_int(ex, c, CC_SLOT_MONTH, 0);
 }
 
 /* Year from its slot: "2008", "'07" and "07" (two digits: 1950-2049), or a
@@ -1567,7 +1607,7 @@ static void slot_year(const cc_extractor *ex, const cand *c, cc_when *w)
     size_t digits = 0;
     while (i + digits < sp->e && ex->body[i + digits] >= '0' && ex->body[i + digits] <= '9')
         digits++;
-    w->year = cc_to_int(ex->body + i, NULL);
+    w->year = value_int(ex->body + i);
     bool decade = ex->body[sp->e - 1] == 's' && w->year % 10 == 0;
     if (digits <= 2) /* "the 30s" is past; "'07" is this century up to '49 */
         w->year += w->year < (decade ? 30 : 50) ? 2000 : 1900;
@@ -1608,7 +1648,7 @@ static void slot_ref(const cc_extractor *ex, const cand *c, cc_when *w)
     copy_code(w->lit, sizeof w->lit, v ? v : slot_lookup(ex, c, CC_SLOT_REF, L_TIME_REF_ADVERB));
     if ((v = slot_lookup2(ex, c, CC_SLOT_REF, L_ANCHOR_REF, L_ANCHOR_REF_THAT))) {
         w->anchor = v[0];
-        w->anchor_off = cc_to_int(v + 1, NULL);
+        w->anchor_off = value_int(v + 1);
     }
 }
 
@@ -1624,7 +1664,7 @@ static void slot_parts(const cc_extractor *ex, const cand *c, cc_when *w)
         w->punit = 'W';
     if ((v = slot_lookup(ex, c, CC_SLOT_SEASON, L_SEASON))) {
         snprintf(w->part, sizeof w->part, "%.2s", v);
-        w->month = cc_to_int(v + strcspn(v, " "), NULL);
+        w->month = value_int(v + strcspn(v, " "));
         w->punit = 'S';
     }
     if (c->slot[CC_SLOT_ORD].s != NO_POS) { /* "third quarter", "Q3", "final quarter" */
@@ -1633,16 +1673,16 @@ static void slot_parts(const cc_extractor *ex, const cand *c, cc_when *w)
         size_t i = o->s;
         while (!v && i < o->e && (ex->body[i] < '0' || ex->body[i] > '9'))
             i++;
-        w->ord = v ? cc_to_int(v, NULL) : cc_to_int(ex->body + i, NULL);
+        w->ord = v ? value_int(v) : value_int(ex->body + i);
     }
 }
 
-/* Fills the cc_when of a date or time from its slots; the rel_day value is
- * "OFFSET [PART]" ("last night = -1 NI"). A day with a part ("Friday
- * night") stays a date claim, so that it still dates its event. */
-static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
+/* Fills *w, the cc_when of a date or time, from its slots; the rel_day
+ * value is "OFFSET [PART]" ("last night = -1 NI"). A day with a part
+ * ("Friday night") stays a date claim, so that it still dates its event.
+ * False when month or day is out of range. */
+static bool fill_when(const cc_extractor *ex, const cand *c, cc_when *w)
 {
-    cc_when *w = &cm->when;
     const char *v;
     memset(w, 0, sizeof *w);
     w->weekday = w->hour = w->minute = -1;
@@ -1651,9 +1691,9 @@ static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
     w->month = slot_month(ex, c);
     w->mday = slot_int(ex, c, CC_SLOT_DAY, 0);
     if ((v = slot_lookup(ex, c, CC_SLOT_WEEKDAY, L_WEEKDAY)))
-        w->weekday = cc_to_int(v, NULL);
+        w->weekday = value_int(v);
     if ((v = slot_lookup(ex, c, CC_SLOT_SHIFT, L_SHIFT)))
-        w->shift = cc_to_int(v, NULL);
+        w->shift = value_int(v);
     if ((v = slot_lookup(ex, c, CC_SLOT_PUNIT, L_PERIOD)))
         w->punit = v[0];
     slot_parts(ex, c, w);
@@ -1673,9 +1713,41 @@ static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
     v = slot_lookup(ex, c, CC_SLOT_AMPM, L_AMPM);
     if (v && w->hour >= 0 && w->hour <= 12)
         w->hour = (w->hour % 12) + (strcmp(v, "pm") == 0 ? 12 : 0);
-    if ((v = slot_lookup2(ex, c, CC_SLOT_SET, L_SET, L_SET_PER)))
-        return (cm->timex = cc_strdup(v)) != NULL;
     return w->month <= 12 && w->mday <= 31;
+}
+
+/* The value of the set slot ("every week"), owned by the rules; NULL
+ * for none. */
+static const char *slot_set(const cc_extractor *ex, const cand *c)
+{
+    return slot_lookup2(ex, c, CC_SLOT_SET, L_SET, L_SET_PER);
+}
+
+/* Sets a set's TIMEX (a new string the claim owns) from its set slot,
+ * else checks the cc_when read (ok): false drops the claim. */
+static bool set_timex(const cc_extractor *ex, const cand *c, cc_claim *cm, bool ok)
+{
+    const char *v = slot_set(ex, c);
+    if (v)
+        return (cm->timex = cc_strdup(v)) != NULL;
+    return ok;
+}
+
+/* Sets the cc_when of a time or set claim from its slots, and a set's
+ * TIMEX; false drops it. */
+static bool set_when(const cc_extractor *ex, const cand *c, cc_claim *cm)
+{
+    return set_timex(ex, c, cm, fill_when(ex, c, &cm->when));
+}
+
+static bool cand_when(const cc_extractor *ex, memo *m, size_t ci, cc_when *w);
+
+/* set_when for date claim ci through the memo of dates: the figures
+ * before it have often read its cc_when already (cand_when), and the
+ * figures after it will. */
+static bool set_date(const cc_extractor *ex, memo *m, size_t ci, cc_claim *cm)
+{
+    return set_timex(ex, &ex->cands.v[ci], cm, cand_when(ex, m, ci, &cm->when));
 }
 
 /* An ordinal's value: "sixth", "6th", or tens and an ordinal word
@@ -1685,7 +1757,7 @@ static double ordinal_value(const cc_extractor *ex, const cand *c)
     const char *v = slot_lookup(ex, c, CC_SLOT_ORD, L_ORDINAL);
     size_t s = c->slot[CC_SLOT_ORD].s, e = c->slot[CC_SLOT_ORD].e, i = s;
     if (v || s == NO_POS)
-        return v ? cc_to_num(v, NULL) : 0;
+        return v ? value_num(v) : 0;
     if (ex->body[s] >= '0' && ex->body[s] <= '9')
         return slot_int(ex, c, CC_SLOT_ORD, 0);
     while (i < e && ex->body[i] != ' ' && ex->body[i] != '-' && (unsigned char)ex->body[i] < 0x80)
@@ -1696,18 +1768,21 @@ static double ordinal_value(const cc_extractor *ex, const cand *c)
         j++;
     const char *tens = cc_rules_lookup(ex->r, ex->list[L_ORD_TENS], ex->body + s, i - s);
     const char *unit = cc_rules_lookup(ex->r, ex->list[L_ORDINAL], ex->body + j, e - j);
-    return tens && unit ? cc_to_num(tens, NULL) + cc_to_num(unit, NULL) : 0;
+    return tens && unit ? value_num(tens) + value_num(unit) : 0;
 }
 
-/* Sets the class-specific value of a claim; false drops the candidate. */
-static bool set_value(const cc_extractor *ex, const cand *c, cc_claim *cm)
+/* Sets the class-specific value of the claim of candidate ci; false
+ * drops the candidate. */
+static bool set_value(const cc_extractor *ex, memo *m, size_t ci, cc_claim *cm)
 {
+    const cand *c = &ex->cands.v[ci];
     const char *v;
     cm->scale = 1;
     switch (cm->cls) {
     case CC_CLASS_DURATION:
         return set_duration(ex, c, cm);
     case CC_CLASS_DATE:
+        return set_date(ex, m, ci, cm);
     case CC_CLASS_TIME:
     case CC_CLASS_SET:
         return set_when(ex, c, cm);
@@ -1807,23 +1882,72 @@ typedef struct reach {
 /* A test on token j for walk_out; ctx carries its arguments and result. */
 typedef bool (*tok_test)(const cc_extractor *ex, size_t j, void *ctx);
 
-/* The first token outward from ti, nearest first, that test accepts;
- * NO_POS for none. The one search order of every context search. The
- * reach is cut to the sentence first, so a short sentence ends it soon. */
-static size_t walk_out(const cc_extractor *ex, size_t ti, reach rc, tok_test test, void *ctx)
+/* The cheap checks of a token that walk_out makes in a tight loop before
+ * a test: phrase_at's (a word whose bucket sum may pass list, roles and
+ * classes), or, with cands, being a candidate. Most tokens of a context
+ * search's reach fail them. */
+typedef struct tok_filter {
+    size_t list;
+    unsigned roles, classes;
+    bool cands;
+} tok_filter;
+
+/* True when token j may pass filter f; NULL passes every token. */
+static bool may_pass(const cc_extractor *ex, size_t j, const tok_filter *f)
+{
+    if (!f)
+        return true;
+    if (f->cands || ex->toks.v[j].cand != NO_POS)
+        return f->cands && ex->toks.v[j].cand != NO_POS;
+    return sum_may_pass(ex, ex->toks.v[j].sum, f->list, f->roles, f->classes);
+}
+
+/* The first token from j on, stepping by step (1, or -1 as a size_t) up
+ * to and including last, that may pass f; NO_POS for none (or j NO_POS). */
+static size_t next_may(const cc_extractor *ex, size_t j, size_t last, size_t step,
+                       const tok_filter *f)
+{
+    for (; j != NO_POS; j += step) {
+        if (may_pass(ex, j, f))
+            return j;
+        if (j == last)
+            break;
+    }
+    return NO_POS;
+}
+
+/* True when walk_out tests token b, db words before the claim, before
+ * token a, da words after it: the nearer first, a later word counting
+ * bias words farther, the earlier one at equal distance unless
+ * later_first. */
+static bool before_first(size_t db, size_t da, reach rc)
+{
+    return db < da + rc.bias || (db == da + rc.bias && !rc.later_first);
+}
+
+/* The first token outward from ti, nearest first, that test accepts
+ * among those that may pass f (NULL: all); NO_POS for none. The one
+ * search order of every context search: the nearest token left on each
+ * side, the one before_first picks tested first. The reach is cut to the
+ * sentence first, so a short sentence ends it soon. */
+static size_t walk_out(const cc_extractor *ex, size_t ti, reach rc, const tok_filter *f,
+                       tok_test test, void *ctx)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
     size_t back = ti - s->first < rc.back ? ti - s->first : rc.back;
     size_t fwd = s->last - 1 - ti < rc.fwd ? s->last - 1 - ti : rc.fwd;
-    size_t lim = fwd && fwd + rc.bias > back ? fwd + rc.bias : back;
-    for (size_t d = 1; d <= lim; d++) {
-        size_t before = d <= back ? ti - d : NO_POS;
-        size_t after = d > rc.bias && d - rc.bias <= fwd ? ti + d - rc.bias : NO_POS;
-        size_t first = rc.later_first ? after : before, then = rc.later_first ? before : after;
-        if (first != NO_POS && test(ex, first, ctx))
-            return first;
-        if (then != NO_POS && test(ex, then, ctx))
-            return then;
+    size_t lo = ti - back, hi = ti + fwd, down = (size_t)-1;
+    size_t b = back ? next_may(ex, ti - 1, lo, down, f) : NO_POS;
+    size_t a = fwd ? next_may(ex, ti + 1, hi, 1, f) : NO_POS;
+    while (b != NO_POS || a != NO_POS) {
+        bool early = a == NO_POS || (b != NO_POS && before_first(ti - b, a - ti, rc));
+        size_t j = early ? b : a;
+        if (test(ex, j, ctx))
+            return j;
+        if (early)
+            b = b == lo ? NO_POS : next_may(ex, b - 1, lo, down, f);
+        else
+            a = a == hi ? NO_POS : next_may(ex, a + 1, hi, 1, f);
     }
     return NO_POS;
 }
@@ -1836,16 +1960,17 @@ typedef struct hit {
 
 /* phrase_at's filter and the phrase it found, for walk_out. */
 typedef struct phrase_q {
-    size_t list;
-    unsigned roles, classes;
+    tok_filter f;
     hit h;
 } phrase_q;
 
-/* walk_out test: a listed phrase starts at token j. */
+/* walk_out test: a listed phrase starts at token j, which passed the
+ * filter's cheap checks (phrase_at's), so its bucket is searched at once. */
 static bool phrase_test(const cc_extractor *ex, size_t j, void *ctx)
 {
     phrase_q *q = ctx;
-    q->h.entry = phrase_at(ex, j, q->list, q->roles, q->classes, &q->h.ntok);
+    q->h.entry =
+        phrase_in(ex, j, ex->toks.v[j].bk, q->f.list, q->f.roles, q->f.classes, &q->h.ntok);
     return q->h.entry != CC_NONE;
 }
 
@@ -1854,10 +1979,10 @@ static bool phrase_test(const cc_extractor *ex, size_t j, void *ctx)
 static hit nearest(const cc_extractor *ex, size_t ti, size_t list, unsigned roles, unsigned classes,
                    reach rc)
 {
-    phrase_q q = {list, roles, classes, {CC_NONE, NO_POS, 0}};
+    phrase_q q = {{list, roles, classes, false}, {CC_NONE, NO_POS, 0}};
     if (!sum_may_pass(ex, &ex->sents.v[ex->toks.v[ti].sent].sum, list, roles, classes))
         return q.h; /* no word of the sentence is in the lists asked */
-    q.h.at = walk_out(ex, ti, rc, phrase_test, &q);
+    q.h.at = walk_out(ex, ti, rc, &q.f, phrase_test, &q);
     if (q.h.at == NO_POS)
         q.h.entry = CC_NONE;
     return q.h;
@@ -1964,7 +2089,7 @@ static int find_tense(const cc_extractor *ex, memo *m, size_t ti)
     reach rc = {w->tense_back, w->tense_fwd, w->tense_bias, false};
     if (!m->tense[ti])
         m->tense[ti] =
-            (signed char)((walk_out(ex, ti, rc, tense_test, &q) == NO_POS ? 0 : q.tense) + 2);
+            (signed char)((walk_out(ex, ti, rc, NULL, tense_test, &q) == NO_POS ? 0 : q.tense) + 2);
     return m->tense[ti] - 2;
 }
 
@@ -2445,11 +2570,11 @@ static bool cand_when(const cc_extractor *ex, memo *m, size_t ci, cc_when *w)
 {
     if (!m->dated[ci]) {
         const cand *c = &ex->cands.v[ci];
-        cc_claim tmp = {0};
-        tmp.cls = CC_CLASS_DATE;
-        bool ok = ex->r->rules.v[c->rule].cls == CC_CLASS_DATE && set_when(ex, c, &tmp);
-        free(tmp.timex);
-        m->when[ci] = tmp.when;
+        bool ok = false;
+        if (ex->r->rules.v[c->rule].cls == CC_CLASS_DATE)
+            ok = fill_when(ex, c, &m->when[ci]) || slot_set(ex, c);
+        else
+            m->when[ci] = (cc_when){0};
         m->dated[ci] = (unsigned char)(ok + 1);
     }
     *w = m->when[ci];
@@ -2471,6 +2596,9 @@ typedef struct date_q {
     memo *m;
 } date_q;
 
+/* walk_out's filter for date_test: candidates only. */
+static const tok_filter only_cands = {CC_NONE, 0, 0, true};
+
 /* walk_out test: token j is a date candidate that names a day. */
 static bool date_test(const cc_extractor *ex, size_t j, void *ctx)
 {
@@ -2489,7 +2617,8 @@ static void find_ref_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *
         cm->cls != CC_CLASS_PERCENT)
         return;
     date_q q = {false, {0}, m};
-    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, false}, date_test, &q);
+    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, false}, &only_cands,
+                        date_test, &q);
     if (j == NO_POS)
         return; /* "last year" dates no single day */
     cm->when = q.when;
@@ -2506,7 +2635,8 @@ static void find_time_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim 
     if (names_day(w, true) || w->month || w->year)
         return;
     date_q q = {true, {0}, m};
-    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, true}, date_test, &q);
+    size_t j = walk_out(ex, ti, (reach){ex->w.ref_date, ex->w.ref_date, 0, true}, &only_cands,
+                        date_test, &q);
     if (j == NO_POS)
         return;
     *w = q.when;
@@ -2548,7 +2678,7 @@ static cc_error build_claim(cc_extractor *ex, memo *m, cc_cluster *cl, size_t ai
     cm.day = CC_NO_DAY;
     cm.group = CC_NONE;
     bool noun = false; /* the id after the value: a qualifier moves the start */
-    bool keep = set_value(ex, c, &cm) && (cm.id = claim_id(a->id, cm.start)) != NULL &&
+    bool keep = set_value(ex, m, ci, &cm) && (cm.id = claim_id(a->id, cm.start)) != NULL &&
                 set_context(ex, m, c, &cm, &noun) && resolve_date(cl, ai, cl->claims.n, &cm) &&
                 (cm.key = make_key(ex, &cm, noun)) != NULL && set_change(ex, ci, &cm);
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {
