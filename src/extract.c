@@ -663,8 +663,8 @@ typedef struct word_key {
     /* For a starter word: per rule of its set, the ASCII bytes that may
      * follow it and one space (cc_starter); NULL otherwise. */
     const cc_follow *follow;
-    /* For a short starter word in lower case: per rule, the masks a byte
-     * further (cc_follow2); NULL otherwise. */
+    /* For a short starter word: per rule, the masks a byte further
+     * (cc_follow2); NULL otherwise. */
     const cc_follow2 *follow2;
     unsigned char next_b; /* with follow2: the byte after next */
     unsigned char dlen;   /* at a digit: its run's length (1..4), else 0 */
@@ -929,15 +929,19 @@ static inline bool lets(const cc_follow *f, unsigned b)
     return !b || ((f->bits[b / 64] >> (b % 64)) & 1);
 }
 
-/* Whether the k-th rule's cc_follow2 mask in wk lets the lower-case
- * letter and then the lower-case letter or space after a short starter
- * word and a space through (any other bytes, or no such mask, let it
- * through). */
+/* Whether the k-th rule's cc_follow2 mask in wk lets the letter and then
+ * the letter or space after a short starter word and a space through: in
+ * lower case, or in any case where the rule's row is caseless (any other
+ * bytes, or no such mask, let it through). */
 static inline bool lets2(const word_key *wk, size_t k)
 {
-    unsigned a = wk->next - 'a', b = wk->next_b == ' ' ? CC_FOLLOW2_SPACE : wk->next_b - 'a';
-    return !wk->follow2 || a >= 26 || (b >= 26 && b != CC_FOLLOW2_SPACE) ||
-           ((wk->follow2[k].after[a] >> b) & 1);
+    unsigned char x = wk->next, y = wk->next_b;
+    if (!wk->follow2 || !is_alpha((char)x) || (y != ' ' && !is_alpha((char)y)))
+        return true;
+    uint32_t row = wk->follow2[k].after[(x | 0x20u) - 'a'];
+    bool capital = x < 'a' || (y != ' ' && y < 'a');
+    unsigned b = y == ' ' ? CC_FOLLOW2_SPACE : (y | 0x20u) - 'a';
+    return (capital && !((row >> CC_FOLLOW2_CASELESS) & 1)) || ((row >> b) & 1);
 }
 
 /* Whether item it, the k-th of the set, may match where the starter word

@@ -150,8 +150,8 @@ void cc_rules_open_masks(cc_rules *r)
         const cc_starter *st = &r->starters.v[i];
         for (int ci = 0; ci < 2; ci++)
             memset(st->follow[ci], 0xff, r->sets.v[st->set[ci]].n * sizeof(cc_follow));
-        if (st->follow2)
-            memset(st->follow2, 0xff, r->sets.v[st->set[0]].n * sizeof(cc_follow2));
+        for (int ci = 0; ci < 2 && st->follow2[ci]; ci++)
+            memset(st->follow2[ci], 0xff, r->sets.v[st->set[ci]].n * sizeof(cc_follow2));
     }
     for (size_t i = 0; i < r->rules.n; i++)
         memset(&r->rules.v[i].digits, 0xff, sizeof r->rules.v[i].digits);
@@ -1133,8 +1133,8 @@ static bool may_start(loader *ld, cc_start_pair *st)
                          st->follow);
     st->has2 = ok && n <= ld->follow2_letters;
     if (st->has2)
-        cc_starts_follow2(lr ? lr->code : NULL, ld->loose_md, st->word, n, &st->follow[0],
-                          &st->follow2);
+        cc_starts_follow2(lr ? lr->code : NULL, lr && lr->cased, ld->loose_md, st->word, n,
+                          &st->follow[0], &st->follow2);
     cc_start_pair p = *st;
     p.word = ok && lr && ld->cache_dir ? cc_strdup(st->word) : NULL;
     if (p.word && !CC_VEC_PUSH(ld->passed, p))
@@ -1189,18 +1189,23 @@ static cc_follow *follow_masks(const cc_rule_set *set, const cc_start_pair *pv, 
     return f;
 }
 
-/* The cc_follow2 masks for each rule of the lower-case set (in its
- * order), from the word's start pairs pv[0:n); NULL when the word has
- * none (not short) or out of memory (*oom set). Caller frees. */
-static cc_follow2 *follow2_masks(const cc_rule_set *set, const cc_start_pair *pv, size_t n,
+/* The cc_follow2 masks of case ci for each rule of set (in its order),
+ * from the word's start pairs pv[0:n), probed in lower case: a capital
+ * (ci 1) keeps only the caseless rows. NULL when the word has none (not
+ * short) or out of memory (*oom set). Caller frees. */
+static cc_follow2 *follow2_masks(const cc_rule_set *set, const cc_start_pair *pv, size_t n, int ci,
                                  bool *oom)
 {
     if (!set->n || !pair_of(pv, n, set->rules[0])->has2)
         return NULL;
     cc_follow2 *f = malloc((set->n + 1) * sizeof *f);
-    *oom = f == NULL;
-    for (size_t k = 0; f && k < set->n; k++)
+    *oom |= f == NULL;
+    for (size_t k = 0; f && k < set->n; k++) {
         f[k] = pair_of(pv, n, set->rules[k])->follow2;
+        for (int b = 0; ci && b < 26; b++)
+            if (!((f[k].after[b] >> CC_FOLLOW2_CASELESS) & 1))
+                f[k].after[b] = UINT32_MAX;
+    }
     return f;
 }
 
@@ -1212,17 +1217,19 @@ static bool add_starter_word(cc_rules *r, char *word, const bool *member, const 
                              size_t n)
 {
     unsigned char c = (unsigned char)word[0];
-    cc_starter st = {word, strlen(word), {set_for_byte(r, member, c), CC_NONE}, {NULL, NULL}, NULL};
+    cc_starter st = {
+        word, strlen(word), {set_for_byte(r, member, c), CC_NONE}, {NULL, NULL}, {NULL, NULL}};
     st.set[1] = set_for_byte(r, member, (unsigned char)(c >= 'a' && c <= 'z' ? c - 32 : c));
     for (int ci = 0; ci < 2 && st.set[ci] != CC_NONE; ci++)
         st.follow[ci] = follow_masks(&r->sets.v[st.set[ci]], pv, n, ci);
     bool oom = false;
-    if (st.follow[0])
-        st.follow2 = follow2_masks(&r->sets.v[st.set[0]], pv, n, &oom);
+    for (int ci = 0; ci < 2 && st.follow[ci]; ci++)
+        st.follow2[ci] = follow2_masks(&r->sets.v[st.set[ci]], pv, n, ci, &oom);
     if (!st.follow[0] || !st.follow[1] || oom || !CC_VEC_PUSH(r->starters, st)) {
         free(st.follow[0]);
         free(st.follow[1]);
-        free(st.follow2);
+        free(st.follow2[0]);
+        free(st.follow2[1]);
         free(word);
         return false;
     }
@@ -1644,7 +1651,8 @@ void cc_rules_free(cc_rules *r)
         free(r->starters.v[i].word);
         free(r->starters.v[i].follow[0]);
         free(r->starters.v[i].follow[1]);
-        free(r->starters.v[i].follow2);
+        free(r->starters.v[i].follow2[0]);
+        free(r->starters.v[i].follow2[1]);
     }
     free(r->starters.v);
     free(r->starter_tab);

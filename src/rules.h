@@ -70,8 +70,10 @@ typedef struct cc_follow {
  * (bit b2 - 'a') and the space (bit CC_FOLLOW2_SPACE) that may come after
  * a starter word, one space and b1 in a match of a rule: the follow mask
  * a byte further, for the short words ("a", "the") where most tries fail
- * on the word after them. */
+ * on the word after them. Bit CC_FOLLOW2_CASELESS: case does not matter
+ * in the rule, so the row holds for capitals too ("the Watergate"). */
 #define CC_FOLLOW2_SPACE 31
+#define CC_FOLLOW2_CASELESS 30
 typedef struct cc_follow2 {
     uint32_t after[26];
 } cc_follow2;
@@ -165,10 +167,11 @@ typedef struct cc_starter {
      * may follow the word and one space in a match (cc_starts_follow);
      * owned. */
     cc_follow *follow[2];
-    /* For a short word (setting follow2_letters), per rule of the lower-
-     * case set: the follow masks one byte further (cc_starts_follow2);
-     * owned; NULL for other words. */
-    cc_follow2 *follow2;
+    /* For a short word (setting follow2_letters), per case, per rule of
+     * the set: the follow masks one byte further (cc_starts_follow2; a
+     * capitalised word takes only caseless rows); owned; NULL for other
+     * words. */
+    cc_follow2 *follow2[2];
 } cc_starter;
 
 /* The size of cc_rules.starter_bits: 8 KB, about one word in a hundred
@@ -283,8 +286,8 @@ const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, con
                                   size_t n);
 
 /* The claim rules the lower-case word w[0:n) with cc_fnv hash h may
- * begin, written capitalised or not, with its follow masks (and, in
- * lower case, its cc_follow2 ones or NULL); NULL when it is no starter. A miss
+ * begin, written capitalised or not, with its follow masks (and its
+ * cc_follow2 ones or NULL); NULL when it is no starter. A miss
  * (most words) ends at the first empty slot of the open-addressed
  * starter table, without touching the phrase index whose buckets for
  * "the" or "a" are long. Inline: the scan asks once per word, and a
@@ -304,7 +307,7 @@ static inline const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h,
     if (!st)
         return NULL;
     *follow = st->follow[capital];
-    *follow2 = capital ? NULL : st->follow2;
+    *follow2 = st->follow2[capital];
     return &r->sets.v[st->set[capital]];
 }
 
@@ -330,8 +333,8 @@ void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, con
 /* Fills out with the lower-case letters that may follow the lower-case
  * word w[0:n), one space and each lower-case letter that follow (the
  * word's lower-case follow mask) lets through, in a match of c. */
-void cc_starts_follow2(const pcre2_code *c, pcre2_match_data *md, const char *w, size_t n,
-                       const cc_follow *follow, cc_follow2 *out);
+void cc_starts_follow2(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
+                       size_t n, const cc_follow *follow, cc_follow2 *out);
 /* Fills out with the ASCII bytes that may follow a run of 1..4 digits (and
  * one space) at the start of a match of expanded rule rx. */
 void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_digit_follow *out);

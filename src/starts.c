@@ -215,11 +215,12 @@ void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, con
 
 /* Fills out (see cc_follow2) by probing code c with the lower-case word
  * w[0:n), a space and each lower-case letter its lower-case follow mask
- * lets through, then each lower-case letter and the space. Letters the
- * mask stops are never asked about; all bits when c is NULL or the word
- * is long. */
-void cc_starts_follow2(const pcre2_code *c, pcre2_match_data *md, const char *w, size_t n,
-                       const cc_follow *follow, cc_follow2 *out)
+ * lets through, then each lower-case letter and the space; where case
+ * does not matter in c (not cased), the rows hold for capitals too.
+ * Letters the mask stops are never asked about; all bits when c is NULL
+ * or the word is long. */
+void cc_starts_follow2(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
+                       size_t n, const cc_follow *follow, cc_follow2 *out)
 {
     char buf[64];
     memset(out, 0xff, sizeof *out);
@@ -233,7 +234,8 @@ void cc_starts_follow2(const pcre2_code *c, pcre2_match_data *md, const char *w,
         buf[n + 1] = (char)b1;
         cc_follow g = bytes_after(c, md, buf, n + 2, true, true);
         out->after[b1 - 'a'] = ((uint32_t)(g.bits[1] >> ('a' - 64)) & 0x3ffffff) |
-                               (uint32_t)((g.bits[0] >> ' ') & 1) << CC_FOLLOW2_SPACE;
+                               (uint32_t)((g.bits[0] >> ' ') & 1) << CC_FOLLOW2_SPACE |
+                               (uint32_t)!cased << CC_FOLLOW2_CASELESS;
     }
 }
 

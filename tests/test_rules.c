@@ -220,20 +220,31 @@ static void test_starts(void)
     cc_buf_free(&diags);
 }
 
-/* The cc_follow2 answer for the lower-case letters b1 b2 after the lower-
- * case starter word and one space in rule `name`: 1 or 0, or -1 when the
- * word has no such masks. */
-static int follows2(const cc_rules *r, const char *word, const char *name, char b1, char b2)
+/* The cc_follow2 answer for the lower-case letters b1 b2 after the
+ * starter word (capitalised when capital) and one space in rule `name`: 1
+ * or 0, or -1 when the word has no such masks. With upper, the answer for
+ * the capitals B1 and b2: 1 unless the row holds for capitals. */
+static int follows2_case(const cc_rules *r, const char *word, bool capital, const char *name,
+                         char b1, char b2, bool upper)
 {
     size_t n = strlen(word);
     const cc_follow *f = NULL;
     const cc_follow2 *f2 = NULL;
     const cc_rule_set *set =
-        cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, false, &f, &f2);
+        cc_rules_starter(r, cc_fnv(CC_FNV_INIT, word, n), word, n, capital, &f, &f2);
     for (size_t k = 0; set && f2 && k < set->n; k++)
-        if (strcmp(r->rules.v[set->rules[k]].name, name) == 0)
-            return (int)((f2[k].after[b1 - 'a'] >> (b2 - 'a')) & 1);
+        if (strcmp(r->rules.v[set->rules[k]].name, name) == 0) {
+            uint32_t row = f2[k].after[b1 - 'a'];
+            bool caseless = (row >> CC_FOLLOW2_CASELESS) & 1;
+            return (upper && !caseless) || ((row >> (b2 - 'a')) & 1);
+        }
     return -1;
+}
+
+/* The same in lower case. */
+static int follows2(const cc_rules *r, const char *word, const char *name, char b1, char b2)
+{
+    return follows2_case(r, word, false, name, b1, b2, false);
 }
 
 /* Two-letter follow masks (cc_follow2) come with the starter words of at
@@ -243,7 +254,9 @@ static void test_follow2(void)
     cc_buf diags = {0};
     cc_rules *r = load_text("[list settings]\nfollow2_letters = 3\n"
                             "[rule f]\nclass = date\n"
-                            "pattern = (?:a|an|some)\\s+(?:month|week|quarter)s?\\s+ago\n",
+                            "pattern = (?:a|an|some)\\s+(?:month|week|quarter)s?\\s+ago\n"
+                            "[rule h]\nclass = date\n"
+                            "pattern = (?:a|an)\\s+m(?=\\p{Ll})ay\\b\n",
                             &diags);
     check(r && follows2(r, "a", "f", 'm', 'o') == 1 && follows2(r, "a", "f", 'm', 'a') == 0 &&
               follows2(r, "an", "f", 'w', 'e') == 1 && follows2(r, "a", "f", 'q', 'x') == 0 &&
@@ -251,6 +264,11 @@ static void test_follow2(void)
           "follow2 masks: the second letter of the next word is known", diags.p);
     check(r && starts(r, "some", "f") && follows2(r, "some", "f", 'm', 'o') == -1,
           "follow2 masks: none for a word longer than follow2_letters", diags.p);
+    check(r && follows2_case(r, "a", true, "f", 'm', 'o', true) == 1 &&
+              follows2_case(r, "a", true, "f", 'm', 'a', true) == 0 &&
+              follows2(r, "a", "h", 'm', 'e') == 0 &&
+              follows2_case(r, "a", false, "h", 'm', 'e', true) == 1,
+          "follow2 masks: capitals take the rows of caseless rules only", diags.p);
     cc_rules_free(r);
     cc_buf_free(&diags);
 }
