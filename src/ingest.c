@@ -216,6 +216,36 @@ static size_t sanitize_special(const unsigned char *s, size_t i, size_t len, cc_
     return n;
 }
 
+/* Nonzero when some byte of the 8 bytes at s is NUL, CR or not ASCII
+ * (its bits say no more). Exact: w - 1s sets a byte's high bit only for
+ * 0 or a byte that has it (0x81 and up), or past a borrow from a 0 byte
+ * below; cr - 1s likewise for CR, and its high bits are w's. */
+static uint64_t word_special(const unsigned char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    uint64_t cr = w ^ (CC_WORD_ONES * '\r');
+    return (w | (w - CC_WORD_ONES) | (cr - CC_WORD_ONES)) & CC_WORD_HIGHS;
+}
+
+/* The end of the run from s[i] on (len bytes in all) that sanitizing
+ * keeps as it is: ASCII but NUL and CR, sixteen bytes at a time, and
+ * well-formed UTF-8. Returns len when nothing from i on needs a repair. */
+static size_t clean_end(const unsigned char *s, size_t i, size_t len)
+{
+    for (;;) {
+        while (i + 16 <= len && !(word_special(s + i) | word_special(s + i + 8)))
+            i += 16;
+        while (i < len && s[i] != '\0' && s[i] != '\r' && s[i] < 0x80)
+            i++;
+        bool ok = false;
+        size_t n = i < len && s[i] >= 0x80 ? utf8_span(s + i, len - i, &ok) : 0;
+        if (!ok)
+            return i;
+        i += n;
+    }
+}
+
 /* Appends raw[start..len) to out as valid UTF-8 with LF line ends and no NUL
  * bytes, counting repairs (at raw offsets) in r. */
 static void sanitize(const char *raw, size_t start, size_t len, cc_buf *out, repairs *r)
@@ -223,14 +253,7 @@ static void sanitize(const char *raw, size_t start, size_t len, cc_buf *out, rep
     const unsigned char *s = (const unsigned char *)raw;
     size_t i = start;
     while (i < len) {
-        size_t run = i;
-        for (uint64_t w; run + 8 <= len; run += 8) { /* plain ASCII, 8 bytes at a time */
-            memcpy(&w, s + run, 8);
-            if ((w & CC_WORD_HIGHS) || cc_word_has_byte(w, 0) || cc_word_has_byte(w, '\r'))
-                break;
-        }
-        while (run < len && s[run] != '\0' && s[run] != '\r' && s[run] < 0x80)
-            run++;
+        size_t run = clean_end(s, i, len);
         if (run > i)
             cc_buf_add(out, raw + i, run - i);
         i = run;
@@ -254,18 +277,28 @@ static cc_error check_raw(const char *raw, size_t len, const reporter *rep)
     return CC_OK;
 }
 
-/* Sanitizes raw into *text (caller frees), dropping a UTF-8 BOM and
- * reporting repairs as one warning. */
-static cc_error sanitize_text(const char *raw, size_t len, char **text, const reporter *rep)
+/* An article's text before front matter is taken off: s[0:len),
+ * NUL-terminated with no NUL inside, and the storage it owns (NULL when
+ * s is the raw bytes as they came, borrowed). */
+typedef struct text {
+    const char *s;
+    size_t len;
+    char *owned;
+} text;
+
+/* Sanitizes raw[start:len) into t (t owns the copy; the caller frees
+ * t->owned), reporting repairs as one warning. */
+static cc_error sanitize_text(const char *raw, size_t start, size_t len, text *t,
+                              const reporter *rep)
 {
-    size_t start = len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     cc_buf out = {0};
     repairs r = {0, 0, 0};
     if (cc_buf_room(&out, len - start)) /* the usual size: repairs rarely grow it */
         cc_buf_commit(&out, 0);
     sanitize(raw, start, len, &out, &r);
-    *text = cc_buf_take(&out);
-    if (!*text)
+    t->len = out.len;
+    t->s = t->owned = cc_buf_take(&out);
+    if (!t->owned)
         return CC_ERROR_MEMORY;
     if (r.bad + r.nul > 0)
         cc_diagf(rep->diag, rep->dud,
@@ -273,6 +306,21 @@ static cc_error sanitize_text(const char *raw, size_t len, char **text, const re
                  "(first at byte %zu)",
                  rep->path, r.bad, r.nul, r.first);
     return CC_OK;
+}
+
+/* Makes raw[0:len) an article text t without a UTF-8 BOM: raw itself
+ * when it needs no repair and raw[len] is a NUL (terminated), as a file
+ * read or a decoded NDJSON string is, else a sanitized copy (the caller
+ * frees t->owned). Most articles need no repair: no copy of them is
+ * made but their body. */
+static cc_error get_text(const char *raw, size_t len, bool terminated, text *t, const reporter *rep)
+{
+    size_t start = len >= 3 && memcmp(raw, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    if (terminated && clean_end((const unsigned char *)raw, start, len) == len) {
+        *t = (text){raw + start, len - start, NULL};
+        return CC_OK;
+    }
+    return sanitize_text(raw, start, len, t, rep);
 }
 
 /* ---- front matter and header date line ---- */
@@ -316,7 +364,8 @@ static bool is_key(const char *s, size_t n)
 /* True when key[0..n) equals name, ignoring ASCII case. */
 static bool key_is(const char *key, size_t n, const char *name)
 {
-    return cc_strcasecmp_n(key, n, name, strlen(name)) == 0;
+    size_t k = strlen(name); /* a literal's: the lengths rule out most names without a call */
+    return n == k && cc_strcasecmp_n(key, n, name, k) == 0;
 }
 
 /* Stores one front matter date from line ln; warns if it does not parse. */
@@ -450,57 +499,60 @@ static cc_error guess_title(cc_article *a)
     return CC_OK;
 }
 
-/* Makes text + off the body of a, reusing text's storage; a takes
- * ownership of text. */
-static void take_body(cc_article *a, char *text, size_t off)
+/* Fills out from the text t: id and path (copies), front matter, header
+ * date, body (a copy of t past them) and title. out owns what it holds,
+ * also on failure (the caller clears it then). */
+static cc_error fill_article(cc_article *out, const char *id, const text *t, const reporter *rep)
 {
-    size_t n = strlen(text + off);
-    memmove(text, text + off, n + 1);
-    char *shrunk = realloc(text, n + 1);
-    a->body = shrunk ? shrunk : text;
-    a->body_len = n;
+    size_t off = 0;
+    out->id = cc_strdup(id);
+    out->path = cc_strdup(rep->path);
+    cc_error err = out->id && out->path ? front_matter(out, t->s, &off, rep) : CC_ERROR_MEMORY;
+    if (err != CC_OK)
+        return err;
+    header_date(out, t->s, &off, rep);
+    out->body_len = t->len - off;
+    out->body = cc_strndup(t->s + off, out->body_len);
+    if (!out->body)
+        return CC_ERROR_MEMORY;
+    if (all_space(out->body, out->body_len)) {
+        cc_diagf(rep->diag, rep->dud, "%s: empty article", rep->path);
+        return CC_ERROR_INPUT;
+    }
+    return out->title ? CC_OK : guess_title(out);
 }
 
-/* Builds one article from raw bytes (raw may be NULL when len is 0); see
- * ingest.h. On success the caller owns out's strings (free with
+/* cc_ingest_text, told whether raw[len] is a NUL (terminated: see
+ * get_text). On success the caller owns out's strings (free with
  * cc_article_clear); on failure out is cleared. */
-cc_error cc_ingest_text(const char *id, const char *path, const char *raw, size_t len,
-                        cc_article *out, cc_diag_fn diag, void *dud)
+static cc_error ingest_text(const char *id, const char *raw, size_t len, bool terminated,
+                            cc_article *out, const reporter *rep)
 {
-    reporter rep = {path, diag, dud};
-    char *text = NULL;
-    size_t off = 0;
+    text t = {NULL, 0, NULL};
     memset(out, 0, sizeof *out);
     out->published = CC_NO_DAY;
     if (!raw) {
         raw = "";
         len = 0;
     }
-    cc_error err = check_raw(raw, len, &rep);
+    cc_error err = check_raw(raw, len, rep);
     if (err == CC_OK)
-        err = sanitize_text(raw, len, &text, &rep);
+        err = get_text(raw, len, terminated, &t, rep);
+    if (err == CC_OK)
+        err = fill_article(out, id, &t, rep);
+    free(t.owned);
     if (err != CC_OK)
-        goto fail;
-    out->id = cc_strdup(id);
-    out->path = cc_strdup(path);
-    err = out->id && out->path ? front_matter(out, text, &off, &rep) : CC_ERROR_MEMORY;
-    if (err != CC_OK)
-        goto fail;
-    header_date(out, text, &off, &rep);
-    take_body(out, text, off);
-    text = NULL;
-    if (all_space(out->body, out->body_len)) {
-        cc_diagf(diag, dud, "%s: empty article", path);
-        err = CC_ERROR_INPUT;
-        goto fail;
-    }
-    if (!out->title && (err = guess_title(out)) != CC_OK)
-        goto fail;
-    return CC_OK;
-fail:
-    free(text);
-    cc_article_clear(out);
+        cc_article_clear(out);
     return err;
+}
+
+/* Builds one article from raw bytes (raw may be NULL when len is 0); see
+ * ingest.h. */
+cc_error cc_ingest_text(const char *id, const char *path, const char *raw, size_t len,
+                        cc_article *out, cc_diag_fn diag, void *dud)
+{
+    reporter rep = {path, diag, dud};
+    return ingest_text(id, raw, len, false, out, &rep);
 }
 
 /* Frees an article's strings and zeroes it. */
@@ -556,9 +608,9 @@ static cc_error ingest_file(ingest_run *run, const char *path)
         return absorb(run, CC_ERROR_INPUT);
     }
     char *id = file_stem(path);
+    reporter rep = {path, run->diag, run->dud};
     cc_article a;
-    cc_error err =
-        id ? cc_ingest_text(id, path, raw->p, raw->len, &a, run->diag, run->dud) : CC_ERROR_MEMORY;
+    cc_error err = id ? ingest_text(id, raw->p, raw->len, true, &a, &rep) : CC_ERROR_MEMORY;
     free(id);
     if (raw->cap > ((size_t)1 << 20))
         cc_buf_free(raw);
@@ -1008,7 +1060,7 @@ static cc_error ndjson_record(ingest_run *run, const cc_nd_record *rec, const ch
     if (err == CC_OK)
         err = ndjson_id(&rec->id, &id, &rep);
     if (err == CC_OK)
-        err = cc_ingest_text(id, path, rec->text.s, rec->text.len, &a, run->diag, run->dud);
+        err = ingest_text(id, rec->text.s, rec->text.len, true, &a, &rep);
     free(id);
     if (err != CC_OK)
         return err;

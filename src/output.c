@@ -70,29 +70,14 @@ static uint32_t load4(const char *s)
     return w;
 }
 
-/* put_escaped for 4 <= n < 8: the first and the last 4 bytes (they
- * overlap) are tested as one word and, with no escape, copied as two. */
-static char *put_escaped_4to7(char *o, const char *s, size_t n)
+/* put_escaped for n > 16: eight bytes at a time while a word needs no
+ * escape (most strings have none), the last 1 to 8 as the word that ends
+ * the string, and byte by byte only through a word that needs an escape.
+ * That last word overlaps bytes already written, as they were when it
+ * needs no escape (put_char copies such bytes as is). Out of line: the
+ * loop's registers would cost the short strings' calls. */
+__attribute__((noinline)) static char *put_escaped_long(char *o, const char *s, size_t n)
 {
-    uint32_t head = load4(s), tail = load4(s + n - 4);
-    if (cc_word_json_escaped(head | (uint64_t)tail << 32))
-        return put_chars(o, s, n);
-    memcpy(o, &head, 4);
-    memcpy(o + n - 4, &tail, 4);
-    return o + n;
-}
-
-/* Copies s[0:n) as JSON string contents to o and returns the end; o has
- * room for 6n bytes. The input is valid UTF-8 (ingest guarantees it) and
- * copied as is: eight bytes at a time while a word needs no escape (most
- * strings have none), the last 1 to 8 as the word that ends the string,
- * and byte by byte only through a word that needs an escape. That last
- * word overlaps bytes already written, as they were when it needs no
- * escape (put_char copies such bytes as is). */
-static char *put_escaped(char *o, const char *s, size_t n)
-{
-    if (n < 8)
-        return n < 4 ? put_chars(o, s, n) : put_escaped_4to7(o, s, n);
     size_t i = 0;
     for (; n - i > 8; i += 8) {
         uint64_t w = load8(s + i);
@@ -108,6 +93,33 @@ static char *put_escaped(char *o, const char *s, size_t n)
         return put_chars(o, s + i, n - i);
     memcpy(o - (8 - (n - i)), &last, 8);
     return o + (n - i);
+}
+
+/* Copies s[0:n) as JSON string contents to o and returns the end; o has
+ * room for 6n bytes. The input is valid UTF-8 (ingest guarantees it) and
+ * copied as is. Most strings (ids, names, keys, claim texts) have 4 to 16
+ * bytes and no escape: their first and last 4 or 8 bytes (they overlap)
+ * are tested with one branch and copied as two words. */
+static char *put_escaped(char *o, const char *s, size_t n)
+{
+    if (n > 16)
+        return put_escaped_long(o, s, n);
+    if (n >= 8) {
+        uint64_t head = load8(s), tail = load8(s + n - 8);
+        if (cc_word_json_mask(head) | cc_word_json_mask(tail))
+            return put_chars(o, s, n);
+        memcpy(o, &head, 8);
+        memcpy(o + n - 8, &tail, 8);
+        return o + n;
+    }
+    if (n < 4)
+        return put_chars(o, s, n);
+    uint32_t head = load4(s), tail = load4(s + n - 4);
+    if (cc_word_json_escaped(head | (uint64_t)tail << 32))
+        return put_chars(o, s, n);
+    memcpy(o, &head, 4);
+    memcpy(o + n - 4, &tail, 4);
+    return o + n;
 }
 
 /* Writes s[0:n) as a JSON string to o, which has JSON_STR_ROOM(n) bytes;

@@ -68,10 +68,20 @@ static inline bool cc_json_escaped(unsigned char c)
 {
     return c < 0x20 || c == '"' || c == '\\';
 }
+/* Nonzero when some byte of w is one cc_json_escaped accepts (its bits
+ * say no more than that), so that the tests of several words can be
+ * or-ed before one branch. Two "has less than" tests, not three: c < 0x20
+ * or c == '"' is exactly (c ^ 2) <= 0x20, as xor with 2 maps 0..0x1f onto
+ * itself and '"' (0x22) alone onto 0x20. */
+static inline uint64_t cc_word_json_mask(uint64_t w)
+{
+    uint64_t a = w ^ (CC_WORD_ONES * 2), b = w ^ (CC_WORD_ONES * '\\');
+    return (((a - CC_WORD_ONES * 0x21) & ~a) | ((b - CC_WORD_ONES) & ~b)) & CC_WORD_HIGHS;
+}
 /* Some byte of w is one cc_json_escaped accepts. */
 static inline bool cc_word_json_escaped(uint64_t w)
 {
-    return cc_word_has_less(w, 0x20) || cc_word_has_byte(w, '"') || cc_word_has_byte(w, '\\');
+    return cc_word_json_mask(w) != 0;
 }
 
 /* Writes v in decimal to out (room for 20 bytes, no NUL); returns the

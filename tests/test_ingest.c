@@ -592,6 +592,68 @@ static void test_single_files(tally *t)
     free(path);
 }
 
+/* One input for test_file_as_text: its bytes and their count. */
+typedef struct raw_case {
+    const char *s;
+    size_t len;
+} raw_case;
+#define RAW(lit)                                                                                   \
+    {                                                                                              \
+        (lit), sizeof(lit) - 1                                                                     \
+    }
+
+/* Checks that the file a.txt holding c gives the article (or the
+ * rejection) and as many diagnostics as cc_ingest_text does: a file's
+ * bytes are used in place when they need no repair, a copy otherwise. */
+static void file_as_text(tally *t, const raw_case *c)
+{
+    cc_article a;
+    diags d;
+    cc_error err = build(c->s, c->len, &a, &d);
+    char *path = join(t->tmp, "a.txt");
+    result r;
+    CHECK(t, write_file(t->tmp, "a.txt", c->s, c->len));
+    ingest(path, &r);
+    CHECK(t, (r.err == CC_OK) == (err == CC_OK) && r.arts.n == (err == CC_OK));
+    CHECK(t, r.d.n == d.n);
+    cc_article *f = r.arts.n ? r.arts.v : &a;
+    CHECK_STR(t, f->body, a.body);
+    CHECK_STR(t, f->title, a.title);
+    CHECK_STR(t, f->outlet, a.outlet);
+    CHECK(t, f->body_len == a.body_len && f->published == a.published &&
+                 f->published_from == a.published_from);
+    result_free(&r);
+    built_free(&a, &d);
+    remove_in(t->tmp, "a.txt");
+    free(path);
+}
+
+/* Files that need no repair and files that do (CR, NUL, invalid UTF-8
+ * at and around word edges, a BOM, front matter, header dates, empty
+ * ones) come out of a path as they do out of cc_ingest_text. */
+static void test_file_as_text(tally *t)
+{
+    static const raw_case cases[] = {
+        RAW("Plain text.\n"),
+        RAW("\xEF\xBB\xBF---\ntitle: T\noutlet: O\n---\nBody \xC3\xA9t\xC3\xA9.\n"),
+        RAW("---\r\ntitle: T\r\n---\r\nOne\r\ntwo\rthree\r\n"),
+        RAW("0123456789abcdef\r0123456789abcde\n0123456789ab\xc3\xa9z"),
+        RAW("0123456789abcdefghijklmn\0opq"),
+        RAW("0123456789abcdefghijklmno\xF0\x9F\x98\x80 \xE2\x82 end"),
+        RAW("date 2024-03-22\n\nSecretary said 3.\n"),
+        RAW("\xEF\xBB\xBF \n\t\n"),
+        RAW(""),
+        RAW("x\xC0\xAFy and more text after it to pass a word or two"),
+        RAW("ends in a lead byte \xE2"),
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int failed = t->failed;
+        file_as_text(t, &cases[i]);
+        if (t->failed != failed)
+            fprintf(stderr, "  (in file case %zu)\n", i);
+    }
+}
+
 /* In a directory, an empty article and a dangling symlink are rejected, a
  * directory named *.txt is skipped, and the rest still arrives; the call
  * returns CC_ERROR_INPUT. */
@@ -942,6 +1004,7 @@ int main(int argc, char **argv)
     test_dir(&t);
     test_path_errors(&t);
     test_single_files(&t);
+    test_file_as_text(&t);
     test_dir_with_bad_article(&t);
     test_unreadable(&t);
     test_ndjson_file(&t);

@@ -7,8 +7,10 @@
  * invalid bytes) and claims with awkward numbers (NaN, infinities, -0,
  * fractions, 1e15 and past, the largest integers printed as digits) and
  * compares the bytes with GOLDEN; --write stores them there instead. Also
- * checks that a stream that cannot be written gives CC_ERROR_IO and that
- * cc_fmt_u64 and cc_fmt_g15 agree with printf. Exits 0 when every check passes. */
+ * checks that a stream that cannot be written gives CC_ERROR_IO, that
+ * every byte at every place of short strings is escaped as a byte-at-a-time
+ * writer escapes it, and that cc_fmt_u64 and cc_fmt_g15 agree with printf. Exits 0 when every check
+ * passes. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #endif
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output.h"
 #include "sample.h"
 #include "util.h"
 
@@ -65,6 +68,62 @@ static void odd_fill(cc_cluster *cl)
     odd_claim(cl, art, 2, 3, 999999999999999.0, -999999999999999.0, 1e15);
     odd_claim(cl, art, 3, 4, 1e300, -1e-7, 0.1);
     odd_claim(cl, art, 4, 4, 123456.789, 2.5e-300, 9007199254740993.0);
+}
+
+/* Writes s as JSON string contents a byte at a time, as docs/ndjson.md
+ * says, at o (room for 6 bytes a byte and a NUL): the reference the
+ * word-at-a-time writer must match. */
+static void ref_escape(const char *s, char *o)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\' || c == '\n' || c == '\t')
+            o += snprintf(o, 3, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : c);
+        else if (c < 0x20)
+            o += snprintf(o, 7, "\\u%04x", c);
+        else
+            *o++ = (char)c;
+    }
+    *o = '\0';
+}
+
+/* 1 (reported) when the article record of cl's article 0 with title s
+ * (at most 64 bytes) does not hold s as ref_escape writes it. */
+static int title_differs(cc_cluster *cl, char *s)
+{
+    char esc[6 * 64 + 1], want[sizeof esc + 32], *saved = cl->articles.v[0].title;
+    ref_escape(s, esc);
+    snprintf(want, sizeof want, "\"title\":\"%s\",\"outlet\"", esc);
+    cc_buf b = {0};
+    cl->articles.v[0].title = s;
+    cc_json_article(cl, 0, &b);
+    cl->articles.v[0].title = saved;
+    int differs = !b.p || !strstr(b.p, want);
+    if (differs)
+        fprintf(stderr, "title %s written as %s\n", want, b.p ? b.p : "(nothing)");
+    cc_buf_free(&b);
+    return differs;
+}
+
+/* Every byte value at every place of titles of 1 to 40 bytes (the
+ * writer's word and tail cases), over plain and over non-ASCII text:
+ * written as the byte-at-a-time reference writes them. Returns the
+ * number of failures. */
+static int escape_checks(cc_cluster *cl)
+{
+    static const char fill[] = {'a', '\x80'};
+    int failed = 0;
+    char s[41];
+    for (size_t f = 0; f < sizeof fill; f++)
+        for (size_t n = 1; n <= 40; n++)
+            for (size_t at = 0; at < n; at++)
+                for (int c = 1; c < 256; c++) {
+                    memset(s, fill[f], n);
+                    s[at] = (char)c;
+                    s[n] = '\0';
+                    failed += title_differs(cl, s);
+                }
+    return failed;
 }
 
 /* cc_fmt_u64 writes what printf's %llu does: every value up to 100,000,
@@ -186,6 +245,7 @@ int main(int argc, char **argv)
                                      want_len == got_len && memcmp(want, got, got_len) == 0,
                                  "bytes equal the golden");
     }
+    failed += cc_test_expect(escape_checks(cl) == 0, "every byte escaped where it stands");
     failed += cc_test_expect(fmt_u64_checks() == 0, "integers as printf writes them");
     failed += cc_test_expect(fmt_g15_checks() == 0, "numbers as printf's %.15g writes them");
     FILE *ro = fopen("/dev/null", "r"); /* every write fails: the error is reported */
