@@ -666,7 +666,7 @@ typedef struct word_key {
     /* For a short starter word: per rule, the masks a byte further
      * (cc_follow2); NULL otherwise. */
     const cc_follow2 *follow2;
-    unsigned char next_b; /* with follow2: the byte after next */
+    unsigned char next_b; /* with follow2: the byte after next; at digits: after next2 */
     unsigned char dlen;   /* at a digit: its run's length (1..4), else 0 */
     unsigned char sep;    /* at a digit: next's index in CC_DIGIT_SEPS */
     unsigned char next2;  /* the byte after the run and next, a CC_DIGIT_SEPS; 0: none */
@@ -890,6 +890,7 @@ static const cc_rule_set *digit_rules(const cc_extractor *ex, size_t i, word_key
         const char *sep = wk->next ? strchr(CC_DIGIT_SEPS, wk->next) : NULL;
         wk->sep = sep ? (unsigned char)(sep - CC_DIGIT_SEPS) : 0;
         wk->next2 = sep ? ascii_at(ex, j + 1) : 0;
+        wk->next_b = wk->next2 ? ascii_at(ex, j + 2) : 0;
     }
     return byte_rules(ex, i);
 }
@@ -929,16 +930,14 @@ static inline bool lets(const cc_follow *f, unsigned b)
     return !b || ((f->bits[b / 64] >> (b % 64)) & 1);
 }
 
-/* Whether the k-th rule's cc_follow2 mask in wk lets the letter and then
- * the letter or space after a short starter word and a space through: in
- * lower case, or in any case where the rule's row is caseless (any other
- * bytes, or no such mask, let it through). */
-static inline bool lets2(const word_key *wk, size_t k)
+/* Whether the cc_follow2 mask f (NULL: none) lets the letter x and then
+ * the letter or space y through: in lower case, or in any case where its
+ * row is caseless. Any other bytes let it through. */
+static inline bool lets2(const cc_follow2 *f, unsigned char x, unsigned char y)
 {
-    unsigned char x = wk->next, y = wk->next_b;
-    if (!wk->follow2 || !is_alpha((char)x) || (y != ' ' && !is_alpha((char)y)))
+    if (!f || !is_alpha((char)x) || (y != ' ' && !is_alpha((char)y)))
         return true;
-    uint32_t row = wk->follow2[k].after[(x | 0x20u) - 'a'];
+    uint32_t row = f->after[(x | 0x20u) - 'a'];
     bool capital = x < 'a' || (y != ' ' && y < 'a');
     unsigned b = y == ' ' ? CC_FOLLOW2_SPACE : (y | 0x20u) - 'a';
     return (capital && !((row >> CC_FOLLOW2_CASELESS) & 1)) || ((row >> b) & 1);
@@ -949,9 +948,13 @@ static inline bool lets2(const word_key *wk, size_t k)
 static inline bool may_follow(const word_key *wk, const cc_set_item *it, size_t k)
 {
     if (wk->follow)
-        return lets(&wk->follow[k], wk->next) && lets2(wk, k);
-    return !wk->dlen || (lets(&it->digits->after[wk->dlen - 1], wk->next) &&
-                         lets(&it->digits->after_sep[wk->sep][wk->dlen - 1], wk->next2));
+        return lets(&wk->follow[k], wk->next) &&
+               lets2(wk->follow2 ? &wk->follow2[k] : NULL, wk->next, wk->next_b);
+    const cc_digit_follow *d = it->digits;
+    size_t L = wk->dlen - 1u;
+    return !wk->dlen ||
+           (lets(&d->after[L], wk->next) && lets(&d->after_sep[wk->sep][L], wk->next2) &&
+            lets2(wk->sep < CC_N_DIGIT_SEPS2 ? &d->sep2[wk->sep][L] : NULL, wk->next2, wk->next_b));
 }
 
 /* Whether gate g lets its rules try off: matched once per position and

@@ -33,7 +33,7 @@
 #include "rules.h"
 #include "util.h"
 
-static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 8};
+static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 9};
 
 /* Whether the /proc/self/maps line holds address a, and then its path
  * (NULL for an anonymous mapping): "lo-hi perms offset dev inode path". */

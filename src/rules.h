@@ -80,15 +80,19 @@ typedef struct cc_follow2 {
 
 /* The bytes after a run of digits past which the digit masks look one
  * byte further: a space, a dash ("35-year-old"), a stop, a comma and a
- * colon (index into cc_digit_follow.after_sep). */
+ * colon (index into cc_digit_follow.after_sep); after the first
+ * CC_N_DIGIT_SEPS2 of them, two letters further ("35 years", "35-yard"). */
 #define CC_DIGIT_SEPS " -.,:"
 #define CC_N_DIGIT_SEPS 5
+#define CC_N_DIGIT_SEPS2 2
 
 /* What may follow a first run of 1..4 digits (index: run length - 1) in a
- * match of a claim rule: the byte right after it, and the byte after it
- * and each of CC_DIGIT_SEPS (cc_starts_digits). */
+ * match of a claim rule: the byte right after it, the byte after it and
+ * each of CC_DIGIT_SEPS, and the two letters after it and a space or a
+ * dash (cc_starts_digits). */
 typedef struct cc_digit_follow {
     cc_follow after[4], after_sep[CC_N_DIGIT_SEPS][4];
+    cc_follow2 sep2[CC_N_DIGIT_SEPS2][4];
 } cc_digit_follow;
 
 typedef struct cc_rule {

@@ -94,6 +94,13 @@ static void loosen(cc_buf *b, const char *rx)
     }
 }
 
+/* Whether letter case matters in the loosened pattern p: it names
+ * letters of one case (\p{Lu} and the like). */
+static bool is_cased(const char *p)
+{
+    return strstr(p, "\\p{L") || strstr(p, "\\P{L") || strstr(p, ":upper:") || strstr(p, ":lower:");
+}
+
 /* Compiles the loosened copy of an expanded rule pattern rx for the start
  * tests; NULL when loosening broke it (a quantified assertion): then every
  * start is kept. *cased tells whether letter case still matters in it
@@ -107,8 +114,7 @@ pcre2_code *cc_starts_compile(const char *rx, uint32_t options, bool *cased)
     pcre2_code *c = b.oom || !b.p ? NULL
                                   : pcre2_compile((PCRE2_SPTR)b.p, b.len, options | PCRE2_ANCHORED,
                                                   &err, &off, NULL);
-    *cased = !b.p || strstr(b.p, "\\p{L") || strstr(b.p, "\\P{L") || strstr(b.p, ":upper:") ||
-             strstr(b.p, ":lower:");
+    *cased = !b.p || is_cased(b.p);
     cc_buf_free(&b);
     if (c) /* the start tests run thousands of hard partial matches */
         pcre2_jit_compile(c, PCRE2_JIT_PARTIAL_HARD);
@@ -213,12 +219,29 @@ void cc_starts_follow(const pcre2_code *c, bool cased, pcre2_match_data *md, con
     follow_case(c, cased, md, buf, n, &follow[1]);
 }
 
-/* Fills out (see cc_follow2) by probing code c with the lower-case word
- * w[0:n), a space and each lower-case letter its lower-case follow mask
- * lets through, then each lower-case letter and the space; where case
- * does not matter in c (not cased), the rows hold for capitals too.
- * Letters the mask stops are never asked about; all bits when c is NULL
- * or the word is long. */
+/* Fills out (see cc_follow2) by probing code c with the prefix buf[0:n)
+ * (room for n + 2), each lower-case letter its follow mask lets through,
+ * then each lower-case letter and the space; where case does not matter
+ * in c (not cased), the rows hold for capitals too. Letters the mask
+ * stops are never asked about (their rows let all through). */
+static void follow2_rows(const pcre2_code *c, bool cased, pcre2_match_data *md, char *buf, size_t n,
+                         const cc_follow *follow, cc_follow2 *out)
+{
+    memset(out, 0xff, sizeof *out);
+    for (int b1 = 'a'; c && b1 <= 'z'; b1++) {
+        if (!((follow->bits[1] >> (b1 - 64)) & 1))
+            continue;
+        buf[n] = (char)b1;
+        cc_follow g = bytes_after(c, md, buf, n + 1, true, true);
+        out->after[b1 - 'a'] = ((uint32_t)(g.bits[1] >> ('a' - 64)) & 0x3ffffff) |
+                               (uint32_t)((g.bits[0] >> ' ') & 1) << CC_FOLLOW2_SPACE |
+                               (uint32_t)!cased << CC_FOLLOW2_CASELESS;
+    }
+}
+
+/* Fills out (see cc_follow2) for the lower-case word w[0:n) and a space,
+ * whose lower-case follow mask is follow (follow2_rows); all bits when c
+ * is NULL or the word is long. */
 void cc_starts_follow2(const pcre2_code *c, bool cased, pcre2_match_data *md, const char *w,
                        size_t n, const cc_follow *follow, cc_follow2 *out)
 {
@@ -228,15 +251,7 @@ void cc_starts_follow2(const pcre2_code *c, bool cased, pcre2_match_data *md, co
         return;
     memcpy(buf, w, n);
     buf[n] = ' ';
-    for (int b1 = 'a'; b1 <= 'z'; b1++) {
-        if (!((follow->bits[1] >> (b1 - 64)) & 1))
-            continue;
-        buf[n + 1] = (char)b1;
-        cc_follow g = bytes_after(c, md, buf, n + 2, true, true);
-        out->after[b1 - 'a'] = ((uint32_t)(g.bits[1] >> ('a' - 64)) & 0x3ffffff) |
-                               (uint32_t)((g.bits[0] >> ' ') & 1) << CC_FOLLOW2_SPACE |
-                               (uint32_t)!cased << CC_FOLLOW2_CASELESS;
-    }
+    follow2_rows(c, cased, md, buf, n + 1, follow, out);
 }
 
 /* ---- digit-blind copies: what may follow a run of digits ---------------- */
@@ -366,10 +381,11 @@ static bool digit_blind(cc_buf *b, const char *rx)
 
 /* Fills out->after[L - 1] (L = 1..4) with the ASCII bytes that may follow
  * a run of exactly L digits at the start of a match of the expanded claim
- * rule rx (options as compiled), and out->after_sep[s][L - 1] with those
- * that may follow it and the s-th of CC_DIGIT_SEPS: probes of a digit-
- * blind loosened copy with "1" repeated L times. All bytes where no copy
- * compiles. */
+ * rule rx (options as compiled), out->after_sep[s][L - 1] with those
+ * that may follow it and the s-th of CC_DIGIT_SEPS, and for the first
+ * CC_N_DIGIT_SEPS2 of them the two letters after that (sep2): probes of a
+ * digit-blind loosened copy with "1" repeated L times. All bytes where no
+ * copy compiles. */
 void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_digit_follow *out)
 {
     cc_buf lo = {0}, bl = {0};
@@ -383,12 +399,16 @@ void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc
             : NULL;
     if (c)
         pcre2_jit_compile(c, PCRE2_JIT_PARTIAL_HARD);
+    bool cased = !bl.p || is_cased(bl.p);
     for (size_t L = 1; c && L <= 4; L++) {
         char buf[8] = "1111 ";
         out->after[L - 1] = bytes_after(c, md, buf, L, false, false);
         for (size_t s = 0; s < CC_N_DIGIT_SEPS; s++) {
             buf[L] = CC_DIGIT_SEPS[s];
             out->after_sep[s][L - 1] = bytes_after(c, md, buf, L + 1, false, false);
+            if (s < CC_N_DIGIT_SEPS2)
+                follow2_rows(c, cased, md, buf, L + 1, &out->after_sep[s][L - 1],
+                             &out->sep2[s][L - 1]);
         }
     }
     pcre2_code_free(c);

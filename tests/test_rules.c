@@ -132,6 +132,17 @@ static bool after_digits_sep(const cc_rules *r, const char *name, size_t len, ch
     return f && (f->bits[b / 64] >> (b % 64)) & 1;
 }
 
+/* Whether the lower-case letters b1 b2 may follow a first run of len
+ * digits and sep (a space or a dash) in a match of rule `name`. */
+static bool after_digits2(const cc_rules *r, const char *name, size_t len, char sep, char b1,
+                          char b2)
+{
+    const cc_rule *ru = rule_named(r, name);
+    size_t s = (size_t)(strchr(CC_DIGIT_SEPS, sep) - CC_DIGIT_SEPS);
+    return ru && s < CC_N_DIGIT_SEPS2 &&
+           ((ru->digits.sep2[s][len - 1].after[b1 - 'a'] >> (b2 - 'a')) & 1);
+}
+
 /* The same after the run and one space (space), or right after it. */
 static bool after_digits_in(const cc_rules *r, const char *name, size_t len, bool space, int b)
 {
@@ -176,6 +187,11 @@ static void test_digit_masks(void)
     check(r && after_digits(r, "age", 2, '-') && after_digits_sep(r, "age", 2, '-', 'y') &&
               !after_digits_sep(r, "age", 2, '-', 'i') && !after_digits_sep(r, "age", 2, '-', '5'),
           "digit masks: after the run and a dash, the byte that comes next", diags.p);
+    check(r && after_digits2(r, "age", 2, '-', 'y', 'e') &&
+              !after_digits2(r, "age", 2, '-', 'y', 'a') &&
+              after_digits2(r, "dm", 2, ' ', 'm', 'a') &&
+              !after_digits2(r, "dm", 2, ' ', 'm', 'o') && after_digits2(r, "dm", 1, ' ', 'j', 'u'),
+          "digit masks: two letters after the run and a space or a dash", diags.p);
     cc_rules_free(r);
     cc_buf_free(&diags);
 }
