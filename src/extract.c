@@ -668,6 +668,7 @@ typedef struct word_key {
     const cc_follow2 *follow2;
     unsigned char next_b; /* with follow2: the byte after next; at digits: after next2 */
     unsigned char dlen;   /* at a digit: its run's length (1..4), else 0 */
+    unsigned short punct; /* at a U+2000..U+20FF character: cp - 0x2000 + 1, else 0 */
     unsigned char sep;    /* at a digit: next's index in CC_DIGIT_SEPS */
     unsigned char next2;  /* the byte after the run and next, a CC_DIGIT_SEPS; 0: none */
     /* The byte after a whole starter word and one space, or after the
@@ -876,11 +877,25 @@ static inline unsigned char ascii_at(const cc_extractor *ex, size_t j)
     return j < ex->len && (unsigned char)ex->body[j] < 0x80 ? (unsigned char)ex->body[j] : 0;
 }
 
+/* Notes in wk a character of U+2000..U+20FF at i (UTF-8 E2 80..83 xx)
+ * and the ASCII byte after it, for the rules' punctuation masks. */
+static void note_punct(const cc_extractor *ex, size_t i, word_key *wk)
+{
+    const unsigned char *s = (const unsigned char *)ex->body + i;
+    if (i + 3 > ex->len || s[0] != 0xE2 || s[1] < 0x80 || s[1] > 0x83 || (s[2] & 0xC0) != 0x80)
+        return;
+    wk->punct = (unsigned short)(((s[1] & 0x3Fu) << 6 | (s[2] & 0x3Fu)) + 1);
+    wk->next = ascii_at(ex, i + 3);
+}
+
 /* The claim rules that may start with the byte at i (byte_rules); at a
  * run of 1..4 digits, notes its length and the ASCII bytes after it (and
- * after it and one space) in wk for the rules' digit masks. */
+ * after it and one space) in wk for the rules' digit masks, at a quote or
+ * dash (note_punct) what the punctuation masks need. */
 static const cc_rule_set *digit_rules(const cc_extractor *ex, size_t i, word_key *wk)
 {
+    if ((unsigned char)ex->body[i] == 0xE2)
+        note_punct(ex, i, wk);
     size_t j = i;
     while (j < ex->len && j - i < 5 && ex->body[j] >= '0' && ex->body[j] <= '9')
         j++;
@@ -909,6 +924,7 @@ static const cc_rule_set *claim_rules(const cc_extractor *ex, size_t i, word_key
     wk->follow = NULL;
     wk->follow2 = NULL;
     wk->next = wk->dlen = wk->next2 = 0;
+    wk->punct = 0;
     if (n == 0 || n + 1 == sizeof wk->key)
         return digit_rules(ex, i, wk);
     wk->bk = cc_rules_bucket_hashed(r, h);
@@ -950,6 +966,10 @@ static inline bool may_follow(const word_key *wk, const cc_set_item *it, size_t 
     if (wk->follow)
         return lets(&wk->follow[k], wk->next) &&
                lets2(wk->follow2 ? &wk->follow2[k] : NULL, wk->next, wk->next_b);
+    if (wk->punct) {
+        unsigned k = wk->punct - 1u;
+        return ((it->punct->live[k / 64] >> (k % 64)) & 1) && lets(&it->punct->after, wk->next);
+    }
     const cc_digit_follow *d = it->digits;
     size_t L = wk->dlen - 1u;
     return !wk->dlen ||

@@ -12,8 +12,8 @@
  * compiled afresh.
  *
  * File: magic, key, rule count, payload length, payload, FNV-1a of
- * the payload. Payload: per rule its 32 first-byte bits and digit follow
- * masks, the word and boundary rules' first-byte bits, the gate count,
+ * the payload. Payload: per rule its 32 first-byte bits, digit and
+ * punctuation follow masks, the word and boundary rules' first-byte bits, the gate count,
  * the PCRE2-serialized claim rules, token matcher and gates (so a hit
  * expands and compiles no pattern), then the (rule, follow masks,
  * two-byte masks if any, word) start pairs. Native byte order: the key
@@ -33,7 +33,7 @@
 #include "rules.h"
 #include "util.h"
 
-static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 9};
+static const char cache_magic[8] = {'C', 'C', 'R', 'U', 'L', 'E', 'S', 10};
 
 /* Whether the /proc/self/maps line holds address a, and then its path
  * (NULL for an anonymous mapping): "lo-hi perms offset dev inode path". */
@@ -133,6 +133,7 @@ void cc_rcache_free(cc_rcache *rc)
     free(rc->codes);
     free(rc->first);
     free(rc->digits);
+    free(rc->punct);
     free(rc->pairs);
     free(rc);
 }
@@ -244,15 +245,17 @@ cc_rcache *cc_rcache_read(const char *dir, uint64_t key, const cc_rules *r)
         rc->codes = calloc(n_rules + 1, sizeof(pcre2_code *));
         rc->first = calloc(n_rules + 1, sizeof *rc->first);
         rc->digits = calloc(n_rules + 1, sizeof *rc->digits);
+        rc->punct = calloc(n_rules + 1, sizeof *rc->punct);
     }
-    for (size_t i = 0; rc && rc->first && rc->digits && i < n_rules; i++) {
+    for (size_t i = 0; rc && rc->first && rc->digits && rc->punct && i < n_rules; i++) {
         take(&c, rc->first[i], sizeof rc->first[i]);
         take(&c, &rc->digits[i], sizeof rc->digits[i]);
+        take(&c, &rc->punct[i], sizeof rc->punct[i]);
     }
     if (rc)
         take(&c, rc->token_first, sizeof rc->token_first);
-    bool ok = rc && rc->codes && rc->first && rc->digits && !c.bad && read_codes(&c, rc, r) &&
-              read_pairs(&c, rc) && c.p == c.end;
+    bool ok = rc && rc->codes && rc->first && rc->digits && rc->punct && !c.bad &&
+              read_codes(&c, rc, r) && read_pairs(&c, rc) && c.p == c.end;
     cc_buf_free(&b);
     if (!ok) {
         cc_rcache_free(rc);
@@ -319,6 +322,7 @@ static bool write_payload(cc_buf *b, const cc_rules *r, const cc_start_pair *pai
     for (size_t i = 0; i < r->rules.n; i++) {
         cc_buf_add(b, (const char *)r->rules.v[i].first, sizeof r->rules.v[i].first);
         cc_buf_add(b, (const char *)&r->rules.v[i].digits, sizeof r->rules.v[i].digits);
+        cc_buf_add(b, (const char *)&r->rules.v[i].punct, sizeof r->rules.v[i].punct);
     }
     cc_buf_add(b, (const char *)r->token_first, sizeof r->token_first);
     bool ok = write_codes(b, r);

@@ -143,7 +143,7 @@ const cc_starter *cc_starter_from(const cc_rules *r, uint32_t tag, size_t i, con
     return NULL;
 }
 
-/* Opens every follow and digit mask (see rules.h). */
+/* Opens every follow, digit and punctuation mask (see rules.h). */
 void cc_rules_open_masks(cc_rules *r)
 {
     for (size_t i = 0; i < r->starters.n; i++) {
@@ -153,8 +153,10 @@ void cc_rules_open_masks(cc_rules *r)
         for (int ci = 0; ci < 2 && st->follow2[ci]; ci++)
             memset(st->follow2[ci], 0xff, r->sets.v[st->set[ci]].n * sizeof(cc_follow2));
     }
-    for (size_t i = 0; i < r->rules.n; i++)
+    for (size_t i = 0; i < r->rules.n; i++) {
         memset(&r->rules.v[i].digits, 0xff, sizeof r->rules.v[i].digits);
+        memset(&r->rules.v[i].punct, 0xff, sizeof r->rules.v[i].punct);
+    }
 }
 
 /* Reads a number from the "settings" list (see rules.h). */
@@ -1050,12 +1052,15 @@ static void expand_rule(loader *ld, size_t i)
     if (ru->kind == CC_RULE_CLAIM)
         add_list_starters(ld);
     memset(&ru->digits, 0xff, sizeof ru->digits);
+    memset(&ru->punct, 0xff, sizeof ru->punct);
     pcre2_code *code = one.p ? check_rule(ld, ru, one.p) : NULL;
     if (code && ru->kind == CC_RULE_CLAIM && ld->loose) {
         ld->loose[i].code = cc_starts_compile(one.p, RX_OPTIONS, &ld->loose[i].cased);
         cc_starts_refine(ld->loose[i].code, ld->loose_md, ru->first);
         if (may_open_digits(ru))
             cc_starts_digits(one.p, RX_OPTIONS, ld->loose_md, &ru->digits);
+        if ((ru->first[0xE2 / 8] >> (0xE2 % 8)) & 1) /* the lead byte of U+2000..U+2FFF */
+            cc_starts_punct(ld->loose[i].code, ld->loose_md, &ru->punct);
         ld->loose[i].rule = code; /* the claim rule's own matcher, made later */
     } else {
         if (code)
@@ -1077,6 +1082,7 @@ static void use_cached_rule(loader *ld, size_t i)
     cc_rule *ru = &ld->r->rules.v[i];
     memcpy(ru->first, ld->cache->first[i], sizeof ru->first);
     ru->digits = ld->cache->digits[i];
+    ru->punct = ld->cache->punct[i];
     if (ld->loose)
         ld->loose[i].rule = ld->cache->codes[i];
     ld->cache->codes[i] = NULL;
@@ -1323,7 +1329,8 @@ static void build_set_items(loader *ld)
             LOAD_ERR(ld, "out of memory");
         for (size_t k = 0; set->items && k < set->n; k++) {
             const cc_rule *ru = &r->rules.v[set->rules[k]];
-            set->items[k] = (cc_set_item){ru->m->code, ru->gate, set->rules[k], &ru->digits};
+            set->items[k] =
+                (cc_set_item){ru->m->code, ru->gate, set->rules[k], &ru->digits, &ru->punct};
         }
     }
 }

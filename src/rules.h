@@ -86,6 +86,17 @@ typedef struct cc_follow2 {
 #define CC_N_DIGIT_SEPS 5
 #define CC_N_DIGIT_SEPS2 2
 
+/* Where a match may open with a character of U+2000..U+20FF (quotes,
+ * dashes, currency signs, all three UTF-8 bytes long): bit cp - 0x2000 of
+ * live for each such character, and the ASCII bytes that may follow one
+ * of them (cc_starts_punct). A curly quote then starts no currency
+ * rule, and "’ s" no "’90s". */
+#define CC_PUNCT_FIRST 0x2000
+typedef struct cc_punct_follow {
+    uint64_t live[4];
+    cc_follow after;
+} cc_punct_follow;
+
 /* What may follow a first run of 1..4 digits (index: run length - 1) in a
  * match of a claim rule: the byte right after it, the byte after it and
  * each of CC_DIGIT_SEPS, and the two letters after it and a space or a
@@ -111,6 +122,7 @@ typedef struct cc_rule {
     /* Claim rules: the ASCII bytes that may follow a first run of 1..4
      * digits in a match (cc_starts_digits); all bytes for other rules. */
     cc_digit_follow digits;
+    cc_punct_follow punct; /* claim rules; all bits for others */
 } cc_rule;
 
 typedef struct cc_qual_sem {
@@ -152,6 +164,7 @@ typedef struct cc_set_item {
     size_t gate; /* index into rules->gates; CC_NONE without one */
     size_t rule;
     const cc_digit_follow *digits; /* the rule's cc_rule.digits */
+    const cc_punct_follow *punct;  /* the rule's cc_rule.punct */
 } cc_set_item;
 
 /* Claim rules that may start at one kind of position (a starter word, a
@@ -315,9 +328,10 @@ static inline const cc_rule_set *cc_rules_starter(const cc_rules *r, uint64_t h,
     return &r->sets.v[st->set[capital]];
 }
 
-/* Lets every byte through every follow and digit mask of r, so that the
- * scan tries each rule wherever its starter or first byte allows: for
- * tests that check the masks only skip tries that cannot match. */
+/* Lets every byte through every follow, digit and punctuation mask of r,
+ * so that the scan tries each rule wherever its starter or first byte
+ * allows: for tests that check the masks only skip tries that cannot
+ * match. */
 void cc_rules_open_masks(cc_rules *r);
 
 /* starts.c: where a claim rule may start. Compiles a loosened copy of an
@@ -342,6 +356,9 @@ void cc_starts_follow2(const pcre2_code *c, bool cased, pcre2_match_data *md, co
 /* Fills out with the ASCII bytes that may follow a run of 1..4 digits (and
  * one space) at the start of a match of expanded rule rx. */
 void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc_digit_follow *out);
+/* Fills out (see cc_punct_follow) for the loosened rule c; all bits when
+ * c is NULL. */
+void cc_starts_punct(const pcre2_code *c, pcre2_match_data *md, cc_punct_follow *out);
 /* Clears the ASCII non-letter bytes no match of c can begin with. */
 void cc_starts_refine(const pcre2_code *c, pcre2_match_data *md, unsigned char first[32]);
 
@@ -363,6 +380,7 @@ typedef struct cc_rcache {
     pcre2_code **codes;
     unsigned char (*first)[32];
     cc_digit_follow *digits;       /* cc_rule.digits */
+    cc_punct_follow *punct;        /* cc_rule.punct */
     unsigned char token_first[32]; /* cc_rules.token_first */
     cc_start_pair *pairs;
     size_t n_pairs;

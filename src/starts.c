@@ -416,6 +416,25 @@ void cc_starts_digits(const char *rx, uint32_t options, pcre2_match_data *md, cc
     cc_buf_free(&bl);
 }
 
+/* Fills out (see cc_punct_follow): which characters of U+2000..U+20FF a
+ * match of loosened code c may begin with, probed one by one, and the
+ * ASCII bytes that may follow any of those. All bits when c is NULL. */
+void cc_starts_punct(const pcre2_code *c, pcre2_match_data *md, cc_punct_follow *out)
+{
+    memset(out, c ? 0 : 0xff, sizeof *out);
+    for (unsigned k = 0; c && k < 256; k++) {
+        unsigned cp = CC_PUNCT_FIRST + k;
+        char buf[4] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)),
+                       (char)(0x80 | (cp & 0x3F))};
+        if (!may_begin(c, md, buf, 3))
+            continue;
+        out->live[k / 64] |= 1ull << (k % 64);
+        cc_follow g = bytes_after(c, md, buf, 3, false, false);
+        out->after.bits[0] |= g.bits[0];
+        out->after.bits[1] |= g.bits[1];
+    }
+}
+
 /* Clears from first[] the ASCII bytes other than letters that no match
  * of code c can begin with (PCRE2's own start bitmap gives up on rules
  * that open with a look-behind or an optional group). Letters are

@@ -196,6 +196,32 @@ static void test_digit_masks(void)
     cc_buf_free(&diags);
 }
 
+/* Whether rule `name` may open with the character cp of U+2000..U+20FF
+ * and then the ASCII byte b (its punctuation masks). */
+static bool opens_punct(const cc_rules *r, const char *name, unsigned cp, int b)
+{
+    const cc_rule *ru = rule_named(r, name);
+    unsigned k = cp - CC_PUNCT_FIRST;
+    return ru && ((ru->punct.live[k / 64] >> (k % 64)) & 1) &&
+           ((ru->punct.after.bits[b / 64] >> (b % 64)) & 1);
+}
+
+/* Punctuation masks: which quotes, dashes and currency signs a rule may
+ * open with, and what may come after them. */
+static void test_punct_masks(void)
+{
+    cc_buf diags = {0};
+    cc_rules *r = load_text("[rule cur]\nclass = count\npattern = (?:\u20ac|\\$)\\d+\n"
+                            "[rule dec]\nclass = date\npattern = [\u2019']\\d0s\n",
+                            &diags);
+    check(r && opens_punct(r, "cur", 0x20AC, '5') && !opens_punct(r, "cur", 0x20AC, ' ') &&
+              !opens_punct(r, "cur", 0x2019, '5') && opens_punct(r, "dec", 0x2019, '9') &&
+              !opens_punct(r, "dec", 0x2019, 's') && !opens_punct(r, "dec", 0x201C, '9'),
+          "punctuation masks: a euro sign opens a currency, a curly quote a decade", diags.p);
+    cc_rules_free(r);
+    cc_buf_free(&diags);
+}
+
 /* Starter words are the words a rule can begin with (starts.c), checked
  * on the loosened rule: look-behinds and case groups do not hide them;
  * words further in ("of") are no starters. Gates compile once. */
@@ -459,6 +485,7 @@ int main(int argc, char **argv)
     test_starts();
     test_follow2();
     test_digit_masks();
+    test_punct_masks();
     test_cache(argc > 1 ? argv[1] : "claims");
     test_cache_prune(argc > 1 ? argv[1] : "claims");
     cc_buf diags = {0};
