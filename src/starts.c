@@ -317,29 +317,52 @@ static size_t quant_end(const char *rx, size_t i)
     return rx[j] == '}' && j > i + 1 ? j + 1 : i + 1;
 }
 
+/* The code point the escape at rx[i] spells when it is a hex one
+ * ("\x{BC}", "\x41"), else -1. */
+static long hex_value(const char *rx, size_t i)
+{
+    if (rx[i + 1] != 'x')
+        return -1;
+    const char *p = rx + i + 2;
+    bool braced = *p == '{';
+    size_t h = braced ? strcspn(p + 1, "}") : strspn(p, "0123456789abcdefABCDEF");
+    char hex[9] = {0};
+    if (h == 0 || h > 8)
+        return -1;
+    memcpy(hex, p + braced, braced ? h : (h < 2 ? h : 2));
+    return strtol(hex, NULL, 16);
+}
+
 /* Whether the class text cls[0:n) ("[...]") may match some digit but not
  * every one by its own characters (a digit, or a range over digits);
- * escapes are skipped (\d and \w take all digits alike). -1 when an
- * escape spells a digit. */
+ * escapes are skipped (\d and \w take all digits alike). A range counts
+ * as one over digits unless both its ends are known characters (plain or
+ * hex escapes) that leave the digits out. -1 when an escape spells a
+ * digit. */
 static int class_digits(const char *cls, size_t n)
 {
     size_t first = 1 + (cls[1] == '^');
-    bool after_escape = false;
+    long prev = -1; /* the last single character's code, -1 after an escape class */
     for (size_t k = first; k + 1 < n; k++) {
         bool range = cls[k] == '-' && k > first && k + 2 < n;
         if (cls[k] == '\\') {
             size_t e = escape_end(cls, k);
             if (e == NO_ESC)
                 return -1;
+            prev = hex_value(cls, k);
             k = e - 1;
-            after_escape = true;
             continue;
         }
-        if ((cls[k] >= '0' && cls[k] <= '9') ||
-            (range &&
-             (after_escape || cls[k + 1] == '\\' || (cls[k - 1] <= '9' && cls[k + 1] >= '0'))))
-            return 1; /* a range from or to an escape counts as one over digits */
-        after_escape = false;
+        if (range) {
+            long hi = cls[k + 1] == '\\' ? hex_value(cls, k + 1) : (unsigned char)cls[k + 1];
+            if (prev < 0 || hi < 0 || (prev <= '9' && hi >= '0'))
+                return 1;
+            prev = -1; /* its far end is read next, as a character of its own */
+            continue;
+        }
+        if (cls[k] >= '0' && cls[k] <= '9')
+            return 1;
+        prev = (unsigned char)cls[k];
     }
     return 0;
 }

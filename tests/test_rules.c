@@ -168,7 +168,8 @@ static void test_digit_masks(void)
                             "[rule hex]\nclass = count\npattern = \\x{35}\\d+x\n"
                             "[rule range]\nclass = count\npattern = [5-9]x\n"
                             "[rule dm]\nclass = date\npattern = \\d\\d?\\s+(?:may|june)\\b\n"
-                            "[rule age]\nclass = count\npattern = \\d+-year-old\n",
+                            "[rule age]\nclass = count\npattern = \\d+-year-old\n"
+                            "[rule vf]\nclass = count\npattern = \\d{1,3}[\\x{00BC}-\\x{00BE}]\n",
                             &diags);
     check(r && after_digits(r, "slash", 2, '/') && !after_digits(r, "slash", 2, ' ') &&
               !after_digits(r, "slash", 3, '/'),
@@ -192,6 +193,8 @@ static void test_digit_masks(void)
               after_digits2(r, "dm", 2, ' ', 'm', 'a') &&
               !after_digits2(r, "dm", 2, ' ', 'm', 'o') && after_digits2(r, "dm", 1, ' ', 'j', 'u'),
           "digit masks: two letters after the run and a space or a dash", diags.p);
+    check(r && after_digits(r, "vf", 2, '1') && !after_digits(r, "vf", 2, 'x'),
+          "digit masks: a range between hex escapes leaves the digits out", diags.p);
     cc_rules_free(r);
     cc_buf_free(&diags);
 }
