@@ -36,9 +36,11 @@ void cc_resolved_clear(cc_resolved *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Frees one claim's strings (see model.h). */
+/* Frees one claim's strings unless an arena owns them (see model.h). */
 void cc_claim_clear(cc_claim *c)
 {
+    if (c->strings)
+        return; /* the arena's until its reset */
     free(c->id);
     free(c->key);
     free(c->unit);
@@ -320,7 +322,8 @@ typedef struct stream_ctx {
     cc_cluster *cl;
     cc_extractor *ex;
     FILE *out;
-    cc_buf json; /* records not yet spilled to out (under 64 KiB); owned here */
+    cc_buf json;      /* records not yet spilled to out (under 64 KiB); owned here */
+    cc_arena strings; /* the current article's claims' strings; owned here */
 } stream_ctx;
 
 /* Ingest sink for streaming: extract, print (records collect in
@@ -339,9 +342,8 @@ static cc_error stream_article(void *ud, cc_article *a)
         cc_json_claim(cl, i, &sc->json);
     if (!cc_json_spill(&sc->json, sc->out, false) && err == CC_OK)
         err = CC_ERROR_MEMORY;
-    for (size_t i = 0; i < cl->claims.n; i++)
-        cc_claim_clear(&cl->claims.v[i]);
-    cl->claims.n = 0;
+    cl->claims.n = 0; /* their strings are the arena's: no frees, one reset */
+    cc_arena_reset(&sc->strings);
     cc_article_clear(&cl->articles.v[0]);
     cl->articles.n = 0;
     if (err == CC_OK && ferror(sc->out))
@@ -353,8 +355,10 @@ static cc_error stream_article(void *ud, cc_article *a)
 cc_error cc_extract_stream(const cc_rules *rules, const char *const *paths, size_t n_paths,
                            FILE *out, cc_diag_fn diag, void *ud)
 {
-    stream_ctx sc = {cc_cluster_new(rules, diag, ud), cc_extractor_new(rules), out, {0}};
+    stream_ctx sc = {cc_cluster_new(rules, diag, ud), cc_extractor_new(rules), out, {0}, {0}};
     cc_error err = sc.cl && sc.ex ? CC_OK : CC_ERROR_MEMORY;
+    if (sc.cl)
+        sc.cl->strings = &sc.strings;
     bool bad_input = false;
     for (size_t i = 0; err == CC_OK && i < n_paths; i++) {
         err = cc_ingest_path(paths[i], stream_article, &sc, diag, ud);
@@ -367,6 +371,7 @@ cc_error cc_extract_stream(const cc_rules *rules, const char *const *paths, size
         err = CC_ERROR_IO;
     cc_extractor_free(sc.ex);
     cc_cluster_free(sc.cl);
+    cc_arena_free(&sc.strings);
     cc_buf_free(&sc.json);
     return err == CC_OK && bad_input ? CC_ERROR_INPUT : err;
 }

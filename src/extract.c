@@ -1146,6 +1146,56 @@ static bool memo_open(const cc_extractor *ex, memo *m)
     return true;
 }
 
+/* ---- a claim's strings -------------------------------------------------
+ * A claim's strings come from its owner (cc_claim.strings): the stream's
+ * arena, owned by it until reset, else the heap, owned by the claim. */
+
+/* n bytes for one of cm's strings; NULL on oom. */
+static char *claim_alloc(cc_claim *cm, size_t n)
+{
+    return cm->strings ? cc_arena_alloc(cm->strings, n) : malloc(n);
+}
+
+/* A copy of the first n bytes of s as one of cm's strings; NULL on oom. */
+static char *claim_ndup(cc_claim *cm, const char *s, size_t n)
+{
+    return cm->strings ? cc_arena_strndup(cm->strings, s, n) : cc_strndup(s, n);
+}
+
+/* A copy of s as one of cm's strings; NULL in gives NULL out. */
+static char *claim_dup(cc_claim *cm, const char *s)
+{
+    return s ? claim_ndup(cm, s, strlen(s)) : NULL;
+}
+
+/* The concatenation of the strings up to a NULL argument as one of cm's
+ * strings (cc_strcat_n); NULL on oom. */
+#define claim_cat(cm, ...) claim_cat_v(cm, (const char *const[]){__VA_ARGS__})
+
+/* The concatenation of parts up to a NULL one as one of cm's strings. */
+static char *claim_cat_v(cc_claim *cm, const char *const *parts)
+{
+    return cm->strings ? cc_arena_cat_v(cm->strings, parts) : cc_strcat_v(parts);
+}
+
+/* Lets go of s, one of cm's strings: freed unless the arena owns it. */
+static void claim_drop(cc_claim *cm, char *s)
+{
+    if (!cm->strings)
+        free(s);
+}
+
+/* Heap string s (taken; NULL gives NULL) as one of cm's strings: s itself,
+ * or its arena copy (s freed). */
+static char *claim_adopt(cc_claim *cm, char *s)
+{
+    if (!cm->strings || !s)
+        return s;
+    char *p = claim_dup(cm, s);
+    free(s);
+    return p;
+}
+
 /* The slot's text looked up in list l; NULL when absent or unlisted. */
 static const char *slot_lookup(const cc_extractor *ex, const cand *c, cc_slot s, int l)
 {
@@ -1606,11 +1656,11 @@ static bool set_duration(const cc_extractor *ex, const cand *c, cc_claim *cm)
     if (cm->has_value)
         fmt_num(n, sizeof n, cm->value * factor);
     bool t = letter[0] == 'T';
-    cm->timex = cc_strcat_n("P", t ? "T" : "", n, letter + t, NULL);
+    cm->timex = claim_cat(cm, "P", t ? "T" : "", n, letter + t, NULL);
     char buf[64];
     cc_fold(ex->body + c->slot[CC_SLOT_TUNIT].s,
             c->slot[CC_SLOT_TUNIT].e - c->slot[CC_SLOT_TUNIT].s, buf, sizeof buf);
-    cm->unit = cc_strdup(buf);
+    cm->unit = claim_dup(cm, buf);
     return cm->timex && cm->unit;
 }
 
@@ -1756,7 +1806,7 @@ static bool set_timex(const cc_extractor *ex, const cand *c, cc_claim *cm, bool 
 {
     const char *v = slot_set(ex, c);
     if (v)
-        return (cm->timex = cc_strdup(v)) != NULL;
+        return (cm->timex = claim_dup(cm, v)) != NULL;
     return ok;
 }
 
@@ -1821,10 +1871,10 @@ static bool set_value(const cc_extractor *ex, memo *m, size_t ci, cc_claim *cm)
     case CC_CLASS_MONEY:
         if (!(v = slot_lookup(ex, c, CC_SLOT_CUR, L_CUR_SYMBOL)))
             v = slot_lookup(ex, c, CC_SLOT_CUR, L_CUR_WORD);
-        cm->unit = cc_strdup(v ? v : "?");
+        cm->unit = claim_dup(cm, v ? v : "?");
         return set_amount(ex, c, cm);
     case CC_CLASS_PERCENT:
-        cm->unit = cc_strdup("%");
+        cm->unit = claim_dup(cm, "%");
         return set_amount(ex, c, cm);
     default:
         return set_amount(ex, c, cm);
@@ -2052,7 +2102,7 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
     size_t bias = ex->w.tense_bias, back = ex->w.event, fwd = back > bias ? back - bias : 0;
     hit h = nearest(ex, ti, CC_NONE, ROLE_EVENT, cls, (reach){back, fwd, bias, false});
     if (h.entry != CC_NONE) {
-        cm->event = cc_strdup(r->entries.v[h.entry].value);
+        cm->event = claim_dup(cm, r->entries.v[h.entry].value);
         return ex->owner[r->entries.v[h.entry].list];
     }
     h = nearest(ex, ti, CC_NONE, ROLE_TRIGGER, cls,
@@ -2066,11 +2116,12 @@ static size_t find_kind(const cc_extractor *ex, size_t ti, size_t unit_entry, cc
 
 /* Canonical place nearest the claim in its sentence, or NULL. Numbers
  * take only a place right next to them; a date's event may be further. */
-static char *find_place(const cc_extractor *ex, size_t ti, cc_class cls)
+static char *find_place(const cc_extractor *ex, size_t ti, cc_claim *cm)
 {
-    size_t w = cls == CC_CLASS_DATE || cls == CC_CLASS_TIME ? ex->w.place_date : ex->w.place_near;
+    bool dated = cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME;
+    size_t w = dated ? ex->w.place_date : ex->w.place_near;
     hit h = nearest(ex, ti, ex->list[L_PLACE], 0, 0, (reach){w, w, 0, false});
-    return h.entry == CC_NONE ? NULL : cc_strdup(ex->r->entries.v[h.entry].value);
+    return h.entry == CC_NONE ? NULL : claim_dup(cm, ex->r->entries.v[h.entry].value);
 }
 
 /* Tense cue at token j: 1 future, -1 past, 0 none. A participle after a
@@ -2146,7 +2197,8 @@ static bool name_adjacent(const cc_extractor *ex, size_t a)
 /* The name-like run of tokens next to a cue: before it (dir < 0) or after
  * it. Returns a new string, or NULL for none or a pronoun. A capitalised
  * stopword ends a name ("New York Times"); a lower-case one does not. */
-static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo, size_t hi)
+static char *source_run(const cc_extractor *ex, cc_claim *cm, size_t from, int dir, size_t lo,
+                        size_t hi)
 {
     size_t a = from, b = from, n = 0;
     if (from < lo || from >= hi || !source_tok(ex, from) ||
@@ -2164,7 +2216,7 @@ static char *source_run(const cc_extractor *ex, size_t from, int dir, size_t lo,
         b--;
     if (no_name_start(ex, a) || (a == b && tok_value(ex, a, L_PRONOUN)))
         return NULL; /* "warned of", "Having told": a connector alone names no one */
-    return cc_strndup(ex->body + ex->toks.v[a].start, ex->toks.v[b].end - ex->toks.v[a].start);
+    return claim_ndup(cm, ex->body + ex->toks.v[a].start, ex->toks.v[b].end - ex->toks.v[a].start);
 }
 
 /* True when attribution cue entry e (CC_NONE for none) takes its source
@@ -2214,33 +2266,33 @@ static size_t opening_cue(const cc_extractor *ex, const sent *s)
 
 /* opening_source of sentence si as a new string (caller frees), or NULL.
  * Its cue depends on the sentence alone: found once, kept in m. */
-static char *opening_source(const cc_extractor *ex, memo *m, size_t si)
+static char *opening_source(const cc_extractor *ex, memo *m, cc_claim *cm, size_t si)
 {
     const sent *s = &ex->sents.v[si];
     if (!m->opening[si])
         m->opening[si] = opening_cue(ex, s);
     if (m->opening[si] == NO_POS)
         return NULL;
-    return source_run(ex, m->opening[si] - 1, -1, s->first, s->last);
+    return source_run(ex, cm, m->opening[si] - 1, -1, s->first, s->last);
 }
 
 /* Who says it: the source next to the nearest attribution cue in the
  * sentence ("X said", "according to X", "said X"), else (no cue near, or
  * one with no name by it: "they have concluded") the source the sentence
  * opens with. */
-static char *find_source(const cc_extractor *ex, memo *m, size_t ti)
+static char *find_source(const cc_extractor *ex, memo *m, cc_claim *cm, size_t ti)
 {
     const sent *s = &ex->sents.v[ex->toks.v[ti].sent];
     hit h =
         nearest(ex, ti, ex->list[L_ATTRIB], 0, 0, (reach){ex->w.source, ex->w.source, 0, false});
     if (h.entry == CC_NONE)
-        return opening_source(ex, m, ex->toks.v[ti].sent);
+        return opening_source(ex, m, cm, ex->toks.v[ti].sent);
     char *src = source_before(ex, h.entry) && h.at > s->first
-                    ? source_run(ex, h.at - 1, -1, s->first, s->last)
+                    ? source_run(ex, cm, h.at - 1, -1, s->first, s->last)
                     : NULL;
     if (!src)
-        src = source_run(ex, h.at + h.ntok, 1, s->first, s->last);
-    return src ? src : opening_source(ex, m, ex->toks.v[ti].sent);
+        src = source_run(ex, cm, h.at + h.ntok, 1, s->first, s->last);
+    return src ? src : opening_source(ex, m, cm, ex->toks.v[ti].sent);
 }
 
 /* ---- stated changes ---------------------------------------------------- */
@@ -2454,10 +2506,10 @@ static bool set_change(const cc_extractor *ex, size_t ci, cc_claim *cm)
     cm->change_role = ch.role;
     if (ch.role == CC_ROLE_TO) /* a level: aligns with the other reports of it */
         return true;
-    char *key = cc_strfmt("%s~%s", cm->key, ch.role == CC_ROLE_BY ? "change" : "before");
+    char *key = claim_cat(cm, cm->key, "~", ch.role == CC_ROLE_BY ? "change" : "before", NULL);
     if (!key)
         return false;
-    free(cm->key);
+    claim_drop(cm, cm->key);
     cm->key = key;
     return true;
 }
@@ -2468,15 +2520,15 @@ static bool set_change(const cc_extractor *ex, size_t ci, cc_claim *cm)
  * event and place, or the counted noun's subject class). Generic claims
  * without a counted noun get a key of their own: nothing to align them by
  * (two dollar amounts are not about the same thing just by currency). */
-static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
+static char *make_key(const cc_extractor *ex, cc_claim *cm, bool has_noun)
 {
     const cc_kind *k = &ex->r->kinds.v[cm->kind];
     if (cm->event)
-        return cc_strcat_n(k->name, "/", cm->event, "@", cm->place ? cm->place : "-", NULL);
+        return claim_cat(cm, k->name, "/", cm->event, "@", cm->place ? cm->place : "-", NULL);
     if (k->by_place && !cm->place)
-        return cc_strcat_n(k->name, "/#", cm->id, NULL);
+        return claim_cat(cm, k->name, "/#", cm->id, NULL);
     if (k->fixed_subject)
-        return k->by_place ? cc_strcat_n(k->name, "@", cm->place, NULL) : cc_strdup(k->name);
+        return k->by_place ? claim_cat(cm, k->name, "@", cm->place, NULL) : claim_dup(cm, k->name);
     const char *subj =
         cm->unit ? cc_rules_lookup(ex->r, ex->list[L_SUBJECT], cm->unit, strlen(cm->unit)) : NULL;
     if (!subj && has_noun)
@@ -2485,7 +2537,8 @@ static char *make_key(const cc_extractor *ex, const cc_claim *cm, bool has_noun)
         subj = NULL;
     else if (!subj)
         subj = k->default_subject ? k->default_subject : "-";
-    return subj ? cc_strcat_n(k->name, "/", subj, NULL) : cc_strcat_n(k->name, "/#", cm->id, NULL);
+    return subj ? claim_cat(cm, k->name, "/", subj, NULL)
+                : claim_cat(cm, k->name, "/#", cm->id, NULL);
 }
 
 static void find_ref_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim *cm);
@@ -2506,8 +2559,8 @@ static bool set_context(const cc_extractor *ex, memo *m, const cand *c, cc_claim
     if (ut != NO_POS) {
         char l[128];
         tok_lemma(ex, ut, l, sizeof l);
-        free(cm->unit);
-        cm->unit = cc_strdup(l);
+        claim_drop(cm, cm->unit);
+        cm->unit = claim_dup(cm, l);
     }
     if (ru->needs_kind) /* only the counted noun itself may say what it is */
         cm->kind = unit_kind(ex, unit_entry, cm->cls);
@@ -2517,8 +2570,8 @@ static bool set_context(const cc_extractor *ex, memo *m, const cand *c, cc_claim
         cm->kind = find_kind(ex, c->tok, unit_entry, cm);
     if (cm->kind == CC_NONE)
         return false;
-    cm->place = find_place(ex, c->tok, cm->cls);
-    cm->attribution = find_source(ex, m, c->tok);
+    cm->place = find_place(ex, c->tok, cm);
+    cm->attribution = find_source(ex, m, cm, c->tok);
     if (cm->cls == CC_CLASS_DATE || cm->cls == CC_CLASS_TIME)
         cm->when.tense = find_tense(ex, m, c->tok);
     if (cm->cls == CC_CLASS_TIME)
@@ -2573,10 +2626,10 @@ static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *c
                   ? anchored_value(cl, ai, at, &cm->when, published)
                   : NULL;
     if (v) {
-        free(cm->timex);
-        cm->timex = v;
-        cm->day = cc_day_parse_iso(v);
-        return true;
+        claim_drop(cm, cm->timex);
+        cm->timex = claim_adopt(cm, v);
+        cm->day = cm->timex ? cc_day_parse_iso(cm->timex) : CC_NO_DAY;
+        return cm->timex != NULL;
     }
     if (cm->when.anaphoric)
         published = anchor_day(cl, ai, at, published);
@@ -2585,8 +2638,8 @@ static bool resolve_date(const cc_cluster *cl, size_t ai, size_t at, cc_claim *c
             cm->day = cc_when_day(&cm->when, published);
         return true;
     }
-    free(cm->timex);
-    cm->timex = cc_when_resolve(&cm->when, published, &cm->day);
+    claim_drop(cm, cm->timex);
+    cm->timex = claim_adopt(cm, cc_when_resolve(&cm->when, published, &cm->day));
     return cm->timex != NULL;
 }
 
@@ -2674,13 +2727,13 @@ static void find_time_date(const cc_extractor *ex, memo *m, size_t ti, cc_claim 
     w->tense = find_tense(ex, m, j);
 }
 
-/* "<article id>@<start>": a claim's id; caller frees. Written in place:
+/* "<article id>@<start>": cm's id, one of its strings. Written in place:
  * one per claim, and cc_strcat_n's two passes over its arguments cost
  * more than the copy. */
-static char *claim_id(const char *article_id, size_t start)
+static char *claim_id(cc_claim *cm, const char *article_id, size_t start)
 {
     size_t n = strlen(article_id);
-    char *id = malloc(n + 22); /* '@', 20 digits at most, NUL */
+    char *id = claim_alloc(cm, n + 22); /* '@', 20 digits at most, NUL */
     if (!id)
         return NULL;
     memcpy(id, article_id, n);
@@ -2704,8 +2757,9 @@ static cc_error build_claim(cc_extractor *ex, memo *m, cc_cluster *cl, size_t ai
     cm.cls = ex->r->rules.v[c->rule].cls;
     cm.day = CC_NO_DAY;
     cm.group = CC_NONE;
+    cm.strings = cl->strings;
     bool noun = false; /* the id after the value: a qualifier moves the start */
-    bool keep = set_value(ex, m, ci, &cm) && (cm.id = claim_id(a->id, cm.start)) != NULL &&
+    bool keep = set_value(ex, m, ci, &cm) && (cm.id = claim_id(&cm, a->id, cm.start)) != NULL &&
                 set_context(ex, m, c, &cm, &noun) && resolve_date(cl, ai, cl->claims.n, &cm) &&
                 (cm.key = make_key(ex, &cm, noun)) != NULL && set_change(ex, ci, &cm);
     if (!keep || !CC_VEC_PUSH(cl->claims, cm)) {

@@ -168,6 +168,9 @@ typedef struct cc_claim {
     char *place;       /* canonical place from the sentence; may be NULL */
     char *attribution; /* who says it; may be NULL */
     size_t group;      /* index into groups, set by align; CC_NONE before */
+    /* Owner of the strings above: NULL, the claim (cc_claim_clear frees
+     * them); else this arena, until its reset (cc_claim_clear leaves them). */
+    struct cc_arena *strings;
 } cc_claim;
 
 typedef struct cc_group {
@@ -222,6 +225,9 @@ struct cc_cluster {
     char *inputs;     /* paths given to cc_cluster_add_path, newline-separated */
     CC_VEC(cc_resolved) resolved;
     bool had_input_error;
+    /* The stream's per-article arena, given to each new claim as its
+     * strings' owner (not owned here); NULL: claims own their strings. */
+    struct cc_arena *strings;
 };
 
 const char *cc_class_name(cc_class c);
@@ -240,7 +246,8 @@ const char *cc_change_role_name(cc_change_role r);
 const char *cc_kind_name(const cc_rules *rules, size_t kind);
 const char *cc_kind_label(const cc_rules *rules, size_t kind);
 
-/* Frees a claim's strings (the claim itself is not freed). */
+/* Frees a claim's strings unless an arena owns them (the claim itself is
+ * not freed). */
 void cc_claim_clear(cc_claim *c);
 /* Frees a resolved record's strings (cc_store_read_history makes them)
  * and zeroes it. */

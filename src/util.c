@@ -274,27 +274,118 @@ char *cc_strndup(const char *s, size_t n)
     return p;
 }
 
-/* The concatenation of parts up to a NULL one; caller frees. NULL on
- * oom. */
-char *cc_strcat_v(const char *const *parts)
+enum { CAT_KEPT = 8 }; /* lengths remembered, so most parts are measured once */
+
+/* Number of parts up to the NULL one; their total length in *total, the
+ * first CAT_KEPT lengths in len. */
+static size_t cat_measure(const char *const *parts, size_t *len, size_t *total)
 {
-    enum { KEPT = 8 }; /* lengths remembered, so most parts are measured once */
-    size_t len[KEPT] = {0}, n = 0, k = 0;
+    size_t k = 0;
+    *total = 0;
     for (; parts[k]; k++) {
         size_t l = strlen(parts[k]);
-        if (k < KEPT)
+        if (k < CAT_KEPT)
             len[k] = l;
-        n += l;
+        *total += l;
     }
-    char *out = malloc(n + 1), *o = out;
+    return k;
+}
+
+/* Writes the k parts measured by cat_measure, and a NUL, to out (NULL:
+ * nothing); returns out. */
+static char *cat_write(char *out, const char *const *parts, const size_t *len, size_t k)
+{
+    char *o = out;
     for (size_t i = 0; out && i < k; i++) {
-        size_t l = i < KEPT ? len[i] : strlen(parts[i]);
+        size_t l = i < CAT_KEPT ? len[i] : strlen(parts[i]);
         memcpy(o, parts[i], l);
         o += l;
     }
     if (out)
         *o = '\0';
     return out;
+}
+
+/* The concatenation of parts up to a NULL one; caller frees. NULL on
+ * oom. */
+char *cc_strcat_v(const char *const *parts)
+{
+    size_t len[CAT_KEPT] = {0}, n;
+    size_t k = cat_measure(parts, len, &n);
+    return cat_write(malloc(n + 1), parts, len, k);
+}
+
+struct cc_arena_block {
+    cc_arena_block *next;
+    size_t size, used;
+    char data[];
+};
+
+enum { ARENA_BLOCK = 16384 }; /* an article's claims' strings fit in one */
+
+/* n bytes owned by the arena until reset; NULL on oom. Takes the next kept
+ * block that has room, else links a new one after the current block. */
+char *cc_arena_alloc(cc_arena *a, size_t n)
+{
+    cc_arena_block *b = a->cur;
+    while (b && b->size - b->used < n)
+        b = b->next;
+    if (!b) {
+        size_t size = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+        b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        *b = (cc_arena_block){NULL, size, 0};
+        if (a->cur) {
+            b->next = a->cur->next;
+            a->cur->next = b;
+        } else {
+            a->head = b;
+        }
+    }
+    a->cur = b;
+    b->used += n;
+    return b->data + b->used - n;
+}
+
+/* Copies the first n bytes of s into the arena; NULL in gives NULL out.
+ * Owned by the arena until reset. */
+char *cc_arena_strndup(cc_arena *a, const char *s, size_t n)
+{
+    char *p = s ? cc_arena_alloc(a, n + 1) : NULL;
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+/* The concatenation of parts up to a NULL one, in the arena; owned by the
+ * arena until reset. NULL on oom. */
+char *cc_arena_cat_v(cc_arena *a, const char *const *parts)
+{
+    size_t len[CAT_KEPT] = {0}, n;
+    size_t k = cat_measure(parts, len, &n);
+    return cat_write(cc_arena_alloc(a, n + 1), parts, len, k);
+}
+
+/* Empties every block and starts again from the first. */
+void cc_arena_reset(cc_arena *a)
+{
+    for (cc_arena_block *b = a->head; b; b = b->next)
+        b->used = 0;
+    a->cur = a->head;
+}
+
+/* Frees the arena's blocks; accepts a zeroed arena. */
+void cc_arena_free(cc_arena *a)
+{
+    while (a->head) {
+        cc_arena_block *next = a->head->next;
+        free(a->head);
+        a->head = next;
+    }
+    a->cur = NULL;
 }
 
 /* Formats into a new string; caller frees. */

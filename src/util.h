@@ -128,6 +128,23 @@ char *cc_strndup(const char *s, size_t n);
 #define cc_strcat_n(...) cc_strcat_v((const char *const[]){__VA_ARGS__})
 /* The concatenation of parts up to a NULL one (cc_strcat_n); caller frees. */
 char *cc_strcat_v(const char *const *parts);
+/* A string arena: strings that live together and go together. Blocks are
+ * kept across cc_arena_reset, so a stream that resets after each article
+ * stays flat at its largest article's use. Zero-initialise; free with
+ * cc_arena_free. */
+typedef struct cc_arena_block cc_arena_block;
+typedef struct cc_arena {
+    cc_arena_block *head, *cur;
+} cc_arena;
+/* n bytes owned by the arena until reset (char-aligned); NULL on oom. */
+char *cc_arena_alloc(cc_arena *a, size_t n);
+/* Arena copies (cc_strndup, cc_strcat_v); owned by the arena until reset. */
+char *cc_arena_strndup(cc_arena *a, const char *s, size_t n);
+char *cc_arena_cat_v(cc_arena *a, const char *const *parts);
+/* Makes every string of the arena invalid; keeps its blocks for reuse. */
+void cc_arena_reset(cc_arena *a);
+/* Frees the arena's blocks; accepts a zeroed arena. */
+void cc_arena_free(cc_arena *a);
 /* printf into a new string; caller frees. */
 char *cc_strfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -9,7 +9,8 @@
  * compares the bytes with GOLDEN; --write stores them there instead. Also
  * checks that a stream that cannot be written gives CC_ERROR_IO, that
  * every byte at every place of short strings is escaped as a byte-at-a-time
- * writer escapes it, and that cc_fmt_u64 and cc_fmt_g15 agree with printf. Exits 0 when every check
+ * writer escapes it, that cc_fmt_u64 and cc_fmt_g15 agree with printf, and
+ * that the string arena keeps its strings until reset. Exits 0 when every check
  * passes. */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -218,6 +219,36 @@ static int fmt_g15_checks(void)
 }
 
 /* Runs the checks; see the file comment. */
+/* The string arena: copies and concatenations read back; a string bigger
+ * than a block gets one of its own; after a reset the kept blocks are
+ * reused (the same first address) and the strings read back again.
+ * Returns the number of failed checks. */
+static int arena_checks(void)
+{
+    cc_arena a = {0};
+    int failed = 0;
+    const char *first = NULL;
+    for (int round = 0; round < 2; round++) {
+        char *id = cc_arena_strndup(&a, "ecb-1@120xx", 9);
+        char *key = cc_arena_cat_v(&a, (const char *const[]){"killed", "/", "people", NULL});
+        char *big = cc_arena_alloc(&a, 40000);
+        char *after = cc_arena_strndup(&a, "after", 5);
+        failed += !id || strcmp(id, "ecb-1@120") != 0;
+        failed += !key || strcmp(key, "killed/people") != 0;
+        failed += !big || !after || strcmp(after, "after") != 0;
+        failed += cc_arena_strndup(&a, NULL, 3) != NULL;
+        if (big)
+            memset(big, 'x', 40000);
+        failed += id && strcmp(id, "ecb-1@120") != 0; /* not overwritten */
+        failed += round == 1 && id != first;
+        first = id;
+        cc_arena_reset(&a);
+    }
+    cc_arena_free(&a);
+    cc_arena_free(&a); /* a freed arena is a zeroed one */
+    return failed;
+}
+
 int main(int argc, char **argv)
 {
     bool write = argc == 3 && strcmp(argv[2], "--write") == 0;
@@ -248,6 +279,7 @@ int main(int argc, char **argv)
     failed += cc_test_expect(escape_checks(cl) == 0, "every byte escaped where it stands");
     failed += cc_test_expect(fmt_u64_checks() == 0, "integers as printf writes them");
     failed += cc_test_expect(fmt_g15_checks() == 0, "numbers as printf's %.15g writes them");
+    failed += cc_test_expect(arena_checks() == 0, "arena strings kept until reset, blocks reused");
     FILE *ro = fopen("/dev/null", "r"); /* every write fails: the error is reported */
     failed += cc_test_expect(ro && cc_cluster_write_json(cl, ro, 0) == CC_ERROR_IO,
                              "write error reported");
